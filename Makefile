@@ -1,0 +1,64 @@
+# Linli developer tasks.  `make install && make run` to try it, `make test` before pushing.
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+
+.PHONY: install run test sysdeps lint fmt bench clean
+
+install: $(VENV)/.installed
+	@for d in core/translations plugins/*/translations; do \
+	  if [ -d "$$d" ] && find "$$d" -name '*.po' | grep -q .; then \
+	    $(BIN)/pybabel compile -f -d "$$d" || exit 1; \
+	  fi; \
+	done
+
+$(VENV)/.installed: pyproject.toml
+	@[ -n "$(PYTHON)" ] || { echo "error: neither python3.11 nor python3 found on PATH" >&2; exit 1; }
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "error: Python 3.11+ required, $(PYTHON) is $$("$(PYTHON)" -V 2>&1)" >&2; exit 1; }
+	"$(PYTHON)" -m venv $(VENV) || { \
+	  echo "error: could not create $(VENV) (on Debian: apt-get install python3-venv)" >&2; exit 1; }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/linli init
+	$(BIN)/linli db upgrade
+	$(BIN)/linli demo
+	$(BIN)/linli run --host 127.0.0.1 --port 5000
+
+# SQLite run (with browser tests), then PostgreSQL run; both always run, any failure fails.
+# Any non-zero pytest status fails, including 5 (= no tests collected).
+test: install sysdeps
+	@status=0; \
+	echo "== pytest on SQLite =="; \
+	$(BIN)/pytest || status=$$?; \
+	echo "== pytest on PostgreSQL =="; \
+	bash tests/with_postgres.sh $(BIN)/pytest -m "not e2e" || status=$$?; \
+	exit $$status
+
+# Debian chromium (browser tests) and postgresql (tests/with_postgres.sh), when missing.
+sysdeps:
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  sudo=; if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then sudo=sudo; fi; \
+	  set -x; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium postgresql; \
+	fi
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+fmt:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info
+	find . -path ./instance -prune -o -path ./.git -prune -o \
+	  -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,533 @@
+"""The admin shell (管理后台): one base view that every plugin's model view subclasses.
+
+It fixes, once for everyone, the known problems of Flask-Admin's peewee backend:
+
+* filters on ids and foreign keys (the stock converter has none for ``AutoField`` and
+  ``ForeignKeyField``);
+* inline child rows that silently fail to save (a new row arrives with an empty hidden id,
+  which peewee turns into an UPDATE of nothing);
+* recursive delete: the stock view deletes every dependent row; here a record that others
+  still refer to is refused with a message listing what depends on it;
+* endpoint clashes between plugins with a model of the same name: endpoints and URLs are
+  prefixed with the plugin id;
+* data scope applied in ``get_query``, ``get_one``, bulk actions and ajax look-ups, not only
+  in lists;
+* create, update and delete run in one transaction together with their audit row;
+* CSV export cells that a spreadsheet would run as a formula are escaped.
+
+Permissions (role x plugin x action) decide which menus, buttons and bulk actions a user sees,
+and a plugin's views disappear at the next request in a district where it is disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import peewee as pw
+from flask import abort, flash, g, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.actions import action
+from flask_admin.contrib.peewee import ModelView as PeeweeModelView
+from flask_admin.contrib.peewee import filters as pw_filters
+from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.peewee.form import InlineModelConverter, InlineModelFormList
+from flask_admin.model import filters as base_filters
+from flask_login import current_user
+
+from core.db import db
+from core.events import Event, diff, emit, snapshot
+from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
+from core.models import TerritoryUnit, utcnow
+
+log = logging.getLogger(__name__)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Make a cell safe for spreadsheets: a leading = + - @ tab or CR is prefixed with '."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# -- filters -------------------------------------------------------------------------------
+
+
+class FilterConverter(pw_filters.FilterConverter):
+    """Adds filters on primary keys and foreign keys (by id)."""
+
+    @base_filters.convert("AutoField", "BigAutoField", "ForeignKeyField")
+    def conv_id(self, column, name):
+        return [f(column, name) for f in self.int_filters]
+
+
+# -- inline rows ---------------------------------------------------------------------------
+
+
+class SafeInlineModelFormList(InlineModelFormList):
+    """Saves inline child rows reliably and never deletes recursively."""
+
+    def save_related(self, obj):
+        parent_id = getattr(obj, self._pk)
+        fk = getattr(self.model, self.prop)
+        existing = {
+            str(getattr(v, self._pk)): v for v in self.model.select().where(fk == parent_id)
+        }
+        for entry in self.entries:
+            entry_id = entry.get_pk()
+            created = entry_id not in existing
+            if not created:
+                child = existing[entry_id]
+                if self.should_delete(entry):
+                    refuse_if_dependents(child)
+                    child.delete_instance()
+                    continue
+            else:
+                if self.should_delete(entry):
+                    continue
+                child = self.model()
+            entry.populate_obj(child, None)
+            if created:
+                setattr(child, self._pk, None)  # an empty hidden id must not become UPDATE ''
+            setattr(child, self.prop, parent_id)
+            if "unit" in child._meta.fields and child.unit_id is None:
+                child.unit = getattr(obj, "unit_id", None)
+            stamp(child, created)
+            self.inline_view._on_model_change(entry, child, created)
+            child.save(force_insert=created)
+            for sub in entry.form._fields.values():
+                if sub.type == "InlineModelFormList":
+                    sub.save_related(child)
+
+
+class SafeInlineModelConverter(InlineModelConverter):
+    inline_field_list_type = SafeInlineModelFormList
+
+
+# -- delete safety -------------------------------------------------------------------------
+
+
+class DependentsExist(Exception):
+    """A record still referred to by others; the message lists them."""
+
+
+def dependents(record: pw.Model) -> list[tuple[str, int]]:
+    """(table label, count) of the rows that refer to ``record`` directly."""
+    found = []
+    for fk, model in record._meta.backrefs.items():
+        if model is type(record) and fk.name == "parent" and False:
+            continue
+        count = model.select().where(fk == record._pk).count()
+        if count:
+            label = getattr(model._meta, "verbose_name", None) or model._meta.table_name
+            found.append((str(label), count))
+    return found
+
+
+def refuse_if_dependents(record: pw.Model) -> None:
+    found = dependents(record)
+    if found:
+        listing = "，".join(_("%(count)s in %(table)s", count=n, table=t) for t, n in found)
+        raise DependentsExist(
+            _(
+                "“%(record)s” cannot be deleted: other records refer to it (%(list)s).",
+                record=str(record),
+                list=listing,
+            )
+        )
+
+
+def stamp(record: pw.Model, created: bool) -> None:
+    """Fill created/updated by and at on district-owned records."""
+    fields = record._meta.fields
+    user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+    now = utcnow()
+    if created:
+        if "created_by" in fields and record.created_by_id is None:
+            record.created_by = user_id
+        if "created_at" in fields:
+            record.created_at = now
+    if "updated_by" in fields:
+        record.updated_by = user_id
+    if "updated_at" in fields:
+        record.updated_at = now
+
+
+def district_of(record: pw.Model) -> int | None:
+    unit_id = getattr(record, "unit_id", None)
+    if unit_id is None and isinstance(record, TerritoryUnit):
+        return record.district_id
+    if unit_id is None:
+        return getattr(g, "district_id", None)
+    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
+    return unit.district_id if unit else None
+
+
+# -- access mixin --------------------------------------------------------------------------
+
+
+class AccessMixin:
+    """Menus and pages shown only to users allowed to see them, in districts that enabled
+    the view's plugin."""
+
+    plugin_id = "core"
+    permission = "read"
+
+    def _state(self):
+        from core.app import kernel_state
+
+        return kernel_state()
+
+    def plugin_enabled(self) -> bool:
+        return self.plugin_id == "core" or self.plugin_id in g.get("enabled_plugins", set())
+
+    def allowed(self, action: str) -> bool:
+        if not (current_user.is_authenticated and current_user.is_active):
+            return False
+        access = g.get("access")
+        return (
+            bool(access)
+            and access.can(self.plugin_id, action)
+            and self._state().hook_allows(current_user, self.plugin_id, action, None)
+        )
+
+    def is_accessible(self):
+        if not current_user.is_authenticated or current_user.must_change_password:
+            return False
+        return self.plugin_enabled() and self.allowed(self.permission)
+
+    def is_visible(self):
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        if current_user.must_change_password:
+            return redirect(url_for("auth.change_password"))
+        if not self.plugin_enabled():
+            abort(404)
+        abort(403)
+
+
+@dataclass
+class AdminContext:
+    """Passed to ``linli_admin_views``: the plugin's id and its menu category label."""
+
+    plugin_id: str
+    category: str
+
+
+class View(AccessMixin, BaseView):
+    """Base for plain (non-model) admin pages of plugins."""
+
+    def __init__(self, name=None, category=None, endpoint=None, url=None, plugin_id=None, **kw):
+        if plugin_id:
+            self.plugin_id = plugin_id
+        super().__init__(name=name, category=category, endpoint=endpoint, url=url, **kw)
+
+
+class ModelView(AccessMixin, PeeweeModelView):
+    """Base model view for every plugin. Subclasses set ``plugin_id`` and the usual options.
+
+    ``allow_create`` / ``allow_edit`` / ``allow_delete`` switch features off entirely; the
+    ``can_*`` flags that Flask-Admin reads are these combined with the user's permissions.
+    """
+
+    filter_converter = FilterConverter()
+    inline_model_form_converter = SafeInlineModelConverter
+    allow_create = True
+    allow_edit = True
+    allow_delete = True
+    allow_export = True
+    scoped = True  # apply the data scope through the model's ``unit`` field
+    can_view_details = True
+    page_size = 20
+
+    def __init__(self, model, name=None, category=None, endpoint=None, url=None, **kwargs):
+        plugin_id = kwargs.pop("plugin_id", None) or self.plugin_id
+        self.plugin_id = plugin_id
+        table = model._meta.table_name
+        name = name or str(getattr(model._meta, "verbose_name", None) or model.__name__)
+        endpoint = endpoint or f"{plugin_id}_{table}"
+        url = url or f"/admin/{plugin_id}/{table.removeprefix(plugin_id + '_')}"
+        super().__init__(model, name=name, category=category, endpoint=endpoint, url=url, **kwargs)
+
+    # -- permissions as Flask-Admin flags --
+
+    @property
+    def can_create(self):
+        return self.allow_create and self.allowed("create")
+
+    @can_create.setter
+    def can_create(self, value):
+        self.allow_create = value
+
+    @property
+    def can_edit(self):
+        return self.allow_edit and self.allowed("update")
+
+    @can_edit.setter
+    def can_edit(self, value):
+        self.allow_edit = value
+
+    @property
+    def can_delete(self):
+        return self.allow_delete and self.allowed("delete")
+
+    @can_delete.setter
+    def can_delete(self, value):
+        self.allow_delete = value
+
+    @property
+    def can_export(self):
+        return self.allow_export and self.allowed("export")
+
+    @can_export.setter
+    def can_export(self, value):
+        self.allow_export = value
+
+    # -- data scope --
+
+    def scope_condition(self, action="read"):
+        if not self.scoped or "unit" not in self.model._meta.fields:
+            return None
+        access = g.get("access")
+        if access is None:
+            return pw.SQL("1 = 0")
+        return access.scope_condition(self.model, self.plugin_id, action, g.get("district_id"))
+
+    def scoped_query(self, query, action="read"):
+        condition = self.scope_condition(action)
+        if condition is not None:
+            query = query.where(condition)
+        return self._state().narrow(self.model, query, current_user)
+
+    def get_query(self):
+        return self.scoped_query(self.model.select())
+
+    def get_one(self, id):
+        pk = self.model._meta.primary_key
+        try:
+            value = pk.db_value(id)
+        except (TypeError, ValueError):
+            return None
+        if value is None:
+            return None
+        return self.scoped_query(self.model.select()).where(pk == value).first()
+
+    def _create_ajax_loader(self, name, options):
+        remote = getattr(self.model, name).rel_model
+        return ScopedAjaxLoader(name, remote, view=self, **options)
+
+    # -- forms --
+
+    def _restrict_units(self, form, action):
+        if "unit" in form._fields and "unit" in self.model._meta.fields:
+            access = g.get("access")
+            condition = access.unit_condition(self.plugin_id, action) if access else pw.SQL("1=0")
+            district = g.get("district_id")
+            query = TerritoryUnit.select().where(condition)
+            if district is not None:
+                query = query.where(TerritoryUnit.district_id == district)
+            form.unit.query = query.order_by(TerritoryUnit.path)
+        return form
+
+    def create_form(self, obj=None):
+        return self._restrict_units(super().create_form(obj), "create")
+
+    def edit_form(self, obj=None):
+        return self._restrict_units(super().edit_form(obj), "update")
+
+    # -- writes, each in one transaction with its audit row --
+
+    def _fail(self, message, exc):
+        if not self.handle_view_exception(exc):
+            flash(message, "error")
+            log.info("admin write refused: %s", exc)
+
+    def create_model(self, form):
+        try:
+            with db.atomic():
+                model = self.model()
+                form.populate_obj(model)
+                stamp(model, True)
+                self._on_model_change(form, model, True)
+                self.check_write(model, "create")
+                model.save(force_insert=True)
+                for field in form._fields.values():
+                    if field.type == "InlineModelFormList":
+                        field.save_related(model)
+                self.emit("created", model, diff({}, snapshot(model)))
+        except Exception as exc:
+            self._fail(_("Failed to create record. %(error)s", error=str(exc)), exc)
+            return False
+        self.after_model_change(form, model, True)
+        return model
+
+    def update_model(self, form, model):
+        try:
+            with db.atomic():
+                before = snapshot(model)
+                form.populate_obj(model)
+                stamp(model, False)
+                self._on_model_change(form, model, False)
+                self.check_write(model, "update")
+                model.save()
+                for field in form._fields.values():
+                    if field.type == "InlineModelFormList":
+                        field.save_related(model)
+                changes = diff(before, snapshot(model))
+                changes.pop("updated_at", None)
+                self.emit("updated", model, changes)
+        except Exception as exc:
+            self._fail(_("Failed to update record. %(error)s", error=str(exc)), exc)
+            return False
+        self.after_model_change(form, model, False)
+        return True
+
+    def delete_model(self, model):
+        try:
+            with db.atomic():
+                self.on_model_delete(model)
+                self.delete_one(model)
+        except Exception as exc:
+            self._fail(
+                str(exc)
+                if isinstance(exc, DependentsExist)
+                else _("Failed to delete record. %(error)s", error=str(exc)),
+                exc,
+            )
+            return False
+        self.after_model_delete(model)
+        return True
+
+    def delete_one(self, model):
+        refuse_if_dependents(model)
+        before = snapshot(model)
+        district = district_of(model)
+        model.delete_instance()
+        self.emit("deleted", model, diff(before, {}), district_id=district)
+
+    def check_write(self, model, action):
+        """Refuse writing a record into a unit outside the user's scope for ``action``."""
+        condition = self.scope_condition(action)
+        if condition is None or "unit" not in self.model._meta.fields:
+            return
+        unit_ok = (
+            TerritoryUnit.select()
+            .where(TerritoryUnit.id == model.unit_id)
+            .where(g.access.unit_condition(self.plugin_id, action))
+        )
+        if g.get("district_id") is not None:
+            unit_ok = unit_ok.where(TerritoryUnit.district_id == g.district_id)
+        if not unit_ok.exists():
+            raise PermissionError(_("You may not write records in this territory unit."))
+
+    def emit(self, name, model, changes, district_id=None):
+        emit(
+            Event(
+                name,
+                plugin=self.plugin_id,
+                record=model,
+                actor=current_user._get_current_object(),
+                district_id=district_id or district_of(model),
+                changes=changes,
+            )
+        )
+
+    @action(
+        "delete",
+        _l("Delete"),
+        _l("Are you sure you want to delete selected records?"),
+    )
+    def action_delete(self, ids):
+        pk = self.model._meta.primary_key
+        deleted, refused = 0, []
+        try:
+            with db.atomic():
+                for record in self.scoped_query(self.model.select(), "delete").where(pk << ids):
+                    try:
+                        with db.atomic():
+                            self.on_model_delete(record)
+                            self.delete_one(record)
+                            deleted += 1
+                    except DependentsExist as exc:
+                        refused.append(str(exc))
+        except Exception as exc:
+            self._fail(_("Failed to delete records. %(error)s", error=str(exc)), exc)
+            return
+        if deleted:
+            flash(_("%(count)s records were deleted.", count=deleted), "success")
+        for message in refused:
+            flash(message, "error")
+
+    def is_action_allowed(self, name):
+        if name == "delete":
+            return self.can_delete
+        return super().is_action_allowed(name)
+
+    # -- export --
+
+    def get_export_value(self, model, name):
+        return escape_formula(super().get_export_value(model, name))
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Ajax look-ups limited to records the user may see."""
+
+    def __init__(self, name, model, view=None, **options):
+        self.view = view
+        super().__init__(name, model, **options)
+
+    def _base(self):
+        query = self.model.select()
+        if self.model is TerritoryUnit:
+            access = g.get("access")
+            condition = access.unit_condition(self.view.plugin_id) if access else pw.SQL("1=0")
+            query = query.where(condition)
+            if g.get("district_id") is not None:
+                query = query.where(TerritoryUnit.district_id == g.district_id)
+        elif "unit" in self.model._meta.fields:
+            access = g.get("access")
+            if access is None:
+                return query.where(pw.SQL("1 = 0"))
+            query = query.where(
+                access.scope_condition(
+                    self.model, self.view.plugin_id, "read", g.get("district_id")
+                )
+            )
+        return query
+
+    def get_one(self, pk):
+        return self._base().where(self.model._meta.primary_key == pk).first()
+
+    def get_list(self, term, offset=0, limit=10):
+        query = self._base()
+        if term:
+            condition = None
+            for field in self._cached_fields:
+                c = field ** f"%{term}%"
+                condition = c if condition is None else (condition | c)
+            query = query.where(condition)
+        return list(query.offset(offset).limit(limit))
+
+
+class DashboardView(AccessMixin, AdminIndexView):
+    """The admin index: the widgets of the modules enabled in the current district."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated and not current_user.must_change_password
+
+    def is_visible(self):
+        return False
+
+    @expose("/")
+    def index(self):
+        if not self.is_accessible():
+            return self.inaccessible_callback("index")
+        state = self._state()
+        widgets = state.dashboard_widgets(g.get("district"), current_user)
+        return self.render("admin/linli_index.html", widgets=widgets)

@@ -1,0 +1,275 @@
+"""Application factory (应用工厂).
+
+``create_app`` loads the configuration, opens the database, loads the plugins, works out
+which are active (not blocked, migrations applied), and registers at start-up everything the
+active plugins contribute: admin views, blueprints, commands and translations. What a district
+sees is then decided per request from the ``core_plugin_district`` switches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+from flask import Flask, abort, current_app, g, request, session
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from core import config as config_module
+from core import territory
+from core.access import Access
+from core.db import db, open_database
+from core.i18n import babel, select_locale
+from core.kernel import CORE_ID, Kernel
+from core.migrations import Migrations
+from core.models import PluginDistrict, TerritoryUnit, User
+from core.settings import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+class KernelState:
+    """Everything the kernel knows about this application, kept in ``app.extensions``."""
+
+    def __init__(self, kernel: Kernel, migrations: Migrations, settings: Registry):
+        self.kernel = kernel
+        self.migrations = migrations
+        self.settings = settings
+        self.models: dict[str, list] = {}
+
+    # -- per-district switches --
+
+    def enabled_plugins(self, district_id: int | None) -> set[str]:
+        """Active plugins enabled for ``district_id`` (cached for the current request)."""
+        if district_id is None:
+            return set()
+        cache = g.setdefault("_enabled_cache", {}) if _in_app_context() else {}
+        if district_id not in cache:
+            active = {info.id for info in self.kernel.ordered(("active",))}
+            rows = PluginDistrict.select(PluginDistrict.plugin).where(
+                (PluginDistrict.district == district_id) & PluginDistrict.enabled
+            )
+            cache[district_id] = {row.plugin for row in rows} & active
+        return cache[district_id]
+
+    def runtime(self, hook_name: str):
+        return self.kernel.runtime(hook_name, g.get("enabled_plugins", set()))
+
+    def hook_allows(self, user, plugin: str, action: str, record) -> bool:
+        answers = self.runtime("linli_permission_check")(
+            user=user, plugin=plugin, action=action, record=record
+        )
+        return all(answer is not False for answer in answers)
+
+    def narrow(self, model, query, user):
+        for condition in self.runtime("linli_scope_query")(model=model, query=query, user=user):
+            if condition is not None:
+                query = query.where(condition)
+        return query
+
+    def dashboard_widgets(self, district, user) -> list:
+        widgets = []
+        for result in self.runtime("linli_dashboard_widgets")(district=district, user=user):
+            widgets.extend(result or [])
+        return widgets
+
+
+def _in_app_context() -> bool:
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+def kernel_state() -> KernelState:
+    return current_app.extensions["linli"]
+
+
+def create_app(
+    overrides: dict | None = None,
+    instance_path: str | os.PathLike | None = None,
+    plugins: Iterable[ModuleType] = (),
+    use_entry_points: bool = True,
+    environ=None,
+) -> Flask:
+    """Build the application. Raises ``ConfigError`` or ``PluginError`` with one clear line."""
+    instance = Path(
+        instance_path or os.environ.get("LINLI_INSTANCE_PATH") or DEFAULT_INSTANCE
+    ).resolve()
+    cfg = config_module.load(instance, overrides, environ)
+    app = Flask("core", instance_path=str(instance), root_path=str(ROOT / "core"))
+    app.config.update(
+        LINLI=cfg,
+        SECRET_KEY=cfg["SECRET_KEY"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=cfg["SESSION_MINUTES"]),
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE=cfg["TIMEZONE"],
+        FLASK_ADMIN_FLUID_LAYOUT=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+    )
+
+    database = open_database(cfg["DATABASE_URL"])
+    kernel = Kernel(cfg["BLOCKED_PLUGINS"], extra=plugins, use_entry_points=use_entry_points)
+
+    folders = [(pid, Path(path)) for pid, path in kernel.collect("linli_migrations")]
+    migrations = Migrations(database, folders)
+    settings = Registry()
+    state = KernelState(kernel, migrations, settings)
+    app.extensions["linli"] = state
+
+    with database.connection_context():
+        pending = migrations.pending()
+    for info in kernel.ordered(("pending",)):
+        if info.id not in pending:
+            info.state = "active"
+    state.core_pending = pending.get(CORE_ID, [])
+
+    for _pid, levels in kernel.collect("linli_territory_levels"):
+        territory.register_levels(levels)
+    for pid, declared in kernel.collect("linli_settings"):
+        for setting in declared:
+            settings.add(pid, setting)
+    for pid, models in kernel.collect("linli_models"):
+        state.models[pid] = list(models)
+
+    translation_dirs = [str(ROOT / "core" / "translations")]
+    for _pid, path in kernel.collect("linli_translations"):
+        translation_dirs.append(str(path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
+    babel.init_app(app, locale_selector=select_locale)
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+
+    from core import auth, security
+
+    app.register_blueprint(auth.bp)
+    security.init_app(app)
+
+    admin = Admin(
+        app,
+        name="邻里 Linli",
+        theme=Bootstrap4Theme(base_template="admin/linli_master.html", fluid=True),
+        index_view=_dashboard(),
+    )
+    from core.admin import AdminContext
+
+    for info in kernel.ordered(("active",)):
+        impl = _impl(kernel, "linli_admin_views", info.id)
+        if impl is None:
+            continue
+        category = info.manifest.label_zh if info.id != CORE_ID else None
+        views = impl(admin=AdminContext(info.id, category)) or []
+        info.contributions.setdefault("linli_admin_views", []).append(views)
+        for view in views:
+            if getattr(view, "plugin_id", None) in (None, "core") and info.id != CORE_ID:
+                view.plugin_id = info.id
+            admin.add_view(view)
+
+    for info in kernel.ordered(("active",)):
+        impl = _impl(kernel, "linli_blueprints", info.id)
+        for bp in (impl() if impl else None) or []:
+            bp.before_request(_require_enabled(info.id))
+            app.register_blueprint(bp)
+            info.contributions.setdefault("linli_blueprints", []).append(bp.name)
+
+    for _pid, commands in kernel.collect("linli_commands"):
+        for command in commands:
+            app.cli.add_command(command)
+
+    @app.before_request
+    def _before():
+        db.connect(reuse_if_open=True)
+        _load_request_context()
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+    @app.context_processor
+    def _inject():
+        return {
+            "linli_district": g.get("district"),
+            "linli_districts": g.get("districts", []),
+            "linli_locale": str(select_locale()),
+        }
+
+    return app
+
+
+def _impl(kernel: Kernel, hook_name: str, plugin_id: str):
+    for impl in getattr(kernel.pm.hook, hook_name).get_hookimpls():
+        if impl.plugin_name == plugin_id:
+            return impl.function
+    return None
+
+
+def _dashboard():
+    from core.admin import DashboardView
+
+    return DashboardView(name="工作台", url="/admin")
+
+
+def _require_enabled(plugin_id: str):
+    def check():
+        if plugin_id not in g.get("enabled_plugins", set()):
+            abort(404)
+
+    return check
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    user = User.get_or_none(User.id == int(user_id))
+    return user if user and user.is_active else None
+
+
+def _load_request_context() -> None:
+    """Work out who is asking and in which district (当前辖区) they work."""
+    state = kernel_state()
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    access = Access(user)
+    g.access = access
+    allowed = access.district_ids()
+    query = territory.districts()
+    if allowed is not None:
+        query = query.where(TerritoryUnit.id.in_(allowed or [0]))
+    g.districts = list(query) if user else []
+    chosen = session.get("district_id")
+    district = next((d for d in g.districts if d.id == chosen), None)
+    if district is None and g.districts:
+        district = g.districts[0]
+    if district is None and user is None:
+        district = _district_from_request()
+    g.district = district
+    g.district_id = district.id if district else None
+    g.enabled_plugins = state.enabled_plugins(g.district_id)
+
+
+def _district_from_request():
+    """Anonymous portal pages name their district with ``?district=CODE`` or the session."""
+    code = request.args.get("district") or session.get("portal_district")
+    if not code:
+        return None
+    unit = TerritoryUnit.get_or_none(
+        (TerritoryUnit.code == code) & (TerritoryUnit.level == "district")
+    )
+    if unit is not None:
+        session["portal_district"] = unit.code
+    return unit

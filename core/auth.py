@@ -1,0 +1,132 @@
+"""Log in and out (登录), change password, switch district and language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from core.access import verify_password
+from core.db import db
+from core.events import Event, emit
+from core.i18n import LOCALES
+from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
+from core.models import User, utcnow
+from core.services import ServiceError, change_password
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired()])
+
+
+def _safe_next(target: str | None) -> str:
+    if (
+        target
+        and not urlparse(target).netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("admin.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.get_or_none(User.username == form.username.data.strip())
+        if user is None or not verify_password(user, form.password.data):
+            _log_login(user, False, form.username.data)
+            flash(_("Wrong username or password."), "error")
+        elif not user.is_active:
+            _log_login(user, False, form.username.data)
+            flash(_("This account is disabled. Ask your administrator."), "error")
+        else:
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            user.last_login_at = utcnow()
+            user.save(only=[User.last_login_at])
+            _log_login(user, True, user.username)
+            if user.must_change_password:
+                flash(_("Please choose a new password before you continue."), "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+def _log_login(user, success: bool, username: str) -> None:
+    with db.atomic():
+        emit(
+            Event(
+                "login" if success else "login_failed",
+                record=user,
+                actor=user if success else None,
+                summary=(username or "")[:64],
+            )
+        )
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        with db.atomic():
+            emit(
+                Event(
+                    "logout",
+                    record=current_user._get_current_object(),
+                    actor=current_user._get_current_object(),
+                )
+            )
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"], endpoint="change_password")
+@login_required
+def change_password_view():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data, form.confirm.data)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("admin.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/district", methods=["POST"])
+@login_required
+def switch_district():
+    wanted = request.form.get("district_id", type=int)
+    if wanted not in {d.id for d in g.get("districts", [])}:
+        flash(_("You do not work in that district."), "error")
+    else:
+        session["district_id"] = wanted
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/language", methods=["POST"])
+def switch_language():
+    locale = request.form.get("locale")
+    if locale in LOCALES:
+        session["locale"] = locale
+    return redirect(_safe_next(request.form.get("next")))

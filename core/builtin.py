@@ -1,0 +1,97 @@
+"""The core's own hook implementations, registered as the plugin ``core``.
+
+Like Datasette's default plugins, the core uses the same hooks as every plugin: its models,
+migrations, territory levels, admin views, settings, the audit writer and the dashboard
+figures of the territory are contributed here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import has_request_context, request
+
+from core.hookspecs import hookimpl
+from core.kernel import Manifest
+
+MANIFEST = Manifest(
+    id="core",
+    label_zh="平台核心",
+    label_en="Core platform",
+    version="0.1.0",
+    description="Territory tree, users and roles, module switches, settings and audit",
+)
+
+
+@hookimpl
+def linli_models():
+    from core.models import CORE_MODELS
+
+    return CORE_MODELS
+
+
+@hookimpl
+def linli_migrations():
+    from core.migrations import CORE_MIGRATIONS
+
+    return CORE_MIGRATIONS
+
+
+@hookimpl
+def linli_territory_levels():
+    from core.territory import CORE_LEVELS
+
+    return list(CORE_LEVELS)
+
+
+@hookimpl
+def linli_settings():
+    from core.settings import Setting
+
+    return [
+        Setting(
+            "grid_households_max",
+            int,
+            400,
+            "每个网格最多户数",
+            "Maximum households per grid",
+            "Seeds: about 400 households per grid (襄阳), 200-400 (意见建议).",
+            minimum=50,
+            maximum=5000,
+        ),
+    ]
+
+
+@hookimpl
+def linli_admin_views(admin):
+    from core import admin_views
+
+    return admin_views.core_views(admin)
+
+
+@hookimpl
+def linli_event(event):
+    """Audit writer (审计): one append-only row per write, with the before and after."""
+    from core.models import AuditLog
+
+    actor = event.actor if getattr(event.actor, "id", None) else None
+    record = event.record
+    AuditLog.create(
+        actor=actor,
+        actor_name=(actor.username if actor else ""),
+        action=event.name,
+        plugin=event.plugin,
+        table=event.table,
+        record_id=event.record_id,
+        unit_id=getattr(record, "unit_id", None) or event.district_id,
+        changes=json.dumps(event.changes, ensure_ascii=False, default=str),
+        summary=(event.summary or (str(record) if record is not None else ""))[:255],
+        ip=(request.remote_addr or "") if has_request_context() else "cli",
+    )
+
+
+@hookimpl
+def linli_dashboard_widgets(district, user):
+    from core.dashboard import territory_widgets
+
+    return territory_widgets(district, user)

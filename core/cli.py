@@ -1,0 +1,396 @@
+"""The ``linli`` command (命令行): a Flask CLI group.
+
+Every refused command prints one line saying why, exits non-zero and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
+
+from core.config import ConfigError, write_initial
+from core.kernel import CORE_ID, PluginError
+from core.migrations import MigrationFailed
+
+
+def _make_app():
+    from core.app import create_app
+
+    try:
+        return create_app()
+    except (ConfigError, PluginError, MigrationFailed) as exc:
+        click.echo(f"linli: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # e.g. the database cannot be reached
+        click.echo(f"linli: cannot start: {exc}", err=True)
+        sys.exit(2)
+
+
+def _state():
+    return current_app.extensions["linli"]
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(
+    cls=FlaskGroup,
+    create_app=_make_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+)
+def main():
+    """Linli (邻里) community governance platform."""
+
+
+@main.command("init", with_appcontext=False)
+def init_command():
+    """Create instance/linli.toml with a new secret key (keeps an existing one)."""
+    instance = Path(
+        os.environ.get("LINLI_INSTANCE_PATH") or Path(__file__).resolve().parent.parent / "instance"
+    )
+    path = write_initial(instance)
+    if path:
+        click.echo(f"wrote {path}")
+    else:
+        click.echo(f"kept {instance / 'linli.toml'}")
+
+
+@main.command("run", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def run(ctx, host, port):
+    """Serve the application (development server)."""
+    info = ctx.ensure_object(ScriptInfo)
+    app = info.load_app()
+    state = app.extensions["linli"]
+    if state.core_pending:
+        raise click.ClickException("the database is not migrated: run `linli db upgrade` first")
+    ctx.invoke(run_command, host=host, port=port, reload=False, debugger=False)
+
+
+# -- db ------------------------------------------------------------------------------------
+
+
+@main.group("db")
+def db_group():
+    """Schema migrations per component (core first, then plugins)."""
+
+
+def _check_component(plugin):
+    if plugin is not None and plugin not in _state().migrations.components():
+        kernel = _state().kernel
+        if plugin in kernel.plugins and kernel.plugins[plugin].state == "blocked":
+            raise click.ClickException(f"plugin {plugin!r} is blocked in configuration")
+        raise click.ClickException(f"unknown plugin {plugin!r}")
+
+
+@db_group.command("status")
+@click.option("--plugin", default=None, help="Only this component")
+@with_appcontext
+def db_status(plugin):
+    """Show applied and pending migrations."""
+    from core.db import db
+
+    _check_component(plugin)
+    with db.connection_context():
+        for status in _state().migrations.status(plugin):
+            click.echo(
+                f"{status.component}: at {status.version}, "
+                f"{len(status.applied)} applied, {len(status.pending)} pending"
+            )
+            for name in status.pending:
+                click.echo(f"  pending {name}")
+            for name in status.missing_files:
+                click.echo(f"  applied but file missing: {name}")
+
+
+@db_group.command("upgrade")
+@click.option("--plugin", default=None, help="Only this component")
+@with_appcontext
+def db_upgrade(plugin):
+    """Apply pending migrations."""
+    from core.db import db
+
+    _check_component(plugin)
+    state = _state()
+    if plugin and plugin != CORE_ID:
+        for req in [CORE_ID] + state.kernel.requirements(plugin):
+            if req in state.migrations.components():
+                with db.connection_context():
+                    if state.migrations.status(req)[0].pending:
+                        raise click.ClickException(
+                            f"{plugin} requires {req}, which has pending migrations; "
+                            f"upgrade {req} first"
+                        )
+    try:
+        with db.connection_context():
+            done = state.migrations.upgrade(plugin)
+    except MigrationFailed as exc:
+        raise _fail(exc) from exc
+    if not done:
+        click.echo("nothing to apply")
+    for component, names in done.items():
+        for name in names:
+            click.echo(f"{component}: applied {name}")
+
+
+@db_group.command("downgrade")
+@click.option("--plugin", default=None, help="Component to revert (default: the last one)")
+@click.option("--steps", default=1, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def db_downgrade(plugin, steps):
+    """Revert the latest migration(s) of one component."""
+    from core.db import db
+
+    _check_component(plugin)
+    state = _state()
+    with db.connection_context():
+        applied = {s.component: s.applied for s in state.migrations.status()}
+        if plugin is None:
+            candidates = [c for c in reversed(state.migrations.components()) if applied[c]]
+            if not candidates:
+                raise click.ClickException("nothing to revert")
+            plugin = candidates[0]
+        dependents = (
+            state.kernel.dependents(plugin)
+            if plugin != CORE_ID
+            else [c for c in state.migrations.components() if c != CORE_ID]
+        )
+        blocking = [d for d in dependents if applied.get(d)]
+        if blocking:
+            raise click.ClickException(
+                f"cannot revert {plugin}: {', '.join(blocking)} still have applied migrations "
+                f"and depend on it; revert them first"
+            )
+        try:
+            reverted = state.migrations.downgrade(plugin, steps)
+        except MigrationFailed as exc:
+            raise _fail(exc) from exc
+    if not reverted:
+        raise click.ClickException(f"{plugin}: nothing to revert")
+    for name in reverted:
+        click.echo(f"{plugin}: reverted {name}")
+
+
+@db_group.command("makemigration")
+@click.option("--plugin", required=True, help="Component whose models changed")
+@click.argument("name")
+@with_appcontext
+def db_makemigration(plugin, name):
+    """Write the next migration of a component from the difference models vs. database."""
+    from core.db import db
+    from core.migrations import render, write_next
+
+    _check_component(plugin)
+    state = _state()
+    folder = dict(state.migrations.folders)[plugin]
+    with db.connection_context():
+        pending = state.migrations.status(plugin)[0].pending
+        if pending:
+            raise click.ClickException(f"{plugin} has pending migrations; upgrade first")
+        body = render(db.obj, state.models.get(plugin, []), name)
+    if body is None:
+        click.echo(f"{plugin}: models and database agree; nothing to write")
+        return
+    click.echo(f"wrote {write_next(folder, name, body)}")
+
+
+# -- plugins -------------------------------------------------------------------------------
+
+
+@main.group("plugins")
+def plugins_group():
+    """Installed plugins and where they are enabled."""
+
+
+@plugins_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON")
+@with_appcontext
+def plugins_list(as_json):
+    """List plugins: id, version, state, requirements and the districts enabling them."""
+    from core.db import db
+    from core.models import PluginDistrict, TerritoryUnit
+
+    state = _state()
+    rows = []
+    with db.connection_context():
+        enabled = {}
+        query = (
+            PluginDistrict.select(PluginDistrict.plugin, TerritoryUnit.code)
+            .join(TerritoryUnit)
+            .where(PluginDistrict.enabled)
+            .order_by(TerritoryUnit.code)
+            .tuples()
+        )
+        for plugin, code in query:
+            enabled.setdefault(plugin, []).append(code)
+    for info in state.kernel.plugins.values():
+        if info.id == CORE_ID:
+            continue
+        rows.append(
+            {
+                "id": info.id,
+                "label_zh": info.manifest.label_zh,
+                "label_en": info.manifest.label_en,
+                "version": info.manifest.version,
+                "state": info.state,
+                "requires": list(info.manifest.requires),
+                "districts": enabled.get(info.id, []),
+                "source": info.source,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no plugins installed")
+    for row in rows:
+        click.echo(
+            f"{row['id']:<12} {row['version']:<8} {row['state']:<8} "
+            f"requires: {', '.join(row['requires']) or '-':<20} "
+            f"enabled in: {', '.join(row['districts']) or '-'}"
+        )
+
+
+def _switch(plugin_id, district_code, enable):
+    from core import services, territory
+    from core.db import db
+
+    with db.connection_context():
+        try:
+            district = territory.district_by_code(district_code)
+            if enable:
+                switched = services.enable_plugin(plugin_id, district)
+                click.echo(
+                    f"enabled in {district.code}: {', '.join(switched)}"
+                    if switched
+                    else f"{plugin_id} was already enabled in {district.code}"
+                )
+            else:
+                changed = services.disable_plugin(plugin_id, district)
+                click.echo(
+                    f"disabled {plugin_id} in {district.code} (its data is kept)"
+                    if changed
+                    else f"{plugin_id} was not enabled in {district.code}"
+                )
+        except (services.ServiceError, territory.TerritoryError) as exc:
+            raise _fail(exc) from exc
+
+
+@plugins_group.command("enable")
+@click.argument("plugin_id")
+@click.option("--district", "district_code", required=True, help="District code")
+@with_appcontext
+def plugins_enable(plugin_id, district_code):
+    """Enable a plugin (and what it requires) in a district."""
+    _switch(plugin_id, district_code, True)
+
+
+@plugins_group.command("disable")
+@click.argument("plugin_id")
+@click.option("--district", "district_code", required=True, help="District code")
+@with_appcontext
+def plugins_disable(plugin_id, district_code):
+    """Disable a plugin in a district; refused while an enabled plugin requires it."""
+    _switch(plugin_id, district_code, False)
+
+
+# -- users ---------------------------------------------------------------------------------
+
+
+@main.group("users")
+def users_group():
+    """User accounts."""
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", "role_code", required=True, help="Role code, e.g. community_staff")
+@click.option("--unit", "unit_code", required=True, help="Territory unit code")
+@click.option(
+    "--scope",
+    type=click.Choice(["all", "subtree", "unit", "own"]),
+    default="subtree",
+    show_default=True,
+)
+@click.option("--name", "display_name", default="")
+@with_appcontext
+def users_create(username, password, role_code, unit_code, scope, display_name):
+    """Create a user holding one role at one territory unit with a data scope."""
+    from core import services, territory
+    from core.db import db
+
+    with db.connection_context():
+        try:
+            services.ensure_builtin_roles()
+            unit = territory.by_code(unit_code)
+            user = services.create_user(username, password, role_code, unit, scope, display_name)
+        except (services.ServiceError, territory.TerritoryError) as exc:
+            raise _fail(exc) from exc
+    click.echo(f"created user {user.username} ({role_code} at {unit.code}, scope {scope})")
+
+
+# -- demo, backup, restore -----------------------------------------------------------------
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command():
+    """Load the demo territory, an administrator and every active plugin's demo data."""
+    from core import demo
+    from core.db import db
+
+    with db.connection_context():
+        if _state().core_pending:
+            raise click.ClickException("the database is not migrated: run `linli db upgrade`")
+        report = demo.load()
+    for line in report:
+        click.echo(line)
+
+
+@main.command("backup")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Archive to write (default: instance/backups/linli-<time>.tar.gz)",
+)
+@with_appcontext
+def backup_command(output):
+    """Write a consistent snapshot of the database and uploads to one archive."""
+    from core import backup
+
+    try:
+        path = backup.create(output)
+    except backup.BackupError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"wrote {path}")
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation")
+@with_appcontext
+def restore_command(archive, yes):
+    """Replace the database and uploads with the contents of a backup archive."""
+    from core import backup
+
+    if not yes and not click.confirm("This replaces all current data. Continue?"):
+        raise click.ClickException("cancelled; nothing was changed")
+    try:
+        backup.restore(archive)
+    except backup.BackupError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"restored {archive}")

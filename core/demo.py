@@ -1,0 +1,100 @@
+"""Demo data (演示数据): one district, two streets, four communities with grids, compounds
+and buildings, an administrator with a one-time password, and each plugin's demo records.
+
+Loading twice creates nothing new and loses nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from core import services, territory
+from core.db import db
+from core.models import TerritoryUnit, User
+
+DISTRICT = ("990101", "示范区")
+STREETS = [
+    ("990101001", "东湖街道", [("990101001001", "幸福社区"), ("990101001002", "和平社区")]),
+    ("990101002", "西山街道", [("990101002001", "长青社区"), ("990101002002", "明德社区")]),
+]
+GRIDS_PER_COMMUNITY = 2
+BUILDINGS_PER_COMPOUND = 3
+ADMIN = "admin"
+
+
+def one_time_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        word = "".join(secrets.choice(alphabet) for _ in range(14))
+        if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+            return word
+
+
+def build_territory() -> tuple[TerritoryUnit, bool]:
+    existing = TerritoryUnit.get_or_none(TerritoryUnit.code == DISTRICT[0])
+    if existing is not None:
+        return existing, False
+    with db.atomic():
+        district = territory.create_unit(DISTRICT[0], DISTRICT[1], "district")
+        for s_code, s_name, communities in STREETS:
+            street = territory.create_unit(s_code, s_name, "street", district)
+            for c_code, c_name in communities:
+                community = territory.create_unit(c_code, c_name, "community", street)
+                for g in range(1, GRIDS_PER_COMMUNITY + 1):
+                    grid = territory.create_unit(
+                        f"{c_code}G{g:02d}", f"{c_name}第{g}网格", "grid", community
+                    )
+                    compound = territory.create_unit(
+                        f"{c_code}X{g:02d}", f"{c_name[:-2]}{'东西南北'[g - 1]}苑", "compound", grid
+                    )
+                    for b in range(1, BUILDINGS_PER_COMPOUND + 1):
+                        territory.create_unit(
+                            f"{compound.code}B{b:02d}",
+                            f"{compound.name}{b}号楼",
+                            "building",
+                            compound,
+                        )
+    return district, True
+
+
+def load() -> list[str]:
+    from core.app import kernel_state
+
+    report = []
+    services.ensure_builtin_roles()
+    district, created = build_territory()
+    report.append(
+        f"demo territory {district.name} ({district.code}) "
+        + ("created" if created else "already present, kept")
+    )
+    admin = User.get_or_none(User.username == ADMIN)
+    if admin is None:
+        password = one_time_password()
+        admin = services.create_user(
+            ADMIN,
+            password,
+            "platform_admin",
+            district,
+            "all",
+            "平台管理员",
+            must_change_password=True,
+        )
+        report.append(
+            f"administrator: username {ADMIN}, one-time password {password} "
+            "(you must change it at first login)"
+        )
+    else:
+        report.append(f"administrator {ADMIN} already exists; its password is unchanged")
+    state = kernel_state()
+    for info in state.kernel.ordered(("active",)):
+        if info.id == "core":
+            continue
+        switched = services.enable_plugin(info.id, district, admin)
+        if switched:
+            report.append(f"enabled {', '.join(switched)} in {district.code}")
+    for plugin_id, _result in state.kernel.collect(
+        "linli_demo_data", district=district, actor=admin
+    ):
+        report.append(f"demo data of {plugin_id} loaded")
+    return report

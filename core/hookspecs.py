@@ -1,0 +1,142 @@
+"""Hook specifications (钩子规范): the whole contract between the core and a plugin.
+
+Two kinds of hooks:
+
+* Registration hooks are called once at start-up for every active plugin; whatever a plugin
+  returns is attributed to it (``linli plugins list`` and the admin show which plugin
+  contributed which model, view or setting).
+* Runtime hooks are called only for the plugins enabled in the district of the current
+  request (``PluginManager.subset_hook_caller``), plus the core itself.
+
+Every hook is documented with its exact signature in ``docs/hooks.md``; a test fails when
+this file and that document differ.
+"""
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("linli")
+hookimpl = pluggy.HookimplMarker("linli")
+
+
+# --- registration hooks (start-up) ---------------------------------------------------------
+
+
+@hookspec
+def linli_models():
+    """Return the peewee model classes the plugin owns (single source of truth for fields).
+
+    Table names must start with the plugin id, for example ``timebank_transfer``.
+    """
+
+
+@hookspec
+def linli_migrations():
+    """Return the path of the folder holding the plugin's numbered migration scripts.
+
+    The folder is applied with ``playhouse.migrations`` and has its own history table.
+    """
+
+
+@hookspec
+def linli_territory_levels():
+    """Return :class:`core.territory.Level` objects for finer territory units.
+
+    A plugin may hang units below the core's building level, for example unit (单元) or
+    household (户). Each level names the levels it may be placed under.
+    """
+
+
+@hookspec
+def linli_admin_views(admin):
+    """Return Flask-Admin view instances; model views subclass ``core.admin.ModelView``.
+
+    ``admin`` is the :class:`core.admin.AdminContext` giving the plugin's menu category.
+    Views are registered at start-up and hidden at run time in districts where the plugin is
+    not enabled.
+    """
+
+
+@hookspec
+def linli_schemas():
+    """Return a dict mapping model classes to marshmallow schema classes (API, import, export)."""
+
+
+@hookspec
+def linli_permissions():
+    """Return extra :class:`core.access.Action` objects the plugin declares.
+
+    The standard actions (read, create, update, delete, export, import, approve) exist for
+    every plugin; return only additional ones, for example ``confirm_hours``.
+    """
+
+
+@hookspec
+def linli_settings():
+    """Return :class:`core.settings.Setting` objects: per-district settings with defaults.
+
+    Every number that differs between cities is declared here, with its default documented.
+    """
+
+
+@hookspec
+def linli_blueprints():
+    """Return Flask blueprints (portal pages, API additions) to register at start-up.
+
+    Requests to a blueprint of a plugin that is not enabled for the district answer 404.
+    """
+
+
+@hookspec
+def linli_commands():
+    """Return click commands or groups to add under the ``linli`` command."""
+
+
+@hookspec
+def linli_translations():
+    """Return the path of the plugin's ``translations`` folder (gettext catalogues)."""
+
+
+@hookspec
+def linli_demo_data(district, actor):
+    """Create demonstration records for ``district`` (a territory unit) as ``actor``.
+
+    Called by ``linli demo`` for every active plugin after the demo territory exists; must be
+    idempotent: a second call creates nothing new.
+    """
+
+
+# --- runtime hooks (only for plugins enabled in the current district) ----------------------
+
+
+@hookspec
+def linli_event(event):
+    """React to a :class:`core.events.Event` (created, updated, deleted, state changed...).
+
+    The core's audit writer is one subscriber. Subscribers must not raise for events they do
+    not care about.
+    """
+
+
+@hookspec
+def linli_scope_query(model, query, user):
+    """Return a peewee expression that narrows ``query`` on ``model`` for ``user``, or None.
+
+    Results are combined with AND on top of the core data scope, so a plugin can only narrow
+    what a user sees, never widen it.
+    """
+
+
+@hookspec
+def linli_permission_check(user, plugin, action, record):
+    """Return False to refuse ``action`` of ``plugin`` (on ``record`` when given), else None.
+
+    Called after the role check passed; any single False refuses.
+    """
+
+
+@hookspec
+def linli_dashboard_widgets(district, user):
+    """Return :class:`core.dashboard.Widget` objects for the admin index page of ``district``.
+
+    Figures must respect ``user``'s data scope.
+    """

@@ -1,0 +1,233 @@
+"""Core models (核心数据模型): territory tree, users and roles, module switches, settings, audit.
+
+Table names start with ``core_``. Timestamps are stored in UTC and shown in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+from core.db import db
+from core.i18n import lazy_gettext as _l
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+PATH_WIDTH = 10  # digits per path segment: ids up to 9,999,999,999
+
+
+class TerritoryUnit(BaseModel):
+    """A unit of the territory tree (辖区): district 区 > street 街道 > community 社区 > grid 网格
+    > compound 小区 > building 楼栋, and finer levels that plugins add.
+
+    ``path`` is a materialized path of zero-padded ids (own id last), so a subtree is one
+    indexed range query (see :func:`core.territory.subtree`).
+    """
+
+    code = pw.CharField(max_length=32, unique=True, verbose_name=_l("Code"))
+    name = pw.CharField(max_length=100, verbose_name=_l("Name"))
+    level = pw.CharField(max_length=16, index=True, verbose_name=_l("Level"))
+    parent = pw.ForeignKeyField(
+        "self", null=True, backref="children", on_delete="RESTRICT", verbose_name=_l("Parent")
+    )
+    path = pw.CharField(max_length=255, index=True, default="", verbose_name=_l("Path"))
+    depth = pw.SmallIntegerField(default=0)
+    district_id = pw.IntegerField(null=True, index=True)
+    sort_order = pw.IntegerField(default=0, verbose_name=_l("Order"))
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "core_territory_unit"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class User(BaseModel):
+    """A person who logs in (用户): staff, grid worker, volunteer, owner..."""
+
+    username = pw.CharField(max_length=64, unique=True, verbose_name=_l("Username"))
+    display_name = pw.CharField(max_length=64, default="", verbose_name=_l("Name"))
+    password_hash = pw.CharField(max_length=255)
+    is_active = pw.BooleanField(default=True, verbose_name=_l("Active"))
+    must_change_password = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(default=utcnow)
+    last_login_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "core_user"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class Role(BaseModel):
+    """A role (角色): a named set of permissions, built-in template or custom."""
+
+    code = pw.CharField(max_length=64, unique=True, verbose_name=_l("Code"))
+    name_zh = pw.CharField(max_length=64, verbose_name=_l("Chinese name"))
+    name_en = pw.CharField(max_length=64, verbose_name=_l("English name"))
+    builtin = pw.BooleanField(default=False, verbose_name=_l("Built-in"))
+
+    class Meta:
+        table_name = "core_role"
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class RolePermission(BaseModel):
+    """Role x plugin x action (角色权限). ``plugin`` or ``action`` may be ``*``."""
+
+    role = pw.ForeignKeyField(Role, backref="permissions", on_delete="CASCADE")
+    plugin = pw.CharField(max_length=32)
+    action = pw.CharField(max_length=32)
+
+    class Meta:
+        table_name = "core_role_permission"
+        indexes = ((("role", "plugin", "action"), True),)
+
+
+SCOPES = ("all", "subtree", "unit", "own")
+
+
+class RoleAssignment(BaseModel):
+    """A role held by a user at a territory unit with a data scope (数据权限)."""
+
+    user = pw.ForeignKeyField(User, backref="assignments", on_delete="CASCADE")
+    role = pw.ForeignKeyField(Role, backref="assignments", on_delete="RESTRICT")
+    unit = pw.ForeignKeyField(TerritoryUnit, backref="assignments", on_delete="RESTRICT")
+    scope = pw.CharField(max_length=8, default="subtree")
+
+    class Meta:
+        table_name = "core_role_assignment"
+        indexes = ((("user", "role", "unit"), True),)
+
+
+class PluginDistrict(BaseModel):
+    """Whether a plugin is enabled for a district (模块启用), switched at run time."""
+
+    plugin = pw.CharField(max_length=32)
+    district = pw.ForeignKeyField(TerritoryUnit, backref="+", on_delete="CASCADE")
+    enabled = pw.BooleanField(default=True)
+    changed_at = pw.DateTimeField(default=utcnow)
+    changed_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        table_name = "core_plugin_district"
+        indexes = ((("plugin", "district"), True),)
+
+
+class DistrictSetting(BaseModel):
+    """A per-district value of a setting a plugin declared (区级参数); JSON text."""
+
+    district = pw.ForeignKeyField(TerritoryUnit, backref="+", on_delete="CASCADE")
+    plugin = pw.CharField(max_length=32)
+    key = pw.CharField(max_length=64)
+    value = pw.TextField()
+    updated_at = pw.DateTimeField(default=utcnow)
+    updated_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        table_name = "core_district_setting"
+        indexes = ((("district", "plugin", "key"), True),)
+
+
+class AppendOnlyError(Exception):
+    """Evidence rows are never changed or deleted; corrections are new rows."""
+
+
+class AppendOnlyModel(BaseModel):
+    """Base for evidence (证据): rows can be inserted, never updated or deleted."""
+
+    def save(self, force_insert=False, only=None):
+        if self._pk is not None and not force_insert:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed")
+        return super().save(force_insert=force_insert, only=only)
+
+    def delete_instance(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
+
+    @classmethod
+    def update(cls, *args, **kwargs):
+        raise AppendOnlyError(f"{cls.__name__} rows cannot be changed")
+
+    @classmethod
+    def delete(cls):
+        raise AppendOnlyError(f"{cls.__name__} rows cannot be deleted")
+
+
+class AuditLog(AppendOnlyModel):
+    """Audit trail (审计日志): who did what to which record, with before and after."""
+
+    at = pw.DateTimeField(default=utcnow, index=True, verbose_name=_l("Time"))
+    actor = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("User")
+    )
+    actor_name = pw.CharField(max_length=64, default="", verbose_name=_l("User"))
+    action = pw.CharField(max_length=32, index=True, verbose_name=_l("Action"))
+    plugin = pw.CharField(max_length=32, default="core", verbose_name=_l("Module"))
+    table = pw.CharField(max_length=64, default="", verbose_name=_l("Table"))
+    record_id = pw.CharField(max_length=64, default="", verbose_name=_l("Record"))
+    unit_id = pw.IntegerField(null=True, index=True)
+    changes = pw.TextField(default="{}", verbose_name=_l("Changes"))
+    summary = pw.CharField(max_length=255, default="", verbose_name=_l("Summary"))
+    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+
+    class Meta:
+        table_name = "core_audit_log"
+        indexes = ((("table", "record_id"), False),)
+
+
+class DistrictOwnedModel(BaseModel):
+    """Base for every district-owned record (辖区数据): ties the row to a territory unit and
+    records who created and last updated it, and when.
+
+    Data scope (数据权限) filters on ``unit`` and ``created_by``.
+    """
+
+    unit = pw.ForeignKeyField(
+        TerritoryUnit, on_delete="RESTRICT", index=True, verbose_name=_l("Territory unit")
+    )
+    created_by = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Created by")
+    )
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
+    updated_by = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Updated by")
+    )
+    updated_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Updated at"))
+
+
+CORE_MODELS = [
+    TerritoryUnit,
+    User,
+    Role,
+    RolePermission,
+    RoleAssignment,
+    PluginDistrict,
+    DistrictSetting,
+    AuditLog,
+]

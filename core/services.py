@@ -1,0 +1,287 @@
+"""Core operations that change state (核心服务): module switches, users and roles.
+
+Every operation validates first and writes inside one transaction, then emits an event (the
+audit row is written by the event's subscriber in the same transaction). A refused operation
+raises :class:`ServiceError` with a message for the user and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.access import hash_password
+from core.db import db
+from core.events import Event, emit
+from core.i18n import gettext as _
+from core.kernel import CORE_ID
+from core.models import (
+    SCOPES,
+    PluginDistrict,
+    Role,
+    RoleAssignment,
+    RolePermission,
+    TerritoryUnit,
+    User,
+    utcnow,
+)
+
+
+class ServiceError(Exception):
+    """A refused operation; ``str(error)`` is shown to the user."""
+
+
+def _state():
+    from core.app import kernel_state
+
+    return kernel_state()
+
+
+# -- module switches (模块启用) -------------------------------------------------------------
+
+
+def _check_switchable(plugin_id: str):
+    kernel = _state().kernel
+    if plugin_id == CORE_ID:
+        raise ServiceError(_("The core cannot be switched off."))
+    info = kernel.plugins.get(plugin_id)
+    if info is None:
+        raise ServiceError(_("Unknown module: %(id)s", id=plugin_id))
+    if info.state == "blocked":
+        raise ServiceError(
+            _("Module %(id)s is blocked in this instance's configuration.", id=plugin_id)
+        )
+    if info.state != "active":
+        raise ServiceError(
+            _("Module %(id)s is not migrated yet; run `linli db upgrade` first.", id=plugin_id)
+        )
+    return info
+
+
+def _check_district(district: TerritoryUnit):
+    if district is None or district.level != "district":
+        raise ServiceError(_("Modules are enabled per district."))
+
+
+def enabled_in(district: TerritoryUnit) -> set[str]:
+    rows = PluginDistrict.select().where(
+        (PluginDistrict.district == district.id) & PluginDistrict.enabled
+    )
+    return {row.plugin for row in rows}
+
+
+def enable_plugin(plugin_id: str, district: TerritoryUnit, actor: User | None = None) -> list[str]:
+    """Enable a module and everything it requires in ``district``; return what was switched on."""
+    _check_district(district)
+    _check_switchable(plugin_id)
+    kernel = _state().kernel
+    needed = kernel.requirements(plugin_id) + [plugin_id]
+    for pid in needed:
+        _check_switchable(pid)
+    already = enabled_in(district)
+    switched = [pid for pid in needed if pid not in already]
+    with db.atomic():
+        for pid in switched:
+            _set_switch(pid, district, True, actor)
+    return switched
+
+
+def disable_plugin(plugin_id: str, district: TerritoryUnit, actor: User | None = None) -> bool:
+    """Disable a module in ``district``; refused while an enabled module requires it.
+
+    The module's data stays; enabling it again shows it unchanged.
+    """
+    _check_district(district)
+    kernel = _state().kernel
+    if plugin_id == CORE_ID:
+        raise ServiceError(_("The core cannot be switched off."))
+    if plugin_id not in kernel.plugins:
+        raise ServiceError(_("Unknown module: %(id)s", id=plugin_id))
+    enabled = enabled_in(district)
+    blockers = sorted(pid for pid in kernel.dependents(plugin_id) if pid in enabled)
+    if blockers:
+        raise ServiceError(
+            _(
+                "Module %(id)s cannot be disabled: enabled module(s) %(others)s require it.",
+                id=plugin_id,
+                others=", ".join(blockers),
+            )
+        )
+    if plugin_id not in enabled:
+        return False
+    with db.atomic():
+        _set_switch(plugin_id, district, False, actor)
+    return True
+
+
+def _set_switch(plugin_id: str, district: TerritoryUnit, enabled: bool, actor) -> None:
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop("_enabled_cache", None)
+    (
+        PluginDistrict.insert(
+            plugin=plugin_id,
+            district=district.id,
+            enabled=enabled,
+            changed_at=utcnow(),
+            changed_by=actor,
+        )
+        .on_conflict(
+            conflict_target=[PluginDistrict.plugin, PluginDistrict.district],
+            preserve=[PluginDistrict.enabled, PluginDistrict.changed_at, PluginDistrict.changed_by],
+        )
+        .execute()
+    )
+    emit(
+        Event(
+            "plugin_enabled" if enabled else "plugin_disabled",
+            plugin=CORE_ID,
+            record=district,
+            actor=actor,
+            district_id=district.id,
+            changes={"plugin": [None, plugin_id], "enabled": [not enabled, enabled]},
+            summary=f"{plugin_id} @ {district.code}",
+        )
+    )
+
+
+# -- users and roles -----------------------------------------------------------------------
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+
+
+def check_password_policy(password: str, username: str = "") -> None:
+    """At least 10 characters with letters and digits, not containing the username."""
+    if len(password or "") < 10:
+        raise ServiceError(_("The password must be at least 10 characters long."))
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise ServiceError(_("The password must contain both letters and digits."))
+    if username and username.lower() in password.lower():
+        raise ServiceError(_("The password must not contain the username."))
+
+
+def create_user(
+    username: str,
+    password: str,
+    role_code: str,
+    unit: TerritoryUnit,
+    scope: str = "subtree",
+    display_name: str = "",
+    must_change_password: bool = False,
+    actor: User | None = None,
+) -> User:
+    if not USERNAME.match(username or ""):
+        raise ServiceError(
+            _("The username must be 3 to 64 letters, digits or the characters _ . @ -.")
+        )
+    if User.select().where(User.username == username).exists():
+        raise ServiceError(_("The username %(name)s is taken.", name=username))
+    check_password_policy(password, username)
+    if scope not in SCOPES:
+        raise ServiceError(
+            _("Unknown scope %(scope)s; use all, subtree, unit or own.", scope=scope)
+        )
+    role = Role.get_or_none(Role.code == role_code)
+    if role is None:
+        raise ServiceError(_("Unknown role: %(code)s", code=role_code))
+    if unit is None:
+        raise ServiceError(_("A territory unit is required."))
+    with db.atomic():
+        user = User.create(
+            username=username,
+            display_name=display_name or username,
+            password_hash=hash_password(password),
+            must_change_password=must_change_password,
+        )
+        RoleAssignment.create(user=user, role=role, unit=unit, scope=scope)
+        emit(
+            Event(
+                "created",
+                record=user,
+                actor=actor,
+                district_id=unit.district_id,
+                changes={
+                    "username": [None, username],
+                    "role": [None, role_code],
+                    "unit": [None, unit.code],
+                    "scope": [None, scope],
+                },
+            )
+        )
+    return user
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    from core.access import verify_password
+
+    if not verify_password(user, current or ""):
+        raise ServiceError(_("The current password is wrong."))
+    if new != confirm:
+        raise ServiceError(_("The two new passwords differ."))
+    if new == current:
+        raise ServiceError(_("The new password must differ from the current one."))
+    check_password_policy(new, user.username)
+    with db.atomic():
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        user.save(only=[User.password_hash, User.must_change_password])
+        emit(
+            Event(
+                "password_changed",
+                record=user,
+                actor=user,
+                changes={"password_hash": ["***", "***"]},
+            )
+        )
+
+
+BUILTIN_ROLES = (
+    # code, Chinese, English, permissions as (plugin, action)
+    ("platform_admin", "平台管理员", "Platform administrator", [("*", "*")]),
+    ("district_admin", "区级管理员", "District administrator", [("*", "*")]),
+    (
+        "street_staff",
+        "街道工作人员",
+        "Street staff",
+        [("*", a) for a in ("read", "create", "update", "export", "approve")],
+    ),
+    (
+        "community_staff",
+        "社区工作人员",
+        "Community staff",
+        [("*", a) for a in ("read", "create", "update", "export")],
+    ),
+    ("grid_worker", "网格员", "Grid worker", [("*", "read"), ("*", "create"), ("*", "update")]),
+    (
+        "inspector",
+        "检查员",
+        "Inspector",
+        [("hazards", "read"), ("hazards", "create"), ("hazards", "update"), ("core", "read")],
+    ),
+    ("volunteer", "志愿者", "Volunteer", [("timebank", "read"), ("timebank", "create")]),
+    (
+        "org_contact",
+        "社会组织联系人",
+        "Organisation contact",
+        [("socialorgs", "read"), ("socialorgs", "update")],
+    ),
+    (
+        "committee_member",
+        "业委会成员",
+        "Owners' committee member",
+        [("owners", "read"), ("owners", "create"), ("owners", "update")],
+    ),
+    ("resident", "业主/居民", "Owner or resident", [("owners", "read")]),
+)
+
+
+def ensure_builtin_roles() -> None:
+    """Create the built-in role templates that are missing (idempotent)."""
+    with db.atomic():
+        for code, zh, en, perms in BUILTIN_ROLES:
+            role, created = Role.get_or_create(
+                code=code, defaults={"name_zh": zh, "name_en": en, "builtin": True}
+            )
+            if created:
+                for plugin, action in perms:
+                    RolePermission.create(role=role, plugin=plugin, action=action)

@@ -1,0 +1,94 @@
+"""Per-district settings (区级参数): every number that differs between cities.
+
+A plugin declares its settings through the ``linli_settings`` hook; a district administrator
+overrides the documented default in the admin. Reading a setting never fails: a district
+without its own value gets the default.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from core.models import DistrictSetting, utcnow
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: type
+    default: Any
+    label_zh: str
+    label_en: str
+    doc: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` converted to the setting's type, or raise ValueError (in Chinese)."""
+        try:
+            if self.kind is bool:
+                if isinstance(value, str):
+                    value = value.strip().lower() in ("1", "true", "yes", "是", "on")
+                converted = bool(value)
+            else:
+                converted = self.kind(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.label_zh}：取值 {value!r} 类型不对") from None
+        if self.minimum is not None and converted < self.minimum:
+            raise ValueError(f"{self.label_zh}：不能小于 {self.minimum}")
+        if self.maximum is not None and converted > self.maximum:
+            raise ValueError(f"{self.label_zh}：不能大于 {self.maximum}")
+        return converted
+
+
+class Registry:
+    """All declared settings, keyed by (plugin id, key)."""
+
+    def __init__(self):
+        self.settings: dict[tuple[str, str], Setting] = {}
+
+    def add(self, plugin: str, setting: Setting) -> None:
+        if (plugin, setting.key) in self.settings:
+            raise ValueError(f"plugin {plugin!r} declares setting {setting.key!r} twice")
+        self.settings[(plugin, setting.key)] = setting
+
+    def declared(self, plugin: str, key: str) -> Setting:
+        try:
+            return self.settings[(plugin, key)]
+        except KeyError:
+            raise KeyError(f"plugin {plugin!r} declares no setting {key!r}") from None
+
+    def get(self, district_id: int, plugin: str, key: str) -> Any:
+        setting = self.declared(plugin, key)
+        row = DistrictSetting.get_or_none(district=district_id, plugin=plugin, key=key)
+        return setting.default if row is None else json.loads(row.value)
+
+    def set(self, district_id: int, plugin: str, key: str, value: Any, actor=None) -> Any:
+        setting = self.declared(plugin, key)
+        value = setting.validate(value)
+        (
+            DistrictSetting.insert(
+                district=district_id,
+                plugin=plugin,
+                key=key,
+                value=json.dumps(value),
+                updated_at=utcnow(),
+                updated_by=actor,
+            )
+            .on_conflict(
+                conflict_target=[
+                    DistrictSetting.district,
+                    DistrictSetting.plugin,
+                    DistrictSetting.key,
+                ],
+                preserve=[
+                    DistrictSetting.value,
+                    DistrictSetting.updated_at,
+                    DistrictSetting.updated_by,
+                ],
+            )
+            .execute()
+        )
+        return value

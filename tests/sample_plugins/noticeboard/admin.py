@@ -1,0 +1,18 @@
+from core.admin import ModelView
+
+from .models import Attachment
+
+
+class NoticeView(ModelView):
+    plugin_id = "noticeboard"
+    column_list = ("title", "unit", "created_at")
+    column_searchable_list = ("title",)
+    column_filters = ("id", "unit", "title")
+    form_columns = ("title", "body", "unit")
+    inline_models = (Attachment,)
+
+
+class AttachmentView(ModelView):
+    plugin_id = "noticeboard"
+    scoped = False
+    column_filters = ("notice",)

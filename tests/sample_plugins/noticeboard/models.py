@@ -1,0 +1,23 @@
+import peewee as pw
+
+from core.models import BaseModel, DistrictOwnedModel
+
+
+class Notice(DistrictOwnedModel):
+    title = pw.CharField(max_length=100, verbose_name="标题")
+    body = pw.TextField(default="")
+    hidden = pw.BooleanField(default=False)
+
+    class Meta:
+        table_name = "noticeboard_notice"
+
+    def __str__(self):
+        return self.title
+
+
+class Attachment(BaseModel):
+    notice = pw.ForeignKeyField(Notice, backref="attachments", on_delete="RESTRICT")
+    name = pw.CharField(max_length=100)
+
+    class Meta:
+        table_name = "noticeboard_attachment"
