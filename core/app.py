@@ -45,6 +45,7 @@ class KernelState:
         self.migrations = migrations
         self.settings = settings
         self.models: dict[str, list] = {}
+        self.blueprint_plugins: dict[str, str] = {}
 
     # -- per-district switches --
 
@@ -182,8 +183,8 @@ def create_app(
     for info in kernel.ordered(("active",)):
         impl = _impl(kernel, "linli_blueprints", info.id)
         for bp in (impl() if impl else None) or []:
-            bp.before_request(_require_enabled(info.id))
             app.register_blueprint(bp)
+            state.blueprint_plugins[bp.name] = info.id
             info.contributions.setdefault("linli_blueprints", []).append(bp.name)
 
     for _pid, commands in kernel.collect("linli_commands"):
@@ -194,6 +195,10 @@ def create_app(
     def _before():
         db.connect(reuse_if_open=True)
         _load_request_context()
+        for name in request.blueprints:
+            owner = state.blueprint_plugins.get(name)
+            if owner is not None and owner not in g.enabled_plugins:
+                abort(404)  # a module disabled in this district has no pages here
 
     @app.teardown_appcontext
     def _close(exc):
@@ -222,14 +227,6 @@ def _dashboard():
     from core.admin import DashboardView
 
     return DashboardView(name="工作台", url="/admin")
-
-
-def _require_enabled(plugin_id: str):
-    def check():
-        if plugin_id not in g.get("enabled_plugins", set()):
-            abort(404)
-
-    return check
 
 
 @login_manager.user_loader

@@ -85,16 +85,21 @@ def ctx(app):
 
 
 @pytest.fixture
-def demo(ctx):
-    """The demo territory, roles and the admin (password known to the test)."""
+def demo(app):
+    """The demo territory, roles and the admin (password known to the test).
+
+    Loaded in an application context of its own: requests made by a test client must not
+    share an application context (and its ``g``) with the test.
+    """
     from core import demo as demo_module
     from core.access import hash_password
     from core.models import User
 
-    demo_module.load()
-    User.update(password_hash=hash_password("Admin-pass-123"), must_change_password=False).where(
-        User.username == "admin"
-    ).execute()
+    with app.app_context():
+        demo_module.load()
+        User.update(
+            password_hash=hash_password("Admin-pass-123"), must_change_password=False
+        ).where(User.username == "admin").execute()
     return demo_module
 
 

@@ -1,0 +1,131 @@
+"""Modules per district: enabled at run time, no restart, dependencies, data kept."""
+
+import json
+
+import pytest
+
+from core import services, territory
+from core.cli import main
+from core.models import AuditLog, PluginDistrict
+from tests.conftest import csrf_token, login
+from tests.sample_plugins import noticeboard, noticeboard_extra
+from tests.sample_plugins.noticeboard.models import Notice
+
+
+@pytest.fixture
+def admin_client(app, demo):
+    client = app.test_client()
+    assert login(client, "admin", "Admin-pass-123").status_code == 302
+    return client
+
+
+def switch(client, plugin, enable):
+    token = csrf_token(client.get("/admin/core/modules/").get_data(as_text=True))
+    return client.post(
+        "/admin/core/modules/switch",
+        data={"plugin": plugin, "enable": "1" if enable else "0", "csrf_token": token},
+        follow_redirects=True,
+    )
+
+
+def test_demo_enables_active_plugins(ctx, demo):
+    district = territory.district_by_code("990101")
+    assert services.enabled_in(district) == {"noticeboard", "noticeboard_extra"}
+
+
+def test_disable_hides_menus_views_and_portal_at_next_request(admin_client):
+    assert admin_client.get("/admin/noticeboard/notice/").status_code == 200
+    assert admin_client.get("/portal/noticeboard/").status_code == 200
+    page = switch(admin_client, "noticeboard", False).get_data(as_text=True)
+    assert "noticeboard_extra" in page and "require" in page  # refused: extra needs it
+    assert admin_client.get("/admin/noticeboard/notice/").status_code == 200
+    switch(admin_client, "noticeboard_extra", False)
+    switch(admin_client, "noticeboard", False)
+    menu = admin_client.get("/admin/").get_data(as_text=True)
+    assert "/admin/noticeboard/notice/" not in menu
+    assert admin_client.get("/admin/noticeboard/notice/").status_code == 404
+    assert admin_client.get("/admin/noticeboard/notice/new/").status_code == 404
+    assert admin_client.get("/portal/noticeboard/").status_code == 404
+    # the data stays and comes back when the module is enabled again
+    assert Notice.select().count() == 1
+    page = switch(admin_client, "noticeboard", True)
+    assert admin_client.get("/admin/noticeboard/notice/").status_code == 200
+    assert "欢迎使用公告栏" in admin_client.get("/admin/noticeboard/notice/").get_data(as_text=True)
+    assert page.status_code == 200
+
+
+def test_enabling_brings_requirements(ctx, demo):
+    district = territory.district_by_code("990101")
+    services.disable_plugin("noticeboard_extra", district)
+    services.disable_plugin("noticeboard", district)
+    assert services.enable_plugin("noticeboard_extra", district) == [
+        "noticeboard",
+        "noticeboard_extra",
+    ]
+    assert services.enabled_in(district) == {"noticeboard", "noticeboard_extra"}
+    actions = [a.action for a in AuditLog.select().where(AuditLog.action.startswith("plugin_"))]
+    assert actions.count("plugin_enabled") >= 2 and actions.count("plugin_disabled") == 2
+
+
+def test_other_district_is_independent(ctx, demo):
+    other = territory.create_unit("990102", "邻区", "district")
+    assert services.enabled_in(other) == set()
+    services.enable_plugin("noticeboard", other)
+    services.disable_plugin("noticeboard_extra", territory.district_by_code("990101"))
+    assert services.enabled_in(other) == {"noticeboard"}
+
+
+@pytest.mark.parametrize(
+    "plugin, district_code, message",
+    [
+        ("ghost", "990101", "Unknown module: ghost"),
+        ("core", "990101", "The core cannot be switched off."),
+        ("noticeboard", "990101001", "Modules are enabled per district."),
+    ],
+)
+def test_bad_switches_change_nothing(ctx, demo, plugin, district_code, message):
+    unit = territory.by_code(district_code)
+    before = list(PluginDistrict.select().dicts())
+    with pytest.raises(services.ServiceError) as err:
+        services.enable_plugin(plugin, unit)
+    assert str(err.value) == message
+    assert list(PluginDistrict.select().dicts()) == before
+
+
+def test_blocked_plugin_cannot_be_enabled(make_app):
+    app = make_app(plugins=[noticeboard, noticeboard_extra], BLOCKED_PLUGINS=["noticeboard_extra"])
+    runner = app.test_cli_runner()
+    with app.app_context():
+        territory.create_unit("990101", "示范区", "district")
+    result = runner.invoke(main, ["plugins", "enable", "noticeboard_extra", "--district", "990101"])
+    assert result.exit_code == 1
+    assert "Module noticeboard_extra is blocked in this instance's configuration." in result.output
+    result = runner.invoke(main, ["plugins", "list", "--json"])
+    rows = {r["id"]: r for r in json.loads(result.output)}
+    assert rows["noticeboard_extra"]["state"] == "blocked"
+    assert rows["noticeboard"]["state"] == "active"
+    assert rows["noticeboard"]["districts"] == []
+
+
+def test_cli_enable_disable_and_list(app, demo):
+    runner = app.test_cli_runner()
+    result = runner.invoke(main, ["plugins", "disable", "noticeboard", "--district", "990101"])
+    assert result.exit_code == 1
+    assert "require it" in result.output and "noticeboard_extra" in result.output
+    result = runner.invoke(
+        main, ["plugins", "disable", "noticeboard_extra", "--district", "990101"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "disabled noticeboard_extra in 990101 (its data is kept)" in result.output
+    result = runner.invoke(main, ["plugins", "enable", "noticeboard", "--district", "nowhere"])
+    assert result.exit_code == 1 and "Unknown territory code: nowhere" in result.output
+    result = runner.invoke(main, ["plugins", "enable", "nosuch", "--district", "990101"])
+    assert result.exit_code == 1 and "Unknown module: nosuch" in result.output
+    listing = json.loads(runner.invoke(main, ["plugins", "list", "--json"]).output)
+    by_id = {r["id"]: r for r in listing}
+    assert by_id["noticeboard"]["districts"] == ["990101"]
+    assert by_id["noticeboard_extra"]["districts"] == []
+    assert by_id["noticeboard_extra"]["requires"] == ["noticeboard"]
+    assert by_id["noticeboard"]["version"] == "1.0.0"
+    text = runner.invoke(main, ["plugins", "list"]).output
+    assert "noticeboard" in text and "enabled in: 990101" in text
