@@ -92,9 +92,10 @@ class Access:
         grants the action.
         """
         parts = []
+        everything = False
         for a in self.assignments_for(plugin, action):
             if a.scope == "all":
-                parts = [None]
+                everything = True
                 break
             if a.scope == "subtree":
                 parts.append(
@@ -106,9 +107,10 @@ class Access:
                 parts.append(model.unit == a.unit_id)
             elif a.scope == "own" and "created_by" in model._meta.fields:
                 parts.append(model.created_by == self.user.id)
-        if not parts:
+        if not everything and not parts:
             return pw.SQL("1 = 0")
-        condition = None if parts == [None] else reduce(operator.or_, parts)
+        # (peewee expressions compare lazily: never test them with == or "in")
+        condition = None if everything else reduce(operator.or_, parts)
         if district_id is not None:
             in_district = model.unit.in_(
                 TerritoryUnit.select(TerritoryUnit.id).where(

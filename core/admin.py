@@ -34,6 +34,7 @@ from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.form import InlineModelConverter, InlineModelFormList
 from flask_admin.model import filters as base_filters
 from flask_login import current_user
+from wtforms import validators as wtf_validators
 
 from core.db import db
 from core.events import Event, diff, emit, snapshot
@@ -99,12 +100,23 @@ class SafeInlineModelFormList(InlineModelFormList):
             self.inline_view._on_model_change(entry, child, created)
             child.save(force_insert=created)
             for sub in entry.form._fields.values():
-                if sub.type == "InlineModelFormList":
+                if isinstance(sub, InlineModelFormList):
                     sub.save_related(child)
 
 
 class SafeInlineModelConverter(InlineModelConverter):
+    """Inline forms whose hidden primary key is optional: a new row has no id yet, and the
+    stock converter makes it required, so every new row failed validation."""
+
     inline_field_list_type = SafeInlineModelFormList
+
+    def get_info(self, p):
+        info = super().get_info(p)
+        pk = info.model._meta.primary_key.name
+        args = dict(getattr(info, "form_args", None) or {})
+        args[pk] = {**args.get(pk, {}), "validators": [wtf_validators.Optional()]}
+        info.form_args = args
+        return info
 
 
 # -- delete safety -------------------------------------------------------------------------
@@ -118,8 +130,6 @@ def dependents(record: pw.Model) -> list[tuple[str, int]]:
     """(table label, count) of the rows that refer to ``record`` directly."""
     found = []
     for fk, model in record._meta.backrefs.items():
-        if model is type(record) and fk.name == "parent" and False:
-            continue
         count = model.select().where(fk == record._pk).count()
         if count:
             label = getattr(model._meta, "verbose_name", None) or model._meta.table_name
@@ -251,8 +261,9 @@ class ModelView(AccessMixin, PeeweeModelView):
         self.plugin_id = plugin_id
         table = model._meta.table_name
         name = name or str(getattr(model._meta, "verbose_name", None) or model.__name__)
-        endpoint = endpoint or f"{plugin_id}_{table}"
-        url = url or f"/admin/{plugin_id}/{table.removeprefix(plugin_id + '_')}"
+        short = table.removeprefix(plugin_id + "_")
+        endpoint = endpoint or f"{plugin_id}_{short}"
+        url = url or f"/admin/{plugin_id}/{short}"
         super().__init__(model, name=name, category=category, endpoint=endpoint, url=url, **kwargs)
 
     # -- permissions as Flask-Admin flags --
@@ -358,7 +369,7 @@ class ModelView(AccessMixin, PeeweeModelView):
                 self.check_write(model, "create")
                 model.save(force_insert=True)
                 for field in form._fields.values():
-                    if field.type == "InlineModelFormList":
+                    if isinstance(field, InlineModelFormList):
                         field.save_related(model)
                 self.emit("created", model, diff({}, snapshot(model)))
         except Exception as exc:
@@ -377,7 +388,7 @@ class ModelView(AccessMixin, PeeweeModelView):
                 self.check_write(model, "update")
                 model.save()
                 for field in form._fields.values():
-                    if field.type == "InlineModelFormList":
+                    if isinstance(field, InlineModelFormList):
                         field.save_related(model)
                 changes = diff(before, snapshot(model))
                 changes.pop("updated_at", None)
