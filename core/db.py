@@ -28,7 +28,7 @@ def open_database(url: str) -> peewee.Database:
     if scheme == "sqlite":
         database = connect(url, pragmas=SQLITE_PRAGMAS)
     elif scheme in ("postgresql", "postgres"):
-        database = connect(url, autorollback=True)
+        database = connect(url)
     else:  # config validation normally catches this first
         raise ValueError(f"unsupported database URL scheme: {scheme}")
     db.initialize(database)

@@ -39,10 +39,10 @@ def test_filters_on_id_and_foreign_key(admin):
     listing = admin.get("/admin/noticeboard/notice/").get_data(as_text=True)
     assert "甲社区通知" in listing and "乙社区通知" in listing
     # the stock converter has no filter for AutoField / ForeignKeyField; ours does
-    page = admin.get("/admin/noticeboard/notice/?flt0_0=%d" % a.id).get_data(as_text=True)
+    page = admin.get(f"/admin/noticeboard/notice/?flt0_0={a.id}").get_data(as_text=True)
     assert "甲社区通知" in page and "乙社区通知" not in page
     # filters are numbered in column_filters order: id has 7 integer filters, then unit
-    page = admin.get("/admin/noticeboard/notice/?flt0_7=%d" % unit("990101002001").id).get_data(
+    page = admin.get(f"/admin/noticeboard/notice/?flt0_7={unit('990101002001').id}").get_data(
         as_text=True
     )
     assert "乙社区通知" in page and "甲社区通知" not in page
