@@ -31,7 +31,7 @@ run: install
 
 # SQLite run (with browser tests), then PostgreSQL run; both always run, any failure fails.
 # Any non-zero pytest status fails, including 5 (= no tests collected).
-test: install sysdeps
+test: install sysdeps lint
 	@status=0; \
 	echo "== pytest on SQLite =="; \
 	$(BIN)/pytest || status=$$?; \

@@ -46,6 +46,8 @@ class KernelState:
         self.settings = settings
         self.models: dict[str, list] = {}
         self.blueprint_plugins: dict[str, str] = {}
+        self.actions: dict[str, list[str]] = {}  # plugin id -> actions users can be granted
+        self.schemas: dict[str, dict] = {}  # plugin id -> {model: marshmallow schema}
 
     # -- per-district switches --
 
@@ -144,6 +146,15 @@ def create_app(
             settings.add(pid, setting)
     for pid, models in kernel.collect("linli_models"):
         state.models[pid] = list(models)
+    from core.access import STANDARD_ACTIONS
+
+    state.actions = {info.id: list(STANDARD_ACTIONS) for info in kernel.ordered(("active",))}
+    state.actions["core"].append("configure")
+    for pid, declared in kernel.collect("linli_permissions"):
+        state.actions.setdefault(pid, list(STANDARD_ACTIONS)).extend(a.code for a in declared)
+    state.schemas = {}
+    for pid, schemas in kernel.collect("linli_schemas"):
+        state.schemas[pid] = dict(schemas)
 
     translation_dirs = [str(ROOT / "core" / "translations")]
     for _pid, path in kernel.collect("linli_translations"):

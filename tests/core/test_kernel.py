@@ -160,3 +160,39 @@ def test_runtime_hooks_only_reach_enabled_plugins():
     seen.clear()
     kernel.runtime("linli_event", {"pa", "pb"})(event="y")
     assert sorted(s[0] for s in seen) == ["pa", "pb"]
+
+
+def test_app_attributes_every_contribution_to_its_plugin(app):
+    from tests.sample_plugins.noticeboard.models import Attachment, Notice
+
+    state = app.extensions["linli"]
+    info = state.kernel.get("noticeboard")
+    assert state.models["noticeboard"] == [Notice, Attachment]
+    assert "pin" in state.actions["noticeboard"] and "approve" in state.actions["noticeboard"]
+    assert "configure" in state.actions["core"]
+    assert list(state.schemas["noticeboard"]) == [Notice]
+    assert ("noticeboard", "max_notices") in state.settings.settings
+    assert info.contributions["linli_blueprints"] == ["noticeboard_portal"]
+    views = info.contributions["linli_admin_views"][0]
+    assert {v.endpoint for v in views} == {"noticeboard_notice", "noticeboard_attachment"}
+    assert "noticeboard-count" in app.cli.commands
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["noticeboard-count"]).output.strip() == "0 notices"
+
+
+def test_district_settings_default_and_override(ctx, demo):
+    from core import territory
+
+    settings = ctx.extensions["linli"].settings
+    district = territory.district_by_code("990101")
+    assert settings.get(district.id, "noticeboard", "max_notices") == 50
+    assert settings.get(district.id, "core", "grid_households_max") == 400
+    settings.set(district.id, "noticeboard", "max_notices", "80")
+    assert settings.get(district.id, "noticeboard", "max_notices") == 80
+    with pytest.raises(ValueError, match="不能小于"):
+        settings.set(district.id, "noticeboard", "max_notices", 0)
+    with pytest.raises(ValueError, match="类型不对"):
+        settings.set(district.id, "noticeboard", "max_notices", "很多")
+    assert settings.get(district.id, "noticeboard", "max_notices") == 80
+    with pytest.raises(KeyError):
+        settings.get(district.id, "noticeboard", "nonexistent")

@@ -127,3 +127,16 @@ def linli_demo_data(district, actor):
         return None
     Notice.create(unit=district, title="欢迎使用公告栏", created_by=actor)
     return "1 notice"
+
+
+@hookimpl
+def linli_schemas():
+    from marshmallow import Schema, fields
+
+    from .models import Notice
+
+    class NoticeSchema(Schema):
+        id = fields.Integer(dump_only=True)
+        title = fields.String(required=True)
+
+    return {Notice: NoticeSchema}
