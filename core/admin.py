@@ -40,6 +40,7 @@ from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.i18n import ngettext
 from core.models import TerritoryUnit, utcnow
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def dependents(record: pw.Model) -> list[tuple[str, int]]:
 def refuse_if_dependents(record: pw.Model) -> None:
     found = dependents(record)
     if found:
-        listing = "，".join(_("%(count)s in %(table)s", count=n, table=t) for t, n in found)
+        listing = _(", ").join(_("%(count)s in %(table)s", count=n, table=t) for t, n in found)
         raise DependentsExist(
             _(
                 "“%(record)s” cannot be deleted: other records refer to it (%(list)s).",
@@ -254,7 +255,7 @@ class ModelView(AccessMixin, PeeweeModelView):
     allow_export = True
     scoped = True  # apply the data scope through the model's ``unit`` field
     can_view_details = True
-    page_size = 20
+    page_size = None  # LINLI_PAGE_SIZE, set when the view is registered
 
     def __init__(self, model, name=None, category=None, endpoint=None, url=None, **kwargs):
         plugin_id = kwargs.pop("plugin_id", None) or self.plugin_id
@@ -416,6 +417,8 @@ class ModelView(AccessMixin, PeeweeModelView):
         return True
 
     def delete_one(self, model):
+        if not self._state().hook_allows(current_user, self.plugin_id, "delete", model):
+            raise PermissionError(_("You are not allowed to do this."))
         refuse_if_dependents(model)
         before = snapshot(model)
         district = district_of(model)
@@ -423,7 +426,10 @@ class ModelView(AccessMixin, PeeweeModelView):
         self.emit("deleted", model, diff(before, {}), district_id=district)
 
     def check_write(self, model, action):
-        """Refuse writing a record into a unit outside the user's scope for ``action``."""
+        """Refuse writing a record into a unit outside the user's scope for ``action``, or
+        one a plugin's ``linli_permission_check`` refuses."""
+        if not self._state().hook_allows(current_user, self.plugin_id, action, model):
+            raise PermissionError(_("You are not allowed to do this."))
         condition = self.scope_condition(action)
         if condition is None or "unit" not in self.model._meta.fields:
             return
@@ -465,13 +471,16 @@ class ModelView(AccessMixin, PeeweeModelView):
                             self.on_model_delete(record)
                             self.delete_one(record)
                             deleted += 1
-                    except DependentsExist as exc:
+                    except (DependentsExist, PermissionError) as exc:
                         refused.append(str(exc))
         except Exception as exc:
             self._fail(_("Failed to delete records. %(error)s", error=str(exc)), exc)
             return
         if deleted:
-            flash(_("%(count)s records were deleted.", count=deleted), "success")
+            flash(
+                ngettext("%(num)d record was deleted.", "%(num)d records were deleted.", deleted),
+                "success",
+            )
         for message in refused:
             flash(message, "error")
 

@@ -13,6 +13,7 @@ from wtforms import validators
 from core import services, territory
 from core.admin import ModelView, View
 from core.db import db
+from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import AuditLog, Role, TerritoryUnit, User
@@ -33,15 +34,13 @@ class TerritoryUnitView(ModelView):
         "parent": _l("Parent"),
         "sort_order": _l("Order"),
     }
-    column_formatters = {
-        "level": lambda v, c, m, p: territory.LEVEL_LABELS.get(m.level, m.level),
-    }
+    column_formatters = {"level": lambda v, c, m, p: territory.level_label(m.level)}
     form_columns = ("code", "name", "level", "parent", "sort_order")
     form_args = {
         "code": {"validators": [validators.InputRequired(), validators.Length(max=32)]},
         "name": {"validators": [validators.InputRequired(), validators.Length(max=100)]},
     }
-    form_choices = {"level": [(k, v) for k, v in territory.LEVEL_LABELS.items()]}
+    form_choices = {"level": [(k, k) for k in territory.LEVEL_LABELS]}  # labels set per form
     form_ajax_refs = {"parent": {"fields": ("name", "code"), "page_size": 20}}
 
     def scoped_query(self, query, action="read"):
@@ -88,6 +87,12 @@ class TerritoryUnitView(ModelView):
             return False
         return unit
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # core levels and those plugins registered, in the current language
+        form.level.choices = [(code, territory.level_label(code)) for code in territory.levels()]
+        return form
+
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         # Moving a unit or changing its code would rewrite history: only name and order change.
@@ -126,10 +131,12 @@ class AuditLogView(ModelView):
         "ip": _l("Address"),
         "changes": _l("Changes"),
     }
+    column_formatters = {"action": lambda v, c, m, p: str(ACTION_LABELS.get(m.action, m.action))}
     column_formatters_detail = {
+        "action": lambda v, c, m, p: str(ACTION_LABELS.get(m.action, m.action)),
         "changes": lambda v, c, m, p: json.dumps(
             json.loads(m.changes), ensure_ascii=False, indent=1
-        )
+        ),
     }
 
     def scoped_query(self, query, action="read"):
@@ -144,6 +151,21 @@ class AuditLogView(ModelView):
         return query.where(AuditLog.unit_id.in_(units))
 
 
+ACTION_LABELS = {
+    "created": _l("Created"),
+    "updated": _l("Updated"),
+    "deleted": _l("Deleted"),
+    "state_changed": _l("State changed"),
+    "login": _l("Logged in"),
+    "login_failed": _l("Login failed"),
+    "logout": _l("Logged out"),
+    "password_changed": _l("Password changed"),
+    "plugin_enabled": _l("Module enabled"),
+    "plugin_disabled": _l("Module disabled"),
+    "setting_changed": _l("Setting changed"),
+}
+
+
 class UserView(ModelView):
     """用户 Users: accounts of people who work in the current district."""
 
@@ -154,7 +176,7 @@ class UserView(ModelView):
     column_filters = ("is_active",)
     column_labels = {
         "username": _l("Username"),
-        "display_name": _l("Name"),
+        "display_name": _l("Full name"),
         "is_active": _l("Active"),
         "last_login_at": _l("Last login"),
     }
@@ -210,8 +232,7 @@ class ModulesView(View):
             rows.append(
                 {
                     "id": info.id,
-                    "label": info.manifest.label_zh,
-                    "label_en": info.manifest.label_en,
+                    "label": str(Label(info.manifest.label_zh, info.manifest.label_en)),
                     "version": info.manifest.version,
                     "state": info.state,
                     "requires": ", ".join(info.manifest.requires),

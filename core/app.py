@@ -24,8 +24,9 @@ from core import config as config_module
 from core import territory
 from core.access import Access
 from core.db import db, open_database
-from core.i18n import babel, select_locale
-from core.kernel import CORE_ID, Kernel
+from core.i18n import Label, babel, select_locale
+from core.i18n import lazy_gettext as _l
+from core.kernel import CORE_ID, Kernel, PluginError
 from core.migrations import Migrations
 from core.models import PluginDistrict, TerritoryUnit, User
 from core.settings import Registry
@@ -108,12 +109,15 @@ def create_app(
         instance_path or os.environ.get("LINLI_INSTANCE_PATH") or DEFAULT_INSTANCE
     ).resolve()
     cfg = config_module.load(instance, overrides, environ)
+    instance.mkdir(parents=True, exist_ok=True)
     app = Flask("core", instance_path=str(instance), root_path=str(ROOT / "core"))
     app.config.update(
         LINLI=cfg,
         SECRET_KEY=cfg["SECRET_KEY"],
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=cfg["SECURE_COOKIES"],
+        REMEMBER_COOKIE_SECURE=cfg["SECURE_COOKIES"],
         REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=cfg["SESSION_MINUTES"]),
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
@@ -122,6 +126,12 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,
     )
+
+    if cfg["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = cfg["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     database = open_database(cfg["DATABASE_URL"])
     kernel = Kernel(cfg["BLOCKED_PLUGINS"], extra=plugins, use_entry_points=use_entry_points)
@@ -165,6 +175,8 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to access this page.")
+    login_manager.localize_callback = str
 
     from core import auth, security
 
@@ -183,12 +195,17 @@ def create_app(
         impl = _impl(kernel, "linli_admin_views", info.id)
         if impl is None:
             continue
-        category = info.manifest.label_zh if info.id != CORE_ID else None
+        category = Label(info.manifest.label_zh, info.manifest.label_en)
         views = impl(admin=AdminContext(info.id, category)) or []
         info.contributions.setdefault("linli_admin_views", []).append(views)
         for view in views:
-            if getattr(view, "plugin_id", None) in (None, "core") and info.id != CORE_ID:
-                view.plugin_id = info.id
+            if getattr(view, "plugin_id", None) != info.id:
+                raise PluginError(
+                    f"plugin {info.id!r}: admin view {type(view).__name__} must be created "
+                    f"with plugin_id={info.id!r}"
+                )
+            if hasattr(view, "page_size") and view.page_size is None:
+                view.page_size = cfg["PAGE_SIZE"]  # LINLI_PAGE_SIZE unless the view sets one
             admin.add_view(view)
 
     for info in kernel.ordered(("active",)):
@@ -237,7 +254,7 @@ def _impl(kernel: Kernel, hook_name: str, plugin_id: str):
 def _dashboard():
     from core.admin import DashboardView
 
-    return DashboardView(name="工作台", url="/admin")
+    return DashboardView(name=_l("Dashboard"), url="/admin")
 
 
 @login_manager.user_loader

@@ -10,14 +10,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from core.access import verify_password
 from core.db import db
 from core.events import Event, emit
 from core.i18n import LOCALES
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.models import User, utcnow
-from core.services import ServiceError, change_password
+from core.services import ServiceError, authenticate, change_password
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -48,37 +46,19 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.get_or_none(User.username == form.username.data.strip())
-        if user is None or not verify_password(user, form.password.data):
-            _log_login(user, False, form.username.data)
-            flash(_("Wrong username or password."), "error")
-        elif not user.is_active:
-            _log_login(user, False, form.username.data)
-            flash(_("This account is disabled. Ask your administrator."), "error")
+        try:
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
+        except ServiceError as exc:
+            flash(str(exc), "error")
         else:
             session.clear()
             login_user(user)
             session.permanent = True
-            user.last_login_at = utcnow()
-            user.save(only=[User.last_login_at])
-            _log_login(user, True, user.username)
             if user.must_change_password:
                 flash(_("Please choose a new password before you continue."), "info")
                 return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
-
-
-def _log_login(user, success: bool, username: str) -> None:
-    with db.atomic():
-        emit(
-            Event(
-                "login" if success else "login_failed",
-                record=user,
-                actor=user if success else None,
-                summary=(username or "")[:64],
-            )
-        )
 
 
 @bp.route("/logout", methods=["POST"])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
+from flask.cli import FlaskGroup, NoAppException, ScriptInfo, run_command, with_appcontext
 
 from core.config import ConfigError, write_initial
 from core.kernel import CORE_ID, PluginError
@@ -25,11 +25,14 @@ def _make_app():
     try:
         return create_app()
     except (ConfigError, PluginError, MigrationFailed) as exc:
-        click.echo(f"linli: {exc}", err=True)
-        sys.exit(2)
+        message = str(exc)
     except Exception as exc:  # e.g. the database cannot be reached
-        click.echo(f"linli: cannot start: {exc}", err=True)
-        sys.exit(2)
+        message = f"cannot start: {exc}"
+    if len(sys.argv) < 2 or {"--help", "-h"} & set(sys.argv):
+        # listing commands for --help: say what is wrong, still show the built-in commands
+        raise NoAppException(message)
+    click.echo(f"linli: {message}", err=True)
+    sys.exit(2)
 
 
 def _state():
@@ -348,13 +351,14 @@ def users_create(username, password, role_code, unit_code, scope, display_name):
 @with_appcontext
 def demo_command():
     """Load the demo territory, an administrator and every active plugin's demo data."""
-    from core import demo
+    from core import demo, services
     from core.db import db
 
     with db.connection_context():
-        if _state().core_pending:
-            raise click.ClickException("the database is not migrated: run `linli db upgrade`")
-        report = demo.load()
+        try:
+            report = demo.load()
+        except services.ServiceError as exc:
+            raise _fail(exc) from exc
     for line in report:
         click.echo(line)
 

@@ -71,6 +71,40 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPLOAD_DIR", str, None, "Upload store; defaults to instance/uploads"),
     Setting("SESSION_MINUTES", int, 480, "Lifetime of a login session in minutes", _positive),
     Setting("PAGE_SIZE", int, 20, "Rows per page in admin lists", _positive),
+    Setting(
+        "PROXY_HOPS",
+        int,
+        0,
+        "Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted",
+        lambda v: None if v >= 0 else "must be 0 or more",
+    ),
+    Setting(
+        "SECURE_COOKIES",
+        bool,
+        False,
+        "Send session cookies over HTTPS only (set true in production behind HTTPS)",
+    ),
+    Setting(
+        "LOGIN_MAX_FAILURES",
+        int,
+        5,
+        "Failed logins of one account within the window before it is locked",
+        _positive,
+    ),
+    Setting(
+        "LOGIN_IP_MAX_FAILURES",
+        int,
+        20,
+        "Failed logins from one address within the window before it is locked",
+        _positive,
+    ),
+    Setting(
+        "LOGIN_WINDOW_MINUTES",
+        int,
+        15,
+        "Window (and lock time) for login throttling, in minutes",
+        _positive,
+    ),
 )
 
 
@@ -82,6 +116,21 @@ def _coerce(setting: Setting, raw: Any, source: str) -> Any:
         if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
             return raw
         raise ConfigError(f"{name} ({source}): must be a list of names")
+    if setting.kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        raise ConfigError(f"{name} ({source}): must be true or false, not {raw!r}")
     if setting.kind is int:
         if isinstance(raw, bool):
             raise ConfigError(f"{name} ({source}): must be a whole number, not {raw!r}")

@@ -58,10 +58,21 @@ def build_territory() -> tuple[TerritoryUnit, bool]:
     return district, True
 
 
+def state_pending() -> list[str]:
+    from core.app import kernel_state
+
+    return sorted(kernel_state().migrations.pending())
+
+
 def load() -> list[str]:
     from core.app import kernel_state
 
     report = []
+    pending = state_pending()
+    if pending:
+        raise services.ServiceError(
+            "pending migrations in " + ", ".join(pending) + "; run `linli db upgrade` first"
+        )
     services.ensure_builtin_roles()
     district, created = build_territory()
     report.append(

@@ -3,7 +3,15 @@
 from flask import has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
-__all__ = ["babel", "gettext", "lazy_gettext", "ngettext", "get_locale", "select_locale"]
+__all__ = [
+    "Label",
+    "babel",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "get_locale",
+    "select_locale",
+]
 
 LOCALES = ("zh_Hans_CN", "en")
 
@@ -19,3 +27,34 @@ def select_locale() -> str:
         if chosen in LOCALES:
             return chosen
     return current_app.config.get("LINLI", {}).get("DEFAULT_LOCALE", "zh_Hans_CN")
+
+
+def is_english() -> bool:
+    from flask import has_app_context
+
+    return has_app_context() and str(get_locale() or "").startswith("en")
+
+
+class Label:
+    """A name given in both languages as data (a plugin's label, a role's name), shown in the
+    current interface language when rendered."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+
+    def __str__(self) -> str:
+        return self.en if is_english() else self.zh
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Label) and (self.zh, self.en) == (other.zh, other.en)
+
+    def __repr__(self) -> str:
+        return f"Label({self.zh!r}, {self.en!r})"

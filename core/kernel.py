@@ -176,6 +176,13 @@ class Kernel:
                 continue
             try:
                 self.pm.register(info.module, name=pid)
+            except pluggy.PluginValidationError as exc:
+                first = str(exc).strip().splitlines()
+                hook = re.search(r"hook '([^']+)'", str(exc))
+                raise PluginError(
+                    f"plugin {pid!r}: implementation of {hook.group(1) if hook else '?'} does "
+                    f"not match its specification ({' '.join(first[-1:])})"
+                ) from exc
             except ValueError as exc:
                 raise PluginError(f"plugin {pid!r} cannot be registered: {exc}") from exc
             info.state = "pending"
@@ -225,7 +232,9 @@ class Kernel:
 
     # -- hook calling ---------------------------------------------------------------------
 
-    def collect(self, hook_name: str, **kwargs) -> list[tuple[str, Any]]:
+    def collect(
+        self, hook_name: str, states: Iterable[str] = ("active", "pending"), **kwargs
+    ) -> list[tuple[str, Any]]:
         """Call a registration hook once per plugin; return ``(plugin id, result)`` pairs.
 
         Results come in dependency order (core first), and each is recorded in the plugin's
@@ -234,7 +243,7 @@ class Kernel:
         hook = getattr(self.pm.hook, hook_name)
         impls = {impl.plugin_name: impl for impl in hook.get_hookimpls()}
         results = []
-        for info in self.ordered():
+        for info in self.ordered(states):
             impl = impls.get(info.id)
             if impl is None:
                 continue

@@ -130,3 +130,32 @@ def write_next(folder: Path, name: str, body: str) -> Path:
     path = folder / f"{max(numbers, default=0) + 1:04d}_{slug}.py"
     path.write_text(body, encoding="utf-8")
     return path
+
+
+def append_only(database: pw.Database, table: str) -> None:
+    """Make ``table`` append-only in the database itself: UPDATE and DELETE are refused.
+
+    For evidence tables (audit, ledger, ballots, history). Migrations call this after creating
+    the table, and :func:`drop_append_only` after dropping it.
+    """
+    if isinstance(database, pw.SqliteDatabase):
+        for op in ("UPDATE", "DELETE"):
+            database.execute_sql(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
+    else:
+        database.execute_sql(
+            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
+        )
+        database.execute_sql(
+            f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+        )
+
+
+def drop_append_only(database: pw.Database, table: str) -> None:
+    """Remove what :func:`append_only` added that survives dropping the table."""
+    if not isinstance(database, pw.SqliteDatabase):
+        database.execute_sql(f"DROP FUNCTION IF EXISTS {table}_append_only()")

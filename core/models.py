@@ -57,7 +57,7 @@ class User(BaseModel):
     """A person who logs in (用户): staff, grid worker, volunteer, owner..."""
 
     username = pw.CharField(max_length=64, unique=True, verbose_name=_l("Username"))
-    display_name = pw.CharField(max_length=64, default="", verbose_name=_l("Name"))
+    display_name = pw.CharField(max_length=64, default="", verbose_name=_l("Full name"))
     password_hash = pw.CharField(max_length=255)
     is_active = pw.BooleanField(default=True, verbose_name=_l("Active"))
     must_change_password = pw.BooleanField(default=False)
@@ -95,7 +95,9 @@ class Role(BaseModel):
         table_name = "core_role"
 
     def __str__(self) -> str:
-        return self.name_zh
+        from core.i18n import Label
+
+        return str(Label(self.name_zh, self.name_en))
 
 
 class RolePermission(BaseModel):
@@ -201,6 +203,21 @@ class AuditLog(AppendOnlyModel):
         indexes = ((("table", "record_id"), False),)
 
 
+class LoginAttempt(AppendOnlyModel):
+    """Login log (登录日志): every attempt, successful or not; also drives throttling."""
+
+    at = pw.DateTimeField(default=utcnow, verbose_name=_l("Time"))
+    username = pw.CharField(max_length=64, verbose_name=_l("Username"))
+    user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    success = pw.BooleanField(default=False, verbose_name=_l("Succeeded"))
+    reason = pw.CharField(max_length=32, default="", verbose_name=_l("Reason"))
+
+    class Meta:
+        table_name = "core_login_attempt"
+        indexes = ((("username", "at"), False), (("ip", "at"), False))
+
+
 class DistrictOwnedModel(BaseModel):
     """Base for every district-owned record (辖区数据): ties the row to a territory unit and
     records who created and last updated it, and when.
@@ -230,4 +247,5 @@ CORE_MODELS = [
     PluginDistrict,
     DistrictSetting,
     AuditLog,
+    LoginAttempt,
 ]

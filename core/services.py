@@ -7,15 +7,19 @@ raises :class:`ServiceError` with a message for the user and changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from core.access import hash_password
+import peewee as pw
+
+from core.access import hash_password, verify_password
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.kernel import CORE_ID
 from core.models import (
     SCOPES,
+    LoginAttempt,
     PluginDistrict,
     Role,
     RoleAssignment,
@@ -101,7 +105,7 @@ def disable_plugin(plugin_id: str, district: TerritoryUnit, actor: User | None =
     if blockers:
         raise ServiceError(
             _(
-                "Module %(id)s cannot be disabled: enabled module(s) %(others)s require it.",
+                "Module %(id)s cannot be disabled: these enabled modules require it: %(others)s.",
                 id=plugin_id,
                 others=", ".join(blockers),
             )
@@ -285,3 +289,79 @@ def ensure_builtin_roles() -> None:
             if created:
                 for plugin, action in perms:
                     RolePermission.create(role=role, plugin=plugin, action=action)
+
+
+# -- log in (登录) with throttling ----------------------------------------------------------
+
+
+def _login_limits() -> dict:
+    from flask import current_app
+
+    cfg = current_app.config["LINLI"]
+    return {
+        "account": cfg["LOGIN_MAX_FAILURES"],
+        "address": cfg["LOGIN_IP_MAX_FAILURES"],
+        "minutes": cfg["LOGIN_WINDOW_MINUTES"],
+    }
+
+
+def is_throttled(username: str, ip: str) -> bool:
+    """Too many recent failures for this account (since its last success) or address."""
+    limits = _login_limits()
+    since = utcnow() - dt.timedelta(minutes=limits["minutes"])
+    failures = LoginAttempt.select().where(
+        (LoginAttempt.at > since) & ~LoginAttempt.success & (LoginAttempt.reason != "throttled")
+    )
+    last_ok = (
+        LoginAttempt.select(pw.fn.MAX(LoginAttempt.at))
+        .where((LoginAttempt.username == username) & LoginAttempt.success)
+        .scalar()
+    )
+    account = failures.where(LoginAttempt.username == username)
+    if last_ok is not None:
+        account = account.where(LoginAttempt.at > last_ok)
+    if account.count() >= limits["account"]:
+        return True
+    return failures.where(LoginAttempt.ip == ip).count() >= limits["address"]
+
+
+def authenticate(username: str, password: str, ip: str) -> User:
+    """Check a login; every attempt is logged (登录日志) and audited, failures are throttled.
+
+    Raises :class:`ServiceError` with the message to show; the message never says whether
+    the account exists.
+    """
+    username = (username or "").strip()[:64]
+    user = User.get_or_none(User.username == username)
+    if is_throttled(username, ip):
+        reason, message = (
+            "throttled",
+            _(
+                "Too many failed logins. Try again later (locked for %(minutes)s min).",
+                minutes=_login_limits()["minutes"],
+            ),
+        )
+    elif user is None or not verify_password(user, password or ""):
+        reason, message = "wrong_password", _("Wrong username or password.")
+    elif not user.is_active:
+        reason, message = "disabled", _("This account is disabled. Ask your administrator.")
+    else:
+        reason, message = "", None
+    with db.atomic():
+        LoginAttempt.create(
+            username=username, user=user, ip=ip or "", success=message is None, reason=reason
+        )
+        if message is None:
+            user.last_login_at = utcnow()
+            user.save(only=[User.last_login_at])
+        emit(
+            Event(
+                "login" if message is None else "login_failed",
+                record=user,
+                actor=user if message is None else None,
+                summary=f"{username} {reason}".strip(),
+            )
+        )
+    if message is not None:
+        raise ServiceError(message)
+    return user

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from core.i18n import Label
+from core.i18n import gettext as _
 from core.models import DistrictSetting, utcnow
 
 
@@ -25,6 +27,10 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
 
+    @property
+    def label(self) -> str:
+        return str(Label(self.label_zh, self.label_en))
+
     def validate(self, value: Any) -> Any:
         """Return ``value`` converted to the setting's type, or raise ValueError (in Chinese)."""
         try:
@@ -35,11 +41,17 @@ class Setting:
             else:
                 converted = self.kind(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{self.label_zh}：取值 {value!r} 类型不对") from None
+            raise ValueError(
+                _("%(label)s: %(value)s is not a valid value.", label=self.label, value=value)
+            ) from None
         if self.minimum is not None and converted < self.minimum:
-            raise ValueError(f"{self.label_zh}：不能小于 {self.minimum}")
+            raise ValueError(
+                _("%(label)s: must not be less than %(min)s.", label=self.label, min=self.minimum)
+            )
         if self.maximum is not None and converted > self.maximum:
-            raise ValueError(f"{self.label_zh}：不能大于 {self.maximum}")
+            raise ValueError(
+                _("%(label)s: must not be more than %(max)s.", label=self.label, max=self.maximum)
+            )
         return converted
 
 

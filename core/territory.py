@@ -62,6 +62,18 @@ def levels() -> dict[str, Level]:
     return dict(_levels)
 
 
+def level_label(code: str) -> str:
+    """The level's name in the current language (core levels through the catalogue)."""
+    from core.i18n import get_locale
+
+    if code in LEVEL_LABELS:
+        return str(LEVEL_LABELS[code])
+    level = _levels.get(code)
+    if level is None:
+        return code
+    return level.label_en if str(get_locale()).startswith("en") else level.label_zh
+
+
 def path_upper(path: str) -> str:
     """The smallest digit string of the same length greater than every path below ``path``."""
     return str(int(path) + 1).zfill(len(path))
@@ -116,9 +128,9 @@ def create_unit(
     if parent is not None and parent.level not in spec.parents:
         raise TerritoryError(
             _l(
-                "A %(level)s cannot be placed under a %(parent)s.",
-                level=LEVEL_LABELS.get(level, level),
-                parent=LEVEL_LABELS.get(parent.level, parent.level),
+                "%(level)s cannot be placed under %(parent)s.",
+                level=level_label(level),
+                parent=level_label(parent.level),
             )
         )
     if TerritoryUnit.select().where(TerritoryUnit.code == code).exists():

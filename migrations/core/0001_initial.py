@@ -4,6 +4,8 @@
 # Python-side defaults (timestamps) are not database defaults and need no column default.
 from peewee import *
 
+from core.migrations import append_only, drop_append_only
+
 APPEND_ONLY = "core_audit_log"
 
 
@@ -125,26 +127,7 @@ def up(migrator, db):
             indexes = ((("role", "plugin", "action"), True),)
 
     db.create_tables([RolePermission])
-    forbid_changes(db, APPEND_ONLY)
-
-
-def forbid_changes(db, table):
-    """Evidence is append-only at the database level too: UPDATE and DELETE are refused."""
-    if isinstance(db, SqliteDatabase):
-        for op in ("UPDATE", "DELETE"):
-            db.execute_sql(
-                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-    else:
-        db.execute_sql(
-            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
-        )
-        db.execute_sql(
-            f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
-        )
+    append_only(db, APPEND_ONLY)
 
 
 def down(migrator, db):

@@ -40,8 +40,20 @@ def test_demo_is_idempotent_and_prints_a_one_time_password(cli):
 
 def test_users_create(cli):
     cli("demo")
-    result = cli("users", "create", "--username", "wang", "--password", "Gridwork-2026",
-                 "--role", "grid_worker", "--unit", "990101001001G01", "--scope", "unit")
+    result = cli(
+        "users",
+        "create",
+        "--username",
+        "wang",
+        "--password",
+        "Gridwork-2026",
+        "--role",
+        "grid_worker",
+        "--unit",
+        "990101001001G01",
+        "--scope",
+        "unit",
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "created user wang (grid_worker at 990101001001G01, scope unit)"
     assignment = RoleAssignment.get(RoleAssignment.user == User.get(User.username == "wang"))
@@ -52,20 +64,24 @@ def test_users_create(cli):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--role", "nosuch"], "Unknown role: nosuch"),
-        (["--unit", "000"], "Unknown territory code: 000"),
-        (["--password", "short1"], "at least 10 characters"),
-        (["--password", "onlyletterslong"], "both letters and digits"),
-        (["--password", "li-si-12345"], "must not contain the username"),
-        (["--username", "a b"], "The username must be"),
-        (["--username", "admin"], "The username admin is taken."),
+        (["--role", "nosuch"], "未知角色：nosuch"),
+        (["--unit", "000"], "未知的辖区编码：000"),
+        (["--password", "short1"], "密码长度至少为 10 个字符"),
+        (["--password", "onlyletterslong"], "密码必须同时包含字母和数字"),
+        (["--password", "li-si-12345"], "密码不能包含用户名"),
+        (["--username", "a b"], "用户名须由 3 至 64 个字母"),
+        (["--username", "admin"], "用户名 admin 已被占用"),
     ],
 )
 def test_users_create_refuses_bad_input(cli, args, message):
     cli("demo")
-    base = {"--username": "li-si", "--password": "Lisi-2026-ok", "--role": "community_staff",
-            "--unit": "990101001001"}
-    base.update(dict(zip(args[::2], args[1::2])))
+    base = {
+        "--username": "li-si",
+        "--password": "Lisi-2026-ok",
+        "--role": "community_staff",
+        "--unit": "990101001001",
+    }
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
     users = User.select().count()
     result = cli("users", "create", *[x for kv in base.items() for x in kv])
     assert result.exit_code == 1
@@ -74,8 +90,20 @@ def test_users_create_refuses_bad_input(cli, args, message):
 
 
 def test_users_create_refuses_unknown_scope(cli):
-    result = cli("users", "create", "--username", "zhao", "--password", "Zhao-2026-ok",
-                 "--role", "volunteer", "--unit", "990101", "--scope", "everything")
+    result = cli(
+        "users",
+        "create",
+        "--username",
+        "zhao",
+        "--password",
+        "Zhao-2026-ok",
+        "--role",
+        "volunteer",
+        "--unit",
+        "990101",
+        "--scope",
+        "everything",
+    )
     assert result.exit_code == 2
     assert "Invalid value for '--scope'" in result.output
 

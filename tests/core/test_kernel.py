@@ -189,9 +189,9 @@ def test_district_settings_default_and_override(ctx, demo):
     assert settings.get(district.id, "core", "grid_households_max") == 400
     settings.set(district.id, "noticeboard", "max_notices", "80")
     assert settings.get(district.id, "noticeboard", "max_notices") == 80
-    with pytest.raises(ValueError, match="不能小于"):
+    with pytest.raises(ValueError, match="公告上限：不能小于 1"):
         settings.set(district.id, "noticeboard", "max_notices", 0)
-    with pytest.raises(ValueError, match="类型不对"):
+    with pytest.raises(ValueError, match="公告上限：很多 不是有效的取值"):
         settings.set(district.id, "noticeboard", "max_notices", "很多")
     assert settings.get(district.id, "noticeboard", "max_notices") == 80
     with pytest.raises(KeyError):

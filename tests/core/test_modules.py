@@ -37,7 +37,7 @@ def test_disable_hides_menus_views_and_portal_at_next_request(admin_client):
     assert admin_client.get("/admin/noticeboard/notice/").status_code == 200
     assert admin_client.get("/portal/noticeboard/").status_code == 200
     page = switch(admin_client, "noticeboard", False).get_data(as_text=True)
-    assert "noticeboard_extra" in page and "require" in page  # refused: extra needs it
+    assert "模块 noticeboard 无法停用：以下已启用的模块依赖于它：noticeboard_extra" in page
     assert admin_client.get("/admin/noticeboard/notice/").status_code == 200
     switch(admin_client, "noticeboard_extra", False)
     switch(admin_client, "noticeboard", False)
@@ -78,9 +78,9 @@ def test_other_district_is_independent(ctx, demo):
 @pytest.mark.parametrize(
     "plugin, district_code, message",
     [
-        ("ghost", "990101", "Unknown module: ghost"),
-        ("core", "990101", "The core cannot be switched off."),
-        ("noticeboard", "990101001", "Modules are enabled per district."),
+        ("ghost", "990101", "未知模块：ghost"),
+        ("core", "990101", "平台核心不能停用。"),
+        ("noticeboard", "990101001", "模块须以区为单位启用。"),
     ],
 )
 def test_bad_switches_change_nothing(ctx, demo, plugin, district_code, message):
@@ -99,7 +99,7 @@ def test_blocked_plugin_cannot_be_enabled(make_app):
         territory.create_unit("990101", "示范区", "district")
     result = runner.invoke(main, ["plugins", "enable", "noticeboard_extra", "--district", "990101"])
     assert result.exit_code == 1
-    assert "Module noticeboard_extra is blocked in this instance's configuration." in result.output
+    assert "模块 noticeboard_extra 已在本系统的配置中被禁用。" in result.output
     result = runner.invoke(main, ["plugins", "list", "--json"])
     rows = {r["id"]: r for r in json.loads(result.output)}
     assert rows["noticeboard_extra"]["state"] == "blocked"
@@ -111,16 +111,16 @@ def test_cli_enable_disable_and_list(app, demo):
     runner = app.test_cli_runner()
     result = runner.invoke(main, ["plugins", "disable", "noticeboard", "--district", "990101"])
     assert result.exit_code == 1
-    assert "require it" in result.output and "noticeboard_extra" in result.output
+    assert "以下已启用的模块依赖于它：noticeboard_extra" in result.output
     result = runner.invoke(
         main, ["plugins", "disable", "noticeboard_extra", "--district", "990101"]
     )
     assert result.exit_code == 0, result.output
     assert "disabled noticeboard_extra in 990101 (its data is kept)" in result.output
     result = runner.invoke(main, ["plugins", "enable", "noticeboard", "--district", "nowhere"])
-    assert result.exit_code == 1 and "Unknown territory code: nowhere" in result.output
+    assert result.exit_code == 1 and "未知的辖区编码：nowhere" in result.output
     result = runner.invoke(main, ["plugins", "enable", "nosuch", "--district", "990101"])
-    assert result.exit_code == 1 and "Unknown module: nosuch" in result.output
+    assert result.exit_code == 1 and "未知模块：nosuch" in result.output
     listing = json.loads(runner.invoke(main, ["plugins", "list", "--json"]).output)
     by_id = {r["id"]: r for r in listing}
     assert by_id["noticeboard"]["districts"] == ["990101"]

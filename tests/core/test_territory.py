@@ -55,13 +55,13 @@ def test_path_and_district(tree):
 @pytest.mark.parametrize(
     "code, name, level, parent, message",
     [
-        ("", "无码", "street", "d", "code must be"),
-        ("X" * 33, "太长", "street", "d", "code must be"),
-        ("N1", "", "street", "d", "name must be"),
-        ("N2", "名", "village", "d", "Unknown level"),
-        ("N3", "名", "street", None, "needs a parent"),
-        ("N4", "名", "building", "d", "cannot be placed under"),
-        ("110105001", "重复", "street", "d", "already used"),
+        ("", "无码", "street", "d", "编码长度须为 1 至 32 个字符"),
+        ("X" * 33, "太长", "street", "d", "编码长度须为 1 至 32 个字符"),
+        ("N1", "", "street", "d", "名称长度须为 1 至 100 个字符"),
+        ("N2", "名", "village", "d", "未知层级：village"),
+        ("N3", "名", "street", None, "该层级的辖区必须指定上级"),
+        ("N4", "名", "building", "d", "楼栋不能隶属于区"),
+        ("110105001", "重复", "street", "d", "编码 110105001 已被使用"),
     ],
 )
 def test_bad_units_are_refused_and_nothing_is_created(tree, code, name, level, parent, message):
@@ -74,7 +74,7 @@ def test_bad_units_are_refused_and_nothing_is_created(tree, code, name, level, p
 
 def test_lookup_by_code(tree):
     assert territory.district_by_code("110105").name == "朝阳区"
-    with pytest.raises(TerritoryError, match="Unknown territory code"):
+    with pytest.raises(TerritoryError, match="未知的辖区编码：999"):
         territory.by_code("999")
-    with pytest.raises(TerritoryError, match="is not a district"):
+    with pytest.raises(TerritoryError, match="110105001 不是区级辖区"):
         territory.district_by_code("110105001")

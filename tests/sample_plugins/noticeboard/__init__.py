@@ -89,6 +89,8 @@ def linli_dashboard_widgets(district, user):
 
     from .models import Notice
 
+    if district is None:
+        return []
     units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district.id)
     count = Notice.select().where(Notice.unit.in_(units)).count()
     return [Widget("公告", count, plugin="noticeboard")]

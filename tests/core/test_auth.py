@@ -1,0 +1,134 @@
+"""Logging in and out: policy, first-login password change, throttling, sessions, headers."""
+
+import datetime as dt
+
+import pytest
+
+from core import services
+from core.models import LoginAttempt, User, utcnow
+from tests.conftest import csrf_token, login, make_user
+
+
+def flashed(response):
+    return response.get_data(as_text=True)
+
+
+def test_wrong_password_and_unknown_user_say_the_same(app, demo):
+    client = app.test_client()
+    a = login(client, "admin", "not-the-password1")
+    b = login(client, "nobody", "not-the-password1")
+    assert a.status_code == b.status_code == 200
+    for page in (a, b):
+        assert "用户名或密码错误。" in flashed(page)
+    assert client.get("/admin/").status_code == 302
+    log = list(LoginAttempt.select().order_by(LoginAttempt.id))
+    assert [(x.username, x.success, x.reason) for x in log] == [
+        ("admin", False, "wrong_password"),
+        ("nobody", False, "wrong_password"),
+    ]
+
+
+def test_account_is_throttled_after_repeated_failures(app, demo, monkeypatch):
+    client = app.test_client()
+    for _ in range(5):
+        login(client, "admin", "wrong-password-1")
+    page = login(client, "admin", "Admin-pass-123")  # right password, but locked
+    assert page.status_code == 200
+    assert "登录失败次数过多，请稍后再试（锁定 15 分钟）。" in flashed(page)
+    assert client.get("/admin/").status_code == 302
+    # after the window the account opens again
+    later = utcnow() + dt.timedelta(minutes=16)
+    monkeypatch.setattr(services, "utcnow", lambda: later)
+    assert login(client, "admin", "Admin-pass-123").status_code == 302
+
+
+def test_address_is_throttled_across_accounts(make_app, app, demo):
+    app.config["LINLI"]["LOGIN_IP_MAX_FAILURES"] = 3
+    client = app.test_client()
+    for name in ("u1", "u2", "u3"):
+        login(client, name, "wrong-password-1")
+    page = login(client, "admin", "Admin-pass-123")
+    assert "登录失败次数过多" in flashed(page)
+
+
+def test_disabled_account_cannot_log_in(app, demo):
+    with app.app_context():
+        make_user("leaver", "community_staff", "990101001001")
+    User.update(is_active=False).where(User.username == "leaver").execute()
+    page = login(app.test_client(), "leaver", "Passw0rd-long")
+    assert "该账号已停用，请联系管理员。" in flashed(page)
+
+
+def test_first_login_forces_a_password_change(app, demo):
+    with app.app_context():
+        make_user("newbie", "community_staff", "990101001001")
+    User.update(must_change_password=True).where(User.username == "newbie").execute()
+    client = app.test_client()
+    response = login(client, "newbie", "Passw0rd-long")
+    assert response.headers["Location"].endswith("/auth/password")
+    assert client.get("/admin/").status_code == 302  # dashboard refused until changed
+    token = csrf_token(client.get("/auth/password").get_data(as_text=True))
+    weak = client.post(
+        "/auth/password",
+        data={"current": "Passw0rd-long", "new": "abc", "confirm": "abc", "csrf_token": token},
+    )
+    assert "密码长度至少为 10 个字符。" in flashed(weak)
+    assert User.get(User.username == "newbie").must_change_password
+    ok = client.post(
+        "/auth/password",
+        data={
+            "current": "Passw0rd-long",
+            "new": "Better-pass-42",
+            "confirm": "Better-pass-42",
+            "csrf_token": token,
+        },
+    )
+    assert ok.status_code == 302
+    assert not User.get(User.username == "newbie").must_change_password
+    assert client.get("/admin/").status_code == 200
+
+
+def test_logout_requires_post_with_token(app, demo):
+    client = app.test_client()
+    login(client, "admin", "Admin-pass-123")
+    assert client.post("/auth/logout").status_code == 400  # no CSRF token
+    assert client.get("/admin/").status_code == 200
+    token = csrf_token(client.get("/admin/").get_data(as_text=True))
+    assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_tampered_session_cookie_is_ignored(app, demo):
+    client = app.test_client()
+    login(client, "admin", "Admin-pass-123")
+    cookie = client.get_cookie("session")
+    client.set_cookie("session", cookie.value[:-3] + "abc")
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_session_cookie_flags_and_lifetime(app, demo):
+    client = app.test_client()
+    response = login(client, "admin", "Admin-pass-123")
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Lax" in header and "Expires=" in header
+    assert app.permanent_session_lifetime == dt.timedelta(minutes=480)
+
+
+def test_security_headers_on_every_page(app):
+    response = app.test_client().get("/auth/login")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x"])
+def test_login_never_redirects_off_site(app, demo, target):
+    client = app.test_client()
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    response = client.post(
+        f"/auth/login?next={target}",
+        data={"username": "admin", "password": "Admin-pass-123", "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/admin/"
