@@ -19,7 +19,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from core.models import RoleAssignment, RolePermission, TerritoryUnit, User
 from core.territory import subtree_condition
 
-STANDARD_ACTIONS = ("read", "create", "update", "delete", "export", "import", "approve")
+STANDARD_ACTIONS = (
+    "read",
+    "create",
+    "update",
+    "delete",
+    "export",
+    "import",
+    "approve",
+    "view_personal_data",
+)
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,12 @@ from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.form import InlineModelConverter, InlineModelFormList
 from flask_admin.model import filters as base_filters
 from flask_login import current_user
+from jinja2 import pass_context
 from wtforms import validators as wtf_validators
 
 from core.db import db
 from core.events import Event, diff, emit, snapshot
+from core.fields import IdCardField, personal_fields
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
@@ -265,7 +267,40 @@ class ModelView(AccessMixin, PeeweeModelView):
         short = table.removeprefix(plugin_id + "_")
         endpoint = endpoint or f"{plugin_id}_{short}"
         url = url or f"/admin/{plugin_id}/{short}"
+        self.personal = personal_fields(model)
+        self._add_personal_validators()
         super().__init__(model, name=name, category=category, endpoint=endpoint, url=url, **kwargs)
+
+    # -- personal data (个人信息): validated, masked for users without the permission --
+
+    def _add_personal_validators(self):
+        from forms.validators import IdCard, Mobile
+
+        args = {key: dict(value) for key, value in (self.form_args or {}).items()}
+        for name, field in self.personal.items():
+            validator = IdCard() if isinstance(field, IdCardField) else Mobile()
+            spec = args.setdefault(name, {})
+            spec["validators"] = [*spec.get("validators", []), validator]
+            if field.null:
+                spec["validators"].insert(0, wtf_validators.Optional())
+        self.form_args = args
+
+    def can_view_personal(self) -> bool:
+        return self.allowed("view_personal_data")
+
+    def _masked(self, model, name, value):
+        field = self.personal.get(name)
+        if field is None or self.can_view_personal():
+            return value
+        return field.mask(getattr(model, name, None))
+
+    @pass_context
+    def get_list_value(self, context, model, name):
+        return self._masked(model, name, super().get_list_value(context, model, name))
+
+    @pass_context
+    def get_detail_value(self, context, model, name):
+        return self._masked(model, name, super().get_detail_value(context, model, name))
 
     # -- permissions as Flask-Admin flags --
 
@@ -351,7 +386,12 @@ class ModelView(AccessMixin, PeeweeModelView):
         return self._restrict_units(super().create_form(obj), "create")
 
     def edit_form(self, obj=None):
-        return self._restrict_units(super().edit_form(obj), "update")
+        form = self._restrict_units(super().edit_form(obj), "update")
+        if not self.can_view_personal():
+            for name in self.personal:  # what one may not see, one may not edit
+                if name in form._fields:
+                    delattr(form, name)
+        return form
 
     # -- writes, each in one transaction with its audit row --
 
@@ -492,7 +532,7 @@ class ModelView(AccessMixin, PeeweeModelView):
     # -- export --
 
     def get_export_value(self, model, name):
-        return escape_formula(super().get_export_value(model, name))
+        return escape_formula(self._masked(model, name, super().get_export_value(model, name)))
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):

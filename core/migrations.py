@@ -120,7 +120,25 @@ def render(database: pw.Database, models: list, title: str) -> str | None:
     body = template(diff)
     body = re.sub(r"# TODO: \w+: default <function [^>]+> must be added by hand\n", "", body)
     body = re.sub(r"ForeignKeyField\(('self'|\w+)", r"ForeignKeyField(\1, backref='+'", body)
+    body = _freeze_field_classes(body)
     return f'"""{title}"""\n' + body
+
+
+def _freeze_field_classes(body: str) -> str:
+    """Replace field classes imported from the project (``IdCardField``...) by the peewee
+    class they store as, so that a migration never changes when application code does."""
+    import importlib
+
+    for module, name in re.findall(r"^from (\S+) import (\w+)\n", body, flags=re.M):
+        if module == "peewee":
+            continue
+        cls = getattr(importlib.import_module(module), name, None)
+        if not isinstance(cls, type) or not issubclass(cls, pw.Field):
+            continue
+        base = next(c for c in cls.__mro__ if c.__module__ == "peewee")
+        body = body.replace(f"from {module} import {name}\n", "")
+        body = re.sub(rf"\b{name}\(", f"{base.__name__}(", body)
+    return body
 
 
 def write_next(folder: Path, name: str, body: str) -> Path:

@@ -247,13 +247,13 @@ BUILTIN_ROLES = (
         "street_staff",
         "街道工作人员",
         "Street staff",
-        [("*", a) for a in ("read", "create", "update", "export", "approve")],
+        [("*", a) for a in ("read", "create", "update", "export", "approve", "view_personal_data")],
     ),
     (
         "community_staff",
         "社区工作人员",
         "Community staff",
-        [("*", a) for a in ("read", "create", "update", "export")],
+        [("*", a) for a in ("read", "create", "update", "export", "view_personal_data")],
     ),
     ("grid_worker", "网格员", "Grid worker", [("*", "read"), ("*", "create"), ("*", "update")]),
     (

@@ -99,9 +99,11 @@ def test_cli_db_commands(make_app):
     assert result.exit_code == 1 and "unknown plugin 'ghost'" in result.output
     result = runner.invoke(main, ["db", "downgrade"])
     assert result.exit_code == 0
-    assert result.output.strip() == "noticeboard: reverted 0001_initial"
+    assert result.output.strip() == "noticeboard: reverted 0002_contact"
     result = runner.invoke(main, ["db", "status", "--plugin", "noticeboard"])
-    assert "noticeboard: at (empty), 0 applied, 1 pending" in result.output
+    assert "noticeboard: at 0001_initial, 1 applied, 1 pending" in result.output
+    result = runner.invoke(main, ["db", "downgrade", "--plugin", "noticeboard", "--steps", "5"])
+    assert result.output.strip() == "noticeboard: reverted 0001_initial"
 
 
 def test_makemigration_writes_nothing_when_models_match(make_app):

@@ -1,0 +1,13 @@
+"""Benchmarks of the platform (基准测试). Run ``python -m bench`` (all) or ``python -m bench NAME``.
+
+Rules: every benchmark builds its own data at a scale it states, and prints its figures as
+ratios against a baseline measured in the same run. Nothing here asserts a timing; the
+figures and their interpretation live in ``docs/performance.md``.
+
+This package must stay import-free: ``bench._startup_child`` is timed from interpreter start.
+"""
+
+# name -> (module, one-line description); each module has ``main(argv)``
+BENCHMARKS = {
+    "startup": ("bench.startup", "application start-up vs a bare Flask-Admin app"),
+}
