@@ -7,16 +7,19 @@ import json
 import peewee as pw
 from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_login import current_user
-from wtforms import validators
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
 from core import services, territory
 from core.admin import ModelView, View
+from core.app import kernel_state
 from core.db import db
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.models import AuditLog, Role, TerritoryUnit, User
+from core.models import AuditLog, LoginAttempt, Role, RoleAssignment, TerritoryUnit, User
 
 
 class TerritoryUnitView(ModelView):
@@ -163,14 +166,56 @@ ACTION_LABELS = {
     "plugin_enabled": _l("Module enabled"),
     "plugin_disabled": _l("Module disabled"),
     "setting_changed": _l("Setting changed"),
+    "role_granted": _l("Role granted"),
+    "role_revoked": _l("Role revoked"),
+    "permissions_changed": _l("Permissions changed"),
+    "user_enabled": _l("Account enabled"),
+    "user_disabled": _l("Account disabled"),
 }
+
+
+def _scope_choices():
+    return [
+        ("subtree", _l("This unit and below")),
+        ("unit", _l("This unit only")),
+        ("own", _l("Own records only")),
+        ("all", _l("All")),
+    ]
+
+
+def _units_for(action: str):
+    access = g.get("access")
+    query = TerritoryUnit.select().where(access.unit_condition("core", action))
+    if g.get("district_id") is not None:
+        query = query.where(TerritoryUnit.district_id == g.district_id)
+    return query.order_by(TerritoryUnit.path)
+
+
+class NewUserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[validators.InputRequired()])
+    display_name = StringField(_l("Full name"), validators=[validators.Length(max=64)])
+    password = PasswordField(_l("Initial password"), validators=[validators.InputRequired()])
+    role = SelectField(_l("Role"), coerce=int)
+    unit = SelectField(_l("Territory unit"), coerce=int)
+    scope = SelectField(_l("Data scope"), choices=_scope_choices)
+
+
+class EditUserForm(FlaskForm):
+    display_name = StringField(_l("Full name"), validators=[validators.Length(max=64)])
+
+
+def _fill_choices(form, action):
+    if "role" in form._fields:
+        form.role.choices = [(r.id, str(r)) for r in Role.select().order_by(Role.id)]
+    form.unit.choices = [(u.id, f"{u.name} ({u.code})") for u in _units_for(action)]
+    return form
 
 
 class UserView(ModelView):
     """用户 Users: accounts of people who work in the current district."""
 
     scoped = False
-    allow_create = allow_delete = False
+    allow_delete = False
     column_list = ("username", "display_name", "is_active", "last_login_at")
     column_searchable_list = ("username", "display_name")
     column_filters = ("is_active",)
@@ -180,7 +225,6 @@ class UserView(ModelView):
         "is_active": _l("Active"),
         "last_login_at": _l("Last login"),
     }
-    form_columns = ("display_name", "is_active")
 
     def scoped_query(self, query, action="read"):
         from core.models import RoleAssignment
@@ -194,26 +238,292 @@ class UserView(ModelView):
         members = RoleAssignment.select(RoleAssignment.user).where(RoleAssignment.unit.in_(units))
         return query.where(User.id.in_(members))
 
+    def get_create_form(self):
+        return NewUserForm
+
+    def get_edit_form(self):
+        return EditUserForm
+
+    def create_form(self, obj=None):
+        return _fill_choices(NewUserForm(), "update")
+
+    def edit_form(self, obj=None):
+        return EditUserForm(obj=obj)
+
+    def create_model(self, form):
+        unit = TerritoryUnit.get_or_none(TerritoryUnit.id == form.unit.data)
+        role = Role.get_or_none(Role.id == form.role.data)
+        try:
+            if unit is None or role is None:
+                raise services.ServiceError(_("User, role and territory unit are all required."))
+            return services.create_user(
+                form.username.data.strip(),
+                form.password.data,
+                role.code,
+                unit,
+                form.scope.data,
+                form.display_name.data or "",
+                must_change_password=True,
+                actor=current_user._get_current_object(),
+                access=g.access,
+            )
+        except services.ServiceError as exc:
+            flash(str(exc), "error")
+            return False
+
+    def update_model(self, form, model):
+        return super().update_model(form, model)
+
+    @action("disable", _l("Disable accounts"), _l("Disable the selected accounts?"))
+    def action_disable(self, ids):
+        self._set_active(ids, False)
+
+    @action("enable", _l("Enable accounts"), _l("Enable the selected accounts?"))
+    def action_enable(self, ids):
+        self._set_active(ids, True)
+
+    def _set_active(self, ids, active):
+        if not self.can_edit:
+            flash(_("You are not allowed to do this."), "error")
+            return
+        users = self.scoped_query(User.select(), "update").where(User.id << ids)
+        done = 0
+        for user in users:
+            try:
+                services.set_active(g.access, user, active, current_user._get_current_object())
+                done += 1
+            except services.ServiceError as exc:
+                flash(str(exc), "error")
+        if done:
+            flash(_("Saved."), "success")
+
+    def is_action_allowed(self, name):
+        if name in ("disable", "enable"):
+            return self.can_edit
+        return super().is_action_allowed(name)
+
+
+class AssignmentForm(FlaskForm):
+    user = SelectField(_l("User"), coerce=int)
+    role = SelectField(_l("Role"), coerce=int)
+    unit = SelectField(_l("Territory unit"), coerce=int)
+    scope = SelectField(_l("Data scope"), choices=_scope_choices)
+
+
+class RoleAssignmentView(ModelView):
+    """授权 Role assignments: who holds which role, where, with which data scope."""
+
+    scoped = False
+    allow_edit = False
+    column_list = ("user", "role", "unit", "scope")
+    column_labels = {
+        "user": _l("User"),
+        "role": _l("Role"),
+        "unit": _l("Territory unit"),
+        "scope": _l("Data scope"),
+    }
+    column_formatters = {
+        "scope": lambda v, c, m, p: str(dict(_scope_choices()).get(m.scope, m.scope)),
+    }
+    column_filters = ("role", "unit", "scope")
+
+    def scoped_query(self, query, action="read"):
+        access = g.get("access")
+        if access is None or not access.can("core", action):
+            return query.where(pw.SQL("1 = 0"))
+        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", action))
+        if g.get("district_id") is not None:
+            units = units.where(TerritoryUnit.district_id == g.district_id)
+        return query.where(RoleAssignment.unit.in_(units))
+
+    def get_create_form(self):
+        return AssignmentForm
+
+    def create_form(self, obj=None):
+        form = _fill_choices(AssignmentForm(), "update")
+        users = UserView.scoped_query(self, User.select(), "read")
+        form.user.choices = [(u.id, f"{u} ({u.username})") for u in users.order_by(User.username)]
+        return form
+
+    def create_model(self, form):
+        user = User.get_or_none(User.id == form.user.data)
+        role = Role.get_or_none(Role.id == form.role.data)
+        unit = TerritoryUnit.get_or_none(TerritoryUnit.id == form.unit.data)
+        try:
+            return services.assign_role(
+                g.access, user, role, unit, form.scope.data, current_user._get_current_object()
+            )
+        except services.ServiceError as exc:
+            flash(str(exc), "error")
+            return False
+
+    def delete_one(self, model):
+        try:
+            services.revoke_role(g.access, model, current_user._get_current_object())
+        except services.ServiceError as exc:
+            raise PermissionError(str(exc)) from exc
+
+
+def _permission_choices():
+    state = kernel_state()
+    choices = [("*:*", _("Everything (*:*)"))]
+    for plugin, actions in state.actions.items():
+        choices.append((f"{plugin}:*", f"{plugin}:*"))
+        choices.extend((f"{plugin}:{a}", f"{plugin}:{a}") for a in actions)
+    return choices
+
+
+class RoleForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[validators.InputRequired(), validators.Regexp(r"^[a-z][a-z0-9_]{1,63}$")],
+    )
+    name_zh = StringField(
+        _l("Chinese name"), validators=[validators.InputRequired(), validators.Length(max=64)]
+    )
+    name_en = StringField(
+        _l("English name"), validators=[validators.InputRequired(), validators.Length(max=64)]
+    )
+    permissions = SelectMultipleField(_l("Permissions"), choices=_permission_choices)
+
 
 class RoleView(ModelView):
-    """角色 Roles: the built-in templates and custom roles."""
+    """角色 Roles: the built-in templates and custom roles with their permissions."""
 
     scoped = False
     allow_delete = False
-    column_list = ("code", "name_zh", "name_en", "builtin")
+    column_list = ("code", "name_zh", "name_en", "builtin", "permissions")
     column_labels = {
         "code": _l("Code"),
         "name_zh": _l("Chinese name"),
         "name_en": _l("English name"),
         "builtin": _l("Built-in"),
+        "permissions": _l("Permissions"),
     }
-    form_columns = ("code", "name_zh", "name_en")
+    column_formatters = {
+        "permissions": lambda v, c, m, p: ", ".join(
+            sorted(f"{x.plugin}:{x.action}" for x in m.permissions)
+        ),
+    }
 
     def scoped_query(self, query, action="read"):
         access = g.get("access")
         if access is None or not access.can("core", action):
             return query.where(pw.SQL("1 = 0"))
         return query
+
+    def get_create_form(self):
+        return RoleForm
+
+    def get_edit_form(self):
+        return RoleForm
+
+    def create_form(self, obj=None):
+        return RoleForm()
+
+    def edit_form(self, obj=None):
+        form = RoleForm(obj=obj)
+        if request.method == "GET" and obj is not None:
+            form.permissions.data = [f"{p.plugin}:{p.action}" for p in obj.permissions]
+        return form
+
+    def _perms(self, form):
+        return {tuple(value.split(":", 1)) for value in form.permissions.data or []}
+
+    def create_model(self, form):
+        try:
+            if Role.select().where(Role.code == form.code.data).exists():
+                raise services.ServiceError(
+                    _("The code %(code)s is already used.", code=form.code.data)
+                )
+            with db.atomic():
+                role = Role.create(
+                    code=form.code.data,
+                    name_zh=form.name_zh.data,
+                    name_en=form.name_en.data,
+                    builtin=False,
+                )
+                self.emit("created", role, {"code": [None, role.code]})
+                services.set_role_permissions(
+                    g.access, role, self._perms(form), current_user._get_current_object()
+                )
+            return role
+        except services.ServiceError as exc:
+            flash(str(exc), "error")
+            return False
+
+    def update_model(self, form, model):
+        try:
+            if model.builtin:
+                raise services.ServiceError(
+                    _(
+                        "Built-in roles are templates and cannot be "
+                        "changed; create a custom role instead."
+                    )
+                )
+            with db.atomic():
+                before = {"name_zh": model.name_zh, "name_en": model.name_en}
+                model.name_zh, model.name_en = form.name_zh.data, form.name_en.data
+                model.save(only=[Role.name_zh, Role.name_en])
+                self.emit(
+                    "updated",
+                    model,
+                    {
+                        k: [v, getattr(model, k)]
+                        for k, v in before.items()
+                        if v != getattr(model, k)
+                    },
+                )
+                services.set_role_permissions(
+                    g.access, model, self._perms(form), current_user._get_current_object()
+                )
+            return True
+        except services.ServiceError as exc:
+            flash(str(exc), "error")
+            return False
+
+
+class LoginAttemptView(ModelView):
+    """登录日志 Login log: every attempt, read only."""
+
+    scoped = False
+    allow_create = allow_edit = allow_delete = False
+    column_list = ("at", "username", "ip", "success", "reason")
+    column_default_sort = ("at", True)
+    column_filters = ("username", "ip", "success", "at")
+    column_searchable_list = ("username", "ip")
+    column_labels = {
+        "at": _l("Time"),
+        "username": _l("Username"),
+        "ip": _l("Address"),
+        "success": _l("Succeeded"),
+        "reason": _l("Reason"),
+    }
+    column_formatters = {
+        "reason": lambda v, c, m, p: str(REASON_LABELS.get(m.reason, m.reason)),
+    }
+
+    def scoped_query(self, query, action="read"):
+        from core.models import LoginAttempt, RoleAssignment
+
+        access = g.get("access")
+        if access is None or not access.can("core", "configure"):
+            return query.where(pw.SQL("1 = 0"))
+        if access.is_platform_admin:
+            return query
+        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", "read"))
+        members = (
+            User.select(User.username).join(RoleAssignment).where(RoleAssignment.unit.in_(units))
+        )
+        return query.where(LoginAttempt.username.in_(members))
+
+
+REASON_LABELS = {
+    "": _l("Logged in"),
+    "wrong_password": _l("Wrong username or password"),
+    "disabled": _l("Account disabled"),
+    "throttled": _l("Locked after too many failures"),
+}
 
 
 class ModulesView(View):
@@ -329,5 +639,9 @@ def core_views(admin) -> list:
         ),
         UserView(User, name=_l("Users"), category=system, plugin_id="core"),
         RoleView(Role, name=_l("Roles"), category=system, plugin_id="core"),
+        RoleAssignmentView(
+            RoleAssignment, name=_l("Role assignments"), category=system, plugin_id="core"
+        ),
         AuditLogView(AuditLog, name=_l("Audit log"), category=system, plugin_id="core"),
+        LoginAttemptView(LoginAttempt, name=_l("Login log"), category=system, plugin_id="core"),
     ]

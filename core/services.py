@@ -173,6 +173,7 @@ def create_user(
     display_name: str = "",
     must_change_password: bool = False,
     actor: User | None = None,
+    access=None,
 ) -> User:
     if not USERNAME.match(username or ""):
         raise ServiceError(
@@ -190,6 +191,8 @@ def create_user(
         raise ServiceError(_("Unknown role: %(code)s", code=role_code))
     if unit is None:
         raise ServiceError(_("A territory unit is required."))
+    if access is not None:
+        check_grant(access, role, unit, scope)
     with db.atomic():
         user = User.create(
             username=username,
@@ -365,3 +368,150 @@ def authenticate(username: str, password: str, ip: str) -> User:
     if message is not None:
         raise ServiceError(message)
     return user
+
+
+# -- roles and assignments (角色与授权) ------------------------------------------------------
+
+
+def _covers(held: set[tuple[str, str]], perm: tuple[str, str]) -> bool:
+    plugin, action = perm
+    return any(hp in ("*", plugin) and ha in ("*", action) for hp, ha in held)
+
+
+def held_at(access, unit: TerritoryUnit) -> set[tuple[str, str]]:
+    """Permissions ``access`` holds over ``unit`` (assignments whose scope covers it)."""
+    held: set[tuple[str, str]] = set()
+    for a in access.assignments:
+        if (
+            a.scope == "all"
+            or (a.scope == "subtree" and unit.path.startswith(a.unit.path))
+            or (a.scope in ("unit", "own") and a.unit_id == unit.id)
+        ):
+            held |= access.grants.get(a.role_id, set())
+    return held
+
+
+def check_grant(access, role: Role, unit: TerritoryUnit, scope: str) -> None:
+    """Refuse a grant the actor could not hold themselves: no privilege escalation."""
+    if scope not in SCOPES:
+        raise ServiceError(
+            _("Unknown scope %(scope)s; use all, subtree, unit or own.", scope=scope)
+        )
+    if access.is_platform_admin:
+        return
+    if scope == "all":
+        raise ServiceError(_("Only a platform administrator may grant the scope “all”."))
+    held = held_at(access, unit)
+    if not _covers(held, ("core", "update")):
+        raise ServiceError(_("You may not assign roles in %(unit)s.", unit=unit.name))
+    perms = {(p.plugin, p.action) for p in role.permissions}
+    if not all(_covers(held, perm) for perm in perms):
+        raise ServiceError(
+            _(
+                "You cannot grant the role %(role)s: it has permissions you do not hold.",
+                role=str(role),
+            )
+        )
+
+
+def assign_role(
+    access, user: User, role: Role, unit: TerritoryUnit, scope: str, actor: User | None = None
+) -> RoleAssignment:
+    if user is None or role is None or unit is None:
+        raise ServiceError(_("User, role and territory unit are all required."))
+    check_grant(access, role, unit, scope)
+    if (
+        RoleAssignment.select()
+        .where(
+            (RoleAssignment.user == user)
+            & (RoleAssignment.role == role)
+            & (RoleAssignment.unit == unit)
+        )
+        .exists()
+    ):
+        raise ServiceError(_("%(user)s already holds this role there.", user=str(user)))
+    with db.atomic():
+        assignment = RoleAssignment.create(user=user, role=role, unit=unit, scope=scope)
+        emit(
+            Event(
+                "role_granted",
+                record=assignment,
+                actor=actor,
+                district_id=unit.district_id,
+                changes={
+                    "user": [None, user.username],
+                    "role": [None, role.code],
+                    "unit": [None, unit.code],
+                    "scope": [None, scope],
+                },
+            )
+        )
+    return assignment
+
+
+def revoke_role(access, assignment: RoleAssignment, actor: User | None = None) -> None:
+    check_grant(access, assignment.role, assignment.unit, assignment.scope)
+    with db.atomic():
+        emit(
+            Event(
+                "role_revoked",
+                record=assignment,
+                actor=actor,
+                district_id=assignment.unit.district_id,
+                changes={
+                    "user": [assignment.user.username, None],
+                    "role": [assignment.role.code, None],
+                    "unit": [assignment.unit.code, None],
+                    "scope": [assignment.scope, None],
+                },
+            )
+        )
+        assignment.delete_instance()
+
+
+def set_role_permissions(
+    access, role: Role, perms: set[tuple[str, str]], actor: User | None = None
+) -> None:
+    """Replace a custom role's permissions; the actor must hold every one they grant."""
+    if role.builtin:
+        raise ServiceError(
+            _("Built-in roles are templates and cannot be changed; create a custom role instead.")
+        )
+    if not access.is_platform_admin:
+        held = set().union(*(access.grants.get(a.role_id, set()) for a in access.assignments))
+        missing = sorted(f"{p}:{a}" for p, a in perms if not _covers(held, (p, a)))
+        if missing:
+            raise ServiceError(
+                _(
+                    "You cannot grant permissions you do not hold: %(list)s.",
+                    list=", ".join(missing),
+                )
+            )
+    before = sorted(f"{p.plugin}:{p.action}" for p in role.permissions)
+    with db.atomic():
+        RolePermission.delete().where(RolePermission.role == role).execute()
+        for plugin, action in sorted(perms):
+            RolePermission.create(role=role, plugin=plugin, action=action)
+        emit(
+            Event(
+                "permissions_changed",
+                record=role,
+                actor=actor,
+                changes={"permissions": [before, sorted(f"{p}:{a}" for p, a in perms)]},
+            )
+        )
+
+
+def set_active(access, user: User, active: bool, actor: User | None = None) -> None:
+    if actor is not None and user.id == actor.id and not active:
+        raise ServiceError(_("You cannot disable your own account."))
+    with db.atomic():
+        User.update(is_active=active).where(User.id == user.id).execute()
+        emit(
+            Event(
+                "user_enabled" if active else "user_disabled",
+                record=user,
+                actor=actor,
+                changes={"is_active": [not active, active]},
+            )
+        )
