@@ -41,6 +41,7 @@ from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.fields import IdCardField, personal_fields
 from core.i18n import gettext as _
+from core.kernel import PluginError
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
 from core.models import TerritoryUnit, utcnow
@@ -255,7 +256,8 @@ class ModelView(AccessMixin, PeeweeModelView):
     allow_edit = True
     allow_delete = True
     allow_export = True
-    scoped = True  # apply the data scope through the model's ``unit`` field
+    scoped = True  # apply the data scope through the model's ``unit`` field...
+    scope_through = None  # ...or through this foreign key to a district-owned model
     can_view_details = True
     page_size = None  # LINLI_PAGE_SIZE, set when the view is registered
 
@@ -269,6 +271,8 @@ class ModelView(AccessMixin, PeeweeModelView):
         url = url or f"/admin/{plugin_id}/{short}"
         self.personal = personal_fields(model)
         self._add_personal_validators()
+        self.model = model
+        self._check_scoping()
         super().__init__(model, name=name, category=category, endpoint=endpoint, url=url, **kwargs)
 
     # -- personal data (个人信息): validated, masked for users without the permission --
@@ -339,12 +343,36 @@ class ModelView(AccessMixin, PeeweeModelView):
     # -- data scope --
 
     def scope_condition(self, action="read"):
-        if not self.scoped or "unit" not in self.model._meta.fields:
+        if not self.scoped:
             return None
         access = g.get("access")
         if access is None:
             return pw.SQL("1 = 0")
-        return access.scope_condition(self.model, self.plugin_id, action, g.get("district_id"))
+        if "unit" in self.model._meta.fields:
+            return access.scope_condition(self.model, self.plugin_id, action, g.get("district_id"))
+        fk = self.model._meta.fields[self.scope_through]
+        parent = fk.rel_model
+        visible = parent.select(parent._meta.primary_key).where(
+            access.scope_condition(parent, self.plugin_id, action, g.get("district_id"))
+        )
+        return fk.in_(visible)
+
+    def _check_scoping(self):
+        """Refuse at start-up a view that would show rows of every community."""
+        fields = self.model._meta.fields
+        name = f"{self.plugin_id}: {type(self).__name__} ({self.model.__name__})"
+        if not self.scoped:
+            if type(self).scoped_query is ModelView.scoped_query:
+                raise PluginError(f"{name}: scoped = False needs its own scoped_query()")
+            return
+        if "unit" in fields:
+            return
+        fk = fields.get(self.scope_through or "")
+        if not isinstance(fk, pw.ForeignKeyField) or "unit" not in fk.rel_model._meta.fields:
+            raise PluginError(
+                f"{name}: the model has no territory unit; set scope_through to a foreign key "
+                f"of a district-owned model, or scoped = False with a scoped_query()"
+            )
 
     def scoped_query(self, query, action="read"):
         condition = self.scope_condition(action)
@@ -372,6 +400,22 @@ class ModelView(AccessMixin, PeeweeModelView):
     # -- forms --
 
     def _restrict_units(self, form, action):
+        access = g.get("access")
+        for name, field in self.model._meta.fields.items():
+            # a related district-owned record is offered only if the user may see it
+            if (
+                isinstance(field, pw.ForeignKeyField)
+                and name in form._fields
+                and name != "unit"
+                and "unit" in field.rel_model._meta.fields
+                and hasattr(form._fields[name], "query")
+            ):
+                related = field.rel_model
+                form._fields[name].query = related.select().where(
+                    access.scope_condition(related, self.plugin_id, "read", g.get("district_id"))
+                    if access
+                    else pw.SQL("1 = 0")
+                )
         if "unit" in form._fields and "unit" in self.model._meta.fields:
             access = g.get("access")
             condition = access.unit_condition(self.plugin_id, action) if access else pw.SQL("1=0")
@@ -470,6 +514,17 @@ class ModelView(AccessMixin, PeeweeModelView):
         one a plugin's ``linli_permission_check`` refuses."""
         if not self._state().hook_allows(current_user, self.plugin_id, action, model):
             raise PermissionError(_("You are not allowed to do this."))
+        if self.scoped and self.scope_through:
+            fk = self.model._meta.fields[self.scope_through]
+            parent = fk.rel_model
+            access = g.access
+            ok = parent.select().where(
+                (parent._meta.primary_key == model.__data__.get(fk.name))
+                & access.scope_condition(parent, self.plugin_id, action, g.get("district_id"))
+            )
+            if not ok.exists():
+                raise PermissionError(_("You may not write records in this territory unit."))
+            return
         condition = self.scope_condition(action)
         if condition is None or "unit" not in self.model._meta.fields:
             return

@@ -219,3 +219,26 @@ def test_post_without_csrf_token_is_refused(admin):
     response = admin.post("/admin/noticeboard/notice/delete/", data={"id": str(notice.id)})
     assert response.status_code == 400
     assert Notice.get_or_none(Notice.id == notice.id) is not None
+
+
+def test_a_view_that_would_show_every_community_is_refused_at_start_up(make_app):
+    from core.kernel import PluginError
+
+    class Loose(pw.Model):  # no territory unit, no scope_through
+        name = pw.CharField()
+
+        class Meta:
+            table_name = "leaky_loose"
+
+    leaky = types.ModuleType("leaky")
+    leaky.MANIFEST = Manifest("leaky", "漏", "Leaky", "1.0")
+
+    def views(admin):
+        from core.admin import ModelView
+
+        return [ModelView(Loose, plugin_id="leaky")]
+
+    leaky.linli_admin_views = hookimpl(views)
+    with pytest.raises(PluginError) as err:
+        make_app(plugins=[leaky])
+    assert "leaky: ModelView (Loose): the model has no territory unit" in str(err.value)

@@ -14,5 +14,5 @@ class NoticeView(ModelView):
 
 class AttachmentView(ModelView):
     plugin_id = "noticeboard"
-    scoped = False
+    scope_through = "notice"
     column_filters = ("notice",)
