@@ -41,9 +41,9 @@ from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.fields import IdCardField, personal_fields
 from core.i18n import gettext as _
-from core.kernel import PluginError
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
+from core.kernel import PluginError
 from core.models import TerritoryUnit, utcnow
 
 log = logging.getLogger(__name__)

@@ -87,11 +87,11 @@ def core_records(endpoint, community, tag):
     if endpoint == "core_role_assignment":
         return RoleAssignment.get(RoleAssignment.user == staff)
     if endpoint == "core_audit_log":
-        return AuditLog.create(action="created", table="x", record_id=tag,
-                               unit_id=unit(community).id, summary=tag)
+        return AuditLog.create(
+            action="created", table="x", record_id=tag, unit_id=unit(community).id, summary=tag
+        )
     if endpoint == "core_login_attempt":
-        return LoginAttempt.create(username=staff.username, user=staff, ip="10.0.0.1",
-                                   success=True)
+        return LoginAttempt.create(username=staff.username, user=staff, ip="10.0.0.1", success=True)
     return None
 
 
@@ -176,8 +176,10 @@ def test_no_view_leaks_another_communitys_records(two_communities, client_for, c
             assert view.model.get_or_none(view.model._meta.primary_key == pk) is not None
             checked.append((view.endpoint, "delete"))
 
-            client.post(f"{base}/action/", data={"action": "delete", "rowid": [str(pk)],
-                                                 "csrf_token": token})
+            client.post(
+                f"{base}/action/",
+                data={"action": "delete", "rowid": [str(pk)], "csrf_token": token},
+            )
             assert view.model.get_or_none(view.model._meta.primary_key == pk) is not None
             checked.append((view.endpoint, "bulk delete"))
 
@@ -201,7 +203,9 @@ def test_no_view_leaks_another_communitys_records(two_communities, client_for, c
 
     with capsys.disabled():
         views = len({v for v, _ in checked})
-        print(f"\nisolation: checked {len(checked)} (view, action) pairs over {views} views "
-              f"for two communities; shared views not checked: {', '.join(skipped)}")
+        print(
+            f"\nisolation: checked {len(checked)} (view, action) pairs over {views} views "
+            f"for two communities; shared views not checked: {', '.join(skipped)}"
+        )
     assert views >= 7
     assert Role.select().count() >= 10

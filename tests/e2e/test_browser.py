@@ -1,0 +1,35 @@
+import pytest
+
+
+@pytest.mark.e2e
+def test_explore(live_server, page, tmp_path):
+    out = "/tmp/e2e_explore/"
+    page.goto(live_server.url + "/admin/")
+    open(out + "1_login.html", "w").write(page.url + "\n" + page.content())
+    page.screenshot(path=out + "1_login.png", full_page=True)
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", live_server.admin_password)
+    page.click("button[type=submit]")
+    open(out + "2_pw.html", "w").write(page.url + "\n" + page.content())
+    page.screenshot(path=out + "2_pw.png", full_page=True)
+    page.fill("input[name=current]", live_server.admin_password)
+    page.fill("input[name=new]", "short")
+    page.fill("input[name=confirm]", "short")
+    page.click("button[type=submit]")
+    open(out + "3_weak.html", "w").write(page.url + "\n" + page.content())
+    page.screenshot(path=out + "3_weak.png", full_page=True)
+    page.fill("input[name=current]", live_server.admin_password)
+    page.fill("input[name=new]", "NewPassw0rd-2026")
+    page.fill("input[name=confirm]", "NewPassw0rd-2026")
+    page.click("button[type=submit]")
+    open(out + "4_dash.html", "w").write(page.url + "\n" + page.content())
+    page.screenshot(path=out + "4_dash.png", full_page=True)
+    page.goto(live_server.url + "/admin/core/territory_unit/")
+    open(out + "5_terr.html", "w").write(page.url + "\n" + page.content())
+    page.screenshot(path=out + "5_terr.png", full_page=True)
+    page.goto(live_server.url + "/admin/core/modules/")
+    open(out + "6_mod.html", "w").write(page.url + "\n" + page.content())
+    page.screenshot(path=out + "6_mod.png", full_page=True)
+    page.goto(live_server.url + "/admin/noticeboard/notice/")
+    open(out + "7_notice.html", "w").write(page.url + "\n" + page.content())
+    page.screenshot(path=out + "7_notice.png", full_page=True)
