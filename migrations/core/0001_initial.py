@@ -4,7 +4,7 @@
 # Python-side defaults (timestamps) are not database defaults and need no column default.
 from peewee import *
 
-from core.migrations import append_only, drop_append_only
+from core.migrations import append_only
 
 APPEND_ONLY = "core_audit_log"
 
