@@ -150,9 +150,10 @@ def db_upgrade(plugin):
 @db_group.command("downgrade")
 @click.option("--plugin", default=None, help="Component to revert (default: the last one)")
 @click.option("--steps", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation")
 @with_appcontext
-def db_downgrade(plugin, steps):
-    """Revert the latest migration(s) of one component."""
+def db_downgrade(plugin, steps, yes):
+    """Revert the latest migration(s) of one component (this can drop tables and data)."""
     from core.db import db
 
     _check_component(plugin)
@@ -175,6 +176,10 @@ def db_downgrade(plugin, steps):
                 f"cannot revert {plugin}: {', '.join(blocking)} still have applied migrations "
                 f"and depend on it; revert them first"
             )
+        if not yes and not click.confirm(
+            f"Reverting {plugin} can drop tables and the data in them. Continue?"
+        ):
+            raise click.ClickException("cancelled; nothing was changed")
         try:
             reverted = state.migrations.downgrade(plugin, steps)
         except MigrationFailed as exc:
@@ -250,6 +255,7 @@ def plugins_list(as_json):
                 "requires": list(info.manifest.requires),
                 "districts": enabled.get(info.id, []),
                 "source": info.source,
+                "contributes": _contributions(state, info),
             }
         )
     if as_json:
@@ -263,6 +269,56 @@ def plugins_list(as_json):
             f"requires: {', '.join(row['requires']) or '-':<20} "
             f"enabled in: {', '.join(row['districts']) or '-'}"
         )
+
+
+def _contributions(state, info) -> dict:
+    """What a plugin added to this instance, by kind."""
+    found = {
+        "tables": [m._meta.table_name for m in state.models.get(info.id, [])],
+        "admin_views": [
+            v.endpoint for views in info.contributions.get("linli_admin_views", []) for v in views
+        ],
+        "blueprints": list(info.contributions.get("linli_blueprints", [])),
+        "settings": sorted(key for (pid, key) in state.settings.settings if pid == info.id),
+        "actions": [a for a in state.actions.get(info.id, [])],
+        "migrations": [c for c in state.migrations.components() if c == info.id],
+    }
+    return {kind: items for kind, items in found.items() if items}
+
+
+@main.group("units")
+def units_group():
+    """The territory tree (辖区): districts, streets, communities, grids, compounds, buildings."""
+
+
+@units_group.command("create")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--level", required=True, help="district, street, community, grid, compound, ...")
+@click.option("--parent", "parent_code", default=None, help="Code of the parent unit")
+@with_appcontext
+def units_create(code, name, level, parent_code):
+    """Create a territory unit (a new district needs no parent)."""
+    from core import territory
+    from core.db import db
+    from core.events import Event, emit
+
+    with db.connection_context():
+        try:
+            parent = territory.by_code(parent_code) if parent_code else None
+            with db.atomic():
+                unit = territory.create_unit(code, name, level, parent)
+                emit(
+                    Event(
+                        "created",
+                        record=unit,
+                        district_id=unit.district_id,
+                        changes={"code": [None, code], "name": [None, name]},
+                    )
+                )
+        except territory.TerritoryError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"created {level} {unit.name} ({unit.code})")
 
 
 def _switch(plugin_id, district_code, enable):

@@ -132,3 +132,22 @@ def test_login_never_redirects_off_site(app, demo, target):
         data={"username": "admin", "password": "Admin-pass-123", "csrf_token": token},
     )
     assert response.headers["Location"] == "/admin/"
+
+
+def test_expired_session_sends_the_user_back_to_login(app, demo, monkeypatch):
+    import time as real_time
+
+    import itsdangerous.timed
+
+    client = app.test_client()
+    login(client, "admin", "Admin-pass-123")
+    assert client.get("/admin/").status_code == 200
+
+    class Later:
+        @staticmethod
+        def time():
+            return real_time.time() + 9 * 3600  # past the 480-minute lifetime
+
+    monkeypatch.setattr(itsdangerous.timed, "time", Later)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]

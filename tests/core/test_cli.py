@@ -149,3 +149,36 @@ def test_run_refuses_an_unmigrated_database(make_app):
     result = app.test_cli_runner().invoke(main, ["run"])
     assert result.exit_code == 1
     assert "the database is not migrated: run `linli db upgrade` first" in result.output
+
+
+def test_units_create(cli):
+    result = cli("units", "create", "--code", "110105", "--name", "朝阳区", "--level", "district")
+    assert result.exit_code == 0 and result.output.strip() == "created district 朝阳区 (110105)"
+    result = cli(
+        "units",
+        "create",
+        "--code",
+        "110105001",
+        "--name",
+        "建外街道",
+        "--level",
+        "street",
+        "--parent",
+        "110105",
+    )
+    assert result.exit_code == 0
+    assert TerritoryUnit.get(TerritoryUnit.code == "110105001").parent.code == "110105"
+    result = cli(
+        "units",
+        "create",
+        "--code",
+        "X1",
+        "--name",
+        "楼",
+        "--level",
+        "building",
+        "--parent",
+        "110105",
+    )
+    assert result.exit_code == 1 and "楼栋不能隶属于区" in result.output
+    assert TerritoryUnit.get_or_none(TerritoryUnit.code == "X1") is None

@@ -201,6 +201,19 @@ def test_no_view_leaks_another_communitys_records(two_communities, client_for, c
                     assert other_unit.id not in ids, f"{view.endpoint}: ajax {name}"
                 checked.append((view.endpoint, f"ajax {name}"))
 
+    # portal pages of plugins (routes without arguments): nothing of the other community
+    state = app.extensions["linli"]
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.rsplit(".", 1)[0]
+        if blueprint not in state.blueprint_plugins or rule.arguments or "GET" not in rule.methods:
+            continue
+        for me, other in ((A, B), (B, A)):
+            page = clients[me].get(rule.rule)
+            assert page.status_code == 200, rule.rule
+            text = page.get_data(as_text=True)
+            assert not any(f"{endpoint}-{other}" in text for endpoint in records), rule.rule
+            checked.append((rule.endpoint, "portal page"))
+
     with capsys.disabled():
         views = len({v for v, _ in checked})
         print(

@@ -97,12 +97,16 @@ def test_cli_db_commands(make_app):
     assert "cannot revert core: noticeboard still have applied migrations" in result.output
     result = runner.invoke(main, ["db", "downgrade", "--plugin", "ghost"])
     assert result.exit_code == 1 and "unknown plugin 'ghost'" in result.output
-    result = runner.invoke(main, ["db", "downgrade"])
+    result = runner.invoke(main, ["db", "downgrade"], input="n\n")
+    assert result.exit_code == 1 and "cancelled; nothing was changed" in result.output
+    result = runner.invoke(main, ["db", "downgrade", "--yes"])
     assert result.exit_code == 0
     assert result.output.strip() == "noticeboard: reverted 0002_contact"
     result = runner.invoke(main, ["db", "status", "--plugin", "noticeboard"])
     assert "noticeboard: at 0001_initial, 1 applied, 1 pending" in result.output
-    result = runner.invoke(main, ["db", "downgrade", "--plugin", "noticeboard", "--steps", "5"])
+    result = runner.invoke(
+        main, ["db", "downgrade", "--plugin", "noticeboard", "--steps", "5", "--yes"]
+    )
     assert result.output.strip() == "noticeboard: reverted 0001_initial"
 
 

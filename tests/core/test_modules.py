@@ -127,5 +127,10 @@ def test_cli_enable_disable_and_list(app, demo):
     assert by_id["noticeboard_extra"]["districts"] == []
     assert by_id["noticeboard_extra"]["requires"] == ["noticeboard"]
     assert by_id["noticeboard"]["version"] == "1.0.0"
+    contributes = by_id["noticeboard"]["contributes"]
+    assert contributes["tables"] == ["noticeboard_notice", "noticeboard_attachment"]
+    assert contributes["admin_views"] == ["noticeboard_notice", "noticeboard_attachment"]
+    assert contributes["settings"] == ["max_notices"] and "pin" in contributes["actions"]
+    assert contributes["blueprints"] == ["noticeboard_portal"]
     text = runner.invoke(main, ["plugins", "list"]).output
     assert "noticeboard" in text and "enabled in: 990101" in text
