@@ -28,7 +28,7 @@ def _make_app():
         message = str(exc)
     except Exception as exc:  # e.g. the database cannot be reached
         message = f"cannot start: {exc}"
-    if len(sys.argv) < 2 or {"--help", "-h"} & set(sys.argv):
+    if _listing_commands:
         # listing commands for --help: say what is wrong, still show the built-in commands
         raise NoAppException(message)
     click.echo(f"linli: {message}", err=True)
@@ -43,8 +43,23 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+_listing_commands = False
+
+
+class LinliGroup(FlaskGroup):
+    """``linli --help`` lists the commands even when the configuration is broken."""
+
+    def list_commands(self, ctx):
+        global _listing_commands
+        _listing_commands = True
+        try:
+            return super().list_commands(ctx)
+        finally:
+            _listing_commands = False
+
+
 @click.group(
-    cls=FlaskGroup,
+    cls=LinliGroup,
     create_app=_make_app,
     add_default_commands=False,
     add_version_option=False,

@@ -93,3 +93,10 @@ def test_cli_refuses_unknown_blocked_plugin(tmp_path):
     result = CliRunner().invoke(main, ["plugins", "list"], env=env)
     assert result.exit_code == 2
     assert "plugin 'nosuch' is blocked in configuration but is not installed" in result.output
+
+
+def test_help_still_lists_commands_with_a_broken_configuration(tmp_path):
+    env = {"LINLI_INSTANCE_PATH": str(tmp_path), "LINLI_SECRET_KEY": ""}
+    result = CliRunner().invoke(main, ["--help"], env=env)
+    assert result.exit_code == 0
+    assert "plugins" in result.output and "db" in result.output and "demo" in result.output
