@@ -39,14 +39,16 @@ test: install sysdeps lint
 	bash tests/with_postgres.sh $(BIN)/pytest -m "not e2e" || status=$$?; \
 	exit $$status
 
-# Debian chromium (browser tests) and postgresql (tests/with_postgres.sh), when missing.
+# Debian chromium (browser tests, with a Chinese font for screenshots) and postgresql
+# (tests/with_postgres.sh), when missing.
 sysdeps:
-	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || [ ! -d /usr/share/fonts/truetype/wqy ]; then \
 	  sudo=; if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then sudo=sudo; fi; \
 	  set -x; \
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq --no-install-recommends chromium postgresql; \
+	    apt-get install -y -qq --no-install-recommends chromium postgresql fonts-wqy-microhei; \
 	fi
 
 lint:

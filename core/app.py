@@ -94,7 +94,8 @@ class KernelState:
 
     def dashboard_widgets(self, district, user) -> list:
         widgets = []
-        for result in self.runtime("linli_dashboard_widgets")(district=district, user=user):
+        results = self.runtime("linli_dashboard_widgets")(district=district, user=user)
+        for result in reversed(results):  # pluggy answers last-registered first; core first
             widgets.extend(result or [])
         return widgets
 
