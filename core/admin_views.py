@@ -114,7 +114,9 @@ class TerritoryUnitView(ModelView):
 
 
 class AuditLogView(ModelView):
-    """审计日志 Audit trail: read only, for every interface."""
+    """审计日志 Audit trail: read only, for every interface; needs ``core:audit``."""
+
+    permission = "audit"
 
     scoped = False
     allow_create = allow_edit = allow_delete = False
@@ -144,9 +146,9 @@ class AuditLogView(ModelView):
 
     def scoped_query(self, query, action="read"):
         access = g.get("access")
-        if access is None or not access.can("core", "read"):
+        if access is None or not access.can("core", "audit"):
             return query.where(pw.SQL("1 = 0"))
-        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", "read"))
+        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", "audit"))
         if g.get("district_id") is not None:
             units = units.where(TerritoryUnit.district_id == g.district_id)
         if access.is_platform_admin:
@@ -185,7 +187,7 @@ def _scope_choices():
 
 def _units_for(action: str):
     access = g.get("access")
-    query = TerritoryUnit.select().where(access.unit_condition("core", action))
+    query = TerritoryUnit.select().where(access.unit_condition("core", "manage_users"))
     if g.get("district_id") is not None:
         query = query.where(TerritoryUnit.district_id == g.district_id)
     return query.order_by(TerritoryUnit.path)
@@ -211,7 +213,16 @@ def _fill_choices(form, action):
     return form
 
 
-class UserView(ModelView):
+class ManageUsersMixin:
+    """Every action on accounts, roles and grants needs ``core:manage_users`` (用户管理)."""
+
+    permission = "manage_users"
+
+    def allowed(self, action: str) -> bool:
+        return super().allowed("manage_users")
+
+
+class UserView(ManageUsersMixin, ModelView):
     """用户 Users: accounts of people who work in the current district."""
 
     scoped = False
@@ -230,9 +241,11 @@ class UserView(ModelView):
         from core.models import RoleAssignment
 
         access = g.get("access")
-        if access is None or not access.can("core", action):
+        if access is None or not access.can("core", "manage_users"):
             return query.where(pw.SQL("1 = 0"))
-        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", action))
+        units = TerritoryUnit.select(TerritoryUnit.id).where(
+            access.unit_condition("core", "manage_users")
+        )
         if g.get("district_id") is not None:
             units = units.where(TerritoryUnit.district_id == g.district_id)
         members = RoleAssignment.select(RoleAssignment.user).where(RoleAssignment.unit.in_(units))
@@ -310,7 +323,7 @@ class AssignmentForm(FlaskForm):
     scope = SelectField(_l("Data scope"), choices=_scope_choices)
 
 
-class RoleAssignmentView(ModelView):
+class RoleAssignmentView(ManageUsersMixin, ModelView):
     """授权 Role assignments: who holds which role, where, with which data scope."""
 
     scoped = False
@@ -329,9 +342,11 @@ class RoleAssignmentView(ModelView):
 
     def scoped_query(self, query, action="read"):
         access = g.get("access")
-        if access is None or not access.can("core", action):
+        if access is None or not access.can("core", "manage_users"):
             return query.where(pw.SQL("1 = 0"))
-        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", action))
+        units = TerritoryUnit.select(TerritoryUnit.id).where(
+            access.unit_condition("core", "manage_users")
+        )
         if g.get("district_id") is not None:
             units = units.where(TerritoryUnit.district_id == g.district_id)
         return query.where(RoleAssignment.unit.in_(units))
@@ -387,7 +402,7 @@ class RoleForm(FlaskForm):
     permissions = SelectMultipleField(_l("Permissions"), choices=_permission_choices)
 
 
-class RoleView(ModelView):
+class RoleView(ManageUsersMixin, ModelView):
     """角色 Roles: the built-in templates and custom roles with their permissions."""
 
     scoped = False
@@ -408,7 +423,7 @@ class RoleView(ModelView):
 
     def scoped_query(self, query, action="read"):
         access = g.get("access")
-        if access is None or not access.can("core", action):
+        if access is None or not access.can("core", "manage_users"):
             return query.where(pw.SQL("1 = 0"))
         return query
 
@@ -484,7 +499,9 @@ class RoleView(ModelView):
 
 
 class LoginAttemptView(ModelView):
-    """登录日志 Login log: every attempt, read only."""
+    """登录日志 Login log: every attempt, read only; needs ``core:audit``."""
+
+    permission = "audit"
 
     scoped = False
     allow_create = allow_edit = allow_delete = False
@@ -507,11 +524,11 @@ class LoginAttemptView(ModelView):
         from core.models import LoginAttempt, RoleAssignment
 
         access = g.get("access")
-        if access is None or not access.can("core", "configure"):
+        if access is None or not access.can("core", "audit"):
             return query.where(pw.SQL("1 = 0"))
         if access.is_platform_admin:
             return query
-        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", "read"))
+        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", "audit"))
         members = (
             User.select(User.username).join(RoleAssignment).where(RoleAssignment.unit.in_(units))
         )

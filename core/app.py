@@ -184,7 +184,7 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
     from core.access import STANDARD_ACTIONS
 
     state.actions = {info.id: list(STANDARD_ACTIONS) for info in kernel.ordered(("active",))}
-    state.actions["core"].append("configure")
+    state.actions["core"] += ["configure", "manage_users", "audit"]
     for pid, declared in kernel.collect("linli_permissions"):
         state.actions.setdefault(pid, list(STANDARD_ACTIONS)).extend(a.code for a in declared)
 

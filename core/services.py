@@ -250,7 +250,8 @@ BUILTIN_ROLES = (
         "street_staff",
         "街道工作人员",
         "Street staff",
-        [("*", a) for a in ("read", "create", "update", "export", "approve", "view_personal_data")],
+        [("*", a) for a in ("read", "create", "update", "export", "approve", "view_personal_data")]
+        + [("core", "manage_users"), ("core", "audit")],
     ),
     (
         "community_staff",
@@ -402,7 +403,7 @@ def check_grant(access, role: Role, unit: TerritoryUnit, scope: str) -> None:
     if scope == "all":
         raise ServiceError(_("Only a platform administrator may grant the scope “all”."))
     held = held_at(access, unit)
-    if not _covers(held, ("core", "update")):
+    if not _covers(held, ("core", "manage_users")):
         raise ServiceError(_("You may not assign roles in %(unit)s.", unit=unit.name))
     perms = {(p.plugin, p.action) for p in role.permissions}
     if not all(_covers(held, perm) for perm in perms):

@@ -29,7 +29,7 @@ def admin(app, demo):
 @pytest.fixture
 def staff(app, demo, client_for):
     with app.app_context():
-        make_user("staff", "community_staff", "990101001001")
+        make_user("staff", "street_staff", "990101001")  # 东湖街道: may manage its users
     return client_for("staff")
 
 
