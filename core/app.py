@@ -247,7 +247,7 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
         _load_request_context()
         for name in request.blueprints:
             owner = state.blueprint_plugins.get(name)
-            if owner is not None and owner not in g.enabled_plugins:
+            if owner is not None and owner != CORE_ID and owner not in g.enabled_plugins:
                 abort(404)  # a module disabled in this district has no pages here
 
     @app.teardown_appcontext

@@ -23,11 +23,22 @@ MANIFEST = Manifest(
 )
 
 
+# The core's feature modules; each has MODELS and may have admin_views(admin),
+# blueprints() and commands().
+FEATURES = ("core.workdays",)
+
+
+def _features():
+    import importlib
+
+    return [importlib.import_module(name) for name in FEATURES]
+
+
 @hookimpl
 def linli_models():
     from core.models import CORE_MODELS
 
-    return CORE_MODELS
+    return CORE_MODELS + [m for feature in _features() for m in getattr(feature, "MODELS", [])]
 
 
 @hookimpl
@@ -66,7 +77,28 @@ def linli_settings():
 def linli_admin_views(admin):
     from core import admin_views
 
-    return admin_views.core_views(admin)
+    views = admin_views.core_views(admin)
+    for feature in _features():
+        if hasattr(feature, "admin_views"):
+            views += feature.admin_views(admin)
+    return views
+
+
+@hookimpl
+def linli_blueprints():
+    return [
+        bp
+        for feature in _features()
+        if hasattr(feature, "blueprints")
+        for bp in feature.blueprints()
+    ]
+
+
+@hookimpl
+def linli_commands():
+    return [
+        cmd for feature in _features() if hasattr(feature, "commands") for cmd in feature.commands()
+    ]
 
 
 @hookimpl

@@ -32,7 +32,7 @@ from core.models import (
 from tests.conftest import csrf_token, make_user
 
 A, B = "990101001001", "990101002001"  # 幸福社区 (东湖街道), 长青社区 (西山街道)
-GLOBAL_VIEWS = {"core_role"}  # role templates are shared by every district, not resident data
+GLOBAL_VIEWS = {"core_role", "core_calendar_day"}  # shared by every district, not resident data
 
 
 def unit(code):
