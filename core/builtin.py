@@ -25,7 +25,7 @@ MANIFEST = Manifest(
 
 # The core's feature modules; each has MODELS and may have admin_views(admin),
 # blueprints() and commands().
-FEATURES = ("core.workdays",)
+FEATURES = ("core.workdays", "core.notifications", "core.portal")
 
 
 def _features():

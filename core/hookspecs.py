@@ -97,6 +97,16 @@ def linli_translations():
 
 
 @hookspec
+def linli_notification_channels():
+    """Return :class:`core.notifications.Channel` objects that deliver notifications.
+
+    The in-app inbox is always on; a channel (SMS, WeChat, e-mail...) also receives every
+    notification for the users it can reach. A channel that fails must raise; the failure is
+    logged and the inbox copy stays.
+    """
+
+
+@hookspec
 def linli_demo_data(district, actor):
     """Create demonstration records for ``district`` (a territory unit) as ``actor``.
 
@@ -139,4 +149,21 @@ def linli_dashboard_widgets(district, user):
     """Return :class:`core.dashboard.Widget` objects for the admin index page of ``district``.
 
     Figures must respect ``user``'s data scope.
+    """
+
+
+@hookspec
+def linli_portal_tasks(user, district):
+    """Return :class:`core.portal.Task` objects: what ``user`` has to do in ``district``.
+
+    The field portal's home page lists the tasks of every enabled module, most urgent first.
+    """
+
+
+@hookspec
+def linli_overdue_items(district):
+    """Return :class:`core.notifications.OverdueItem` objects: work past its deadline.
+
+    ``linli notify`` escalates each one to the supervising unit (the parent of the item's
+    unit) and reminds the responsible user.
     """
