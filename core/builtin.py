@@ -23,9 +23,17 @@ MANIFEST = Manifest(
 )
 
 
-# The core's feature modules; each has MODELS and may have admin_views(admin),
-# blueprints() and commands().
-FEATURES = ("core.workdays", "core.notifications", "core.portal")
+# The core's feature modules; each has MODELS and may have SETTINGS (core.settings.Setting),
+# admin_views(admin), blueprints(), commands(), and hook functions of the same names as the
+# runtime hooks below (portal_tasks, overdue_items, dashboard_widgets).
+FEATURES = (
+    "core.workdays",
+    "core.workflow",
+    "core.cases",
+    "core.publicity",
+    "core.notifications",
+    "core.portal",
+)
 
 
 def _features():
@@ -59,7 +67,8 @@ def linli_territory_levels():
 def linli_settings():
     from core.settings import Setting
 
-    return [
+    features = [s for feature in _features() for s in getattr(feature, "SETTINGS", [])]
+    return features + [
         Setting(
             "grid_households_max",
             int,
@@ -126,4 +135,22 @@ def linli_event(event):
 def linli_dashboard_widgets(district, user):
     from core.dashboard import territory_widgets
 
-    return territory_widgets(district, user)
+    widgets = territory_widgets(district, user)
+    for feature in _features():
+        if hasattr(feature, "dashboard_widgets"):
+            widgets += feature.dashboard_widgets(district, user)
+    return widgets
+
+
+@hookimpl
+def linli_portal_tasks(user, district):
+    return [
+        t for f in _features() if hasattr(f, "portal_tasks") for t in f.portal_tasks(user, district)
+    ]
+
+
+@hookimpl
+def linli_overdue_items(district):
+    return [
+        i for f in _features() if hasattr(f, "overdue_items") for i in f.overdue_items(district)
+    ]
