@@ -22,6 +22,21 @@ from core.i18n import lazy_gettext as _l
 from core.models import AuditLog, LoginAttempt, Role, RoleAssignment, TerritoryUnit, User
 
 
+def core_units(action: str):
+    """Ids of the current district's units where the user holds ``core:<action>``, as a
+    sub-select; None when they hold it nowhere."""
+    access = g.get("access")
+    if access is None or not access.can("core", action):
+        return None
+    units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", action))
+    if g.get("district_id") is not None:
+        units = units.where(TerritoryUnit.district_id == g.district_id)
+    return units
+
+
+NOTHING = pw.SQL("1 = 0")
+
+
 class TerritoryUnitView(ModelView):
     """辖区 Territory units: the tree from district down to building and below."""
 
@@ -48,7 +63,7 @@ class TerritoryUnitView(ModelView):
 
     def scoped_query(self, query, action="read"):
         access = g.get("access")
-        condition = access.unit_condition("core", action) if access else pw.SQL("1 = 0")
+        condition = access.unit_condition("core", action) if access else NOTHING
         query = query.where(condition)
         if g.get("district_id") is not None:
             query = query.where(TerritoryUnit.district_id == g.district_id)
@@ -145,13 +160,10 @@ class AuditLogView(ModelView):
     }
 
     def scoped_query(self, query, action="read"):
-        access = g.get("access")
-        if access is None or not access.can("core", "audit"):
-            return query.where(pw.SQL("1 = 0"))
-        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", "audit"))
-        if g.get("district_id") is not None:
-            units = units.where(TerritoryUnit.district_id == g.district_id)
-        if access.is_platform_admin:
+        units = core_units("audit")
+        if units is None:
+            return query.where(NOTHING)
+        if g.access.is_platform_admin:
             return query.where(AuditLog.unit_id.in_(units) | AuditLog.unit_id.is_null())
         return query.where(AuditLog.unit_id.in_(units))
 
@@ -238,16 +250,9 @@ class UserView(ManageUsersMixin, ModelView):
     }
 
     def scoped_query(self, query, action="read"):
-        from core.models import RoleAssignment
-
-        access = g.get("access")
-        if access is None or not access.can("core", "manage_users"):
-            return query.where(pw.SQL("1 = 0"))
-        units = TerritoryUnit.select(TerritoryUnit.id).where(
-            access.unit_condition("core", "manage_users")
-        )
-        if g.get("district_id") is not None:
-            units = units.where(TerritoryUnit.district_id == g.district_id)
+        units = core_units("manage_users")
+        if units is None:
+            return query.where(NOTHING)
         members = RoleAssignment.select(RoleAssignment.user).where(RoleAssignment.unit.in_(units))
         return query.where(User.id.in_(members))
 
@@ -341,14 +346,9 @@ class RoleAssignmentView(ManageUsersMixin, ModelView):
     column_filters = ("role", "unit", "scope")
 
     def scoped_query(self, query, action="read"):
-        access = g.get("access")
-        if access is None or not access.can("core", "manage_users"):
-            return query.where(pw.SQL("1 = 0"))
-        units = TerritoryUnit.select(TerritoryUnit.id).where(
-            access.unit_condition("core", "manage_users")
-        )
-        if g.get("district_id") is not None:
-            units = units.where(TerritoryUnit.district_id == g.district_id)
+        units = core_units("manage_users")
+        if units is None:
+            return query.where(NOTHING)
         return query.where(RoleAssignment.unit.in_(units))
 
     def get_create_form(self):
@@ -424,7 +424,7 @@ class RoleView(ManageUsersMixin, ModelView):
     def scoped_query(self, query, action="read"):
         access = g.get("access")
         if access is None or not access.can("core", "manage_users"):
-            return query.where(pw.SQL("1 = 0"))
+            return query.where(NOTHING)
         return query
 
     def get_create_form(self):
@@ -521,14 +521,11 @@ class LoginAttemptView(ModelView):
     }
 
     def scoped_query(self, query, action="read"):
-        from core.models import LoginAttempt, RoleAssignment
-
-        access = g.get("access")
-        if access is None or not access.can("core", "audit"):
-            return query.where(pw.SQL("1 = 0"))
-        if access.is_platform_admin:
+        units = core_units("audit")
+        if units is None:
+            return query.where(NOTHING)
+        if g.access.is_platform_admin:
             return query
-        units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", "audit"))
         members = (
             User.select(User.username).join(RoleAssignment).where(RoleAssignment.unit.in_(units))
         )

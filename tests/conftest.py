@@ -129,6 +129,14 @@ def make_user(username, role, unit_code, scope="subtree", password="Passw0rd-lon
 
 
 @pytest.fixture
+def admin(app, demo):
+    """A test client logged in as the demo's platform administrator."""
+    client = app.test_client()
+    assert login(client, "admin", "Admin-pass-123").status_code == 302
+    return client
+
+
+@pytest.fixture
 def client_for(app, demo):
     """``client_for(username)`` logs in a user created with ``make_user`` (password default)."""
 

@@ -12,20 +12,13 @@ import pytest
 from core.hookspecs import hookimpl
 from core.kernel import Manifest
 from core.models import AuditLog, DistrictOwnedModel, TerritoryUnit
-from tests.conftest import csrf_token, login, make_user
+from tests.conftest import csrf_token, make_user
 from tests.sample_plugins import noticeboard, noticeboard_extra
 from tests.sample_plugins.noticeboard.models import Attachment, Notice
 
 
 def unit(code):
     return TerritoryUnit.get(TerritoryUnit.code == code)
-
-
-@pytest.fixture
-def admin(app, demo):
-    client = app.test_client()
-    assert login(client, "admin", "Admin-pass-123").status_code == 302
-    return client
 
 
 def post_form(client, url, data):

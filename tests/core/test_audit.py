@@ -11,13 +11,6 @@ from tests.sample_plugins import noticeboard_extra
 from tests.sample_plugins.noticeboard.models import Notice
 
 
-@pytest.fixture
-def admin(app, demo):
-    client = app.test_client()
-    assert login(client, "admin", "Admin-pass-123").status_code == 302
-    return client
-
-
 def unit_id(code):
     return TerritoryUnit.get(TerritoryUnit.code == code).id
 

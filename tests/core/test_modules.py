@@ -7,16 +7,9 @@ import pytest
 from core import services, territory
 from core.cli import main
 from core.models import AuditLog, PluginDistrict
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
 from tests.sample_plugins import noticeboard, noticeboard_extra
 from tests.sample_plugins.noticeboard.models import Notice
-
-
-@pytest.fixture
-def admin_client(app, demo):
-    client = app.test_client()
-    assert login(client, "admin", "Admin-pass-123").status_code == 302
-    return client
 
 
 def switch(client, plugin, enable):
@@ -33,7 +26,8 @@ def test_demo_enables_active_plugins(ctx, demo):
     assert services.enabled_in(district) == {"noticeboard", "noticeboard_extra"}
 
 
-def test_disable_hides_menus_views_and_portal_at_next_request(admin_client):
+def test_disable_hides_menus_views_and_portal_at_next_request(admin):
+    admin_client = admin
     assert admin_client.get("/admin/noticeboard/notice/").status_code == 200
     assert admin_client.get("/portal/noticeboard/").status_code == 200
     page = switch(admin_client, "noticeboard", False).get_data(as_text=True)

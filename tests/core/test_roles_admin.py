@@ -20,13 +20,6 @@ def post(client, url, data):
 
 
 @pytest.fixture
-def admin(app, demo):
-    client = app.test_client()
-    assert login(client, "admin", "Admin-pass-123").status_code == 302
-    return client
-
-
-@pytest.fixture
 def staff(app, demo, client_for):
     with app.app_context():
         make_user("staff", "street_staff", "990101001")  # 东湖街道: may manage its users

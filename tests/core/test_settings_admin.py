@@ -1,17 +1,8 @@
 """Per-district settings edited in the admin: validated, audited, other districts untouched."""
 
-import pytest
-
 from core import territory
 from core.models import AuditLog
-from tests.conftest import csrf_token, login
-
-
-@pytest.fixture
-def admin(app, demo):
-    client = app.test_client()
-    assert login(client, "admin", "Admin-pass-123").status_code == 302
-    return client
+from tests.conftest import csrf_token
 
 
 def save(client, plugin, key, value):
