@@ -96,3 +96,38 @@ class Mobile:
             problem = mobile_problem(field.data)
             if problem:
                 raise ValidationError(gettext(problem))
+
+
+# -- unified social credit code (统一社会信用代码), GB 32100-2015 --------------------------------
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I, O, S, V, Z
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, ...
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def org_code_check_char(first8: str) -> str:
+    """GB 11714 check character of an organisation code (组织机构代码)."""
+    values = [int(c) if c.isdigit() else ord(c) - 55 for c in first8]
+    check = 11 - sum(v * w for v, w in zip(values, ORG_WEIGHTS, strict=True)) % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def uscc_problem(value: str | None) -> str | None:
+    """None when ``value`` is a valid 18-character unified social credit code."""
+    value = (value or "").strip().upper()
+    if len(value) != 18:
+        return N_("A unified social credit code has 18 characters.")
+    if any(c not in USCC_CHARS for c in value):
+        return N_(
+            "A unified social credit code uses digits and capital letters except I, O, S, V, Z."
+        )
+    if uscc_check_char(value[:17]) != value[17]:
+        return N_("The check character of the unified social credit code is wrong.")
+    if org_code_check_char(value[8:16]) != value[16]:
+        return N_("The organisation code inside the unified social credit code is not valid.")
+    return None
