@@ -21,11 +21,12 @@ and a plugin's views disappear at the next request in a district where it is dis
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
 import peewee as pw
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView as PeeweeModelView
@@ -49,6 +50,7 @@ from core.models import TerritoryUnit, utcnow
 log = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CUSTOM_PREFIX = "cf_"  # list columns and URL filters of custom fields
 
 
 def escape_formula(value):
@@ -259,6 +261,7 @@ class ModelView(AccessMixin, PeeweeModelView):
     scoped = True  # apply the data scope through the model's ``unit`` field...
     scope_through = None  # ...or through this foreign key to a district-owned model
     can_view_details = True
+    list_template = "admin/linli_list.html"
     page_size = None  # LINLI_PAGE_SIZE, set when the view is registered
 
     def __init__(self, model, name=None, category=None, endpoint=None, url=None, **kwargs):
@@ -300,11 +303,113 @@ class ModelView(AccessMixin, PeeweeModelView):
 
     @pass_context
     def get_list_value(self, context, model, name):
+        if name.startswith(CUSTOM_PREFIX):
+            return self.custom_value(model, name)
         return self._masked(model, name, super().get_list_value(context, model, name))
 
     @pass_context
     def get_detail_value(self, context, model, name):
+        if name.startswith(CUSTOM_PREFIX):
+            return self.custom_value(model, name)
         return self._masked(model, name, super().get_detail_value(context, model, name))
+
+    # -- custom fields (自定义字段) of the district being worked in --
+
+    def custom_fields(self):
+        """[(CustomField row, FieldDef)] of this model in the current district."""
+        if "unit" not in self.model._meta.fields or not has_request_context():
+            return []
+        cache = g.setdefault("_custom_fields", {})
+        table = self.model._meta.table_name
+        if table not in cache:
+            from forms.services import custom_fields
+
+            cache[table] = custom_fields(g.get("district_id"), table)
+        return cache[table]
+
+    def _custom_columns(self, base):
+        from core.i18n import is_english
+
+        english = is_english()
+        extra = [
+            (CUSTOM_PREFIX + row.key, (f.label_en or f.label_zh) if english else f.label_zh)
+            for row, f in self.custom_fields()
+        ]
+        return list(base or []) + extra
+
+    @property
+    def _list_columns(self):
+        return self._custom_columns(self.__dict__.get("_base_list_columns"))
+
+    @_list_columns.setter
+    def _list_columns(self, value):
+        self.__dict__["_base_list_columns"] = value
+
+    @property
+    def _details_columns(self):
+        return self._custom_columns(self.__dict__.get("_base_details_columns"))
+
+    @_details_columns.setter
+    def _details_columns(self, value):
+        self.__dict__["_base_details_columns"] = value
+
+    @property
+    def _export_columns(self):
+        return self._custom_columns(self.__dict__.get("_base_export_columns"))
+
+    @_export_columns.setter
+    def _export_columns(self, value):
+        self.__dict__["_base_export_columns"] = value
+
+    def custom_value(self, model, name):
+        values = g.setdefault("_custom_values", {})
+        fields = {CUSTOM_PREFIX + row.key: row for row, _f in self.custom_fields()}
+        row = fields.get(name)
+        if row is None:
+            return None
+        if (row.id, model._pk) not in values:  # a details page or an export row
+            from forms.services import values_for
+
+            values.update(values_for(self.custom_fields(), [model._pk]))
+        return values.get((row.id, model._pk))
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        custom = self.custom_fields()
+        if search and custom:
+            g._custom_search = search  # applied in get_query with the built-in search fields
+            search = None
+        count, rows = super().get_list(
+            page, sort_column, sort_desc, search, filters, execute=execute, page_size=page_size
+        )
+        if custom and execute:
+            from forms.services import values_for
+
+            g.setdefault("_custom_values", {}).update(values_for(custom, [r._pk for r in rows]))
+        return count, rows
+
+    def _custom_query(self, query):
+        """Filters ``cf_<key>=value`` from the URL and the search box over custom text."""
+        from forms.models import CustomValue
+        from forms.services import filter_condition
+
+        custom = self.custom_fields()
+        for row, f in custom:
+            value = request.args.get(CUSTOM_PREFIX + row.key, "").strip()
+            if value:
+                query = query.where(filter_condition(self.model, row, f, value))
+        term = g.pop("_custom_search", None)
+        if term:
+            ids = [row.id for row, _f in custom]
+            for word in term.split():
+                condition = self.model._meta.primary_key.in_(
+                    CustomValue.select(CustomValue.record_id).where(
+                        CustomValue.field.in_(ids) & CustomValue.value_text.contains(word)
+                    )
+                )
+                for field in getattr(self, "_search_fields", None) or []:
+                    condition |= field ** f"%{word}%"
+                query = query.where(condition)
+        return query
 
     # -- permissions as Flask-Admin flags --
 
@@ -381,7 +486,8 @@ class ModelView(AccessMixin, PeeweeModelView):
         return self._state().narrow(self.model, query, current_user)
 
     def get_query(self):
-        return self.scoped_query(self.model.select())
+        query = self.scoped_query(self.model.select())
+        return self._custom_query(query) if self.custom_fields() else query
 
     def get_one(self, id):
         pk = self.model._meta.primary_key
@@ -426,16 +532,78 @@ class ModelView(AccessMixin, PeeweeModelView):
             form.unit.query = query.order_by(TerritoryUnit.path)
         return form
 
+    def _with_custom(self, form_class, obj=None):
+        """The form class extended with the district's custom fields, bound to the request."""
+        from flask_admin.helpers import get_form_data
+
+        from core.i18n import is_english
+        from forms.engine import wtfield
+        from forms.services import choices_for, context, values_for
+
+        custom = self.custom_fields()
+        if not custom:
+            return None
+        ctx = context(g.get("district_id"), g.get("access"), self.plugin_id)
+        ctx.choices = choices_for(g.get("district_id"))
+        english = is_english()
+        extended = type(
+            form_class.__name__,
+            (form_class,),
+            {row.key: wtfield(f, ctx, english) for row, f in custom},
+        )
+        initial = {}
+        if obj is not None and obj._pk is not None:
+            stored = values_for(custom, [obj._pk])
+            for row, f in custom:
+                value = stored.get((row.id, obj._pk))
+                if value is not None and f.type == "multi_choice":
+                    value = json.loads(value)
+                initial[row.key] = value
+        form = extended(get_form_data(), obj=obj, data=initial or None)
+        form._custom_context = ctx
+        return form
+
     def create_form(self, obj=None):
-        return self._restrict_units(super().create_form(obj), "create")
+        form = self._with_custom(self._create_form_class, obj) or super().create_form(obj)
+        return self._restrict_units(form, "create")
 
     def edit_form(self, obj=None):
-        form = self._restrict_units(super().edit_form(obj), "update")
+        form = self._with_custom(self._edit_form_class, obj) or super().edit_form(obj)
+        form = self._restrict_units(form, "update")
         if not self.can_view_personal():
             for name in self.personal:  # what one may not see, one may not edit
                 if name in form._fields:
                     delattr(form, name)
         return form
+
+    def validate_form(self, form):
+        ok = super().validate_form(form)
+        custom = self.custom_fields()
+        if not custom or not hasattr(form, "_custom_context"):
+            return ok
+        from forms.definition import FormDef, SectionDef
+        from forms.engine import validate
+        from forms.uploads import store_field
+
+        definition = FormDef(
+            "custom", "", "", [SectionDef("custom", "", fields=[f for _row, f in custom])]
+        )
+        data = {}
+        for row, f in custom:
+            raw = form[row.key].data
+            data[row.key] = store_field(f, raw) if f.type in ("photo", "file") else raw
+        cleaned, errors = validate(definition, data, form._custom_context)
+        for key, messages in errors.items():
+            form[key].errors = list(form[key].errors) + list(messages)
+        form._custom_cleaned = cleaned
+        return ok and not errors
+
+    def _save_custom(self, form, model):
+        if not hasattr(form, "_custom_cleaned"):
+            return {}
+        from forms.services import save_custom_values
+
+        return save_custom_values(model, self.custom_fields(), form._custom_cleaned)
 
     # -- writes, each in one transaction with its audit row --
 
@@ -456,7 +624,9 @@ class ModelView(AccessMixin, PeeweeModelView):
                 for field in form._fields.values():
                     if isinstance(field, InlineModelFormList):
                         field.save_related(model)
-                self.emit("created", model, diff({}, snapshot(model)))
+                changes = diff({}, snapshot(model))
+                changes.update(self._save_custom(form, model))
+                self.emit("created", model, changes)
         except Exception as exc:
             self._fail(_("Failed to create record. %(error)s", error=str(exc)), exc)
             return False
@@ -477,6 +647,7 @@ class ModelView(AccessMixin, PeeweeModelView):
                         field.save_related(model)
                 changes = diff(before, snapshot(model))
                 changes.pop("updated_at", None)
+                changes.update(self._save_custom(form, model))
                 self.emit("updated", model, changes)
         except Exception as exc:
             self._fail(_("Failed to update record. %(error)s", error=str(exc)), exc)
@@ -587,6 +758,8 @@ class ModelView(AccessMixin, PeeweeModelView):
     # -- export --
 
     def get_export_value(self, model, name):
+        if name.startswith(CUSTOM_PREFIX):
+            return escape_formula(self.custom_value(model, name))
         return escape_formula(self._masked(model, name, super().get_export_value(model, name)))
 
 

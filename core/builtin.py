@@ -33,6 +33,7 @@ FEATURES = (
     "core.publicity",
     "core.notifications",
     "core.portal",
+    "forms.feature",
 )
 
 

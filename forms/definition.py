@@ -136,7 +136,8 @@ DEFAULT_MAX_SIZE_KB = {"photo": 8 * 1024, "file": 20 * 1024}
 
 def parse(data: dict, dictionary_codes: Callable[[str], set[str] | None] | None = None) -> FormDef:
     """Check ``data`` and build a :class:`FormDef`; raise :class:`DefinitionError` listing every
-    problem. ``dictionary_codes(code)`` returns the codes of a dictionary, None if unknown."""
+    problem. ``dictionary_codes(code)`` returns the codes of a dictionary, None if unknown;
+    without it, dictionary references are not checked (a stored, already checked version)."""
     problems: list[tuple[str, str]] = []
 
     def need_text(obj, name, path, required=True):
@@ -276,8 +277,7 @@ def _field(raw, key, ftype, path, problems, need_text, dictionary_codes) -> Fiel
         if f.dictionary and inline:
             problems.append((path, _l("give either a dictionary or choices, not both")))
         elif f.dictionary:
-            codes = dictionary_codes(f.dictionary) if dictionary_codes else None
-            if codes is None:
+            if dictionary_codes is not None and dictionary_codes(f.dictionary) is None:
                 problems.append(
                     (f"{path}.dictionary", _l("unknown dictionary %(code)s", code=f.dictionary))
                 )

@@ -231,56 +231,53 @@ def validate(form: FormDef, data: dict, ctx: Context | None = None) -> tuple[dic
 # -- WTForms (admin and portal) ------------------------------------------------------------
 
 
+def wtfield(f: FieldDef, ctx: Context | None = None, english: bool = False):
+    """An unbound WTForms field that collects ``f`` (validation is :func:`validate`'s)."""
+    from wtforms import FileField, SelectField, SelectMultipleField, StringField, TextAreaField
+
+    ctx = ctx or Context()
+    description = (f.help_en or f.help_zh) if english else f.help_zh
+    kwargs = {
+        "label": (f.label_en or f.label_zh) if english else f.label_zh,
+        "description": description,
+    }
+    if f.type in CHOICE_TYPES:
+        options = [
+            (c.code, (c.label_en or c.label_zh) if english else c.label_zh) for c in ctx.choices(f)
+        ]
+        if f.type == "choice":
+            return SelectField(choices=[("", "—")] + options, validate_choice=False, **kwargs)
+        return SelectMultipleField(choices=options, validate_choice=False, **kwargs)
+    if f.type == "yes_no_na":
+        options = [("", "—"), ("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
+        return SelectField(choices=options, validate_choice=False, **kwargs)
+    if f.type == "long_text":
+        return TextAreaField(**kwargs)
+    if f.type in UPLOAD_TYPES:
+        return FileField(render_kw={"accept": ",".join(f.accept)}, **kwargs)
+    return StringField(**kwargs)
+
+
 def wtform_class(form: FormDef, ctx: Context | None = None, base=None, locale: str = "zh"):
     """A WTForms form class for ``form``; its ``validate()`` runs :func:`validate`."""
     from flask_wtf import FlaskForm
-    from wtforms import (
-        FieldList,
-        FileField,
-        FormField,
-        SelectField,
-        SelectMultipleField,
-        StringField,
-        TextAreaField,
-    )
+    from wtforms import FieldList, FormField
     from wtforms import Form as PlainForm
 
     ctx = ctx or Context()
     english = locale.startswith("en")
 
-    def label(obj):
-        return (obj.label_en or obj.label_zh) if english else obj.label_zh
-
-    def make(f: FieldDef):
-        description = (f.help_en or f.help_zh) if english else f.help_zh
-        kwargs = {"label": label(f), "description": description}
-        if f.type in CHOICE_TYPES:
-            options = [
-                (c.code, (c.label_en or c.label_zh) if english else c.label_zh)
-                for c in ctx.choices(f)
-            ]
-            if f.type == "choice":
-                return SelectField(choices=[("", "—")] + options, validate_choice=False, **kwargs)
-            return SelectMultipleField(choices=options, validate_choice=False, **kwargs)
-        if f.type == "yes_no_na":
-            options = [("", "—"), ("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
-            return SelectField(choices=options, validate_choice=False, **kwargs)
-        if f.type == "long_text":
-            return TextAreaField(**kwargs)
-        if f.type in UPLOAD_TYPES:
-            return FileField(render_kw={"accept": ",".join(f.accept)}, **kwargs)
-        return StringField(**kwargs)
-
     def fields_of(section):
-        return {f.key: make(f) for f in section.fields}
+        return {f.key: wtfield(f, ctx, english) for f in section.fields}
 
     attrs: dict[str, Any] = {"_definition": form, "_context": ctx}
     for section in form.sections:
         if section.repeat:
             row_form = type(f"Row_{section.key}", (PlainForm,), fields_of(section))
+            label = (section.label_en or section.label_zh) if english else section.label_zh
             attrs[section.key] = FieldList(
                 FormField(row_form),
-                label=label(section),
+                label=label,
                 min_entries=max(section.repeat_min or 0, 1),
                 max_entries=section.repeat_max,
             )
