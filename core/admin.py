@@ -21,6 +21,7 @@ and a plugin's views disappear at the next request in a district where it is dis
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from flask_admin.contrib.peewee import filters as pw_filters
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.peewee.form import InlineModelConverter, InlineModelFormList
 from flask_admin.model import filters as base_filters
+from flask_admin.model import typefmt
 from flask_login import current_user
 from jinja2 import pass_context
 from wtforms import validators as wtf_validators
@@ -220,7 +222,7 @@ class AccessMixin:
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if current_user.must_change_password:
             return redirect(url_for("auth.change_password"))
         if not self.plugin_enabled():
@@ -245,6 +247,16 @@ class View(AccessMixin, BaseView):
         super().__init__(name=name, category=category, endpoint=endpoint, url=url, **kw)
 
 
+def local_datetime(view, value, name=None):
+    """Timestamps are stored in UTC and shown in the configured zone (Asia/Shanghai), to the
+    minute."""
+    from flask_babel import format_datetime
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
 class ModelView(AccessMixin, PeeweeModelView):
     """Base model view for every plugin. Subclasses set ``plugin_id`` and the usual options.
 
@@ -262,6 +274,9 @@ class ModelView(AccessMixin, PeeweeModelView):
     scope_through = None  # ...or through this foreign key to a district-owned model
     can_view_details = True
     list_template = "admin/linli_list.html"
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, dt.datetime: local_datetime}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, dt.datetime: local_datetime}
+    column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, dt.datetime: local_datetime}
     page_size = None  # LINLI_PAGE_SIZE, set when the view is registered
 
     def __init__(self, model, name=None, category=None, endpoint=None, url=None, **kwargs):
@@ -314,6 +329,18 @@ class ModelView(AccessMixin, PeeweeModelView):
         return self._masked(model, name, super().get_detail_value(context, model, name))
 
     # -- custom fields (自定义字段) of the district being worked in --
+
+    def search_placeholder(self):
+        """The search box names what it searches (the stock peewee backend prints None)."""
+        from core.i18n import gettext
+
+        labels = [
+            str(self.column_labels.get(f.name, getattr(f, "verbose_name", None) or f.name))
+            for f in getattr(self, "_search_fields", None) or []
+        ]
+        if not labels:
+            return gettext("Search")
+        return gettext("Search: %(fields)s", fields=gettext(", ").join(labels))
 
     def custom_fields(self):
         """[(CustomField row, FieldDef)] of this model in the current district."""
