@@ -9,7 +9,7 @@ PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 install: $(VENV)/.installed
 	@for d in core/translations plugins/*/translations; do \
 	  if [ -d "$$d" ] && find "$$d" -name '*.po' | grep -q .; then \
-	    $(BIN)/pybabel compile -f -d "$$d" || exit 1; \
+	    $(BIN)/pybabel compile -d "$$d" || exit 1; \
 	  fi; \
 	done
 

@@ -56,6 +56,7 @@ def login():
             session.permanent = True
             if user.must_change_password:
                 flash(_("Please choose a new password before you continue."), "info")
+                session["after_password"] = _safe_next(request.args.get("next"))
                 return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -89,7 +90,7 @@ def change_password_view():
             flash(str(exc), "error")
         else:
             flash(_("Your password has been changed."), "success")
-            return redirect(url_for("admin.index"))
+            return redirect(_safe_next(session.pop("after_password", None)))
     return render_template("auth/change_password.html", form=form)
 
 

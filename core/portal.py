@@ -1,10 +1,65 @@
 """The field portal (移动端门户): mobile-first pages for volunteers, inspectors, grid workers and
-owners, outside Flask-Admin."""
+owners, outside Flask-Admin.
+
+``/portal/`` lists what the user has to do in the current district, across the enabled
+modules (the runtime hook ``linli_portal_tasks(user, district)`` returns :class:`Task`
+objects), overdue first, then by due date; below come links to the portal pages of the
+enabled modules the user may read. ``/portal/me`` shows the user's roles and units.
+Anonymous visitors are sent to ``/auth/login?next=/portal/``; users who must change their
+password go to the change-password page first.
+
+A plugin adds portal pages with a blueprint whose ``url_prefix`` starts with ``/portal/``
+(returned by ``linli_blueprints``); its index page (a GET route without arguments, ideally
+``url_prefix + "/"``) is linked from the home page, labelled with ``bp.portal_label`` when set
+(a string or :class:`core.i18n.Label`), else the plugin's name. Its pages extend
+``portal/base.html``::
+
+    bp = Blueprint("timebank_portal", __name__, url_prefix="/portal/timebank",
+                   template_folder="templates")
+    bp.portal_label = Label("志愿服务", "Volunteering")
+
+    @bp.route("/")
+    @portal_login_required
+    def index():
+        return render_template("timebank/portal_index.html", hours=...)
+
+    {% extends "portal/base.html" %}
+    {% block title %}{{ _('My hours') }}{% endblock %}
+    {% block content %} ... {% endblock %}
+
+Blocks of ``portal/base.html``: ``title`` (the page title, also shown as the heading unless
+``heading`` is overridden), ``heading`` (the ``<h1>``; empty it to draw your own), ``back``
+(the URL of a back link above the heading, empty by default), ``content`` (the page),
+``head`` (extra ``<link>`` or ``<meta>``), ``scripts`` (extra ``<script src>`` from our own
+static files; the CSP forbids other origins). The template gives large touch targets
+(buttons and form controls at least 44 px high, ``.portal-list`` rows for lists of links),
+the district name, the language switch and a logout button.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from core import builtin, dashboard
+from core.dashboard import format_day, plugin_label
+from core.i18n import Label
+from core.i18n import lazy_gettext as _l
+from core.models import RoleAssignment, TerritoryUnit
+from core.territory import level_label
+from core.workdays import today
 
 
 @dataclass(frozen=True)
@@ -19,3 +74,167 @@ class Task:
 
 
 MODELS: list = []
+
+SCOPE_LABELS = {
+    "all": _l("All"),
+    "subtree": _l("This unit and below"),
+    "unit": _l("This unit only"),
+    "own": _l("Own records only"),
+}
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+def portal_login_required(view):
+    """Like ``login_required``, for portal pages: anonymous users go to the login page and
+    come back; a user with a one-time password changes it first."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            target = request.full_path if request.query_string else request.path
+            return redirect(url_for("auth.login", next=target))
+        if current_user.must_change_password:
+            return redirect(url_for("auth.change_password"))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+# -- tasks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownTask:
+    """A task as the home page shows it."""
+
+    task: Task
+    overdue: bool
+    days: int | None  # days until due (negative: days overdue)
+    due_text: str
+    module: str
+
+
+def collect_tasks(user, district, on: dt.date | None = None) -> list[ShownTask]:
+    """The user's tasks in ``district`` from every enabled module, most urgent first:
+    overdue ones by due date, then the others by due date, then those without one."""
+    if district is None:
+        return []
+    from core.app import kernel_state
+
+    results = kernel_state().runtime("linli_portal_tasks")(user=user, district=district)
+    tasks = [task for result in results for task in (result or [])]
+    now = on or today()
+    shown = [
+        ShownTask(
+            task,
+            overdue=task.due is not None and now > task.due,
+            days=(task.due - now).days if task.due is not None else None,
+            due_text=format_day(task.due),
+            module=plugin_label(task.plugin),
+        )
+        for task in tasks
+    ]
+    shown.sort(
+        key=lambda s: (
+            not s.overdue,
+            s.task.due is None,
+            s.task.due or dt.date.max,
+            str(s.task.title),
+        )
+    )
+    return shown
+
+
+def module_links() -> list[tuple[str, str]]:
+    """(label, url) of the portal pages of the modules enabled here that the user may read."""
+    from core.app import kernel_state
+
+    state = kernel_state()
+    access = g.get("access")
+    enabled = g.get("enabled_plugins", set())
+    links = []
+    for name, blueprint in current_app.blueprints.items():
+        prefix = blueprint.url_prefix or ""
+        owner = state.blueprint_plugins.get(name)
+        if name == bp.name or owner is None or not prefix.startswith("/portal/"):
+            continue
+        if owner != "core" and owner not in enabled:
+            continue
+        if access is None or not access.can(owner, "read"):
+            continue
+        index = _index_rule(name, prefix)
+        if index is None:
+            continue
+        label = getattr(blueprint, "portal_label", None) or plugin_label(owner)
+        links.append((str(label), index))
+    return sorted(links, key=lambda link: link[1])
+
+
+def _index_rule(blueprint_name: str, prefix: str) -> str | None:
+    rules = [
+        rule.rule
+        for rule in current_app.url_map.iter_rules()
+        if rule.endpoint.rsplit(".", 1)[0] == blueprint_name
+        and "." in rule.endpoint
+        and not rule.arguments
+        and "GET" in (rule.methods or ())
+    ]
+    if not rules:
+        return None
+    preferred = prefix.rstrip("/") + "/"
+    return preferred if preferred in rules else min(rules, key=len)
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@portal_login_required
+def home():
+    district = g.get("district")
+    tasks = collect_tasks(current_user, district)
+    return render_template(
+        "portal/home.html",
+        tasks=tasks,
+        overdue=sum(1 for t in tasks if t.overdue),
+        modules=module_links() if district is not None else [],
+    )
+
+
+@bp.route("/me")
+@portal_login_required
+def me():
+    assignments = (
+        RoleAssignment.select(RoleAssignment, TerritoryUnit)
+        .join(TerritoryUnit)
+        .where(RoleAssignment.user == current_user.id)
+        .order_by(TerritoryUnit.path)
+    )
+    rows = [
+        {
+            "role": Label(a.role.name_zh, a.role.name_en),
+            "unit": a.unit.name,
+            "level": level_label(a.unit.level),
+            "scope": SCOPE_LABELS.get(a.scope, a.scope),
+        }
+        for a in assignments
+    ]
+    return render_template("portal/me.html", assignments=rows)
+
+
+def blueprints() -> list[Blueprint]:
+    found = [bp]
+    if "core.dashboard" not in builtin.FEATURES:
+        found += dashboard.blueprints()  # see the note at the end of this module
+    return found
+
+
+# The dashboard's settings, widgets and request hook belong to ``core.dashboard``; until that
+# module is listed in ``core.builtin.FEATURES`` itself, the portal (a listed feature) hands
+# them over, so they are declared and shown exactly once either way.
+if "core.dashboard" not in builtin.FEATURES:
+    SETTINGS = list(dashboard.SETTINGS)
+
+    def dashboard_widgets(district, user):
+        return dashboard.dashboard_widgets(district, user)

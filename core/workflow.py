@@ -1,3 +1,828 @@
-"""Placeholder: being written."""
+"""Workflow engine (流程引擎), one for the core and every plugin.
 
-MODELS: list = []
+A workflow is declared in code as data: its states, the transitions between them (who may
+take each one, guards, required fields, whether a comment is required) and the time limit
+(时限) of the state a transition enters, read from a per-district setting with a default.
+
+A model that runs a workflow has a ``state`` CharField, a ``version`` IntegerField and a
+``unit`` (it is district-owned); a ``due`` DateField is optional and, when present, holds the
+deadline of the current state so that lists can filter on it. "Overdue" is never stored: it
+is computed from the deadline and today's date in China (:mod:`core.workdays`).
+
+:func:`transition` moves a record in one transaction::
+
+    check the transition exists from the current state
+    check the permission (role x plugin x action) and that the record is in the actor's scope
+    check the guards, the required fields and the comment
+    UPDATE ... SET state=?, version=version+1 WHERE id=? AND state=? AND version=?
+    append a WorkflowHistory row (append-only) and emit Event("state_changed")
+
+so that of two people moving the same record at once, the second is told it already moved
+and nothing of theirs is written. A refusal raises :class:`WorkflowError`, whose message says
+why in the user's language.
+
+Example (a plugin)::
+
+    FLOW = Workflow(
+        "hazards",
+        start=Transition("report", "上报", "Report", (), "found"),
+        states=[State("found", "待整改", "Found"), State("fixed", "已整改", "Fixed", True)],
+        transitions=[
+            Transition("fix", "整改完成", "Fixed", ("found",), "fixed",
+                       permission=("hazards", "update"), fields=("measures",),
+                       required=("measures",), comment_required=True),
+        ],
+    )
+    FLOW.bind(Hazard)                       # Hazard has state, version, unit (and due)
+    SETTINGS = FLOW.settings()              # the deadline settings, per district
+    transition(hazard, "fix", user, access, comment="已更换灭火器", data={"measures": "..."})
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import peewee as pw
+from flask_admin import expose
+from flask_admin.contrib.peewee.filters import BasePeeweeFilter, FilterEqual
+
+from core import workdays
+from core.db import db
+from core.events import Event, emit, jsonable
+from core.i18n import Label
+from core.i18n import gettext as _
+from core.i18n import lazy_gettext as _l
+from core.models import AppendOnlyModel, TerritoryUnit, User, utcnow
+from core.services import ServiceError
+from core.settings import Setting
+
+
+class WorkflowError(ServiceError):
+    """A refused transition; ``str(error)`` says why and nothing was changed."""
+
+
+# -- declaration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label_zh: str
+    label_en: str
+    terminal: bool = False
+
+    @property
+    def label(self) -> Label:
+        return Label(self.label_zh, self.label_en)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The time limit of the state a transition enters: ``default`` days (working days unless
+    ``working`` is False), overridable per district through the setting ``key``."""
+
+    key: str
+    default: int
+    label_zh: str
+    label_en: str
+    doc: str = ""
+    working: bool = True
+    maximum: int = 365
+
+    def setting(self) -> Setting:
+        unit = "working days" if self.working else "calendar days"
+        return Setting(
+            self.key,
+            int,
+            self.default,
+            self.label_zh + ("（工作日）" if self.working else "（自然日）"),
+            f"{self.label_en} ({unit})",
+            self.doc,
+            minimum=0,
+            maximum=self.maximum,
+        )
+
+
+Guard = Callable[..., "str | None"]  # guard(record, actor, access) -> refusal or None
+Validator = Callable[..., "str | None"]  # validator(record, values, actor, access)
+Effect = Callable[..., "dict | None"]  # effect(record, values, actor) -> more values
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step from any of ``sources`` to ``target``.
+
+    ``permission`` is (plugin, action); ``None`` as plugin means the workflow's plugin.
+    ``fields`` may be set from the ``data`` given to :func:`transition`; ``sets`` are fixed
+    values written with the step; ``required`` must be non-empty after the step.
+    ``guards`` decide whether the step is offered at all (they see no data);
+    ``validators`` check the submitted values. Both return a refusal message or None.
+    """
+
+    code: str
+    label_zh: str
+    label_en: str
+    sources: tuple[str, ...]
+    target: str
+    permission: tuple[str | None, str] = (None, "update")
+    fields: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    comment_required: bool = False
+    deadline: Deadline | None = None
+    guards: tuple[Guard, ...] = ()
+    validators: tuple[Validator, ...] = ()
+    sets: dict = field(default_factory=dict)
+    effect: Effect | None = None
+    style: str = "primary"  # the button's colour in the admin: primary, secondary, warning...
+
+    @property
+    def label(self) -> Label:
+        return Label(self.label_zh, self.label_en)
+
+
+_registry: dict[type, Workflow] = {}
+
+
+class Workflow:
+    """States and transitions of one kind of record, owned by ``plugin``."""
+
+    def __init__(
+        self,
+        plugin: str,
+        start: Transition,
+        states: Iterable[State],
+        transitions: Iterable[Transition],
+        name: str = "",
+    ):
+        self.plugin = plugin
+        self.name = name or plugin
+        self.start = start
+        self.states = {s.code: s for s in states}
+        self.transitions = {t.code: t for t in transitions}
+        self.model: type[pw.Model] | None = None
+        self._check()
+
+    def _check(self) -> None:
+        problems = []
+        if start := self.start:
+            if start.sources:
+                problems.append(f"start transition {start.code!r} must have no sources")
+            if start.target not in self.states:
+                problems.append(f"start transition enters unknown state {start.target!r}")
+            if start.code in self.transitions:
+                problems.append(f"transition code {start.code!r} used twice")
+        for t in self.transitions.values():
+            for code in (*t.sources, t.target):
+                if code not in self.states:
+                    problems.append(f"transition {t.code!r} names unknown state {code!r}")
+            for code in t.sources:
+                if code in self.states and self.states[code].terminal:
+                    problems.append(f"transition {t.code!r} leaves terminal state {code!r}")
+        keys: dict[str, Deadline] = {}
+        for t in [self.start, *self.transitions.values()]:
+            if t.deadline is None:
+                continue
+            known = keys.setdefault(t.deadline.key, t.deadline)
+            if known != t.deadline:
+                problems.append(f"deadline setting {t.deadline.key!r} declared differently")
+        if problems:
+            raise ValueError(f"workflow {self.name!r}: " + "; ".join(problems))
+
+    def bind(self, model: type[pw.Model]) -> type[pw.Model]:
+        """Attach the workflow to ``model`` (usable as a class decorator)."""
+        fields = model._meta.fields
+        missing = [name for name in ("state", "version", "unit") if name not in fields]
+        if missing:
+            raise ValueError(f"{model.__name__} runs a workflow but has no {', '.join(missing)}")
+        self.model = model
+        _registry[model] = self
+        return model
+
+    # -- declared data, for settings, forms and filters --
+
+    def settings(self) -> list[Setting]:
+        """The per-district deadline settings; add them to the plugin's settings."""
+        seen: dict[str, Setting] = {}
+        for t in [self.start, *self.transitions.values()]:
+            if t.deadline is not None and t.deadline.key not in seen:
+                seen[t.deadline.key] = t.deadline.setting()
+        return list(seen.values())
+
+    def state_label(self, code: str) -> str:
+        state = self.states.get(code)
+        return str(state.label) if state else code
+
+    def transition_label(self, code: str) -> str:
+        t = self.start if code == self.start.code else self.transitions.get(code)
+        return str(t.label) if t else code
+
+    def state_choices(self) -> list[tuple[str, Label]]:
+        return [(s.code, s.label) for s in self.states.values()]
+
+    def open_states(self) -> list[str]:
+        return [s.code for s in self.states.values() if not s.terminal]
+
+    def is_terminal(self, code: str) -> bool:
+        state = self.states.get(code)
+        return bool(state and state.terminal)
+
+    def permission_of(self, t: Transition) -> tuple[str, str]:
+        plugin, action = t.permission
+        return (plugin or self.plugin, action)
+
+    # -- deadlines --
+
+    def deadline_days(self, deadline: Deadline, district_id: int | None) -> int:
+        if district_id is None:
+            return deadline.default
+        try:
+            from core.app import kernel_state
+
+            return int(kernel_state().settings.get(district_id, self.plugin, deadline.key))
+        except (KeyError, RuntimeError):  # not declared (yet) or no application: the default
+            return deadline.default
+
+    def deadline_for(self, t: Transition, record, on: dt.date | None = None) -> dt.date | None:
+        """The last day of the state ``t`` enters, counted from ``on`` (today in China)."""
+        if t.deadline is None:
+            return None
+        days = self.deadline_days(t.deadline, district_of(record))
+        return workdays.deadline(on or workdays.today(), days, t.deadline.working)
+
+
+def workflow_of(record_or_model) -> Workflow:
+    model = record_or_model if isinstance(record_or_model, type) else type(record_or_model)
+    try:
+        return _registry[model]
+    except KeyError:
+        raise LookupError(f"{model.__name__} runs no workflow (Workflow.bind)") from None
+
+
+def district_of(record) -> int | None:
+    unit_id = getattr(record, "unit_id", None)
+    if unit_id is None:
+        return None
+    return (
+        TerritoryUnit.select(TerritoryUnit.district_id).where(TerritoryUnit.id == unit_id).scalar()
+    )
+
+
+# -- history (流转记录) ---------------------------------------------------------------------
+
+
+class WorkflowHistory(AppendOnlyModel):
+    """One row per step of any workflow: evidence, never changed or deleted."""
+
+    table = pw.CharField(max_length=64, verbose_name=_l("Table"))
+    record_id = pw.CharField(max_length=64, verbose_name=_l("Record"))
+    unit_id = pw.IntegerField(null=True, index=True)
+    from_state = pw.CharField(max_length=32, default="", verbose_name=_l("From"))
+    to_state = pw.CharField(max_length=32, verbose_name=_l("To"))
+    transition = pw.CharField(max_length=32, verbose_name=_l("Step"))
+    actor = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("User")
+    )
+    actor_name = pw.CharField(max_length=64, default="", verbose_name=_l("User"))
+    at = pw.DateTimeField(default=utcnow, verbose_name=_l("Time"))
+    comment = pw.TextField(default="", verbose_name=_l("Comment"))
+    attachments = pw.TextField(default="[]", verbose_name=_l("Attachments"))
+    changes = pw.TextField(default="{}", verbose_name=_l("Changes"))
+    due = pw.DateField(null=True, verbose_name=_l("Deadline"))
+
+    class Meta:
+        table_name = "core_workflow_history"
+        indexes = ((("table", "record_id"), False),)
+
+    @property
+    def attachment_list(self) -> list:
+        return json.loads(self.attachments or "[]")
+
+    @property
+    def change_dict(self) -> dict:
+        return json.loads(self.changes or "{}")
+
+
+MODELS = [WorkflowHistory]
+
+
+def history(record) -> list[WorkflowHistory]:
+    """The steps ``record`` went through, oldest first."""
+    return list(
+        WorkflowHistory.select()
+        .where(
+            (WorkflowHistory.table == record._meta.table_name)
+            & (WorkflowHistory.record_id == str(record._pk))
+        )
+        .order_by(WorkflowHistory.at, WorkflowHistory.id)
+    )
+
+
+def current_deadline(record) -> dt.date | None:
+    """The deadline of ``record``'s current state (None when it has none)."""
+    if "due" in record._meta.fields:
+        return record.due
+    rows = history(record)
+    return rows[-1].due if rows else None
+
+
+def is_overdue(record, on: dt.date | None = None) -> bool:
+    """Past the deadline of its current state and not finished; computed, never stored."""
+    flow = workflow_of(record)
+    if flow.is_terminal(record.state):
+        return False
+    return workdays.is_overdue(current_deadline(record), on)
+
+
+def overdue_condition(model, on: dt.date | None = None):
+    """A peewee condition for the records of ``model`` (with a ``due`` field) past their
+    deadline today, for list filters and reports."""
+    flow = workflow_of(model)
+    return (model.due < (on or workdays.today())) & model.state.in_(flow.open_states())
+
+
+# -- checks ---------------------------------------------------------------------------------
+
+
+def _in_scope(flow: Workflow, record, access, plugin: str, action: str) -> bool:
+    model = type(record)
+    if record._pk is None:  # a new record: its unit must be one the actor may use
+        return (
+            TerritoryUnit.select()
+            .where((TerritoryUnit.id == record.unit_id) & access.unit_condition(plugin, action))
+            .exists()
+        )
+    return (
+        model.select()
+        .where(
+            (model._meta.primary_key == record._pk) & access.scope_condition(model, plugin, action)
+        )
+        .exists()
+    )
+
+
+def _hooks_allow(actor, plugin: str, action: str, record) -> bool:
+    from flask import has_app_context
+
+    if not has_app_context():
+        return True
+    from core.app import kernel_state
+
+    return kernel_state().hook_allows(actor, plugin, action, record)
+
+
+def refusal(flow: Workflow, t: Transition, record, actor, access) -> str | None:
+    """Why ``actor`` may not take ``t`` on ``record`` now (state, permission, scope, guards);
+    None when they may. The submitted data is checked later, by :func:`transition`."""
+    current = record.state if t is not flow.start else None
+    if t is not flow.start and current not in t.sources:
+        return _(
+            "“%(step)s” is not possible while the record is “%(state)s”.",
+            step=str(t.label),
+            state=flow.state_label(current),
+        )
+    plugin, action = flow.permission_of(t)
+    if access is None or actor is None or not access.can(plugin, action):
+        return _("You are not allowed to “%(step)s”.", step=str(t.label))
+    if not _in_scope(flow, record, access, plugin, action):
+        return _("This record is outside your data scope.")
+    if not _hooks_allow(actor, plugin, action, record):
+        return _("You are not allowed to “%(step)s”.", step=str(t.label))
+    for guard in t.guards:
+        message = guard(record, actor, access)
+        if message:
+            return str(message)
+    return None
+
+
+def available_transitions(record, actor, access) -> list[Transition]:
+    """The steps ``actor`` may take on ``record`` now, in declaration order (for UIs)."""
+    flow = workflow_of(record)
+    return [
+        t
+        for t in flow.transitions.values()
+        if record.state in t.sources and refusal(flow, t, record, actor, access) is None
+    ]
+
+
+def field_label(model, name: str) -> str:
+    f = model._meta.fields[name]
+    return str(f.verbose_name or name)
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def coerce(model, name: str, raw):
+    """The value of field ``name`` from form input ``raw``; WorkflowError when it is invalid."""
+    f = model._meta.fields[name]
+    label = field_label(model, name)
+    if _empty(raw):
+        if f.null or isinstance(f, pw.ForeignKeyField):
+            return None
+        return "" if isinstance(f, (pw.CharField, pw.TextField)) else None
+    if isinstance(f, pw.ForeignKeyField):
+        if isinstance(raw, pw.Model):
+            return raw
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError):
+            pk = None
+        target = f.rel_model.get_or_none(f.rel_model._meta.primary_key == pk) if pk else None
+        if target is None:
+            raise WorkflowError(_("%(field)s: no such record.", field=label))
+        return target
+    if isinstance(f, (pw.IntegerField, pw.BigIntegerField, pw.SmallIntegerField)):
+        try:
+            return int(str(raw).strip())
+        except ValueError:
+            raise WorkflowError(_("%(field)s: please enter a whole number.", field=label)) from None
+    if isinstance(f, pw.DateField):
+        if isinstance(raw, dt.date):
+            return raw
+        try:
+            return dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise WorkflowError(
+                _("%(field)s: please enter a date as YYYY-MM-DD.", field=label)
+            ) from None
+    value = str(raw).strip()
+    if f.choices and value not in {str(code) for code, _label in f.choices}:
+        raise WorkflowError(
+            _("%(field)s: “%(value)s” is not one of the choices.", field=label, value=value)
+        )
+    if isinstance(f, pw.CharField) and f.max_length and len(value) > f.max_length:
+        raise WorkflowError(
+            _("%(field)s: at most %(max)s characters.", field=label, max=f.max_length)
+        )
+    return value
+
+
+def _values(flow: Workflow, t: Transition, record, actor, access, data) -> dict:
+    model = type(record)
+    values = {name: coerce(model, name, data[name]) for name in t.fields if name in data}
+    values.update(t.sets)
+    if t.effect is not None:
+        values.update(t.effect(record, values, actor) or {})
+    for name in t.required:
+        value = values[name] if name in values else getattr(record, name)
+        if _empty(value):
+            raise WorkflowError(_("Please fill in “%(field)s”.", field=field_label(model, name)))
+    for validator in t.validators:
+        message = validator(record, values, actor, access)
+        if message:
+            raise WorkflowError(str(message))
+    return values
+
+
+def _stored(value):
+    return value._pk if isinstance(value, pw.Model) else value
+
+
+def _changes(record, values: dict) -> dict:
+    changes = {}
+    for name, new in values.items():
+        old = record.__data__.get(name)
+        if jsonable(old) != jsonable(_stored(new)):
+            changes[name] = [jsonable(old), jsonable(_stored(new))]
+    return changes
+
+
+def _history_row(flow, t, record, actor, before_state, comment, attachments, changes, due):
+    return WorkflowHistory.create(
+        table=record._meta.table_name,
+        record_id=str(record._pk),
+        unit_id=getattr(record, "unit_id", None),
+        from_state=before_state or "",
+        to_state=t.target,
+        transition=t.code,
+        actor=actor if getattr(actor, "id", None) else None,
+        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:64],
+        at=utcnow(),
+        comment=comment,
+        attachments=json.dumps(list(attachments or []), ensure_ascii=False),
+        changes=json.dumps(changes, ensure_ascii=False, default=str),
+        due=due,
+    )
+
+
+def _check_comment(t: Transition, comment: str) -> str:
+    comment = (comment or "").strip()
+    if t.comment_required and not comment:
+        raise WorkflowError(_("A comment is required for “%(step)s”.", step=str(t.label)))
+    return comment
+
+
+def _stamp(model, values: dict, actor, created: bool) -> None:
+    fields = model._meta.fields
+    actor_id = getattr(actor, "id", None)
+    now = utcnow()
+    if "updated_at" in fields:
+        values["updated_at"] = now
+    if "updated_by" in fields and actor_id:
+        values["updated_by"] = actor_id
+    if created:
+        if "created_at" in fields:
+            values["created_at"] = now
+        if "created_by" in fields and actor_id:
+            values["created_by"] = actor_id
+
+
+# -- operations -----------------------------------------------------------------------------
+
+
+def start(record, actor, access, comment: str = "", data: dict | None = None, attachments=()):
+    """Insert a new ``record`` in the workflow's first state, with its deadline and the first
+    history row. Call it inside the caller's transaction, before emitting "created"."""
+    flow = workflow_of(record)
+    t = flow.start
+    if record._pk is not None:
+        raise WorkflowError(_("This record has already been started."))
+    message = refusal(flow, t, record, actor, access)
+    if message:
+        raise WorkflowError(message)
+    values = _values(flow, t, record, actor, access, data or {})
+    comment = _check_comment(t, comment)
+    due = flow.deadline_for(t, record)
+    with db.atomic():
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.state = t.target
+        record.version = 0
+        if "due" in record._meta.fields:
+            record.due = due
+        stamp: dict = {}
+        _stamp(type(record), stamp, actor, created=True)
+        for name, value in stamp.items():
+            if record.__data__.get(name) is None:
+                setattr(record, name, value)
+        record.save(force_insert=True)
+        _history_row(flow, t, record, actor, "", comment, attachments, {}, due)
+    return record
+
+
+def transition(
+    record,
+    code: str,
+    actor,
+    access,
+    comment: str = "",
+    data: dict | None = None,
+    attachments: Iterable[str] = (),
+):
+    """Take step ``code`` on ``record`` for ``actor``; return the record, moved.
+
+    Raises :class:`WorkflowError` (nothing changed) when the step does not exist from the
+    record's state, the actor lacks the permission or the record is outside their scope, a
+    guard or validator refuses, a required field or the comment is missing, or someone else
+    moved the record since it was read.
+    """
+    flow = workflow_of(record)
+    t = flow.transitions.get(code)
+    if t is None:
+        raise WorkflowError(_("Unknown step: %(code)s.", code=code))
+    message = refusal(flow, t, record, actor, access)
+    if message:
+        raise WorkflowError(message)
+    values = _values(flow, t, record, actor, access, data or {})
+    comment = _check_comment(t, comment)
+    model = type(record)
+    pk = model._meta.primary_key
+    before_state, before_version = record.state, record.version
+    due = flow.deadline_for(t, record)
+    row = {model._meta.fields[name]: _stored(value) for name, value in values.items()}
+    row[model.state] = t.target
+    row[model.version] = model.version + 1
+    if "due" in model._meta.fields:
+        row[model.due] = due
+        values_due = {"due": due}
+    else:
+        values_due = {}
+    stamp: dict = {}
+    _stamp(model, stamp, actor, created=False)
+    row.update({model._meta.fields[name]: value for name, value in stamp.items()})
+    changes = {"state": [before_state, t.target], **_changes(record, {**values, **values_due})}
+    with db.atomic():
+        moved = (
+            pw.ModelUpdate(model, row)
+            .where(
+                (pk == record._pk)
+                & (model.state == before_state)
+                & (model.version == before_version)
+            )
+            .execute()
+        )
+        if moved != 1:
+            now = model.select(model.state).where(pk == record._pk).scalar()
+            raise WorkflowError(
+                _(
+                    "Someone else has already moved this record (it is now “%(state)s”). "
+                    "Nothing was changed; reload the page and check before trying again.",
+                    state=flow.state_label(now),
+                )
+            )
+        for name, value in {**values, **values_due, **stamp}.items():
+            setattr(record, name, value)
+        record.state = t.target
+        record.version = before_version + 1
+        _history_row(flow, t, record, actor, before_state, comment, attachments, changes, due)
+        emit(
+            Event(
+                "state_changed",
+                plugin=flow.plugin,
+                record=record,
+                actor=actor,
+                district_id=district_of(record),
+                changes=changes,
+                summary=f"{t.label_zh}: {str(record)}"[:255],
+                data={"transition": t.code, "comment": comment, "due": jsonable(due)},
+            )
+        )
+    return record
+
+
+# -- the admin (管理后台) ---------------------------------------------------------------------
+
+
+@dataclass
+class Input:
+    """One field of a transition's form on the details page."""
+
+    name: str
+    label: str
+    kind: str  # select | text | textarea | number
+    required: bool = False
+    choices: list = field(default_factory=list)
+    value: str = ""
+
+
+def state_filter(flow: Workflow, column):
+    """A list filter on the state, offering the states' labels."""
+    return FilterEqual(column, _l("State"), options=flow.state_choices)
+
+
+class OverdueFilter(BasePeeweeFilter):
+    """A list filter "overdue: yes / no" for workflow models with a ``due`` field."""
+
+    def __init__(self, column, name=None):
+        super().__init__(column, name or _l("Overdue"), options=(("1", _l("Yes")), ("0", _l("No"))))
+
+    def apply(self, query, value):
+        model = self.column.model
+        if value == "1":
+            return query.where(overdue_condition(model))
+        flow = workflow_of(model)
+        return query.where(
+            model.due.is_null()
+            | (model.due >= workdays.today())
+            | model.state.not_in(flow.open_states())
+        )
+
+    def operation(self):
+        return _l("equals")
+
+
+class WorkflowViewMixin:
+    """For a Flask-Admin model view of a workflow model (put it before the base ModelView):
+    a details page with the history timeline and a form per available step, posted to
+    ``/transition/``, which calls the engine. Set ``workflow``; override
+    ``transition_choices`` to offer choices for foreign keys."""
+
+    workflow: Workflow
+    details_template = "workflow/details.html"
+    can_view_details = True
+
+    def transition_choices(self, record, name: str) -> list[tuple[str, str]]:
+        """Choices offered for foreign-key field ``name``: the related records the user may
+        see (territory units: those in the user's scope)."""
+        from flask import g
+
+        f = record._meta.fields[name]
+        access = g.get("access")
+        if access is None:
+            return []
+        rel = f.rel_model
+        if rel is TerritoryUnit:
+            query = TerritoryUnit.select().where(
+                access.unit_condition(self.workflow.plugin, "read")
+            )
+            if g.get("district_id") is not None:
+                query = query.where(TerritoryUnit.district_id == g.district_id)
+            return [(str(u.id), f"{u.name} ({u.code})") for u in query.order_by(TerritoryUnit.path)]
+        if "unit" in rel._meta.fields:
+            query = rel.select().where(
+                access.scope_condition(rel, self.workflow.plugin, "read", g.get("district_id"))
+            )
+            return [(str(r._pk), str(r)) for r in query.limit(200)]
+        return []
+
+    def transition_inputs(self, record, t: Transition) -> list[Input]:
+        model = type(record)
+        inputs = []
+        for name in t.fields:
+            f = model._meta.fields[name]
+            current = record.__data__.get(name)
+            value = "" if current is None else str(current)
+            if isinstance(f, pw.ForeignKeyField):
+                kind, choices = "select", [("", "—"), *self.transition_choices(record, name)]
+            elif f.choices:
+                kind, choices = "select", [("", "—")] + [(str(c), str(lb)) for c, lb in f.choices]
+            elif isinstance(f, pw.IntegerField):
+                kind, choices = "number", []
+            elif isinstance(f, pw.TextField):
+                kind, choices = "textarea", []
+            else:
+                kind, choices = "text", []
+            inputs.append(
+                Input(name, field_label(model, name), kind, name in t.required, choices, value)
+            )
+        return inputs
+
+    def workflow_panel(self, record) -> dict:
+        """What the details page shows: deadline, overdue, timeline and the steps offered."""
+        from flask import g
+        from flask_babel import format_datetime
+        from flask_login import current_user
+
+        flow = self.workflow
+        actor = current_user._get_current_object()
+        due = current_deadline(record)
+        steps = [
+            {"transition": t, "inputs": self.transition_inputs(record, t)}
+            for t in available_transitions(record, actor, g.get("access"))
+        ]
+        timeline = [
+            {
+                "row": row,
+                "at": format_datetime(row.at, "yyyy-MM-dd HH:mm"),
+                "step": flow.transition_label(row.transition),
+                "from": flow.state_label(row.from_state) if row.from_state else "",
+                "to": flow.state_label(row.to_state),
+            }
+            for row in history(record)
+        ]
+        return {
+            "state": flow.state_label(record.state),
+            "terminal": flow.is_terminal(record.state),
+            "due": due,
+            "overdue": is_overdue(record),
+            "days_left": workdays.days_left(due) if due else None,
+            "timeline": timeline,
+            "steps": steps,
+        }
+
+    def perform_transition(self, record, code: str, comment: str, data: dict):
+        """Call the engine (a subclass may call its module's service instead)."""
+        from flask import g
+        from flask_login import current_user
+
+        return transition(record, code, current_user._get_current_object(), g.access, comment, data)
+
+    @expose("/transition/", methods=("POST",))
+    def transition_view(self):
+        from flask import flash, redirect, request
+
+        return_url = request.form.get("url") or self.get_url(".index_view")
+        record = self.get_one(request.form.get("id", ""))
+        if record is None:
+            flash(_("Record does not exist."), "error")
+            return redirect(self.get_url(".index_view"))
+        details = self.get_url(".details_view", id=record._pk, url=return_url)
+        code = request.form.get("transition", "")
+        t = self.workflow.transitions.get(code)
+        if t is None:
+            flash(_("Unknown step: %(code)s.", code=code), "error")
+            return redirect(details)
+        data = {name: request.form.get(name, "") for name in t.fields if name in request.form}
+        try:
+            self.perform_transition(record, code, request.form.get("comment", ""), data)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(
+                _(
+                    "Done: %(step)s. The record is now “%(state)s”.",
+                    step=str(t.label),
+                    state=self.workflow.state_label(record.state),
+                ),
+                "success",
+            )
+        return redirect(details)
+
+
+def state_formatter(flow: Workflow):
+    def fmt(view, context, model, name):
+        return flow.state_label(model.state)
+
+    return fmt
+
+
+def overdue_formatter(view, context, model, name):
+    from markupsafe import Markup, escape
+
+    if is_overdue(model):
+        return Markup('<span class="badge badge-danger overdue">%s</span>') % escape(_("Overdue"))
+    return ""

@@ -151,3 +151,27 @@ def test_expired_session_sends_the_user_back_to_login(app, demo, monkeypatch):
     monkeypatch.setattr(itsdangerous.timed, "time", Later)
     response = client.get("/admin/")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_after_the_forced_password_change_the_user_goes_where_they_were_going(app, demo):
+    with app.app_context():
+        make_user("fieldworker", "grid_worker", "990101001001G01")
+    User.update(must_change_password=True).where(User.username == "fieldworker").execute()
+    client = app.test_client()
+    token = csrf_token(client.get("/auth/login?next=/portal/").get_data(as_text=True))
+    response = client.post(
+        "/auth/login?next=/portal/",
+        data={"username": "fieldworker", "password": "Passw0rd-long", "csrf_token": token},
+    )
+    assert response.headers["Location"].endswith("/auth/password")
+    token = csrf_token(client.get("/auth/password").get_data(as_text=True))
+    response = client.post(
+        "/auth/password",
+        data={
+            "current": "Passw0rd-long",
+            "new": "Field-work-2026",
+            "confirm": "Field-work-2026",
+            "csrf_token": token,
+        },
+    )
+    assert response.headers["Location"] == "/portal/"

@@ -1,3 +1,0 @@
-"""Placeholder: being written."""
-
-MODELS: list = []
