@@ -10,6 +10,7 @@ install: $(VENV)/.installed
 	@for d in core/translations plugins/*/translations; do \
 	  if [ -d "$$d" ] && find "$$d" -name '*.po' | grep -q .; then \
 	    $(BIN)/pybabel compile -d "$$d" || exit 1; \
+	    if find "$$d" -name admin.po | grep -q .; then $(BIN)/pybabel compile -D admin -d "$$d" || exit 1; fi; \
 	  fi; \
 	done
 

@@ -235,3 +235,11 @@ def test_a_view_that_would_show_every_community_is_refused_at_start_up(make_app)
     with pytest.raises(PluginError) as err:
         make_app(plugins=[leaky])
     assert "leaky: ModelView (Loose): the model has no territory unit" in str(err.value)
+
+
+def test_a_form_refused_by_validation_says_so_in_chinese(admin):
+    page = post_form(
+        admin, "/admin/noticeboard/notice/new/", {"title": "", "unit": str(unit("990101").id)}
+    ).get_data(as_text=True)
+    assert "新建记录失败，请检查标红的字段。" in page
+    assert Notice.select().where(Notice.title == "").count() == 0
