@@ -427,7 +427,7 @@ def demo_command():
 
     with db.connection_context():
         try:
-            report = demo.load()
+            report = demo.load() + demo.samples()
         except services.ServiceError as exc:
             raise _fail(exc) from exc
     for line in report:

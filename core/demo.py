@@ -109,3 +109,46 @@ def load() -> list[str]:
     ):
         report.append(f"demo data of {plugin_id} loaded")
     return report
+
+
+def samples() -> list[str]:
+    """A few cases (事项) and a public notice (公示) in 幸福社区, once (``linli demo`` adds them
+    after :func:`load`; tests start from the bare demo territory)."""
+    admin = User.get(User.username == ADMIN)
+    from core.access import Access
+    from core.cases.models import Case
+    from core.cases.services import move, receive
+    from core.publicity import publish
+    from core.publicity.models import Publication
+
+    community = TerritoryUnit.get(TerritoryUnit.code == STREETS[0][2][0][0])
+    if Case.select().where(Case.unit == community).exists():
+        return []
+    access = Access(admin)
+    samples = [
+        ("3号楼楼道灯不亮", "repair", "building_head", "3号楼二单元楼道灯坏了一周。"),
+        ("为独居老人代办高龄津贴", "gov_proxy", "window", "王大爷行动不便，请社区代为申请。"),
+        ("邻里噪音纠纷", "dispute", "grid_worker", "5号楼住户反映楼上夜间噪音。"),
+    ]
+    with db.atomic():
+        cases = []
+        for title, category, source, description in samples:
+            case = Case(
+                unit=community,
+                title=title,
+                category=category,
+                source=source,
+                description=description,
+                requester_name="居民",
+            )
+            cases.append(receive(case, admin, access, "演示数据"))
+        move(cases[0], "register", admin, access, "已登记分类")
+        publish(
+            "幸福社区楼栋长名单公示",
+            community,
+            body="经居民推荐，拟任各楼楼栋长名单如下。",
+            contact="幸福社区居委会",
+            actor=admin,
+        )
+    count = Publication.select().where(Publication.unit == community).count()
+    return [f"demo: {len(cases)} cases and {count} public notice in {community.name}"]

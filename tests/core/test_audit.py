@@ -28,7 +28,11 @@ def test_create_and_update_are_audited_with_before_and_after(admin):
         },
     )
     notice = Notice.get(Notice.title == "旧标题")
-    created = AuditLog.get((AuditLog.action == "created") & (AuditLog.record_id == str(notice.id)))
+    created = AuditLog.get(
+        (AuditLog.action == "created")
+        & (AuditLog.record_id == str(notice.id))
+        & (AuditLog.table == "noticeboard_notice")
+    )
     assert created.actor.username == "admin"
     assert created.table == "noticeboard_notice" and created.plugin == "noticeboard"
     assert json.loads(created.changes)["title"] == [None, "旧标题"]
@@ -45,7 +49,11 @@ def test_create_and_update_are_audited_with_before_and_after(admin):
             "csrf_token": token,
         },
     )
-    updated = AuditLog.get((AuditLog.action == "updated") & (AuditLog.record_id == str(notice.id)))
+    updated = AuditLog.get(
+        (AuditLog.action == "updated")
+        & (AuditLog.record_id == str(notice.id))
+        & (AuditLog.table == "noticeboard_notice")
+    )
     changes = json.loads(updated.changes)
     assert changes["title"] == ["旧标题", "新标题"]
     assert "body" not in changes  # unchanged fields are not listed

@@ -36,6 +36,11 @@ def test_demo_is_idempotent_and_prints_a_one_time_password(cli):
     assert "one-time password" not in second.output
     assert TerritoryUnit.select().count() == units
     assert Notice.select().count() == 1  # plugin demo data loaded once
+    from core.cases.models import Case
+    from core.publicity.models import Publication
+
+    assert Case.select().count() == 3 and Publication.select().count() == 1
+    assert "demo: 3 cases and 1 public notice in 幸福社区" in first.output
 
 
 def test_users_create(cli):
