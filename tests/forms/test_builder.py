@@ -324,3 +324,9 @@ def test_pure_changes_do_not_touch_their_input():
         data, {"key": "b", "label_zh": "乙"}, {"key": "x", "type": "text", "label_zh": "X"}
     )
     assert keys(builder.move_field(two, "topic", 1), 1) == ["topic", "x"]
+
+
+def test_builder_page_in_english(admin, visit):
+    html = admin.get(url(visit) + "&lang=en&edit=topic").get_data(as_text=True)
+    assert "Form builder" in html and "Single choice" in html and "Move up" in html
+    assert 'name="op" value="update_field"' in html and 'value="visit_topic"' in html
