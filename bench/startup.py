@@ -52,7 +52,7 @@ PLUGIN_LOAD = (
 
 
 class ChildFailed(RuntimeError):
-    pass
+    """A benchmark child process exited with an error."""
 
 
 def child_env(code: Path, bytecode_cache: Path | None) -> dict:

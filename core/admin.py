@@ -230,6 +230,14 @@ class AccessMixin:
         abort(403)
 
 
+class OnePermission:
+    """Mixin for views where every action needs the one permission named by ``permission``
+    (for example ``core:manage_users`` or ``core:configure``)."""
+
+    def allowed(self, action: str) -> bool:
+        return super().allowed(self.permission)
+
+
 @dataclass
 class AdminContext:
     """Passed to ``linli_admin_views``: the plugin's id and its menu category label."""

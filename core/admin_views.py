@@ -13,13 +13,21 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
 from core import services, territory
-from core.admin import ModelView, View
+from core.admin import ModelView, OnePermission, View
 from core.app import kernel_state
 from core.db import db
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.models import AuditLog, LoginAttempt, Role, RoleAssignment, TerritoryUnit, User
+from core.models import (
+    AuditLog,
+    LoginAttempt,
+    Role,
+    RoleAssignment,
+    RolePermission,
+    TerritoryUnit,
+    User,
+)
 
 
 def core_units(action: str):
@@ -225,13 +233,10 @@ def _fill_choices(form, action):
     return form
 
 
-class ManageUsersMixin:
+class ManageUsersMixin(OnePermission):
     """Every action on accounts, roles and grants needs ``core:manage_users`` (用户管理)."""
 
     permission = "manage_users"
-
-    def allowed(self, action: str) -> bool:
-        return super().allowed("manage_users")
 
 
 class UserView(ManageUsersMixin, ModelView):
@@ -417,7 +422,7 @@ class RoleView(ManageUsersMixin, ModelView):
     }
     column_formatters = {
         "permissions": lambda v, c, m, p: ", ".join(
-            sorted(f"{x.plugin}:{x.action}" for x in m.permissions)
+            sorted(g.get("_role_permissions", {}).get(m.id, []))
         ),
     }
 
@@ -426,6 +431,15 @@ class RoleView(ManageUsersMixin, ModelView):
         if access is None or not access.can("core", "manage_users"):
             return query.where(NOTHING)
         return query
+
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        perms = {}
+        ids = [r.id for r in rows] if isinstance(rows, list) else []
+        for p in RolePermission.select().where(RolePermission.role.in_(ids or [0])):
+            perms.setdefault(p.role_id, []).append(f"{p.plugin}:{p.action}")
+        g._role_permissions = perms  # one query for the page, not one per role
+        return count, rows
 
     def get_create_form(self):
         return RoleForm

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, validators
 
-from core.admin import ModelView
+from core.admin import ModelView, OnePermission
 from core.i18n import get_locale
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -32,13 +32,10 @@ def _district_or_platform(model):
     return condition
 
 
-class ConfigureMixin:
+class ConfigureMixin(OnePermission):
     """Low-code configuration needs ``core:configure`` (district administrators)."""
 
     permission = "configure"
-
-    def allowed(self, action):
-        return super().allowed("configure")
 
 
 class DictionaryView(ConfigureMixin, ModelView):
@@ -143,9 +140,6 @@ class FormDefinitionView(ConfigureMixin, ModelView):
         "current_version": _l("Version"),
         "district": _l("District"),
         "plugin": _l("Module"),
-    }
-    column_formatters = {
-        "key": lambda v, c, m, p: m.key,
     }
     edit_template = "forms/definition_edit.html"
     create_template = "forms/definition_edit.html"
