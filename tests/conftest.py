@@ -30,6 +30,20 @@ def reset_postgres(url: str) -> None:
     database.close()
 
 
+def builtin_plugins():
+    """Every plugin package under ``plugins/`` (the built-ins), imported, in name order."""
+    import importlib
+    import pkgutil
+
+    import plugins
+
+    return [
+        importlib.import_module(f"plugins.{info.name}")
+        for info in sorted(pkgutil.iter_modules(plugins.__path__), key=lambda i: i.name)
+        if info.ispkg
+    ]
+
+
 @pytest.fixture
 def database_url(tmp_path):
     if PG_URL:

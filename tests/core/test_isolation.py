@@ -29,7 +29,8 @@ from core.models import (
     TerritoryUnit,
     User,
 )
-from tests.conftest import csrf_token, make_user
+from tests.conftest import builtin_plugins, csrf_token, make_user
+from tests.sample_plugins import noticeboard, noticeboard_extra
 
 A, B = "990101001001", "990101002001"  # 幸福社区 (东湖街道), 长青社区 (西山街道)
 # Shared configuration, not resident data: platform-wide (roles, calendar, dictionaries) or
@@ -123,6 +124,12 @@ def model_views(app):
 
 def shows_id(html, pk):
     return re.search(rf"[?&;]id={pk}(?:&|\"|')", html) is not None
+
+
+@pytest.fixture
+def app(make_app):
+    """The sample plugins and every built-in plugin: all their views are walked."""
+    return make_app(plugins=[noticeboard, noticeboard_extra, *builtin_plugins()])
 
 
 @pytest.fixture
