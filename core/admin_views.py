@@ -20,6 +20,7 @@ from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import (
+    AREA_TYPES,
     AuditLog,
     LoginAttempt,
     Role,
@@ -49,7 +50,7 @@ class TerritoryUnitView(ModelView):
     """辖区 Territory units: the tree from district down to building and below."""
 
     scoped = False  # a unit is scoped by its own position in the tree
-    column_list = ("code", "name", "level", "parent", "sort_order")
+    column_list = ("code", "name", "level", "parent", "population", "area_type", "sort_order")
     column_searchable_list = ("code", "name")
     column_filters = ("level", "parent", "code")
     column_default_sort = "path"
@@ -59,12 +60,18 @@ class TerritoryUnitView(ModelView):
         "level": _l("Level"),
         "parent": _l("Parent"),
         "sort_order": _l("Order"),
+        "population": _l("Resident population"),
+        "area_type": _l("Urban or rural"),
     }
-    column_formatters = {"level": lambda v, c, m, p: territory.level_label(m.level)}
-    form_columns = ("code", "name", "level", "parent", "sort_order")
+    column_formatters = {
+        "level": lambda v, c, m, p: territory.level_label(m.level),
+        "area_type": lambda v, c, m, p: str(dict(AREA_TYPES).get(m.area_type, m.area_type)),
+    }
+    form_columns = ("code", "name", "level", "parent", "population", "area_type", "sort_order")
     form_args = {
         "code": {"validators": [validators.InputRequired(), validators.Length(max=32)]},
         "name": {"validators": [validators.InputRequired(), validators.Length(max=100)]},
+        "population": {"validators": [validators.Optional(), validators.NumberRange(min=0)]},
     }
     form_choices = {"level": [(k, k) for k in territory.LEVEL_LABELS]}  # labels set per form
     form_ajax_refs = {"parent": {"fields": ("name", "code"), "page_size": 20}}

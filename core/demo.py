@@ -18,6 +18,13 @@ STREETS = [
     ("990101001", "东湖街道", [("990101001001", "幸福社区"), ("990101001002", "和平社区")]),
     ("990101002", "西山街道", [("990101002001", "长青社区"), ("990101002002", "明德社区")]),
 ]
+# Resident population (常住人口) and urban or rural of the demo communities: KPI denominators.
+POPULATION = {
+    "990101001001": (8200, "urban"),
+    "990101001002": (6400, "urban"),
+    "990101002001": (5100, "urban"),
+    "990101002002": (2300, "rural"),
+}
 GRIDS_PER_COMMUNITY = 2
 BUILDINGS_PER_COMPOUND = 3
 ADMIN = "admin"
@@ -41,6 +48,8 @@ def build_territory() -> tuple[TerritoryUnit, bool]:
             street = territory.create_unit(s_code, s_name, "street", district)
             for c_code, c_name in communities:
                 community = territory.create_unit(c_code, c_name, "community", street)
+                community.population, community.area_type = POPULATION[c_code]
+                community.save()
                 for g in range(1, GRIDS_PER_COMMUNITY + 1):
                     grid = territory.create_unit(
                         f"{c_code}G{g:02d}", f"{c_name}第{g}网格", "grid", community

@@ -23,6 +23,8 @@ class BaseModel(pw.Model):
         legacy_table_names = False
 
 
+AREA_TYPES = [("urban", _l("Urban")), ("rural", _l("Rural"))]  # 城市社区 / 农村社区
+
 PATH_WIDTH = 10  # digits per path segment: ids up to 9,999,999,999
 
 
@@ -45,6 +47,11 @@ class TerritoryUnit(BaseModel):
     district_id = pw.IntegerField(null=True, index=True)
     sort_order = pw.IntegerField(default=0, verbose_name=_l("Order"))
     created_at = pw.DateTimeField(default=utcnow)
+    # KPI denominators (指标分母): resident population (常住人口) and urban or rural (城市/农村)
+    population = pw.IntegerField(null=True, verbose_name=_l("Resident population"))
+    area_type = pw.CharField(
+        max_length=8, default="urban", choices=AREA_TYPES, verbose_name=_l("Urban or rural")
+    )
 
     class Meta:
         table_name = "core_territory_unit"
