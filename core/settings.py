@@ -26,6 +26,8 @@ class Setting:
     doc: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    choices: tuple = ()  # allowed values, when the setting is one of a few words
+    check: Any = None  # check(value) raises ValueError (message in the user's language)
 
     @property
     def label(self) -> str:
@@ -52,6 +54,19 @@ class Setting:
             raise ValueError(
                 _("%(label)s: must not be more than %(max)s.", label=self.label, max=self.maximum)
             )
+        if self.choices and converted not in self.choices:
+            raise ValueError(
+                _(
+                    "%(label)s: must be one of %(choices)s.",
+                    label=self.label,
+                    choices=", ".join(str(c) for c in self.choices),
+                )
+            )
+        if self.check is not None:
+            try:
+                self.check(converted)
+            except ValueError as exc:
+                raise ValueError(f"{self.label}: {exc}") from None
         return converted
 
 

@@ -1,0 +1,1223 @@
+"""Time bank operations (时间银行服务): everything that changes state, each in one
+transaction, each announced with an event (audit, notifications and other plugins listen).
+
+The views (admin, portal) only call these functions; the rules they apply are in
+:mod:`plugins.timebank.rules`. A refusal raises :class:`~core.services.ServiceError` with a
+message in the user's language, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+
+import peewee as pw
+
+from core.db import db
+from core.events import Event, diff, emit, snapshot
+from core.i18n import gettext as _
+from core.models import RoleAssignment, TerritoryUnit, User, utcnow
+from core.services import ServiceError
+from core.workdays import SHANGHAI, today
+from forms.validators import id_card_problem, mobile_problem, normalize_id_card
+
+from . import rules
+from .models import (
+    PLUGIN,
+    Account,
+    Activity,
+    Certificate,
+    Movement,
+    RecordHistory,
+    ServiceRecord,
+    ServiceRequest,
+    Shift,
+    SignUp,
+    Team,
+    Transfer,
+    Volunteer,
+)
+
+OPEN_RECORD_STATES = ("draft", "pending_confirmation", "pending_review", "pending_second")
+COUNTED_STATES = (*OPEN_RECORD_STATES, "approved")  # for overlaps and the daily maximum
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def policy(district_id: int | None) -> rules.Policy:
+    """The time-bank policy of a district, from its settings (defaults where not set)."""
+    from core.app import kernel_state
+
+    registry = kernel_state().settings
+    if district_id is None:
+        return rules.Policy()
+
+    def get(key):
+        return registry.get(district_id, PLUGIN, key)
+
+    return rules.Policy(
+        credits_per_hour=float(get("credits_per_hour")),
+        post_credits=bool(get("post_credits")),
+        rounding_minutes=int(get("rounding_minutes")),
+        storage_cap_hours=int(get("storage_cap_hours")),
+        min_redeem_age=int(get("min_redeem_age")),
+        expiry_months=int(get("expiry_months")),
+        transfer_policy=str(get("transfer_policy")),
+        max_hours_per_day=int(get("max_hours_per_day")),
+        second_approval_days=int(get("second_approval_days")),
+        star_levels=rules.parse_levels(get("star_levels")),
+    )
+
+
+def refuse(message: str, **values) -> ServiceError:
+    return ServiceError(_(message, **values))
+
+
+def _announce(name: str, record, actor, before=None, summary: str = "", data=None) -> None:
+    emit(
+        Event(
+            name,
+            plugin=PLUGIN,
+            record=record,
+            actor=actor,
+            district_id=_district_id(record),
+            changes=diff(before or {}, snapshot(record)) if name != "deleted" else {},
+            summary=summary[:255],
+            data=data or {},
+        )
+    )
+
+
+def _district_id(record) -> int | None:
+    unit_id = getattr(record, "unit_id", None)
+    if unit_id is None:
+        return None
+    return (
+        TerritoryUnit.select(TerritoryUnit.district_id).where(TerritoryUnit.id == unit_id).scalar()
+    )
+
+
+def _in_scope(model, record_id: int, access, action: str) -> bool:
+    if access is None:
+        return False
+    return (
+        model.select(model.id)
+        .where((model.id == record_id) & access.scope_condition(model, PLUGIN, action))
+        .exists()
+    )
+
+
+def _require(access, action: str, model=None, record=None) -> None:
+    if access is None or not access.can(PLUGIN, action):
+        raise refuse("You are not allowed to do this.")
+    if record is not None and not _in_scope(model or type(record), record.id, access, action):
+        raise refuse("This record is outside your data scope.")
+
+
+def to_utc(local: dt.datetime) -> dt.datetime:
+    """A naive local time in China (as typed in a form) as the naive UTC the database keeps."""
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=SHANGHAI)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def to_local(utc: dt.datetime) -> dt.datetime:
+    return utc.replace(tzinfo=dt.UTC).astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def local_day(utc: dt.datetime) -> dt.date:
+    return to_local(utc).date()
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = to_utc(dt.datetime(day.year, day.month, day.day))
+    return start, start + dt.timedelta(days=1)
+
+
+# -- volunteers (志愿者) -----------------------------------------------------------------------
+
+
+def _check_volunteer(vol: Volunteer) -> None:
+    vol.name = (vol.name or "").strip()
+    if not vol.name:
+        raise refuse("Please fill in the name.")
+    vol.id_number = normalize_id_card(vol.id_number or "")
+    problem = id_card_problem(vol.id_number)
+    if problem:
+        raise ServiceError(_("ID card number: %(problem)s", problem=_(problem)))
+    vol.mobile = (vol.mobile or "").strip()
+    problem = mobile_problem(vol.mobile)
+    if problem:
+        raise ServiceError(_("Mobile phone: %(problem)s", problem=_(problem)))
+    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == vol.unit_id)
+    if unit is None or unit.level != "community":
+        raise refuse("A volunteer registers in a community.")
+    if vol.consent_at is None:
+        raise refuse(
+            "The volunteer must agree that their personal data is recorded and used for "
+            "volunteer service."
+        )
+    same = Volunteer.select().where(
+        (Volunteer.id_number == vol.id_number)
+        & Volunteer.unit.in_(
+            TerritoryUnit.select(TerritoryUnit.id).where(
+                TerritoryUnit.district_id == unit.district_id
+            )
+        )
+        & Volunteer.status.not_in(["rejected", "left"])
+    )
+    if vol.id is not None:
+        same = same.where(Volunteer.id != vol.id)
+    if same.exists():
+        raise refuse("A volunteer with this ID card number is already registered in this district.")
+
+
+def _ensure_accounts(vol: Volunteer) -> None:
+    for kind in ("hours", "credits"):
+        Account.get_or_create(
+            volunteer=vol, kind=kind, defaults={"unit": vol.unit_id, "role": "person"}
+        )
+
+
+def register(vol: Volunteer, actor: User, access=None, self_service: bool = False) -> Volunteer:
+    """Register a volunteer under their real name (实名注册).
+
+    Staff register someone directly (active at once); a resident registering themselves on the
+    portal (``self_service``) waits for staff to review the registration.
+    """
+    if self_service:
+        vol.user = actor
+        if Volunteer.select().where(Volunteer.user == actor.id).exists():
+            raise refuse("You have already registered as a volunteer.")
+        vol.status = "pending"
+    else:
+        _require(access, "create")
+        allowed = (
+            TerritoryUnit.select()
+            .where((TerritoryUnit.id == vol.unit_id) & access.unit_condition(PLUGIN, "create"))
+            .exists()
+        )
+        if not allowed:
+            raise refuse("This record is outside your data scope.")
+        vol.status = "active"
+    if vol.consent_at is True:
+        vol.consent_at = utcnow()
+    _check_volunteer(vol)
+    vol.created_by = actor
+    vol.updated_by = actor
+    with db.atomic():
+        vol.save()
+        _ensure_accounts(vol)
+        _announce("created", vol, actor, summary=f"志愿者注册: {vol.name}")
+    return vol
+
+
+def update_volunteer(vol: Volunteer, values: dict, actor: User, access) -> Volunteer:
+    _require(access, "update", record=vol)
+    before = snapshot(vol)
+    for name in ("name", "id_number", "mobile", "source", "skills", "availability"):
+        if name in values:
+            setattr(vol, name, values[name])
+    for name in ("national_number", "team"):
+        if name in values:
+            setattr(vol, name, values[name])
+    _check_volunteer(vol)
+    vol.updated_by, vol.updated_at = actor, utcnow()
+    with db.atomic():
+        vol.save()
+        _announce("updated", vol, actor, before)
+    return vol
+
+
+STATUS_MOVES = {
+    "approve": (("pending",), "active"),
+    "reject": (("pending",), "rejected"),
+    "suspend": (("active",), "suspended"),
+    "resume": (("suspended",), "active"),
+    "leave": (("active", "suspended"), "left"),
+}
+
+
+def set_status(vol: Volunteer, move: str, actor: User, access, note: str = "") -> Volunteer:
+    """Review a self-registration (approve / reject), suspend, resume, or record leaving.
+
+    Approving a registration linked to a login gives that login the volunteer role (志愿者) in
+    the community, limited to the volunteer's own records.
+    """
+    if move not in STATUS_MOVES:
+        raise refuse("Unknown step: %(code)s.", code=move)
+    _require(access, "approve" if move in ("approve", "reject") else "update", record=vol)
+    sources, target = STATUS_MOVES[move]
+    if vol.status not in sources:
+        raise refuse("This step is not possible in the volunteer's current status.")
+    if move in ("reject", "suspend") and not note.strip():
+        raise refuse("Please give a reason.")
+    before = snapshot(vol)
+    with db.atomic():
+        moved = (
+            Volunteer.update(
+                status=target, status_note=note[:200], updated_by=actor, updated_at=utcnow()
+            )
+            .where((Volunteer.id == vol.id) & (Volunteer.status == vol.status))
+            .execute()
+        )
+        if moved != 1:
+            raise refuse("Someone else has just changed this volunteer; reload the page.")
+        vol.status, vol.status_note = target, note[:200]
+        if move == "approve" and vol.user_id:
+            _grant_volunteer_role(vol)
+        _announce("updated", vol, actor, before, summary=f"志愿者状态: {vol.name} → {target}")
+    return vol
+
+
+def _grant_volunteer_role(vol: Volunteer) -> None:
+    from core.models import Role
+
+    role = Role.get_or_none(Role.code == "volunteer")
+    if role is None:
+        return
+    RoleAssignment.get_or_create(
+        user=vol.user_id, role=role, unit=vol.unit_id, defaults={"scope": "own"}
+    )
+
+
+def volunteer_of(user: User | None) -> Volunteer | None:
+    if user is None or not getattr(user, "id", None):
+        return None
+    return Volunteer.get_or_none(Volunteer.user == user.id)
+
+
+def _require_active(vol: Volunteer) -> None:
+    if vol.status != "active":
+        raise refuse("Only an active volunteer can do this.")
+
+
+# -- activities, shifts and sign-up (活动、班次、报名) -----------------------------------------
+
+
+def check_shift(shift: Shift) -> None:
+    if shift.starts_at is None or shift.ends_at is None or shift.ends_at <= shift.starts_at:
+        raise refuse("The end of the shift must be after its start.")
+    if shift.capacity is None or shift.capacity < 1:
+        raise refuse("A shift needs at least one place.")
+
+
+def _taken(shift_id: int) -> int:
+    return (
+        SignUp.select()
+        .where(
+            (SignUp.shift == shift_id) & SignUp.state.in_(["signed", "checked_in", "checked_out"])
+        )
+        .count()
+    )
+
+
+def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
+    """Sign ``vol`` up for ``shift``; when it is full they join the waiting list (候补)."""
+    _require_active(vol)
+    if shift.activity.state != "open":
+        raise refuse("This activity is not open for sign-up.")
+    if shift.starts_at <= utcnow():
+        raise refuse("This shift has already started.")
+    existing = SignUp.get_or_none(shift=shift, volunteer=vol)
+    with db.atomic():
+        # lock the shift row so two people cannot take the last place at once
+        Shift.update(capacity=Shift.capacity).where(Shift.id == shift.id).execute()
+        state = "signed" if _taken(shift.id) < shift.capacity else "waiting"
+        if existing is not None:
+            if existing.state != "cancelled":
+                raise refuse("You have already signed up for this shift.")
+            before = snapshot(existing)
+            existing.state, existing.signed_at = state, utcnow()
+            existing.updated_by, existing.updated_at = actor, utcnow()
+            existing.save()
+            _announce("updated", existing, actor, before)
+            return existing
+        signup = SignUp.create(
+            shift=shift,
+            volunteer=vol,
+            unit=shift.unit_id,
+            state=state,
+            created_by=actor,
+            updated_by=actor,
+        )
+        _announce("created", signup, actor, summary=f"报名: {vol.name}")
+    return signup
+
+
+def cancel_signup(signup: SignUp, actor: User) -> SignUp:
+    """Cancel a place; the first on the waiting list moves up."""
+    if signup.state not in ("signed", "waiting"):
+        raise refuse("This sign-up can no longer be cancelled.")
+    with db.atomic():
+        before = snapshot(signup)
+        was = signup.state
+        signup.state, signup.updated_by, signup.updated_at = "cancelled", actor, utcnow()
+        signup.save()
+        _announce("updated", signup, actor, before)
+        if was == "signed":
+            first = (
+                SignUp.select()
+                .where((SignUp.shift == signup.shift_id) & (SignUp.state == "waiting"))
+                .order_by(SignUp.signed_at, SignUp.id)
+                .first()
+            )
+            if first is not None:
+                before = snapshot(first)
+                first.state, first.updated_by, first.updated_at = "signed", actor, utcnow()
+                first.save()
+                _announce(
+                    "updated", first, actor, before, summary=f"候补转正: {first.volunteer.name}"
+                )
+    return signup
+
+
+def check_in(signup: SignUp, actor: User, at: dt.datetime | None = None) -> SignUp:
+    if signup.state != "signed":
+        raise refuse("Only a volunteer with a place on the shift can check in.")
+    with db.atomic():
+        before = snapshot(signup)
+        signup.state, signup.checked_in_at, signup.checked_by = "checked_in", at or utcnow(), actor
+        signup.updated_by, signup.updated_at = actor, utcnow()
+        signup.save()
+        _announce("updated", signup, actor, before)
+    return signup
+
+
+def check_out(signup: SignUp, actor: User, at: dt.datetime | None = None) -> ServiceRecord:
+    """Check out and turn the time on the shift into a service record. Checked out by staff
+    (on the volunteer's behalf) the organiser has confirmed it: it waits for review; checked
+    out by the volunteer it waits for the organiser's or served person's confirmation."""
+    if signup.state != "checked_in":
+        raise refuse("Check in before checking out.")
+    at = at or utcnow()
+    vol = signup.volunteer
+    by_staff = vol.user_id != actor.id
+    with db.atomic():
+        before = snapshot(signup)
+        signup.state, signup.checked_out_at = "checked_out", at
+        signup.updated_by, signup.updated_at = actor, utcnow()
+        signup.save()
+        _announce("updated", signup, actor, before)
+        activity = signup.shift.activity
+        record = ServiceRecord(
+            volunteer=vol,
+            unit=signup.unit_id,
+            activity=activity,
+            signup=signup,
+            started_at=signup.checked_in_at,
+            ended_at=at,
+            minutes=rules.minutes_between(signup.checked_in_at, at),
+            content=activity.title,
+            service_type=activity.service_type,
+            target_group=activity.target_group,
+            source="checkout",
+        )
+        record = log_record(record, actor, submit=True, staff=by_staff)
+        if by_staff:
+            _move(
+                record,
+                "pending_review",
+                actor,
+                _("Checked out by the organiser"),
+                confirm_method="organiser",
+                confirmed_name=actor.display_name or actor.username,
+                confirmed_by=actor,
+                confirmed_at=utcnow(),
+            )
+    return record
+
+
+# -- service requests (服务需求) ---------------------------------------------------------------
+
+
+def match_request(req: ServiceRequest, vol: Volunteer, actor: User, access) -> ServiceRequest:
+    _require(access, "update", record=req)
+    _require_active(vol)
+    if req.state != "open":
+        raise refuse("Only an open request can be matched.")
+    before = snapshot(req)
+    req.volunteer, req.state, req.updated_by, req.updated_at = vol, "matched", actor, utcnow()
+    with db.atomic():
+        req.save()
+        _announce("updated", req, actor, before, summary=f"需求匹配: {vol.name}")
+    return req
+
+
+def suggest_volunteers(req: ServiceRequest, limit: int = 10) -> list[Volunteer]:
+    """Active volunteers of the request's community, those whose skills mention the service
+    first, then those with the fewest open requests."""
+    from .models import SERVICE_TYPES
+
+    label = str(dict(SERVICE_TYPES).get(req.service_type, ""))
+    candidates = list(
+        Volunteer.select().where((Volunteer.unit == req.unit_id) & (Volunteer.status == "active"))
+    )
+    busy = {
+        row.volunteer_id: row.n
+        for row in ServiceRequest.select(
+            ServiceRequest.volunteer, pw.fn.COUNT(ServiceRequest.id).alias("n")
+        )
+        .where(ServiceRequest.state == "matched")
+        .group_by(ServiceRequest.volunteer)
+    }
+    candidates.sort(key=lambda v: (label[:2] not in (v.skills or ""), busy.get(v.id, 0), v.id))
+    return candidates[:limit]
+
+
+# -- service records (服务记录) ----------------------------------------------------------------
+
+
+def _history(record: ServiceRecord, actor, before: str, after: str, comment: str = "") -> None:
+    RecordHistory.create(
+        record=record,
+        actor=actor,
+        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:64]
+        if actor
+        else "",
+        from_status=before,
+        to_status=after,
+        comment=(comment or "")[:200],
+    )
+
+
+def _check_record(record: ServiceRecord, pol: rules.Policy) -> None:
+    problem = rules.check_period(record.started_at, record.ended_at, utcnow())
+    if problem:
+        raise ServiceError(_(problem))
+    if record.minutes is None:
+        record.minutes = rules.minutes_between(record.started_at, record.ended_at)
+    problem = rules.check_minutes(record.minutes, record.started_at, record.ended_at)
+    if problem:
+        raise ServiceError(_(problem))
+    record.content = (record.content or "").strip()
+    if not record.content:
+        raise refuse("Please describe the service.")
+    others = ServiceRecord.select().where(
+        (ServiceRecord.volunteer == record.volunteer_id)
+        & ServiceRecord.status.in_(COUNTED_STATES)
+        & (ServiceRecord.started_at < record.ended_at)
+        & (ServiceRecord.ended_at > record.started_at)
+    )
+    if record.id is not None:
+        others = others.where(ServiceRecord.id != record.id)
+    clash = others.first()
+    if clash is not None:
+        raise refuse(
+            "This period overlaps another service record of the volunteer (%(start)s to %(end)s).",
+            start=f"{to_local(clash.started_at):%Y-%m-%d %H:%M}",
+            end=f"{to_local(clash.ended_at):%H:%M}",
+        )
+    day = local_day(record.started_at)
+    low, high = _day_bounds(day)
+    same_day = (
+        ServiceRecord.select(pw.fn.COALESCE(pw.fn.SUM(ServiceRecord.minutes), 0))
+        .where(
+            (ServiceRecord.volunteer == record.volunteer_id)
+            & ServiceRecord.status.in_(COUNTED_STATES)
+            & (ServiceRecord.started_at >= low)
+            & (ServiceRecord.started_at < high)
+            & (ServiceRecord.id != (record.id or 0))
+        )
+        .scalar()
+    )
+    problem = rules.day_total_problem(int(same_day or 0), record.minutes, pol)
+    if problem:
+        raise ServiceError(
+            _(problem) + " " + _("At most %(hours)s hours a day.", hours=pol.max_hours_per_day)
+        )
+
+
+def log_record(
+    record: ServiceRecord, actor: User, access=None, submit: bool = True, staff: bool = False
+) -> ServiceRecord:
+    """Log a service record (登记服务记录), by the volunteer (their own) or by staff.
+
+    ``submit`` sends it at once for the served person's confirmation; otherwise it stays a
+    draft the volunteer can complete.
+    """
+    vol = Volunteer.get_or_none(Volunteer.id == record.volunteer_id)
+    if vol is None:
+        raise refuse("Please choose the volunteer.")
+    if vol.user_id != actor.id:
+        if access is not None:
+            _require(access, "create", Volunteer, vol)
+        elif not staff:
+            raise refuse("You can only log your own service.")
+        record.source = record.source if record.source != "volunteer" else "organiser"
+    _require_active(vol)
+    if record.unit_id is None:
+        record.unit = vol.unit_id
+    pol = policy(_district_id(vol))
+    _check_record(record, pol)
+    record.status = "pending_confirmation" if submit else "draft"
+    record.confirm_token = secrets.token_urlsafe(24)
+    record.created_by = record.updated_by = actor
+    with db.atomic():
+        record.save()
+        _history(record, actor, "", record.status)
+        _announce("created", record, actor, summary=f"服务记录: {vol.name} {record.minutes}分钟")
+    return record
+
+
+def log_staff_record(record: ServiceRecord, actor: User, access, organiser_confirmed: bool):
+    """Staff or an organiser log a service for a volunteer; when they confirm it themselves
+    as the organiser (活动组织者确认), it goes straight to review."""
+    with db.atomic():
+        log_record(record, actor, access, submit=True)
+        if organiser_confirmed:
+            _move(
+                record,
+                "pending_review",
+                actor,
+                _("Confirmed by the organiser"),
+                confirm_method="organiser",
+                confirmed_name=(actor.display_name or actor.username)[:64],
+                confirmed_by=actor,
+                confirmed_at=utcnow(),
+            )
+    return record
+
+
+def _move(record: ServiceRecord, target: str, actor, comment: str = "", **values) -> ServiceRecord:
+    """Compare-and-set the record's status (so two people cannot both act on it), write the
+    history row and announce the change."""
+    before_status, before_version = record.status, record.version
+    before = snapshot(record)
+    values.update(status=target, version=before_version + 1, updated_at=utcnow())
+    if actor is not None and getattr(actor, "id", None):
+        values["updated_by"] = actor
+    moved = (
+        ServiceRecord.update(**values)
+        .where(
+            (ServiceRecord.id == record.id)
+            & (ServiceRecord.status == before_status)
+            & (ServiceRecord.version == before_version)
+        )
+        .execute()
+    )
+    if moved != 1:
+        raise refuse("Someone else has just acted on this service record; reload the page.")
+    for name, value in values.items():
+        setattr(record, name, value)
+    _history(record, actor, before_status, target, comment)
+    _announce(
+        "state_changed", record, actor, before, summary=f"服务记录 {before_status} → {target}"
+    )
+    return record
+
+
+def submit_record(record: ServiceRecord, actor: User) -> ServiceRecord:
+    if record.volunteer.user_id != actor.id:
+        raise refuse("You can only log your own service.")
+    if record.status != "draft":
+        raise refuse("Only a draft can be submitted.")
+    with db.atomic():
+        _check_record(record, policy(_district_id(record)))
+        return _move(record, "pending_confirmation", actor)
+
+
+def confirm_record(token: str, actor: User, name: str, method: str = "served") -> ServiceRecord:
+    """Confirm a service (服务对象确认) by scanning the QR code the volunteer shows: the person
+    served, or a proxy (家属、楼栋长) for an elder without a phone. The volunteer cannot
+    confirm their own service, and a record is confirmed once."""
+    record = ServiceRecord.get_or_none(ServiceRecord.confirm_token == (token or "").strip())
+    if record is None or not token:
+        raise refuse("This confirmation code is not valid. Ask the volunteer to show it again.")
+    if record.volunteer.user_id is not None and record.volunteer.user_id == actor.id:
+        raise refuse("You cannot confirm your own service.")
+    if record.status != "pending_confirmation":
+        if record.confirmed_at is not None:
+            raise refuse("This service has already been confirmed.")
+        raise refuse("This service record is not waiting for confirmation.")
+    name = (name or "").strip()
+    if not name:
+        raise refuse("Please give the name of the person confirming.")
+    if method not in ("served", "proxy"):
+        raise refuse("Unknown confirmation method.")
+    with db.atomic():
+        return _move(
+            record,
+            "pending_review",
+            actor,
+            _("Confirmed by %(name)s", name=name),
+            confirm_method=method,
+            confirmed_name=name[:64],
+            confirmed_by=actor,
+            confirmed_at=utcnow(),
+        )
+
+
+def _check_reviewer(record: ServiceRecord, actor: User, access) -> None:
+    _require(access, "approve", record=record)
+    if record.volunteer.user_id == actor.id:
+        raise refuse("You cannot approve your own service.")
+    if record.status == "pending_second" and record.reviewed_by_id == actor.id:
+        raise refuse("The second approval must be given by someone else.")
+    if record.status not in ("pending_review", "pending_second"):
+        raise refuse("This service record is not waiting for approval.")
+
+
+def approve(record: ServiceRecord, actor: User, access, comment: str = "") -> ServiceRecord:
+    """Approve (审核通过) a confirmed record and post it to the ledger in the same transaction.
+
+    Records entered more than the policy's number of days after the service need a second
+    approval by someone else (复核) before they post.
+    """
+    _check_reviewer(record, actor, access)
+    pol = policy(_district_id(record))
+    with db.atomic():
+        logged_on = local_day(record.created_at or utcnow())
+        if record.status == "pending_review" and rules.needs_second_approval(
+            local_day(record.started_at), logged_on, pol
+        ):
+            return _move(record, "pending_second", actor, comment, reviewed_by=actor)
+        values = {"decided_at": utcnow()}
+        if record.status == "pending_second":
+            values["second_reviewer"] = actor
+        else:
+            values["reviewed_by"] = actor
+        _move(record, "approved", actor, comment, **values)
+        post_service(record, actor, pol)
+    return record
+
+
+def approve_many(ids: Iterable[int], actor: User, access) -> tuple[int, list[str]]:
+    """Bulk approval (批量审核): each record on its own; returns (approved, refusals)."""
+    done, refusals = 0, []
+    for record in (
+        ServiceRecord.select().where(ServiceRecord.id.in_(list(ids))).order_by(ServiceRecord.id)
+    ):
+        try:
+            approve(record, actor, access)
+            done += 1
+        except ServiceError as exc:
+            refusals.append(f"#{record.id} {record.volunteer.name}: {exc}")
+    return done, refusals
+
+
+def reject(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
+    """Reject (驳回) a record waiting for confirmation or approval, with a reason."""
+    _require(access, "approve", record=record)
+    if record.status not in OPEN_RECORD_STATES:
+        raise refuse("This service record is not waiting for approval.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse("Please give a reason.")
+    with db.atomic():
+        return _move(
+            record, "rejected", actor, reason, reject_reason=reason[:200], decided_at=utcnow()
+        )
+
+
+def reverse_record(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
+    """Reverse (冲销) an approved record: a reversal transfer takes back what it posted."""
+    _require(access, "approve", record=record)
+    if record.status != "approved":
+        raise refuse("Only an approved service record can be reversed.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse("Please give a reason.")
+    with db.atomic():
+        original = Transfer.get_or_none(
+            (Transfer.record == record.id) & (Transfer.kind == "service")
+        )
+        if original is not None:
+            reverse_transfer(original, actor, reason)
+        return _move(record, "reversed", actor, reason)
+
+
+# -- the ledger (账本) -------------------------------------------------------------------------
+
+
+class LedgerError(ServiceError):
+    """A posting refused by the ledger (not enough balance, a broken transfer)."""
+
+
+def system_account(unit_id: int, role: str, kind: str) -> Account:
+    """The community's issuing, redeemed, pool or expired account (created on first use)."""
+    key = f"{unit_id}:{role}:{kind}"
+    account = Account.get_or_none(Account.system_key == key)
+    if account is None:
+        try:
+            with db.atomic():
+                account = Account.create(unit=unit_id, role=role, kind=kind, system_key=key)
+        except pw.IntegrityError:
+            account = Account.get(Account.system_key == key)
+    return account
+
+
+def person_account(vol: Volunteer, kind: str) -> Account:
+    account = Account.get_or_none((Account.volunteer == vol.id) & (Account.kind == kind))
+    if account is None:
+        _ensure_accounts(vol)
+        account = Account.get((Account.volunteer == vol.id) & (Account.kind == kind))
+    return account
+
+
+# Accounts that may go below zero: the issuing account is the source of everything posted.
+MAY_GO_NEGATIVE = ("issue",)
+
+
+def post(
+    unit_id: int,
+    kind: str,
+    lines: list[tuple[Account, int]],
+    actor=None,
+    record=None,
+    memo: str = "",
+    reverses=None,
+) -> Transfer:
+    """Write one transfer: ``lines`` of (account, minutes) that sum to zero in each ledger.
+
+    Debits check and update the cached balance in one statement (``balance >= amount``), so
+    concurrent postings can never overdraw an account or lose an update; accounts are updated
+    in id order so two transfers cannot deadlock.
+    """
+    lines = [(account, int(amount)) for account, amount in lines if int(amount) != 0]
+    if len(lines) < 2:
+        raise LedgerError(_("A transfer needs at least two lines."))
+    for ledger in {account.kind for account, _amount in lines}:
+        if sum(a for acc, a in lines if acc.kind == ledger) != 0:
+            raise LedgerError(_("The lines of a transfer must sum to zero."))
+    with db.atomic():
+        transfer = Transfer.create(
+            unit=unit_id,
+            kind=kind,
+            record=record,
+            memo=(memo or "")[:200],
+            reverses=reverses,
+            created_by=actor if getattr(actor, "id", None) else None,
+        )
+        for account, amount in sorted(lines, key=lambda line: line[0].id):
+            query = Account.update(balance=Account.balance + amount).where(Account.id == account.id)
+            if amount < 0 and account.role not in MAY_GO_NEGATIVE:
+                query = query.where(Account.balance >= -amount)
+            if query.execute() != 1:
+                raise LedgerError(
+                    _(
+                        "Not enough balance: %(needed)s needed (hours:minutes).",
+                        needed=rules.format_minutes(-amount),
+                    )
+                )
+        Movement.insert_many(
+            [
+                {"transfer": transfer.id, "account": acc.id, "amount": amount}
+                for acc, amount in lines
+            ]
+        ).execute()
+        emit(
+            Event(
+                "created",
+                plugin=PLUGIN,
+                record=transfer,
+                actor=actor,
+                district_id=_district_id(transfer),
+                summary=f"{kind}: " + ", ".join(f"{acc.id}:{amount:+d}" for acc, amount in lines),
+            )
+        )
+    return transfer
+
+
+def post_service(record: ServiceRecord, actor, pol: rules.Policy) -> Transfer:
+    """An approved record posts its minutes to the volunteer's service hours and, as the
+    policy says, time credits to their credits account; credits above the storage cap go
+    to the community pool (南京: hours above 1,500 go to donation)."""
+    vol = record.volunteer
+    unit = vol.unit_id
+    hours = person_account(vol, "hours")
+    lines = [(system_account(unit, "issue", "hours"), -record.minutes), (hours, record.minutes)]
+    credits = rules.credits_for(record.minutes, pol)
+    if credits:
+        account = person_account(vol, "credits")
+        current = Account.select(Account.balance).where(Account.id == account.id).scalar()
+        kept, excess = rules.split_at_cap(int(current), credits, pol)
+        lines += [(system_account(unit, "issue", "credits"), -credits), (account, kept)]
+        if excess:
+            lines.append((system_account(unit, "pool", "credits"), excess))
+    return post(unit, "service", lines, actor, record=record, memo=record.content[:100])
+
+
+def reverse_transfer(transfer: Transfer, actor, memo: str) -> Transfer:
+    """Reverse a transfer (冲正): a new transfer with every line negated. A transfer is reversed
+    at most once; a reversal that would overdraw an account (credits already spent) is
+    refused."""
+    if transfer.kind == "reversal":
+        raise refuse("A reversal cannot itself be reversed.")
+    if Transfer.select().where(Transfer.reverses == transfer.id).exists():
+        raise refuse("This transfer has already been reversed.")
+    lines = [
+        (m.account, -m.amount)
+        for m in Movement.select(Movement, Account)
+        .join(Account)
+        .where(Movement.transfer == transfer.id)
+    ]
+    return post(
+        transfer.unit_id, "reversal", lines, actor, transfer.record_id, memo, reverses=transfer
+    )
+
+
+def _credits(vol: Volunteer) -> Account:
+    return person_account(vol, "credits")
+
+
+def _check_amount(minutes) -> int:
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        raise refuse("Please give the number of minutes as a whole number.") from None
+    if minutes <= 0:
+        raise refuse("The number of minutes must be more than zero.")
+    return minutes
+
+
+def spend(vol: Volunteer, minutes, actor: User, memo: str) -> Transfer:
+    """Redeem credits for a service (兑换服务), from the age the policy sets."""
+    minutes = _check_amount(minutes)
+    pol = policy(_district_id(vol))
+    problem = rules.redeem_problem(vol.id_number, today(), pol)
+    if problem:
+        raise ServiceError(_(problem) + " " + _("Minimum age: %(age)s.", age=pol.min_redeem_age))
+    if not (memo or "").strip():
+        raise refuse("Please say which service the credits pay for.")
+    lines = [
+        (_credits(vol), -minutes),
+        (system_account(vol.unit_id, "redeemed", "credits"), minutes),
+    ]
+    return post(vol.unit_id, "spend", lines, actor, memo=memo)
+
+
+def gift(
+    sender: Volunteer, receiver: Volunteer, minutes, relationship: str, actor: User
+) -> Transfer:
+    """Transfer credits to a relative (转赠), where the district's policy allows it."""
+    minutes = _check_amount(minutes)
+    if sender.id == receiver.id:
+        raise refuse("Choose someone else to receive the credits.")
+    if _district_id(sender) != _district_id(receiver):
+        raise refuse("Credits can only be transferred within the district.")
+    pol = policy(_district_id(sender))
+    problem = rules.transfer_problem(relationship, pol)
+    if problem:
+        raise ServiceError(_(problem))
+    target = _credits(receiver)
+    current = int(Account.select(Account.balance).where(Account.id == target.id).scalar())
+    kept, excess = rules.split_at_cap(current, minutes, pol)
+    if excess:
+        raise refuse("The receiver's credits would pass the storage cap.")
+    lines = [(_credits(sender), -minutes), (target, minutes)]
+    return post(sender.unit_id, "gift", lines, actor, memo=f"relationship:{relationship}")
+
+
+def donate(vol: Volunteer, minutes, actor: User) -> Transfer:
+    """Donate credits to the community pool (捐赠公益池)."""
+    minutes = _check_amount(minutes)
+    lines = [(_credits(vol), -minutes), (system_account(vol.unit_id, "pool", "credits"), minutes)]
+    return post(vol.unit_id, "donate", lines, actor, memo="donation")
+
+
+def grant(receiver: Volunteer, minutes, actor: User, access, memo: str) -> Transfer:
+    """Staff grant credits from the community pool to someone in need (公益池发放)."""
+    _require(access, "approve", record=receiver)
+    minutes = _check_amount(minutes)
+    if not (memo or "").strip():
+        raise refuse("Please give a reason.")
+    lines = [
+        (system_account(receiver.unit_id, "pool", "credits"), -minutes),
+        (_credits(receiver), minutes),
+    ]
+    return post(receiver.unit_id, "grant", lines, actor, memo=memo)
+
+
+def expire_credits(district_id: int, on: dt.date | None = None, actor=None) -> int:
+    """Expire credits older than the policy's months, first in first out; returns the number
+    of accounts touched. Nothing happens when the policy has no expiry (the default)."""
+    pol = policy(district_id)
+    if pol.expiry_months <= 0:
+        return 0
+    cutoff = to_utc(
+        dt.datetime.combine(rules.months_before(on or today(), pol.expiry_months), dt.time())
+    )
+    units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district_id)
+    touched = 0
+    accounts = Account.select().where(
+        (Account.role == "person")
+        & (Account.kind == "credits")
+        & Account.unit.in_(units)
+        & (Account.balance > 0)
+    )
+    for account in accounts:
+        earned = (
+            Movement.select(pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0))
+            .where(
+                (Movement.account == account.id)
+                & (Movement.amount > 0)
+                & (Movement.created_at < cutoff)
+            )
+            .scalar()
+        )
+        debited = -(
+            Movement.select(pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0))
+            .where((Movement.account == account.id) & (Movement.amount < 0))
+            .scalar()
+        )
+        amount = min(rules.expiring(int(earned), int(debited)), int(account.balance))
+        if amount > 0:
+            post(
+                account.unit_id,
+                "expiry",
+                [
+                    (account, -amount),
+                    (system_account(account.unit_id, "expired", "credits"), amount),
+                ],
+                actor,
+                memo=f"expired before {cutoff:%Y-%m-%d}",
+            )
+            touched += 1
+    return touched
+
+
+def balances(vol: Volunteer) -> dict[str, int]:
+    """The volunteer's balances in minutes: one indexed read per account, whatever the size
+    of the ledger."""
+    rows = Account.select(Account.kind, Account.balance).where(Account.volunteer == vol.id)
+    found = {row.kind: int(row.balance) for row in rows}
+    return {"hours": found.get("hours", 0), "credits": found.get("credits", 0)}
+
+
+def statement(vol: Volunteer, limit: int = 50) -> list[Movement]:
+    return list(
+        Movement.select(Movement, Transfer, Account)
+        .join(Transfer)
+        .switch(Movement)
+        .join(Account)
+        .where(Account.volunteer == vol.id)
+        .order_by(Movement.id.desc())
+        .limit(limit)
+    )
+
+
+def verify() -> list[str]:
+    """Check the whole ledger: every cached balance equals the sum of its movements, and the
+    movements of every transfer sum to zero in each ledger. Returns the problems found."""
+    problems = []
+    sums = (
+        Account.select(
+            Account.id,
+            Account.balance,
+            pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0).alias("total"),
+        )
+        .join(Movement, pw.JOIN.LEFT_OUTER)
+        .group_by(Account.id, Account.balance)
+        .having(Account.balance != pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0))
+    )
+    for row in sums.objects():
+        problems.append(
+            f"account {row.id}: cached balance {row.balance} != sum of movements {row.total}"
+        )
+    unbalanced = (
+        Movement.select(Movement.transfer, Account.kind, pw.fn.SUM(Movement.amount).alias("total"))
+        .join(Account)
+        .group_by(Movement.transfer, Account.kind)
+        .having(pw.fn.SUM(Movement.amount) != 0)
+    )
+    for row in unbalanced.objects():
+        problems.append(
+            f"transfer {row.transfer_id}: {row.kind} movements sum to {row.total}, not 0"
+        )
+    short = (
+        Transfer.select(Transfer.id, pw.fn.COUNT(Movement.id).alias("n"))
+        .join(Movement, pw.JOIN.LEFT_OUTER)
+        .group_by(Transfer.id)
+        .having(pw.fn.COUNT(Movement.id) < 2)
+    )
+    for row in short.objects():
+        problems.append(f"transfer {row.id}: {row.n} movement(s), at least 2 needed")
+    return problems
+
+
+def stars(vol: Volunteer) -> int:
+    return rules.star_level(balances(vol)["hours"], policy(_district_id(vol)).star_levels)
+
+
+# -- certificates (志愿服务记录证明) -----------------------------------------------------------
+
+
+def approved_records(vol: Volunteer, start: dt.date, end: dt.date):
+    low, _high = _day_bounds(start)
+    _low, high = _day_bounds(end)
+    return ServiceRecord.select().where(
+        (ServiceRecord.volunteer == vol.id)
+        & (ServiceRecord.status == "approved")
+        & (ServiceRecord.started_at >= low)
+        & (ServiceRecord.started_at < high)
+    )
+
+
+def issue_certificate(
+    vol: Volunteer,
+    start: dt.date,
+    end: dt.date,
+    actor: User,
+    access,
+    issuer_name: str,
+    issuer_head: str = "",
+    issuer_contact: str = "",
+) -> Certificate:
+    """Issue a volunteer service record certificate (出具志愿服务记录证明) for the approved
+    service of a period: free of charge and true to the records (《志愿服务条例》第十九条)."""
+    _require(access, "approve", record=vol)
+    if start is None or end is None or end < start:
+        raise refuse("The end of the period must not be before its start.")
+    if end > today():
+        raise refuse("A certificate cannot cover days still to come.")
+    if not (issuer_name or "").strip():
+        raise refuse("Please give the name of the issuing organisation.")
+    records = list(approved_records(vol, start, end))
+    minutes = sum(r.minutes for r in records)
+    if minutes <= 0:
+        raise refuse("The volunteer has no approved service in this period.")
+    from .models import SERVICE_TYPES
+
+    labels = dict(SERVICE_TYPES)
+    kinds = sorted({str(labels.get(r.service_type, r.service_type)) for r in records})
+    district = TerritoryUnit.get_by_id(_district_id(vol))
+    year = today().year
+    with db.atomic():
+        prefix = rules.certificate_number(district.code, year, 0)[:-6]
+        count = Certificate.select().where(Certificate.number.startswith(prefix)).count()
+        cert = Certificate.create(
+            unit=vol.unit_id,
+            volunteer=vol,
+            number=rules.certificate_number(district.code, year, count + 1),
+            period_start=start,
+            period_end=end,
+            minutes=minutes,
+            content="、".join(kinds) + f"（{len(records)}次）",
+            issuer_name=issuer_name.strip()[:100],
+            issuer_head=(issuer_head or "").strip()[:64],
+            handler_name=(actor.display_name or actor.username)[:64],
+            issuer_contact=(issuer_contact or "").strip()[:64],
+            issued_on=today(),
+            created_by=actor,
+            updated_by=actor,
+        )
+        _announce("created", cert, actor, summary=f"出具证明 {cert.number}")
+    return cert
+
+
+def revoke_certificate(cert: Certificate, actor: User, access, reason: str) -> Certificate:
+    _require(access, "approve", record=cert)
+    if cert.revoked_at is not None:
+        raise refuse("This certificate has already been revoked.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse("Please give a reason.")
+    before = snapshot(cert)
+    with db.atomic():
+        cert.revoked_at, cert.revoked_reason = utcnow(), reason[:200]
+        cert.updated_by, cert.updated_at = actor, utcnow()
+        cert.save()
+        _announce("updated", cert, actor, before, summary=f"撤销证明 {cert.number}")
+    return cert
+
+
+# -- work reported by other modules (跨模块) ---------------------------------------------------
+
+
+def record_reported_work(event: Event) -> ServiceRecord | None:
+    """Another module reports volunteer work with the event ``volunteer_work``; its data names
+    the volunteer (``volunteer_id`` or ``id_number``), ``started_at``, ``ended_at`` (ISO, UTC),
+    ``content`` and a reference unique to the reporting module (``ref``). It becomes a
+    service record waiting for review; the same reference is recorded once."""
+    data = event.data or {}
+    ref = f"{event.plugin}:{data.get('ref', '')}"
+    if (
+        not data.get("ref")
+        or ServiceRecord.select().where(ServiceRecord.source_ref == ref).exists()
+    ):
+        return None
+    query = Volunteer.select().where(Volunteer.status == "active")
+    if data.get("volunteer_id"):
+        vol = query.where(Volunteer.id == int(data["volunteer_id"])).first()
+    else:
+        vol = query.where(
+            Volunteer.id_number == normalize_id_card(str(data.get("id_number", "")))
+        ).first()
+    if vol is None or _district_id(vol) != event.district_id:
+        return None
+    started = dt.datetime.fromisoformat(str(data["started_at"]))
+    ended = dt.datetime.fromisoformat(str(data["ended_at"]))
+    record = ServiceRecord(
+        volunteer=vol,
+        unit=vol.unit_id,
+        started_at=started,
+        ended_at=ended,
+        minutes=int(data.get("minutes") or rules.minutes_between(started, ended)),
+        content=str(data.get("content", ""))[:500],
+        service_type=str(data.get("service_type", "other")),
+        target_group=str(data.get("target_group", "community")),
+        source="event",
+        source_ref=ref[:64],
+        confirm_method="organiser",
+        confirmed_name=str(data.get("confirmed_by", event.plugin))[:64],
+        confirmed_at=utcnow(),
+    )
+    _check_record(record, policy(event.district_id))
+    record.status = "pending_review"
+    record.created_by = event.actor if getattr(event.actor, "id", None) else None
+    with db.atomic():
+        record.save()
+        _history(
+            record,
+            event.actor,
+            "",
+            "pending_review",
+            _("Reported by module %(plugin)s", plugin=event.plugin),
+        )
+    return record
+
+
+# -- queries for the admin, the portal and the dashboard ---------------------------------------
+
+
+def in_district(model, district_id: int):
+    return model.unit.in_(
+        TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district_id)
+    )
+
+
+def approval_queue(access, district_id: int):
+    return (
+        ServiceRecord.select()
+        .where(
+            ServiceRecord.status.in_(["pending_review", "pending_second"])
+            & access.scope_condition(ServiceRecord, PLUGIN, "approve", district_id)
+        )
+        .order_by(ServiceRecord.started_at, ServiceRecord.id)
+    )
+
+
+def open_shifts(vol: Volunteer):
+    return (
+        Shift.select(Shift, Activity)
+        .join(Activity)
+        .where(
+            (Activity.state == "open")
+            & (Shift.starts_at > utcnow())
+            & in_district(Shift, _district_id(vol))
+        )
+        .order_by(Shift.starts_at)
+    )
+
+
+__all__ = [
+    "Team",
+    "approve",
+    "approve_many",
+    "balances",
+    "register",
+    "verify",
+]
