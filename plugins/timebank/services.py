@@ -882,11 +882,12 @@ def spend(vol: Volunteer, minutes, actor: User, memo: str) -> Transfer:
         raise ServiceError(_(problem) + " " + _("Minimum age: %(age)s.", age=pol.min_redeem_age))
     if not (memo or "").strip():
         raise refuse("Please say which service the credits pay for.")
-    lines = [
-        (_credits(vol), -minutes),
-        (system_account(vol.unit_id, "redeemed", "credits"), minutes),
-    ]
-    return post(vol.unit_id, "spend", lines, actor, memo=memo)
+    with db.atomic():  # a system account created on first use goes if the posting fails
+        lines = [
+            (_credits(vol), -minutes),
+            (system_account(vol.unit_id, "redeemed", "credits"), minutes),
+        ]
+        return post(vol.unit_id, "spend", lines, actor, memo=memo)
 
 
 def gift(
@@ -914,8 +915,12 @@ def gift(
 def donate(vol: Volunteer, minutes, actor: User) -> Transfer:
     """Donate credits to the community pool (捐赠公益池)."""
     minutes = _check_amount(minutes)
-    lines = [(_credits(vol), -minutes), (system_account(vol.unit_id, "pool", "credits"), minutes)]
-    return post(vol.unit_id, "donate", lines, actor, memo="donation")
+    with db.atomic():
+        lines = [
+            (_credits(vol), -minutes),
+            (system_account(vol.unit_id, "pool", "credits"), minutes),
+        ]
+        return post(vol.unit_id, "donate", lines, actor, memo="donation")
 
 
 def grant(receiver: Volunteer, minutes, actor: User, access, memo: str) -> Transfer:
@@ -924,11 +929,12 @@ def grant(receiver: Volunteer, minutes, actor: User, access, memo: str) -> Trans
     minutes = _check_amount(minutes)
     if not (memo or "").strip():
         raise refuse("Please give a reason.")
-    lines = [
-        (system_account(receiver.unit_id, "pool", "credits"), -minutes),
-        (_credits(receiver), minutes),
-    ]
-    return post(receiver.unit_id, "grant", lines, actor, memo=memo)
+    with db.atomic():
+        lines = [
+            (system_account(receiver.unit_id, "pool", "credits"), -minutes),
+            (_credits(receiver), minutes),
+        ]
+        return post(receiver.unit_id, "grant", lines, actor, memo=memo)
 
 
 def expire_credits(district_id: int, on: dt.date | None = None, actor=None) -> int:
