@@ -88,6 +88,15 @@ LABELS = {
 }
 
 
+def visible(model, pk, action="read"):
+    """The ``model`` row ``pk`` if it lies in the current user's scope for ``action``."""
+    access = g.get("access")
+    if access is None or not pk:
+        return None
+    condition = access.scope_condition(model, PLUGIN, action, g.get("district_id"))
+    return model.select().where((model.id == pk) & condition).first()
+
+
 class TimebankView(ModelView):
     plugin_id = PLUGIN
     column_default_sort = ("id", True)
@@ -407,10 +416,7 @@ class SignUpView(TimebankView):
             if shift is None or vol is None:
                 raise ServiceError(_("Please choose the shift and the volunteer."))
             for record, model in ((shift, Shift), (vol, Volunteer)):
-                if (
-                    self.scoped_query(model.select(), "create").where(model.id == record.id).first()
-                    is None
-                ):
+                if visible(model, record.id, "create") is None:
                     raise ServiceError(_("This record is outside your data scope."))
             return services.sign_up(shift, vol, _actor())
         except ServiceError as exc:
@@ -507,11 +513,7 @@ class ServiceRequestView(TimebankView):
     @expose("/match/", methods=["POST"])
     def match_view(self):
         req = self.scoped_record(ServiceRequest)
-        vol = (
-            self.scoped_query(Volunteer.select(), "read")
-            .where(Volunteer.id == _int(request.form.get("volunteer")))
-            .first()
-        )
+        vol = visible(Volunteer, _int(request.form.get("volunteer")), "read")
         try:
             if req is None or vol is None:
                 raise ServiceError(
@@ -628,11 +630,7 @@ class ServiceRecordView(TimebankView):
             return redirect(back)
         form = StaffLogForm()
         if form.validate_on_submit():
-            vol = (
-                self.scoped_query(Volunteer.select(), "create")
-                .where(Volunteer.id == form.volunteer.data)
-                .first()
-            )
+            vol = visible(Volunteer, form.volunteer.data, "create")
             try:
                 if vol is None:
                     raise ServiceError(
@@ -739,7 +737,7 @@ class AccountView(TimebankView):
             return redirect(back)
         form = LedgerForm()
         if form.validate_on_submit():
-            vol = self.scoped_query_volunteer(form.volunteer.data)
+            vol = visible(Volunteer, form.volunteer.data, "approve")
             try:
                 if vol is None:
                     raise ServiceError(
@@ -761,10 +759,6 @@ class AccountView(TimebankView):
             form=form,
             back=back,
         )
-
-    def scoped_query_volunteer(self, volunteer_id):
-        condition = g.access.scope_condition(Volunteer, PLUGIN, "approve", g.get("district_id"))
-        return Volunteer.select().where((Volunteer.id == volunteer_id) & condition).first()
 
 
 def _lines(view, context, model, name):
@@ -880,11 +874,7 @@ class CertificateView(TimebankView):
             return redirect(back)
         form = IssueForm(volunteer=request.args.get("volunteer", type=int))
         if form.validate_on_submit():
-            vol = (
-                self.scoped_query(Volunteer.select(), "approve")
-                .where(Volunteer.id == form.volunteer.data)
-                .first()
-            )
+            vol = visible(Volunteer, form.volunteer.data, "approve")
             try:
                 if vol is None:
                     raise ServiceError(

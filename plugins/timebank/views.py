@@ -239,7 +239,7 @@ def log():
 def record(record_id):
     vol = _me()
     rec = _mine_or_404(ServiceRecord, record_id, vol)
-    qr = None
+    qr = link = None
     if rec.status == "pending_confirmation":
         link = url_for(".confirm", token=rec.confirm_token, _external=True)
         qr = certificates.qr_svg(link)
@@ -247,6 +247,7 @@ def record(record_id):
         "timebank/portal_record.html",
         rec=rec,
         qr=qr,
+        link=link,
         fmt=rules.format_minutes,
         local=services.to_local,
         states=dict(RECORD_STATES),

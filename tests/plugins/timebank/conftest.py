@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from flask.testing import FlaskClient
 
 import plugins.timebank as timebank
 from core.access import Access
+from core.db import db
 from core.models import TerritoryUnit, User, utcnow
 from plugins.timebank import services
 from plugins.timebank.models import ServiceRecord, Volunteer
@@ -31,17 +33,30 @@ IDS = [
 ]
 
 
+class FreshClient(FlaskClient):
+    """A test client whose requests run in an application context of their own, even while
+    the test holds one (``tb``): requests must not share ``g`` (the logged-in user, the CSRF
+    token) with the test or with each other. The request's teardown closes the database
+    connection; the test's is reopened afterwards."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.connect(reuse_if_open=True)
+        return response
+
+
 @pytest.fixture
 def app(make_app):
-    return make_app(plugins=[timebank])
+    app = make_app(plugins=[timebank])
+    app.test_client_class = FreshClient
+    return app
 
 
 @pytest.fixture
 def tb(app, demo):
     """An application context with the demo loaded, and a small world to act in."""
     with app.test_request_context():
-        from core.db import db
-
         db.connect(reuse_if_open=True)
         yield World()
         if not db.is_closed():
