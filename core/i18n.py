@@ -1,7 +1,7 @@
 """Translation helpers (国际化): Chinese (zh_Hans) first, English second, via Flask-Babel."""
 
 from flask import has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, Domain, get_locale, gettext, lazy_gettext, ngettext
 
 __all__ = [
     "Label",
@@ -15,7 +15,28 @@ __all__ = [
 
 LOCALES = ("zh_Hans_CN", "en")
 
-babel = Babel()
+
+class AppDomain(Domain):
+    """Flask-Babel caches loaded catalogues on its one domain object for the whole process.
+    Each application has its own translation directories (the core's plus its active
+    plugins'), so the cache is kept per application instead."""
+
+    def get_translations_cache(self, ctx):
+        from flask import current_app
+
+        return current_app.extensions.setdefault("linli_translations_cache", {})
+
+
+class LinliBabel(Babel):
+    @property
+    def domain_instance(self):
+        found = vars(self).get("_app_domain")
+        if found is None:
+            found = self._app_domain = AppDomain(domain=self.domain)
+        return found
+
+
+babel = LinliBabel()
 
 
 def select_locale() -> str:

@@ -55,14 +55,8 @@ def compiled_catalogues():
     """The runtime tests need the ``.mo`` files; ``make install`` builds them, this too."""
     for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")):
         compile_if_stale(po)
-    # Flask-Babel caches loaded catalogues on the process-wide ``Babel`` instance (in its
-    # ``domain_instance``, a cached property, not per app): forget what earlier tests loaded,
-    # possibly before the .mo files existed.
-    from core.i18n import babel
-
-    domain = vars(babel).get("domain_instance")
-    if domain is not None:
-        domain.cache.clear()
+    # Loaded catalogues are cached per application (core.i18n.AppDomain), and every test
+    # builds its own application: nothing loaded before the .mo files existed survives.
 
 
 def placeholders(text: str) -> set[str]:
