@@ -235,7 +235,7 @@ def main(argv):
         print(f"\n1. balance read (ms, median of {args.repeat})")
         print(f"{'figure':<62} {'ours':>10} {'baseline':>10} {'ratio':>8}")
         _row(f"ledger of {big:,} movements vs of {tiny} movements", ours_big, ours_small)
-        _row(f"same volunteer, before vs after the ledger grew", ours_small_again, ours_small)
+        _row("same volunteer, before vs after the ledger grew", ours_small_again, ours_small)
         _row("services.balances vs raw SQL (cached balance), big ledger", ours_big, raw_big)
         _row(
             f"raw recompute from movements ({per_account:,} lines) vs cached, big ledger",

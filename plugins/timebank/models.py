@@ -22,6 +22,7 @@ from core.models import (
     User,
     utcnow,
 )
+from forms.models import Submission
 
 PLUGIN = "timebank"
 
@@ -196,6 +197,10 @@ class Volunteer(DistrictOwnedModel):
         verbose_name=_l("Status"),
     )
     status_note = pw.CharField(max_length=200, default="", verbose_name=_l("Status note"))
+    # answers to the district's registration extras (a low-code form definition)
+    extras = pw.ForeignKeyField(
+        Submission, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("More details")
+    )
 
     class Meta:
         table_name = "timebank_volunteer"

@@ -9,8 +9,10 @@ message in the user's language, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 
 import peewee as pw
 
@@ -181,7 +183,35 @@ def _ensure_accounts(vol: Volunteer) -> None:
         )
 
 
-def register(vol: Volunteer, actor: User, access=None, self_service: bool = False) -> Volunteer:
+EXTRAS_KEY = "timebank_volunteer_extras"
+EXTRAS_FILE = Path(__file__).parent / "definitions" / "volunteer_extras.json"
+
+
+def extras_version(district_id: int | None):
+    """The registration extras form (登记补充信息) of a district: its own definition when a
+    district administrator made one (表单管理, key ``timebank_volunteer_extras``), else the
+    platform default this plugin ships as data (created on first use)."""
+    from forms import services as forms_services
+    from forms.models import FormDefinition
+
+    found = None
+    if district_id is not None:
+        found = FormDefinition.get_or_none(
+            (FormDefinition.key == EXTRAS_KEY) & (FormDefinition.district == district_id)
+        )
+    if found is None:
+        found = FormDefinition.get_or_none(
+            (FormDefinition.key == EXTRAS_KEY) & FormDefinition.district.is_null()
+        )
+    if found is None:
+        data = json.loads(EXTRAS_FILE.read_text(encoding="utf-8"))
+        return forms_services.save_definition(data, None, plugin=PLUGIN)
+    return forms_services.current_version(found)
+
+
+def register(
+    vol: Volunteer, actor: User, access=None, self_service: bool = False, extras: dict | None = None
+) -> Volunteer:
     """Register a volunteer under their real name (实名注册).
 
     Staff register someone directly (active at once); a resident registering themselves on the
@@ -208,6 +238,13 @@ def register(vol: Volunteer, actor: User, access=None, self_service: bool = Fals
     vol.created_by = actor
     vol.updated_by = actor
     with db.atomic():
+        if extras is not None:
+            from forms import services as forms_services
+
+            unit = TerritoryUnit.get_by_id(vol.unit_id)
+            vol.extras = forms_services.submit(
+                extras_version(unit.district_id), extras, unit, actor, access
+            )
         vol.save()
         _ensure_accounts(vol)
         _announce("created", vol, actor, summary=f"志愿者注册: {vol.name}")

@@ -13,7 +13,7 @@ import io
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from core.i18n import Label
+from core.i18n import Label, is_english
 from core.i18n import gettext as _
 from core.models import TerritoryUnit, utcnow
 from core.portal import Task, portal_login_required
@@ -109,6 +109,13 @@ def index():
 @portal.route("/register", methods=["GET", "POST"])
 @portal_login_required
 def register():
+    """Real-name registration, with the district's registration extras (a low-code form
+    definition an administrator can change without code)."""
+    from wtforms import Form
+
+    from forms.engine import wtform_class
+    from forms.services import context, version_form
+
     if services.volunteer_of(_actor()) is not None:
         flash(_("You have already registered as a volunteer."), "info")
         return redirect(url_for(".index"))
@@ -123,7 +130,13 @@ def register():
             .order_by(TerritoryUnit.path)
         )
     form.community.choices = [(str(c.id), c.name) for c in communities]
-    if form.validate_on_submit():
+    version = services.extras_version(g.get("district_id"))
+    extras_def = version_form(version)
+    english = is_english()
+    extras_form = wtform_class(extras_def, context(g.get("district_id")), base=Form)(
+        request.form if request.method == "POST" else None
+    )
+    if form.validate_on_submit() & extras_form.validate():
         vol = Volunteer(
             unit=int(form.community.data),
             name=form.name.data,
@@ -136,14 +149,20 @@ def register():
             consent_at=utcnow() if form.consent.data else None,
         )
         try:
-            services.register(vol, _actor(), self_service=True)
+            services.register(
+                vol, _actor(), self_service=True, extras=extras_form.definition_data()
+            )
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
             flash(_("Thank you for registering. The community will review it soon."), "success")
             return redirect(url_for(".index"))
     return render_template(
-        "timebank/portal_form.html", form=form, title=_("Register as a volunteer")
+        "timebank/portal_register.html",
+        form=form,
+        extras_form=extras_form,
+        extras_def=extras_def,
+        english=english,
     )
 
 

@@ -40,6 +40,12 @@ def registration(community_id, **overrides):
         "source": "retiree",
         "skills": "唱歌",
         "consent": "y",
+        # the registration extras: the plugin's default low-code form definition
+        "interests": ["elderly", "culture"],
+        "emergency_contact": "陈大明",
+        "emergency_mobile": "13900139001",
+        "health_ok": "yes",
+        "weekly_hours": "4",
     }
     data.update(overrides)
     return data
@@ -56,6 +62,14 @@ def test_self_registration_is_reviewed_then_the_portal_opens(app, tb):
     page = post(client, "/portal/timebank/register", registration(tb.community.id, id_number="123"))
     assert "身份证号码" in page.get_data(as_text=True)
     page = post(client, "/portal/timebank/register", registration(tb.community.id, mobile="12345"))
+    page = post(
+        client, "/portal/timebank/register", registration(tb.community.id, emergency_mobile="123")
+    )
+    assert "紧急联系人手机" in page.get_data(as_text=True)
+    page = post(
+        client, "/portal/timebank/register", registration(tb.community.id, weekly_hours="99")
+    )
+    assert "每周可服务小时数" in page.get_data(as_text=True)
     assert Volunteer.select().where(Volunteer.name == "陈小红").count() == 0
 
     page = post(client, "/portal/timebank/register", registration(tb.community.id))
@@ -262,3 +276,45 @@ def test_certificate_refusals(tb):
             services.issue_certificate(vol, start, end, tb.approver, tb.access(tb.approver), issuer)
         assert message in str(caught.value)
     assert Certificate.select().count() == 0
+
+
+def test_a_district_replaces_the_registration_extras_without_code(app, tb):
+    """The district's own definition (表单管理, same key) replaces the shipped default."""
+    from core.models import TerritoryUnit
+    from forms import services as forms_services
+
+    district = TerritoryUnit.get_by_id(tb.community.district_id)
+    forms_services.save_definition(
+        {
+            "key": "timebank_volunteer_extras",
+            "title_zh": "示范区志愿者补充信息",
+            "sections": [
+                {
+                    "key": "main",
+                    "label_zh": "补充",
+                    "fields": [
+                        {
+                            "key": "blood_donor",
+                            "type": "yes_no_na",
+                            "label_zh": "是否无偿献血者",
+                            "required": True,
+                        },
+                    ],
+                }
+            ],
+        },
+        district,
+        plugin="timebank",
+    )
+    make_user("resident2", "resident", COMMUNITY, "own")
+    client = client_of(app, "resident2")
+    page = client.get("/portal/timebank/register").get_data(as_text=True)
+    assert "是否无偿献血者" in page and "紧急联系人" not in page
+    data = registration(tb.community.id)
+    page = post(client, "/portal/timebank/register", data).get_data(as_text=True)
+    assert (
+        "是否无偿献血者" in page
+        and not Volunteer.select().where(Volunteer.name == "陈小红").exists()
+    )
+    post(client, "/portal/timebank/register", {**data, "blood_donor": "yes"})
+    assert Volunteer.get(Volunteer.name == "陈小红").status == "pending"
