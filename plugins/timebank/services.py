@@ -93,12 +93,24 @@ def _announce(name: str, record, actor, before=None, summary: str = "", data=Non
 
 
 def _district_id(record) -> int | None:
+    """The district of a record's unit (cached per application: a unit never leaves its
+    district)."""
+    from flask import current_app
+
     unit_id = getattr(record, "unit_id", None)
     if unit_id is None:
         return None
-    return (
-        TerritoryUnit.select(TerritoryUnit.district_id).where(TerritoryUnit.id == unit_id).scalar()
-    )
+    cache = current_app.extensions.setdefault("timebank_unit_district", {})
+    found = cache.get(unit_id)
+    if found is None:
+        found = (
+            TerritoryUnit.select(TerritoryUnit.district_id)
+            .where(TerritoryUnit.id == unit_id)
+            .scalar()
+        )
+        if found is not None:
+            cache[unit_id] = found
+    return found
 
 
 def _in_scope(model, record_id: int, access, action: str) -> bool:

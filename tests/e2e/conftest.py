@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.db import db
+from tests.conftest import builtin_plugins
 from tests.sample_plugins import noticeboard, noticeboard_extra
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,12 +47,13 @@ def _one_time_password(report: list[str]) -> str:
 
 @pytest.fixture
 def live_server(make_app):
-    """The app with the sample plugins and the demo, served on a free local port."""
+    """The app with the sample plugins, every built-in plugin and the demo, served on a free
+    local port."""
     from werkzeug.serving import make_server
 
     from core import demo
 
-    app = make_app(plugins=[noticeboard, noticeboard_extra])
+    app = make_app(plugins=[noticeboard, noticeboard_extra, *builtin_plugins()])
     with app.app_context():
         db.connect(reuse_if_open=True)
         try:

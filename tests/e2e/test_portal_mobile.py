@@ -182,12 +182,12 @@ def test_dashboard_draws_its_charts(live_server, people, page, tmp_path):
     expect(page.locator("#rates")).to_contain_text("志愿者注册率")
     expect(page.locator("#rates")).to_contain_text("11.2%")
     charts = page.locator("canvas[data-chart]")
-    expect(charts).to_have_count(2)
+    expect(charts).to_have_count(3)  # the noticeboard's two, the time bank's hours per month
     page.wait_for_load_state("load")
     drawn = page.evaluate(
         "[...document.querySelectorAll('canvas[data-chart]')].map(c => !!Chart.getChart(c))"
     )
-    assert drawn == [True, True]  # dashboard.js found the data and Chart.js drew both
+    assert drawn == [True, True, True]  # dashboard.js found the data, Chart.js drew them all
     assert all(url.startswith(live_server.url) for url in requests), requests
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
