@@ -176,7 +176,8 @@ def test_one_person_represents_one_social_group(svc):
     second = new_org(svc, "幸福社区第二协会", legal_rep="钱多多", legal_rep_id="11010519491231002X")
     refused(
         lambda: services.apply_new(second, "registration", svc.applicant, svc.a_access),
-        "钱多多 已担任社会团体“幸福社区邻里基金会”的法定代表人；一人只能担任一个社会团体的法定代表人。",
+        "钱多多 已担任社会团体“幸福社区邻里基金会”的法定代表人；"
+        "一人只能担任一个社会团体的法定代表人。",
     )
     # a filed group (no legal personality) may share its leader
     file_one(svc, "幸福社区第三协会", legal_rep="钱多多", legal_rep_id="11010519491231002X")

@@ -1,0 +1,163 @@
+"""What users see: the admin registry, workflow steps, bad input in forms, the public search
+without login, the dashboard and the open-data export."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from plugins.socialorgs.models import Application, Organisation
+from tests.conftest import csrf_token
+
+from .conftest import XINGFU
+
+
+def text(response) -> str:
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def unit_id(app, code):
+    from core.models import TerritoryUnit
+
+    with app.app_context():
+        return TerritoryUnit.get(TerritoryUnit.code == code).id
+
+
+def create_form(client, app, **values):
+    page = client.get("/admin/socialorgs/organisation/new/")
+    assert page.status_code == 200
+    data = {
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+        "unit": str(unit_id(app, XINGFU)),
+        "name": "幸福社区合唱团",
+        "org_type": "social_group",
+        "category": "culture_sports",
+        "party_status": "none",
+        "legal_rep": "冯欢",
+        "members_individual": "30",
+        "members_unit": "0",
+        "funds": "500",
+        "kind": "filing",
+        "x_staff_count": "2",
+    }
+    data.update(values)
+    return client.post("/admin/socialorgs/organisation/new/", data=data, follow_redirects=True)
+
+
+def test_registry_lists_the_demo_in_chinese(people, client_for):
+    client = client_for("approver")
+    page = text(client.get("/admin/socialorgs/organisation/"))
+    for word in (
+        "社会组织名录",
+        "幸福社区夕阳红舞蹈队",
+        "已备案",
+        "已登记",
+        "社会团体",
+        "文体活动类",
+    ):
+        assert word in page, word
+    assert "长青社区助残服务社" not in page  # another street
+
+
+def test_create_through_the_admin_with_low_code_extras(people, client_for):
+    app = people
+    client = client_for("applicant")
+    page = text(create_form(client, app))
+    assert "幸福社区合唱团" in page
+    with app.app_context():
+        org = Organisation.get(Organisation.name == "幸福社区合唱团")
+        assert org.state == "pending" and '"staff_count": 2' in org.extras
+        assert Application.get(Application.organisation == org.id).state == "submitted"
+
+
+def test_bad_input_in_the_form_is_refused_in_chinese(people, client_for):
+    app = people
+    client = client_for("applicant")
+    with app.app_context():
+        before = Organisation.select().count()
+    page = text(create_form(client, app, name="幸福社区夕阳红舞蹈队"))
+    assert "已有名为“幸福社区夕阳红舞蹈队”的社会组织。" in page
+    page = text(create_form(client, app, x_staff_count="很多"))  # a low-code field
+    assert "不是整数" in page
+    with app.app_context():
+        assert Organisation.select().count() == before
+
+
+def test_approval_by_the_applicant_is_refused_on_the_page(people, client_for):
+    app = people
+    client = client_for("approver")  # street staff may apply too, but not approve their own
+    create_form(client, app, name="幸福社区自荐协会")
+    with app.app_context():
+        application = Application.get(
+            Application.organisation == Organisation.get(Organisation.name == "幸福社区自荐协会").id
+        )
+    url = f"/admin/socialorgs/application/details/?id={application.id}"
+    details = client.get(url)
+    token = csrf_token(details.get_data(as_text=True))
+    post = {"csrf_token": token, "id": str(application.id), "url": url}
+    client.post(
+        "/admin/socialorgs/application/transition/",
+        data={**post, "transition": "accept_filing"},
+    )
+    page = text(
+        client.post(
+            "/admin/socialorgs/application/transition/",
+            data={**post, "transition": "approve"},
+            follow_redirects=True,
+        )
+    )
+    assert "申请人不能审批自己提交的申请。" in page
+    with app.app_context():
+        assert Application.get_by_id(application.id).state == "under_review"
+
+
+def test_public_search_without_login(people):
+    client = people.test_client()
+    assert client.get("/public/socialorgs/").status_code == 404  # which district?
+    page = text(client.get("/public/socialorgs/?district=990101&q=幸福社区"))
+    assert "社会组织公开查询" in page and "幸福社区夕阳红舞蹈队" in page
+    assert "幸福社区儿童阅读会" not in page  # still applying: not public
+    with people.app_context():
+        org = Organisation.get(Organisation.credit_code.is_null(False))
+        code = org.credit_code
+    page = text(client.get(f"/public/socialorgs/?q={code.lower()}"))
+    assert org.name in page and code in page
+    assert "活动异常名录" in text(client.get("/public/socialorgs/?q=幸福社区邻里互助会"))
+    page = text(client.get("/public/socialorgs/?q=不存在的组织"))
+    assert "没有与“不存在的组织”相符的社会组织。" in page
+    assert "身份证" not in page
+
+
+def test_dashboard_shows_targets_rate_and_deadlines(people, admin):
+    page = text(admin.get("/admin/"))
+    for word in (
+        "社会组织数量达标的社区",
+        "登记备案率",
+        "即将到期事项",
+        "12个月未开展活动",
+        "社会团体",
+    ):
+        assert word in page, word
+
+
+def test_open_data_export_csv_and_xlsx(people, admin):
+    from core import workdays
+
+    day = workdays.today().isoformat()
+    page = text(admin.get("/admin/socialorgs/export/"))
+    assert "开放数据导出" in page and day in page
+    response = admin.get("/admin/socialorgs/export/csv")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert f"organisation_{day}.csv" in names and f"credit_list_history_{day}.csv" in names
+    main = archive.read(f"organisation_{day}.csv").decode("utf-8-sig")
+    assert main.startswith("date_of_extract,organisation_number,identifier,name")
+    assert "幸福社区夕阳红舞蹈队" in main and day in main
+    assert "幸福社区儿童阅读会" not in main
+    book = zipfile.ZipFile(io.BytesIO(admin.get("/admin/socialorgs/export/xlsx").data))
+    assert "xl/worksheets/sheet6.xml" in book.namelist()
+    sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "幸福社区夕阳红舞蹈队" in sheet and "date_of_extract" in sheet
