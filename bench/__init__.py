@@ -11,4 +11,5 @@ This package must stay import-free: ``bench._startup_child`` is timed from inter
 BENCHMARKS = {
     "startup": ("bench.startup", "application start-up vs a bare Flask-Admin app"),
     "lowcode": ("bench.lowcode", "200-field form; filtering 100,000 records on a custom field"),
+    "socialorgs": ("bench.socialorgs", "public search of 50,000 social organisations vs raw SQL"),
 }

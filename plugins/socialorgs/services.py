@@ -836,22 +836,31 @@ def inactive_organisations(query, today: dt.date | None = None) -> list[Organisa
 
 def public_search(district_id: int, text: str, limit: int = 50) -> list[Organisation]:
     """Filed and registered organisations (also ended ones, with their status) of a district
-    whose name starts with ``text``, or whose credit code or filing number is ``text``."""
+    whose name starts with ``text``, or whose credit code or filing number is ``text``.
+
+    One indexed lookup each: a text shaped like a credit code is looked up as one, a filing
+    number (备...) as one, anything else as a name prefix: on SQLite through a range on the
+    name index (``LIKE`` alone cannot use it, as it ignores case); on PostgreSQL a prefix
+    ``ILIKE`` (a ``text_pattern_ops`` or trigram index serves it at scale)."""
     text = (text or "").strip()
     if not text:
         return []
-    units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district_id)
     code = rules.normalise_code(text)
-    condition = (
-        Organisation.name.startswith(text)
-        | (Organisation.credit_code == code)
-        | (Organisation.filing_number == text)
-    )
+    if len(code) == 18 and code.isalnum() and code.isascii():
+        condition = Organisation.credit_code == code
+    elif text.startswith("备"):
+        condition = Organisation.filing_number == text
+    else:
+        condition = Organisation.name.startswith(text)
+        if isinstance(db.obj, pw.SqliteDatabase):  # binary collation: the range is exact
+            condition &= (Organisation.name >= text) & (Organisation.name < text + "\U0010ffff")
+    units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district_id)
+    # "+ 0" keeps the planner off the unit index: the name or code index is the selective one
     return list(
         Organisation.select()
         .where(
             condition
-            & Organisation.unit.in_(units)
+            & (Organisation.unit + 0).in_(units)
             & Organisation.state.not_in(("pending", "refused"))
         )
         .order_by(Organisation.name)

@@ -161,3 +161,86 @@ def test_open_data_export_csv_and_xlsx(people, admin):
     assert "xl/worksheets/sheet6.xml" in book.namelist()
     sheet = book.read("xl/worksheets/sheet1.xml").decode()
     assert "幸福社区夕阳红舞蹈队" in sheet and "date_of_extract" in sheet
+
+
+def test_purchased_services_priority_and_three_party_score(people, admin):
+    import datetime as dt
+
+    from core import workdays
+    from plugins.socialorgs.models import PurchaseProject
+
+    app = people
+    with app.app_context():
+        org = Organisation.get(Organisation.name == "幸福社区邻里互助会")
+        Organisation.update(grade="3A", grade_valid_until=dt.date(2099, 1, 1)).where(
+            Organisation.id == org.id
+        ).execute()
+        before = PurchaseProject.select().count()
+    page = admin.get("/admin/socialorgs/purchase/new/")
+    year = workdays.today().year
+    data = {
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+        "title": "社区助餐服务",
+        "unit": str(unit_id(app, XINGFU)),
+        "purchaser": "东湖街道办事处",
+        "organisation": str(org.id),
+        "budget": "0",
+        "starts_on": f"{year}-01-01",
+        "ends_on": f"{year}-12-31",
+        "purchaser_score": "90",
+        "users_score": "80",
+        "third_party_score": "70",
+    }
+    bad = text(admin.post("/admin/socialorgs/purchase/new/", data=data, follow_redirects=True))
+    assert "预算金额必须大于零。" in bad
+    late = {**data, "budget": "1000", "ends_on": f"{year - 1}-01-01"}
+    bad = text(admin.post("/admin/socialorgs/purchase/new/", data=late, follow_redirects=True))
+    assert "结束日期不能早于开始日期。" in bad
+    with app.app_context():
+        assert PurchaseProject.select().count() == before
+    good = {**data, "budget": "80000"}
+    admin.post("/admin/socialorgs/purchase/new/", data=good, follow_redirects=True)
+    listing = text(admin.get("/admin/socialorgs/purchase/?search=社区助餐服务"))
+    assert "社区助餐服务" in listing and "优先（3A以上）" in listing and "81.0" in listing
+
+
+def test_incubation_and_activity_in_the_admin(people, admin):
+    import datetime as dt
+
+    from core import workdays
+    from plugins.socialorgs.models import Incubation
+
+    app = people
+    with app.app_context():
+        org = Organisation.get(Organisation.name == "幸福社区平安协会")
+    page = admin.get("/admin/socialorgs/incubation/new/")
+    data = {
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+        "organisation": str(org.id),
+        "programme": "2026年公益创投",
+        "base": "东湖街道社会组织孵化基地",
+        "subsidy": "5000",
+        "starts_on": "2026-03-01",
+        "ends_on": "2025-03-01",
+    }
+    bad = text(admin.post("/admin/socialorgs/incubation/new/", data=data, follow_redirects=True))
+    assert "结束日期不能早于开始日期。" in bad
+    data["ends_on"] = "2026-12-31"
+    admin.post("/admin/socialorgs/incubation/new/", data=data, follow_redirects=True)
+    with app.app_context():
+        assert Incubation.get(Incubation.organisation == org.id).unit_id == org.unit_id
+    page = admin.get("/admin/socialorgs/activity/new/")
+    held = workdays.today() - dt.timedelta(days=1)
+    admin.post(
+        "/admin/socialorgs/activity/new/",
+        data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "organisation": str(org.id),
+            "held_on": held.isoformat(),
+            "title": "平安巡逻",
+            "participants": "12",
+        },
+        follow_redirects=True,
+    )
+    with app.app_context():
+        assert Organisation.get_by_id(org.id).last_activity_on == held
