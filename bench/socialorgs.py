@@ -11,23 +11,10 @@ Run: ``python -m bench socialorgs [--rows N] [--repeat N]``. Prints ratios; asse
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
-
-def _time(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def _row(name, ours, base):
-    print(f"{name:<52} {ours:>10.2f} {base:>10.2f} {ours / base:>7.2f}x")
+from bench.lowcode import _row, _time
 
 
 def run(rows: int, repeat: int) -> None:
@@ -99,7 +86,7 @@ def run(rows: int, repeat: int) -> None:
             f"{len(services.public_search(district.id, code))} found\n"
         )
         print(
-            f"{'median of ' + str(repeat) + ' (ms)':<52} {'ours':>10} {'raw SQL':>10} {'ratio':>8}"
+            f"{'median of ' + str(repeat) + ' (ms)':<58} {'ours':>10} {'raw SQL':>10} {'ratio':>8}"
         )
         raw_prefix = _time(
             lambda: db.execute_sql(

@@ -1,7 +1,9 @@
 """Translation helpers (国际化): Chinese (zh_Hans) first, English second, via Flask-Babel."""
 
-from flask import has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from functools import cached_property
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import Babel, Domain, get_locale, gettext, lazy_gettext, ngettext
 
 __all__ = [
     "Label",
@@ -15,7 +17,22 @@ __all__ = [
 
 LOCALES = ("zh_Hans_CN", "en")
 
-babel = Babel()
+
+class AppDomain(Domain):
+    """Loaded catalogues cached per application, not per process: each application merges
+    the catalogues of its own plugins (Flask-Babel keeps one cache for all of them)."""
+
+    def get_translations_cache(self, ctx):
+        return current_app.extensions.setdefault("linli_translations_cache", {})
+
+
+class AppBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return AppDomain(domain=self.domain)
+
+
+babel = AppBabel()
 
 
 def select_locale() -> str:

@@ -8,7 +8,6 @@ import json
 from flask import flash, g
 from flask_admin.actions import action
 from flask_login import current_user
-from markupsafe import Markup, escape
 from wtforms import SelectField, TextAreaField, validators
 from wtfpeewee.fields import ModelSelectMultipleField
 
@@ -508,8 +507,12 @@ class IncubationView(Base):
 
     def on_model_change(self, form, model, is_created):
         model.unit = model.organisation.unit_id
-        if model.ends_on and model.starts_on and model.ends_on < model.starts_on:
-            raise ServiceError(_("The end date cannot be before the start date."))
+        check_period(model)
+
+
+def check_period(model) -> None:
+    if model.ends_on and model.starts_on and model.ends_on < model.starts_on:
+        raise ServiceError(_("The end date cannot be before the start date."))
 
 
 def total_score(view, context, model, name):
@@ -558,8 +561,7 @@ class PurchaseView(Base):
     def on_model_change(self, form, model, is_created):
         if model.budget is not None and model.budget <= 0:
             raise ServiceError(_("The budget must be more than zero."))
-        if model.ends_on and model.starts_on and model.ends_on < model.starts_on:
-            raise ServiceError(_("The end date cannot be before the start date."))
+        check_period(model)
         for name in ("purchaser_score", "users_score", "third_party_score"):
             value = getattr(model, name)
             if value is not None and not 0 <= value <= 100:
@@ -595,10 +597,3 @@ def _export_view(category):
         url="/admin/socialorgs/export",
         plugin_id=PLUGIN,
     )
-
-
-def details_link(view_endpoint, record) -> Markup:
-    from flask import url_for
-
-    url = url_for(f"{view_endpoint}.details_view", id=record.id)
-    return Markup('<a href="%s">%s</a>') % (url, escape(str(record)))

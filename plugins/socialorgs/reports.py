@@ -20,6 +20,7 @@ from core.dashboard import Rate, Row, Table, Widget, current_unit, format_day, s
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
 from core.workflow import workflow_of
+from forms.validators import N_
 
 from . import rules, services
 from .flows import PLUGIN
@@ -125,15 +126,15 @@ def upcoming(district, query_for, days: int) -> list[tuple[str, dt.date, str]]:
     horizon = today + dt.timedelta(days=days)
     found = []
     for model, endpoint, label in (
-        (Application, "socialorgs_application", _("Application")),
-        (AnnualReport, "socialorgs_annual_report", _("Annual report")),
-        (Evaluation, "socialorgs_evaluation", _("Evaluation")),
+        (Application, "socialorgs_application", N_("Application: %(name)s")),
+        (AnnualReport, "socialorgs_annual_report", N_("Annual report: %(name)s")),
+        (Evaluation, "socialorgs_evaluation", N_("Evaluation: %(name)s")),
     ):
         open_states = workflow_of(model).open_states()
         for rec in query_for(model).where(
             model.state.in_(open_states) & model.due.is_null(False) & (model.due <= horizon)
         ):
-            title = f"{label}: {rec.organisation.name}"
+            title = _(label, name=rec.organisation.name)
             found.append((title, rec.due, url_for(f"{endpoint}.details_view", id=rec.id)))
     for listing in query_for(CreditListing).where(
         (CreditListing.state == "listed") & (CreditListing.removable_on <= horizon)
@@ -190,14 +191,14 @@ def overdue_items(district) -> list:
     units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district.id)
     items = []
     for model, endpoint, label in (
-        (Application, "socialorgs_application", _("Application overdue")),
-        (AnnualReport, "socialorgs_annual_report", _("Annual report overdue")),
-        (Objection, "socialorgs_objection", _("Objection overdue")),
+        (Application, "socialorgs_application", N_("Application overdue: %(name)s")),
+        (AnnualReport, "socialorgs_annual_report", N_("Annual report overdue: %(name)s")),
+        (Objection, "socialorgs_objection", N_("Objection overdue: %(name)s")),
     ):
         for rec in model.select().where(overdue_condition(model) & model.unit.in_(units)):
             items.append(
                 OverdueItem(
-                    f"{label}: {_record_name(rec)}",
+                    _(label, name=_record_name(rec)),
                     url_for(f"{endpoint}.details_view", id=rec.id),
                     rec.due,
                     rec.unit_id,

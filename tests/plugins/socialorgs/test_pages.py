@@ -244,3 +244,51 @@ def test_incubation_and_activity_in_the_admin(people, admin):
     )
     with app.app_context():
         assert Organisation.get_by_id(org.id).last_activity_on == held
+
+
+def test_details_pages_show_history_identifier_and_steps(people, client_for):
+    from plugins.socialorgs.models import CreditListing
+
+    app = people
+    client = client_for("approver")
+    with app.app_context():
+        org = Organisation.get(Organisation.name == "幸福社区邻里互助会")
+        listing = CreditListing.get(CreditListing.organisation == org.id)
+        pending = Application.get(
+            Application.organisation
+            == Organisation.get(Organisation.name == "幸福社区儿童阅读会").id
+        )
+    page = text(client.get(f"/admin/socialorgs/organisation/details/?id={org.id}"))
+    for word in (
+        "组织标识",
+        f"CN-USCI-{org.credit_code}",
+        "幸福社区",
+        "章程版本",
+        "v1",
+        "信用名单记录",
+    ):
+        assert word in page, word
+    assert "进入清算" in page and "撤销登记/备案" in page  # steps the street may take
+    page = text(client.get(f"/admin/socialorgs/listing/details/?id={listing.id}"))
+    assert "受到警告或5万元以下罚款" in page and "listed" in page
+    page = text(client.get(f"/admin/socialorgs/application/details/?id={pending.id}"))
+    assert "待受理" in page and "受理" in page and "退回补正" in page
+
+
+def test_portal_tasks_and_overdue_items(people, client_for):
+    import datetime as dt
+
+    from core import workdays
+    from core.models import TerritoryUnit
+    from plugins.socialorgs import reports
+
+    app = people
+    page = text(client_for("approver").get("/portal/"))
+    assert "待审批申请：幸福社区儿童阅读会" in page
+    with app.app_context():
+        late = workdays.today() - dt.timedelta(days=3)
+        Application.update(due=late).where(Application.state == "submitted").execute()
+        district = TerritoryUnit.get(TerritoryUnit.code == "990101")
+        with app.test_request_context("/"):
+            items = reports.overdue_items(district)
+    assert any("申请办理逾期：幸福社区儿童阅读会" == str(i.title) for i in items)
