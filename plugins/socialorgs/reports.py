@@ -13,17 +13,18 @@ from xml.sax.saxutils import escape as xml_escape
 import click
 from flask import Response, g, url_for
 from flask_admin import expose
+from peewee import fn
 
 from core import workdays
 from core.admin import View, escape_formula
 from core.dashboard import Rate, Row, Table, Widget, current_unit, format_day, scoped, unit_ids
 from core.i18n import gettext as _
-from core.models import TerritoryUnit
+from core.models import PATH_WIDTH, TerritoryUnit
 from core.workflow import workflow_of
 from forms.validators import N_
 
 from . import rules, services
-from .flows import PLUGIN
+from .flows import ORG_FLOW, PLUGIN
 from .models import (
     CATEGORIES,
     LEGAL_FORMS,
@@ -77,9 +78,31 @@ def dashboard_widgets(district, user) -> list[Widget]:
         .count()
     )
     widgets.append(Widget(_("On a credit list"), listed, plugin=PLUGIN))
+    widgets.append(_by_status(orgs))
     widgets.append(_deadlines(district))
     widgets.append(_inactive(district, live))
     return widgets
+
+
+def _by_status(orgs) -> Table:
+    rows = (
+        orgs.select(Organisation.state, fn.COUNT(Organisation.id).alias("n"))
+        .group_by(Organisation.state)
+        .dicts()
+    )
+    counts = {row["state"]: row["n"] for row in rows}
+    return Table(
+        _("Organisations by status"),
+        sum(counts.values()),
+        plugin=PLUGIN,
+        columns=[_("Status"), _("Number")],
+        rows=[
+            Row([str(state.label), counts[code]])
+            for code, state in ORG_FLOW.states.items()
+            if counts.get(code)
+        ],
+        empty=_("No organisation yet."),
+    )
 
 
 def _per_community(district) -> Rate:
@@ -91,16 +114,19 @@ def _per_community(district) -> Rate:
         )
     )
     counts = {c.id: 0 for c in communities}
-    rows = (
-        Organisation.select(Organisation.unit, TerritoryUnit.path)
+    by_path = {c.path: c.id for c in communities}
+    per_unit = (
+        Organisation.select(TerritoryUnit.path, fn.COUNT(Organisation.id).alias("n"))
         .join(TerritoryUnit)
         .where(Organisation.state.in_(LIVE) & (TerritoryUnit.district_id == district.id))
+        .group_by(TerritoryUnit.path)
+        .dicts()
     )
-    by_path = {c.path: c.id for c in communities}
-    for row in rows:
-        for path, cid in by_path.items():
-            if row.unit.path.startswith(path):
-                counts[cid] += 1
+    width = 3 * PATH_WIDTH  # district, street, community: the community's own path
+    for row in per_unit:
+        community = by_path.get(row["path"][:width])
+        if community is not None:
+            counts[community] += row["n"]
     met = 0
     for c in communities:
         key = "target_rural" if getattr(c, "area_type", "urban") == "rural" else "target_urban"
@@ -161,10 +187,11 @@ def _deadlines(district) -> Table:
 
 
 def _inactive(district, live) -> Table:
-    found = services.inactive_organisations(live)
+    query = live.where(services.inactive_condition(district.id))
+    found = list(query.order_by(Organisation.last_activity_on, Organisation.name).limit(10))
     return Table(
         _("No activity for 12 months"),
-        len(found),
+        query.count(),
         plugin=PLUGIN,
         columns=[_("Organisation"), _("Last activity")],
         rows=[
@@ -173,7 +200,7 @@ def _inactive(district, live) -> Table:
                 url=url_for("socialorgs_organisation.details_view", id=o.id),
                 alert=True,
             )
-            for o in found[:10]
+            for o in found
         ],
         empty=_("Every organisation was active in the last 12 months."),
     )

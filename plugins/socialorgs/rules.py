@@ -249,8 +249,14 @@ def three_party_score(
     return round((purchaser * weights[0] + users * weights[1] + third * weights[2]) / total, 1)
 
 
+def inactivity_cutoff(today: dt.date, months: int) -> dt.date:
+    """Organisations whose last activity (or filing or registration, when they had none) is
+    on or before this day have been inactive for ``months`` (12, 社团条例 art. 29)."""
+    return add_months(today, -months)
+
+
 def inactive(last_activity: dt.date | None, since: dt.date | None, today: dt.date, months: int):
-    """No activity for ``months`` (12, 社团条例 art. 29) since the last one, or since the
-    organisation was filed or registered."""
+    """No activity for ``months`` since the last one, or since the organisation was filed or
+    registered."""
     start = last_activity or since
-    return start is not None and add_months(start, months) <= today
+    return start is not None and start <= inactivity_cutoff(today, months)

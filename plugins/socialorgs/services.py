@@ -820,15 +820,15 @@ def after_activity(activity: Activity) -> None:
     ).execute()
 
 
-def inactive_organisations(query, today: dt.date | None = None) -> list[Organisation]:
-    today = today or workdays.today()
-    months = None
-    found = []
-    for org in query.where(Organisation.state.in_(("filed", "registered"))):
-        months = months or setting(district_of(org), "inactivity_months")
-        if rules.inactive(org.last_activity_on, org.registered_on or org.filed_on, today, months):
-            found.append(org)
-    return found
+def inactive_condition(district_id: int | None, today: dt.date | None = None):
+    """Filed or registered organisations without activity for the district's period."""
+    months = setting(district_id, "inactivity_months")
+    cutoff = rules.inactivity_cutoff(today or workdays.today(), months)
+    started = pw.fn.COALESCE(Organisation.registered_on, Organisation.filed_on)
+    return Organisation.state.in_(("filed", "registered")) & (
+        (Organisation.last_activity_on <= cutoff)
+        | (Organisation.last_activity_on.is_null() & (started <= cutoff))
+    )
 
 
 # -- the public query (公开查询) ---------------------------------------------------------------

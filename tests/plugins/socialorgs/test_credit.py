@@ -210,12 +210,15 @@ def test_activity_log_and_inactivity_alert(svc):
 
     org = file_one(svc)
     Organisation.update(filed_on=days_ago(500)).where(Organisation.id == org.id).execute()
-    query = Organisation.select().where(Organisation.id == org.id)
-    assert [o.id for o in services.inactive_organisations(query)] == [org.id]
+    district = svc.unit().district_id
+    query = Organisation.select().where(
+        (Organisation.id == org.id) & services.inactive_condition(district)
+    )
+    assert [o.id for o in query.clone()] == [org.id]
     activity = Activity(unit=org.unit_id, organisation=org, held_on=days_ago(10), title="义诊")
     activity.save()
     services.after_activity(activity)
-    assert services.inactive_organisations(query) == []
+    assert list(query.clone()) == []
     with pytest.raises(ServiceError, match="活动尚未举行"):
         services.after_activity(
             Activity(organisation=org, held_on=TODAY + dt.timedelta(days=2), title="x")

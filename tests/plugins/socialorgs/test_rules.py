@@ -125,3 +125,8 @@ def test_priority_three_party_and_inactivity():
     assert not rules.inactive(dt.date(2025, 11, 23), None, today, 12)
     assert rules.inactive(None, dt.date(2025, 1, 1), today, 12)
     assert not rules.inactive(None, None, today, 12)
+
+
+def test_inactivity_cutoff_counts_back():
+    assert rules.inactivity_cutoff(dt.date(2026, 3, 31), 12) == dt.date(2025, 3, 31)
+    assert rules.add_months(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)
