@@ -41,7 +41,8 @@ def extras_definition(district_id: int | None) -> FormDef:
 
 
 def install_definition(actor=None):
-    """Store the shipped definition for the platform (the form builder then edits it)."""
+    """Store the shipped definition for the platform (the form builder then edits it); done
+    by the demo, or by the first visit to the create page."""
     from forms.services import save_definition
 
     return save_definition(shipped_definition(), None, plugin="socialorgs", actor=actor)
@@ -49,9 +50,14 @@ def install_definition(actor=None):
 
 def extended_create_form(view, obj=None):
     """The admin's create form with the definition's fields (prefixed ``x_``)."""
+    from flask_login import current_user
+
     from forms.engine import wtfield
+    from forms.models import FormDefinition
     from forms.services import choices_for, context
 
+    if not FormDefinition.select().where(FormDefinition.key == EXTRAS_KEY).exists():
+        install_definition(current_user._get_current_object())  # now the builder can edit it
     definition = extras_definition(g.get("district_id"))
     ctx = context(g.get("district_id"), g.get("access"), "socialorgs")
     ctx.choices = choices_for(g.get("district_id"))

@@ -292,3 +292,30 @@ def test_portal_tasks_and_overdue_items(people, client_for):
         with app.test_request_context("/"):
             items = reports.overdue_items(district)
     assert any("申请办理逾期：幸福社区儿童阅读会" == str(i.title) for i in items)
+
+
+def test_the_application_extras_are_a_low_code_definition_districts_can_change(people, admin):
+    import json
+
+    from forms.models import FormDefinition
+    from forms.services import save_definition
+    from plugins.socialorgs.forms import EXTRAS_KEY, shipped_definition
+
+    app = people
+    with app.app_context():
+        assert FormDefinition.get(FormDefinition.key == EXTRAS_KEY).plugin == "socialorgs"
+        data = shipped_definition()
+        data["sections"][0]["fields"].append(
+            {"key": "hall", "type": "text", "label_zh": "活动场地面积", "required": True}
+        )
+        from core.models import TerritoryUnit
+
+        save_definition(
+            json.loads(json.dumps(data)), TerritoryUnit.get(TerritoryUnit.code == "990101")
+        )
+    page = admin.get("/admin/socialorgs/organisation/new/")
+    assert "活动场地面积" in text(page)
+    result = text(create_form(admin, app, name="幸福社区园艺社"))
+    assert "必填" in result
+    with app.app_context():
+        assert not Organisation.select().where(Organisation.name == "幸福社区园艺社").exists()
