@@ -73,12 +73,12 @@ def run(rows: int, repeat: int) -> None:
             "SELECT * FROM socialorgs_organisation o WHERE o.unit_id + 0 IN "
             "(SELECT id FROM core_territory_unit WHERE district_id = ?) "
             "AND o.name >= ? AND o.name < ? "
-            "AND o.state NOT IN ('pending', 'refused') ORDER BY o.name LIMIT 50"
+            "AND o.state NOT IN ('pending', 'refused', 'withdrawn') ORDER BY o.name LIMIT 50"
         )
         sql_code = (
             "SELECT * FROM socialorgs_organisation o WHERE o.unit_id + 0 IN "
             "(SELECT id FROM core_territory_unit WHERE district_id = ?) AND o.credit_code = ? "
-            "AND state NOT IN ('pending', 'refused') LIMIT 50"
+            "AND state NOT IN ('pending', 'refused', 'withdrawn') LIMIT 50"
         )
         found = len(services.public_search(district.id, prefix))
         print(

@@ -50,6 +50,15 @@ def _rejected(org, actor, access):
     return None if done else _("This needs a rejected application.")
 
 
+def _withdrawn(org, actor, access):
+    done = (
+        Application.select()
+        .where((Application.organisation == org.id) & (Application.state == "withdrawn"))
+        .exists()
+    )
+    return None if done else _("Withdraw the application instead.")
+
+
 def _ended(org, values, actor):
     return {"ended_on": workdays.today()}
 
@@ -67,6 +76,7 @@ ORG_FLOW = Workflow(
         State("deregistered", "已注销", "Deregistered", True),
         State("revoked", "已撤销", "Revoked", True),
         State("refused", "未获批准", "Not approved", True),
+        State("withdrawn", "已撤回申请", "Application withdrawn", True),
     ],
     transitions=[
         Transition(
@@ -95,6 +105,15 @@ ORG_FLOW = Workflow(
             "refused",
             permission=APPROVE,
             guards=(_rejected,),
+        ),
+        Transition(
+            "withdraw",
+            "撤回申请",
+            "Withdraw",
+            ("pending",),
+            "withdrawn",
+            permission=CREATE,
+            guards=(_withdrawn,),
         ),
         Transition(
             "liquidate",

@@ -64,6 +64,15 @@ LISTING_STATES = [
     ("removed", _l("Removed (已移出)")),
     ("moved", _l("Moved to the serious-dishonesty list (已转入失信名单)")),
 ]
+EVENT_KINDS = [
+    ("listed", _l("Listed (列入)")),
+    ("retriggered", _l("Trigger recurred, clock restarted (再次触发，重新计时)")),
+    ("moved", _l("Moved to the serious-dishonesty list (转入失信名单)")),
+    ("removed", _l("Removed (移出)")),
+    ("objection", _l("Objection raised (提出异议)")),
+    ("objection_uphold", _l("Objection upheld (异议成立)")),
+    ("objection_dismiss", _l("Objection dismissed (异议不成立)")),
+]
 GRADES = [("5A", "5A"), ("4A", "4A"), ("3A", "3A"), ("2A", "2A"), ("1A", "1A")]
 
 
@@ -300,6 +309,14 @@ class CreditEvent(AppendOnlyModel):
 
     class Meta:
         table_name = "socialorgs_credit_event"
+
+    @property
+    def kind_label(self) -> str:
+        return str(dict(EVENT_KINDS).get(self.kind, self.kind))
+
+    @property
+    def list_label(self) -> str:
+        return str(dict(LIST_KINDS).get(self.listing.list_kind, ""))
 
 
 class Objection(DistrictOwnedModel):

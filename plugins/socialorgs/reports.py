@@ -52,7 +52,7 @@ def dashboard_widgets(district, user) -> list[Widget]:
     orgs = scoped(Organisation, PLUGIN, district=district)
     live = orgs.where(Organisation.state.in_(LIVE))
     widgets: list[Widget] = [_per_community(district)]
-    known = orgs.where(Organisation.state.not_in(("refused",))).count()
+    known = orgs.where(Organisation.state.not_in(("refused", "withdrawn"))).count()
     filed_or_registered = live.count()
     widgets.append(
         Rate(
@@ -275,7 +275,7 @@ def _label(choices, value):
 def export_tables(query, extract_date: dt.date) -> list[tuple[str, list[str], list[list]]]:
     """The main table and the side tables of the organisations in ``query`` (public data
     only: no ID numbers or phone numbers). Every row carries the extract date."""
-    orgs = list(query.where(Organisation.state.not_in(("pending", "refused"))))
+    orgs = list(query.where(Organisation.state.not_in(services.NEVER_ADMITTED)))
     ids = [o.id for o in orgs] or [0]
     day = extract_date.isoformat()
     main = [
@@ -542,7 +542,7 @@ class ExportView(View):
         return self.render("socialorgs/export.html", day=day, count=self._count())
 
     def _count(self):
-        return self._query().where(Organisation.state.not_in(("pending", "refused"))).count()
+        return self._query().where(Organisation.state.not_in(services.NEVER_ADMITTED)).count()
 
     @expose("/csv")
     def csv(self):

@@ -41,6 +41,7 @@ from .models import (
 )
 
 LIVE_STATES = ("filed", "registered", "liquidating", "liquidated")
+NEVER_ADMITTED = ("pending", "refused", "withdrawn")  # never filed nor registered: not public
 REGISTRY_FIELDS = (
     "name",
     "org_type",
@@ -277,8 +278,7 @@ def move_application(application: Application, code: str, actor, access, comment
                 Organisation.id == org.id
             ).execute()
         elif code in ("reject", "withdraw") and org.state == "pending":
-            if code == "reject":
-                _move(org, "refuse", actor, access, comment, {})
+            _move(org, "refuse" if code == "reject" else "withdraw", actor, access, comment, {})
     return application
 
 
@@ -861,7 +861,7 @@ def public_search(district_id: int, text: str, limit: int = 50) -> list[Organisa
         .where(
             condition
             & (Organisation.unit + 0).in_(units)
-            & Organisation.state.not_in(("pending", "refused"))
+            & Organisation.state.not_in(NEVER_ADMITTED)
         )
         .order_by(Organisation.name)
         .limit(limit)

@@ -266,11 +266,12 @@ def test_details_pages_show_history_identifier_and_steps(people, client_for):
         "章程版本",
         "v1",
         "信用名单记录",
+        "活动异常名录 · 列入",
     ):
         assert word in page, word
     assert "进入清算" in page and "撤销登记/备案" in page  # steps the street may take
     page = text(client.get(f"/admin/socialorgs/listing/details/?id={listing.id}"))
-    assert "受到警告或5万元以下罚款" in page and "listed" in page
+    assert "受到警告或5万元以下罚款" in page and "列入" in page
     page = text(client.get(f"/admin/socialorgs/application/details/?id={pending.id}"))
     assert "待受理" in page and "受理" in page and "退回补正" in page
 

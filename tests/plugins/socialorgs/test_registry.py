@@ -261,3 +261,11 @@ def test_deregistration_through_liquidation_and_revocation(svc):
     services.move_organisation(other, "revoke", svc.approver, svc.b_access, "弄虚作假")
     listing = other.listings.get()
     assert listing.list_kind == "dishonest" and listing.state == "listed"
+
+
+def test_withdrawing_a_first_application_ends_the_new_organisation(svc):
+    app = services.apply_new(new_org(svc), "filing", svc.applicant, svc.a_access)
+    services.move_application(app, "withdraw", svc.applicant, svc.a_access, "材料不全，先撤回")
+    org = Organisation.get_by_id(app.organisation_id)
+    assert org.state == "withdrawn"
+    assert [r.transition for r in history(org)] == ["apply", "withdraw"]
