@@ -6,6 +6,7 @@ from __future__ import annotations
 from core import workdays
 from core.i18n import gettext as _
 from core.workflow import Deadline, State, Transition, Workflow
+from forms.validators import N_
 
 from . import rules
 from .models import AnnualReport, Application, ChangeRequest, Evaluation, Objection, Organisation
@@ -25,38 +26,17 @@ def not_the_applicant(record, actor, access) -> str | None:
 # -- lifecycle of an organisation (组织状态) ---------------------------------------------------
 
 
-def _approved(kind):
+def _application(state: str, message: str, kind: str | None = None):
+    """A guard: the organisation has an application in ``state`` (of ``kind``); these
+    lifecycle steps are taken by the application services, not by hand."""
+
     def guard(org, actor, access):
-        done = (
-            Application.select()
-            .where(
-                (Application.organisation == org.id)
-                & (Application.kind == kind)
-                & (Application.state == "approved")
-            )
-            .exists()
-        )
-        return None if done else _("This needs an approved application.")
+        condition = (Application.organisation == org.id) & (Application.state == state)
+        if kind is not None:
+            condition &= Application.kind == kind
+        return None if Application.select().where(condition).exists() else _(message)
 
     return guard
-
-
-def _rejected(org, actor, access):
-    done = (
-        Application.select()
-        .where((Application.organisation == org.id) & (Application.state == "rejected"))
-        .exists()
-    )
-    return None if done else _("This needs a rejected application.")
-
-
-def _withdrawn(org, actor, access):
-    done = (
-        Application.select()
-        .where((Application.organisation == org.id) & (Application.state == "withdrawn"))
-        .exists()
-    )
-    return None if done else _("Withdraw the application instead.")
 
 
 def _ended(org, values, actor):
@@ -86,7 +66,7 @@ ORG_FLOW = Workflow(
             ("pending",),
             "filed",
             permission=APPROVE,
-            guards=(_approved("filing"),),
+            guards=(_application("approved", N_("This needs an approved application."), "filing"),),
         ),
         Transition(
             "register",
@@ -95,7 +75,9 @@ ORG_FLOW = Workflow(
             ("pending", "filed"),
             "registered",
             permission=APPROVE,
-            guards=(_approved("registration"),),
+            guards=(
+                _application("approved", N_("This needs an approved application."), "registration"),
+            ),
         ),
         Transition(
             "refuse",
@@ -104,7 +86,7 @@ ORG_FLOW = Workflow(
             ("pending",),
             "refused",
             permission=APPROVE,
-            guards=(_rejected,),
+            guards=(_application("rejected", N_("This needs a rejected application.")),),
         ),
         Transition(
             "withdraw",
@@ -113,7 +95,7 @@ ORG_FLOW = Workflow(
             ("pending",),
             "withdrawn",
             permission=CREATE,
-            guards=(_withdrawn,),
+            guards=(_application("withdrawn", N_("Withdraw the application instead.")),),
         ),
         Transition(
             "liquidate",
