@@ -12,4 +12,5 @@ BENCHMARKS = {
     "startup": ("bench.startup", "application start-up vs a bare Flask-Admin app"),
     "lowcode": ("bench.lowcode", "200-field form; filtering 100,000 records on a custom field"),
     "timebank": ("bench.timebank", "balance reads, postings and the approval queue at scale"),
+    "socialorgs": ("bench.socialorgs", "public search of 50,000 social organisations vs raw SQL"),
 }

@@ -1,6 +1,8 @@
 """Translation helpers (国际化): Chinese (zh_Hans) first, English second, via Flask-Babel."""
 
-from flask import has_request_context, request, session
+from functools import cached_property
+
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale, gettext, lazy_gettext, ngettext
 
 __all__ = [
@@ -17,26 +19,20 @@ LOCALES = ("zh_Hans_CN", "en")
 
 
 class AppDomain(Domain):
-    """Flask-Babel caches loaded catalogues on its one domain object for the whole process.
-    Each application has its own translation directories (the core's plus its active
-    plugins'), so the cache is kept per application instead."""
+    """Loaded catalogues cached per application, not per process: each application merges
+    the catalogues of its own plugins (Flask-Babel keeps one cache for all of them)."""
 
     def get_translations_cache(self, ctx):
-        from flask import current_app
-
         return current_app.extensions.setdefault("linli_translations_cache", {})
 
 
-class LinliBabel(Babel):
-    @property
+class AppBabel(Babel):
+    @cached_property
     def domain_instance(self):
-        found = vars(self).get("_app_domain")
-        if found is None:
-            found = self._app_domain = AppDomain(domain=self.domain)
-        return found
+        return AppDomain(domain=self.domain)
 
 
-babel = LinliBabel()
+babel = AppBabel()
 
 
 def select_locale() -> str:

@@ -121,7 +121,20 @@ def render(database: pw.Database, models: list, title: str) -> str | None:
     body = re.sub(r"# TODO: \w+: default <function [^>]+> must be added by hand\n", "", body)
     body = re.sub(r"ForeignKeyField\(('self'|\w+)", r"ForeignKeyField(\1, backref='+'", body)
     body = _freeze_field_classes(body)
+    body = prefix_index_names(body)
     return f'"""{title}"""\n' + body
+
+
+def prefix_index_names(body: str) -> str:
+    """Frozen models name their indexes after the table (``timebank_activity_unit_id``), not
+    after the class (``activity_unit_id``): index names are global in a database, and two
+    plugins may both have a class ``Activity``."""
+    return re.sub(
+        r"^(\s+)(table_name = (?:'[^']+'|\"[^\"]+\"))$",
+        r"\1\2\n\1legacy_table_names = False",
+        body,
+        flags=re.M,
+    )
 
 
 def _freeze_field_classes(body: str) -> str:

@@ -45,6 +45,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_team"
+            legacy_table_names = False
 
     db.create_tables([Team])
 
@@ -76,6 +77,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_volunteer"
+            legacy_table_names = False
             indexes = ((("unit", "status"), False), (("id_number",), False))
 
     db.create_tables([Volunteer])
@@ -101,6 +103,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_account"
+            legacy_table_names = False
             indexes = ((("volunteer", "kind"), True),)
 
     db.create_tables([Account])
@@ -129,6 +132,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_activity"
+            legacy_table_names = False
 
     db.create_tables([Activity])
 
@@ -161,6 +165,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_certificate"
+            legacy_table_names = False
 
     db.create_tables([Certificate])
 
@@ -184,6 +189,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_shift"
+            legacy_table_names = False
 
     db.create_tables([Shift])
 
@@ -210,6 +216,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_signup"
+            legacy_table_names = False
             indexes = ((("shift", "volunteer"), True),)
 
     db.create_tables([SignUp])
@@ -238,6 +245,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_request"
+            legacy_table_names = False
 
     db.create_tables([ServiceRequest])
 
@@ -281,6 +289,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_record"
+            legacy_table_names = False
             indexes = ((("volunteer", "started_at"), False), (("unit", "status"), False))
 
     db.create_tables([ServiceRecord])
@@ -299,6 +308,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_transfer"
+            legacy_table_names = False
 
     db.create_tables([Transfer])
 
@@ -311,6 +321,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_movement"
+            legacy_table_names = False
             indexes = ((("account", "created_at"), False),)
 
     db.create_tables([Movement])
@@ -327,6 +338,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "timebank_record_history"
+            legacy_table_names = False
 
     db.create_tables([RecordHistory])
     for table in APPEND_ONLY:

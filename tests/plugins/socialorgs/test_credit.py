@@ -1,0 +1,225 @@
+"""Credit lists: automatic triggers, removal timers, restart of the clock, the move to the
+serious-dishonesty list, objections and the full history; evaluation and activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core import workdays
+from core.services import ServiceError
+from core.workflow import WorkflowError
+from plugins.socialorgs import rules, services
+from plugins.socialorgs.models import CreditEvent, CreditListing, Organisation, Sanction
+
+from .test_registry import file_one, register_one
+
+TODAY = workdays.today()
+
+
+def days_ago(n):
+    return TODAY - dt.timedelta(days=n)
+
+
+def kinds(org):
+    return [(e.listing.list_kind, e.kind) for e in services.history(org)]
+
+
+def test_a_warning_lists_and_a_recurring_trigger_restarts_the_clock(svc):
+    org = file_one(svc)
+    services.record_sanction(org, "warning", days_ago(100), 0, "警字1号", "", svc.approver)
+    listing = CreditListing.get(CreditListing.organisation == org.id)
+    assert listing.list_kind == "abnormal"
+    assert listing.removable_on == rules.add_months(days_ago(100), 6)
+    services.record_sanction(org, "letter_unsigned", days_ago(50), 0, "", "", svc.approver)
+    services.record_sanction(org, "letter_unsigned", days_ago(20), 0, "", "", svc.approver)
+    listing = CreditListing.get_by_id(listing.id)
+    assert listing.clock_from == days_ago(20)  # unreachable: the clock starts again
+    assert listing.removable_on == rules.add_months(days_ago(20), 6)
+    assert kinds(org) == [("abnormal", "listed"), ("abnormal", "retriggered")]
+    # the daily run applies nothing twice
+    assert services.apply_credit_rules(org) == 0
+
+
+def test_two_small_penalties_within_3_years_move_to_the_dishonesty_list(svc):
+    org = file_one(svc)
+    services.record_sanction(org, "warning", days_ago(300), 0, "", "", svc.approver)
+    services.record_sanction(org, "fine", days_ago(10), "2000", "罚字2号", "", svc.approver)
+    states = {
+        x.list_kind: x.state
+        for x in CreditListing.select().where(CreditListing.organisation == org.id)
+    }
+    assert states == {"abnormal": "moved", "dishonest": "listed"}
+    dishonest = services.active_listing(org, "dishonest")
+    assert dishonest.removable_on == rules.add_months(days_ago(10), 24)
+    with pytest.raises(ServiceError) as err:
+        services.remove_listing(dishonest, "已整改", svc.approver, early=True)
+    assert "最早于" in str(err.value)
+    assert services.active_listing(org, "dishonest") is not None
+
+
+def test_a_large_fine_lists_as_seriously_dishonest(svc):
+    org = file_one(svc)
+    services.record_sanction(org, "fine", days_ago(1), "50000", "", "", svc.approver)
+    assert services.active_listing(org, "dishonest") is not None
+
+
+def test_bad_sanctions_are_refused(svc):
+    org = file_one(svc)
+    before = Sanction.select().count()
+    for call, message in (
+        (
+            lambda: services.record_sanction(org, "fine", days_ago(1), 0, "", "", None),
+            "罚款须填写金额。",
+        ),
+        (
+            lambda: services.record_sanction(
+                org, "warning", TODAY + dt.timedelta(days=1), 0, "", "", None
+            ),
+            "日期不能晚于今天。",
+        ),
+        (
+            lambda: services.record_sanction(org, "bogus", TODAY, 0, "", "", None),
+            "请选择记录类型。",
+        ),
+    ):
+        with pytest.raises(ServiceError) as err:
+            call()
+        assert str(err.value) == message
+    assert Sanction.select().count() == before
+    assert not CreditListing.select().where(CreditListing.organisation == org.id).exists()
+
+
+def test_missed_annual_report_lists_and_the_timer_removes(svc):
+    org = file_one(svc)
+    start = dt.date(TODAY.year - 2, 3, 1)
+    Organisation.update(filed_on=start).where(Organisation.id == org.id).execute()
+    org = Organisation.get_by_id(org.id)
+    district = svc.unit().district_id
+    from core.models import TerritoryUnit
+
+    report = services.run_daily(TerritoryUnit.get_by_id(district), TODAY)
+    assert report["listed"] >= 1
+    listing = services.active_listing(org, "abnormal")
+    assert listing.reason == "Annual report not filed or not accepted on time"
+    # still outstanding after 6 months: stays listed
+    later = rules.add_months(listing.removable_on, 1)
+    services.run_daily(TerritoryUnit.get_by_id(district), later)
+    assert CreditListing.get_by_id(listing.id).state != "removed"
+
+
+def test_removal_after_six_months_and_early_removal_when_fixed(svc):
+    org = file_one(svc)
+    services.record_sanction(org, "warning", days_ago(200), 0, "", "", svc.approver)
+    listing = services.active_listing(org, "abnormal")
+    from core.models import TerritoryUnit
+
+    result = services.run_daily(TerritoryUnit.get_by_id(svc.unit().district_id), TODAY)
+    assert result["removed"] >= 1
+    assert CreditListing.get_by_id(listing.id).state == "removed"
+    assert kinds(org)[-1] == ("abnormal", "removed")
+    other = file_one(svc, "幸福社区第二协会")
+    services.record_sanction(other, "rectification_overdue", days_ago(5), 0, "", "", None)
+    fixed = services.active_listing(other, "abnormal")
+    with pytest.raises(ServiceError, match="请填写移出原因。"):
+        services.remove_listing(fixed, " ", svc.approver, early=True)
+    services.remove_listing(fixed, "已完成整改", svc.approver, early=True)
+    assert CreditListing.get_by_id(fixed.id).state == "removed"
+
+
+def test_objection_upheld_removes_and_is_in_the_history(svc):
+    org = file_one(svc)
+    services.record_sanction(org, "warning", days_ago(3), 0, "", "", svc.approver)
+    listing = services.active_listing(org, "abnormal")
+    with pytest.raises(ServiceError, match="请填写异议内容。"):
+        services.object_to(listing, "  ", svc.applicant, svc.a_access)
+    objection = services.object_to(listing, "警告已被复议撤销", svc.applicant, svc.a_access)
+    with pytest.raises(WorkflowError):
+        services.move_objection(objection, "uphold", svc.approver, svc.b_access, "", {})
+    services.move_objection(
+        objection, "uphold", svc.approver, svc.b_access, "", {"answer": "经核实，异议成立"}
+    )
+    assert CreditListing.get_by_id(listing.id).state == "removed"
+    events = [e.kind for e in CreditEvent.select().where(CreditEvent.listing == listing.id)]
+    assert events == ["listed", "objection", "objection_uphold", "removed"]
+
+
+def test_history_is_append_only(svc):
+    from core.models import AppendOnlyError
+
+    org = file_one(svc)
+    services.record_sanction(org, "warning", days_ago(3), 0, "", "", svc.approver)
+    event = CreditEvent.select().first()
+    with pytest.raises(AppendOnlyError):
+        event.delete_instance()
+    with pytest.raises(AppendOnlyError):
+        Sanction.update(note="x").execute()
+
+
+def test_evaluation_eligibility_scoring_publicity_review(svc):
+    org = register_one(svc)
+    with pytest.raises(ServiceError) as err:
+        services.apply_evaluation(org, svc.applicant, svc.a_access)
+    assert str(err.value) == "登记满两个年度的社会组织方可参加评估。"
+    Organisation.update(registered_on=dt.date(TODAY.year - 3, 1, 5)).where(
+        Organisation.id == org.id
+    ).execute()
+    org = Organisation.get_by_id(org.id)
+    with pytest.raises(ServiceError, match="上一年度的年度报告尚未审核通过。"):
+        services.apply_evaluation(org, svc.applicant, svc.a_access)
+    report = services.submit_report(org, TODAY.year - 1, {}, svc.applicant, svc.a_access)
+    services.move_report(report, "first_review", svc.approver, svc.b_access)
+    services.move_report(report, "accept", svc.approver, svc.b_access)
+    ev = services.apply_evaluation(org, svc.applicant, svc.a_access)
+    with pytest.raises(WorkflowError, match="0到1000"):
+        services.move_evaluation(ev, "score", svc.approver, svc.b_access, "", {"score": "1200"})
+    services.move_evaluation(ev, "score", svc.approver, svc.b_access, "", {"score": "780"})
+    assert ev.grade == "3A"
+    services.move_evaluation(ev, "publicise", svc.approver, svc.b_access)
+    with pytest.raises(WorkflowError, match="公示期至"):
+        services.move_evaluation(ev, "confirm", svc.approver, svc.b_access)
+    services.move_evaluation(ev, "request_review", svc.applicant, svc.a_access, "材料漏评")
+    with pytest.raises(WorkflowError, match="半数以上"):
+        services.move_evaluation(
+            ev,
+            "decide_review",
+            svc.approver,
+            svc.b_access,
+            "",
+            {"score": "810", "review_members": "9", "review_votes": "4"},
+        )
+    services.move_evaluation(
+        ev,
+        "decide_review",
+        svc.approver,
+        svc.b_access,
+        "",
+        {"score": "810", "review_members": "9", "review_votes": "5"},
+    )
+    org = Organisation.get_by_id(org.id)
+    assert org.grade == "4A" and org.grade_valid_until == rules.add_months(TODAY, 60)
+    assert rules.is_priority(org.grade, org.grade_valid_until, TODAY)
+    from core.publicity.models import Publication
+
+    assert Publication.select().where(Publication.plugin == "socialorgs").count() == 1
+
+
+def test_activity_log_and_inactivity_alert(svc):
+    from plugins.socialorgs.models import Activity
+
+    org = file_one(svc)
+    Organisation.update(filed_on=days_ago(500)).where(Organisation.id == org.id).execute()
+    district = svc.unit().district_id
+    query = Organisation.select().where(
+        (Organisation.id == org.id) & services.inactive_condition(district)
+    )
+    assert [o.id for o in query.clone()] == [org.id]
+    activity = Activity(unit=org.unit_id, organisation=org, held_on=days_ago(10), title="义诊")
+    activity.save()
+    services.after_activity(activity)
+    assert list(query.clone()) == []
+    with pytest.raises(ServiceError, match="活动尚未举行"):
+        services.after_activity(
+            Activity(organisation=org, held_on=TODAY + dt.timedelta(days=2), title="x")
+        )
