@@ -11,7 +11,7 @@ import pytest
 
 from core.api.models import ApiToken
 from core.api.tokens import create_token, revoke_token
-from core.models import AuditLog, TerritoryUnit, User
+from core.models import AuditLog, Role, RoleAssignment, RolePermission, TerritoryUnit, User
 from tests.conftest import csrf_token, make_user
 from tests.sample_plugins.noticeboard.models import Notice
 
@@ -34,6 +34,12 @@ def people(app, demo):
         make_user("staff_b", "community_staff", B)
         make_user("gridder", "grid_worker", GRID_A)
         make_user("viewer", "resident", A)
+        make_user("boss_a", "district_admin", A)
+        role = Role.create(code="clerk", name_zh="导入导出员", name_en="Clerk")
+        for action in ("read", "create", "import", "export"):
+            RolePermission.create(role=role, plugin="noticeboard", action=action)
+        clerk = make_user("clerk", "resident", GRID_A)
+        RoleAssignment.create(user=clerk, role=role, unit=unit_id(GRID_A), scope="subtree")
     return staff_a
 
 
@@ -160,8 +166,6 @@ def test_create_update_delete_with_audit(api):
 
 
 def test_delete_where_permitted(app, people):
-    with app.app_context():
-        make_user("boss_a", "district_admin", A)
     client, headers = app.test_client(), bearer(token_for(app, "boss_a"))
     n = notice(A, "要删除的")
     assert client.delete(f"{URL}/{n.id}", headers=headers).status_code == 204
@@ -342,3 +346,91 @@ def test_token_cli_and_admin_page(app, people, admin):
         data={"csrf_token": csrf_token(html)},
     )
     assert ApiToken.get_by_id(row.id).revoked_at is not None
+
+
+# -- custom fields -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def floor(app, people):
+    from core import territory
+    from forms.services import add_custom_field
+
+    with app.app_context():
+        return add_custom_field(
+            territory.by_code("990101"),
+            "noticeboard",
+            Notice,
+            {"key": "floor", "type": "integer", "label_zh": "楼层", "min": 1, "max": 60},
+        )
+
+
+def test_custom_fields_are_read_written_filtered_and_checked(api, floor):
+    client, headers = api
+    r = client.post(URL, json={"title": "三楼漏水", "unit": unit_id(A), "cf_floor": 3}, headers=headers)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["cf_floor"] == 3
+    client.post(URL, json={"title": "五楼停电", "unit": unit_id(A), "cf_floor": "5"}, headers=headers)
+    items = client.get(f"{URL}?cf_floor=5", headers=headers).get_json()["items"]
+    assert [i["title"] for i in items] == ["五楼停电"]
+    record_id = r.get_json()["id"]
+    r = client.patch(f"{URL}/{record_id}", json={"cf_floor": 4}, headers=headers)
+    assert r.get_json()["cf_floor"] == 4
+    before = counts()
+    r = client.patch(f"{URL}/{record_id}", json={"cf_floor": 99}, headers=headers)
+    assert r.status_code == 400 and "cf_floor" in r.get_json()["errors"]
+    r = client.post(URL, json={"title": "x", "unit": unit_id(A), "cf_nothing": 1}, headers=headers)
+    assert r.status_code == 400 and "cf_nothing" in r.get_json()["errors"]
+    assert counts() == before
+    assert client.get(f"{URL}/{record_id}", headers=headers).get_json()["cf_floor"] == 4
+
+
+# -- workflow steps --------------------------------------------------------------------------
+
+
+def test_workflow_transition_through_the_api(app, api, client_for):
+    from core.cases import Case, services
+    from core.access import Access
+
+    client, headers = api
+    with app.test_request_context():
+        staff = User.get(User.username == "staff_a")
+        case = Case(unit=unit_id(A), title="路灯不亮", source="window")
+        services.receive(case, staff, Access(staff))
+    url = f"/api/v1/core/case/{case.id}"
+    offered = client.get(f"{url}/transitions", headers=headers).get_json()
+    assert "register" in {t["code"] for t in offered["transitions"]}
+    r = client.post(
+        f"{url}/transitions/register",
+        json={"comment": "登记", "data": {"category": "repair"}},
+        headers=headers,
+    )
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["state"] == "registered" and r.get_json()["category"] == "repair"
+    # a step not possible from here: 409, nothing changed
+    r = client.post(f"{url}/transitions/register", json={}, headers=headers)
+    assert r.status_code == 409 and r.get_json()["message"]
+    assert Case.get_by_id(case.id).version == 1
+    r = client.post(f"{url}/transitions/register", json={"colour": 1}, headers=headers)
+    assert r.status_code == 400 and "colour" in r.get_json()["errors"]
+    # cases are not created or deleted through the API
+    assert client.post("/api/v1/core/case", json={}, headers=headers).status_code == 405
+    assert client.delete(url, headers=headers).status_code == 405
+    other = bearer(token_for(app, "staff_b"))
+    assert client.post(f"{url}/transitions/handle", json={}, headers=other).status_code == 404
+
+
+# -- OpenAPI -------------------------------------------------------------------------------
+
+
+def test_openapi_document_and_interactive_page(app, people):
+    client = app.test_client()
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.")
+    assert "/noticeboard/notice" in doc["paths"] and "/core/case/{record_id}" in doc["paths"]
+    assert "post" in doc["paths"]["/noticeboard/notice"]
+    assert "post" not in doc["paths"]["/core/case"]
+    assert "title" in doc["components"]["schemas"]["noticeboard_notice"]["properties"]
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "vendor/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
