@@ -367,10 +367,14 @@ def floor(app, people):
 
 def test_custom_fields_are_read_written_filtered_and_checked(api, floor):
     client, headers = api
-    r = client.post(URL, json={"title": "三楼漏水", "unit": unit_id(A), "cf_floor": 3}, headers=headers)
+    r = client.post(
+        URL, json={"title": "三楼漏水", "unit": unit_id(A), "cf_floor": 3}, headers=headers
+    )
     assert r.status_code == 201, r.get_json()
     assert r.get_json()["cf_floor"] == 3
-    client.post(URL, json={"title": "五楼停电", "unit": unit_id(A), "cf_floor": "5"}, headers=headers)
+    client.post(
+        URL, json={"title": "五楼停电", "unit": unit_id(A), "cf_floor": "5"}, headers=headers
+    )
     items = client.get(f"{URL}?cf_floor=5", headers=headers).get_json()["items"]
     assert [i["title"] for i in items] == ["五楼停电"]
     record_id = r.get_json()["id"]

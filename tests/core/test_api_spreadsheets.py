@@ -98,7 +98,10 @@ def test_bad_value_in_row_9000_is_reported_and_nothing_is_written(boss):
         body = r.get_json()
         assert body["errors"][0]["row"] == 9000 and body["errors"][0]["column"] == "unit"
         assert body["errors"][0]["message"] and "2" in body["message"]  # 2 problems
-        assert {(e["row"], e["column"]) for e in body["errors"]} == {(9000, "unit"), (9102, "title")}
+        assert {(e["row"], e["column"]) for e in body["errors"]} == {
+            (9000, "unit"),
+            (9102, "title"),
+        }
     assert counts() == before
 
 
@@ -219,14 +222,14 @@ def test_admin_import_page(admin, people):
 
 def test_export_csv_is_scoped_filtered_masked_and_formula_safe(app, api):
     client, headers = api
-    notice(A, "=HYPERLINK(\"http://evil\")", contact_phone=PHONE)
+    notice(A, '=HYPERLINK("http://evil")', contact_phone=PHONE)
     notice(GRID_A, "网格通知")
     notice(B, "长青社区通知")
     r = client.get(f"{URL}/export?format=csv", headers=headers)
     assert r.status_code == 200 and r.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
     titles = {row["title"] for row in rows}
-    assert titles == {"'=HYPERLINK(\"http://evil\")", "网格通知"}
+    assert titles == {'\'=HYPERLINK("http://evil")', "网格通知"}
     assert PHONE in {row["contact_phone"] for row in rows}
     filtered = client.get(f"{URL}/export?format=csv&unit={unit_id(GRID_A)}", headers=headers)
     assert "网格通知" in filtered.get_data(as_text=True)
