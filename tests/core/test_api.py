@@ -10,62 +10,23 @@ import json
 import pytest
 
 from core.api.models import ApiToken
-from core.api.tokens import create_token, revoke_token
-from core.models import AuditLog, Role, RoleAssignment, RolePermission, TerritoryUnit, User
+from core.api.tokens import revoke_token
+from core.models import AuditLog, User
 from tests.conftest import csrf_token, make_user
+from tests.core.api_helpers import (
+    GRID_A,
+    ID,
+    PHONE,
+    URL,
+    A,
+    B,
+    bearer,
+    counts,
+    notice,
+    token_for,
+    unit_id,
+)
 from tests.sample_plugins.noticeboard.models import Notice
-
-A, B = "990101001001", "990101002001"  # 幸福社区, 长青社区
-GRID_A = "990101001001G01"
-URL = "/api/v1/noticeboard/notice"
-ID = "11010519491231002X"
-PHONE = "13800138000"
-
-
-def unit_id(code):
-    return TerritoryUnit.get(TerritoryUnit.code == code).id
-
-
-@pytest.fixture
-def people(app, demo):
-    """Staff of A (read-write token), staff of B, a grid worker of A (no personal data)."""
-    with app.app_context():
-        staff_a = make_user("staff_a", "community_staff", A)
-        make_user("staff_b", "community_staff", B)
-        make_user("gridder", "grid_worker", GRID_A)
-        make_user("viewer", "resident", A)
-        make_user("boss_a", "district_admin", A)
-        role = Role.create(code="clerk", name_zh="导入导出员", name_en="Clerk")
-        for action in ("read", "create", "import", "export"):
-            RolePermission.create(role=role, plugin="noticeboard", action=action)
-        clerk = make_user("clerk", "resident", GRID_A)
-        RoleAssignment.create(user=clerk, role=role, unit=unit_id(GRID_A), scope="subtree")
-    return staff_a
-
-
-def token_for(app, username, write=True, days=30):
-    with app.app_context():
-        _row, token = create_token(User.get(User.username == username), "test", write, days)
-    return token
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def api(app, people):
-    """(client, headers) for staff_a with a read-write token."""
-    return app.test_client(), bearer(token_for(app, "staff_a"))
-
-
-def notice(code, title="通知", **values):
-    return Notice.create(unit=unit_id(code), title=title, **values)
-
-
-def counts():
-    return Notice.select().count(), AuditLog.select().count()
-
 
 # -- reading -----------------------------------------------------------------------------
 
@@ -165,7 +126,7 @@ def test_create_update_delete_with_audit(api):
     assert Notice.get_or_none(Notice.id == record.id) is not None
 
 
-def test_delete_where_permitted(app, people):
+def test_delete_where_permitted(app, api_people):
     client, headers = app.test_client(), bearer(token_for(app, "boss_a"))
     n = notice(A, "要删除的")
     assert client.delete(f"{URL}/{n.id}", headers=headers).status_code == 204
@@ -242,7 +203,7 @@ def test_bad_query_parameters(api):
 # -- tokens ------------------------------------------------------------------------------
 
 
-def test_tokens_are_hashed_and_refused_when_expired_revoked_or_read_only(app, people):
+def test_tokens_are_hashed_and_refused_when_expired_revoked_or_read_only(app, api_people):
     client = app.test_client()
     token = token_for(app, "staff_a", write=False)
     row = ApiToken.get(ApiToken.prefix == token[:10])
@@ -285,7 +246,7 @@ def test_rate_limit_per_token(make_app, demo):
     assert client.get(URL, headers=bearer(other)).status_code == 200
 
 
-def test_session_writes_need_csrf_token_writes_do_not(app, people, client_for):
+def test_session_writes_need_csrf_token_writes_do_not(app, api_people, client_for):
     client = client_for("staff_a")
     before = counts()
     r = client.post(URL, json={"title": "会话", "unit": unit_id(A)})
@@ -315,7 +276,7 @@ def test_disabled_module_answers_404(app, api):
     assert client.get("/api/v1/core/case", headers=headers).status_code == 200
 
 
-def test_token_cli_and_admin_page(app, people, admin):
+def test_token_cli_and_admin_page(app, api_people, admin):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["tokens", "create", "--user", "staff_a", "--write", "--days", "7"])
     assert result.exit_code == 0, result.output
@@ -352,7 +313,7 @@ def test_token_cli_and_admin_page(app, people, admin):
 
 
 @pytest.fixture
-def floor(app, people):
+def floor(app, api_people):
     from core import territory
     from forms.services import add_custom_field
 
@@ -393,8 +354,8 @@ def test_custom_fields_are_read_written_filtered_and_checked(api, floor):
 
 
 def test_workflow_transition_through_the_api(app, api, client_for):
-    from core.cases import Case, services
     from core.access import Access
+    from core.cases import Case, services
 
     client, headers = api
     with app.test_request_context():
@@ -427,7 +388,7 @@ def test_workflow_transition_through_the_api(app, api, client_for):
 # -- OpenAPI -------------------------------------------------------------------------------
 
 
-def test_openapi_document_and_interactive_page(app, people):
+def test_openapi_document_and_interactive_page(app, api_people):
     client = app.test_client()
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")

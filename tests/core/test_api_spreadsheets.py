@@ -12,18 +12,15 @@ from openpyxl import Workbook, load_workbook
 
 from core.models import AuditLog
 from tests.conftest import csrf_token
-from tests.core.test_api import (  # noqa: F401  (fixtures)
-    A,
-    B,
+from tests.core.api_helpers import (
     GRID_A,
-    ID,
     PHONE,
     URL,
-    api,
+    A,
+    B,
     bearer,
     counts,
     notice,
-    people,
     token_for,
     unit_id,
 )
@@ -51,7 +48,7 @@ def xlsx_file(rows, header=("title", "unit", "body")):
 
 
 @pytest.fixture
-def boss(app, people):
+def boss(app, api_people):
     """(client, headers) for a district administrator working at community A (may import)."""
     return app.test_client(), bearer(token_for(app, "boss_a"))
 
@@ -170,7 +167,7 @@ def test_import_needs_the_import_permission(app, api):
     assert r.status_code == 403 and counts() == before
 
 
-def test_cli_import_with_dry_run_and_progress(app, people, tmp_path):
+def test_cli_import_with_dry_run_and_progress(app, api_people, tmp_path):
     path = tmp_path / "n.csv"
     path.write_bytes(csv_file([(f"命令行{i}", unit_id(A), "") for i in range(30)]).getvalue())
     runner = app.test_cli_runner()
@@ -189,7 +186,7 @@ def test_cli_import_with_dry_run_and_progress(app, people, tmp_path):
     assert Notice.select().count() == before + 30
 
 
-def test_admin_import_page(admin, people):
+def test_admin_import_page(admin, api_people):
     page = admin.get("/admin/core/import/")
     assert page.status_code == 200
     token = csrf_token(page.get_data(as_text=True))
@@ -258,7 +255,7 @@ def test_export_xlsx(api):
     assert "'+cmd|' /C calc'!A0" in titles and "通知2499" in titles
 
 
-def test_export_cli(app, people, tmp_path):
+def test_export_cli(app, api_people, tmp_path):
     notice(A, "导出")
     out = tmp_path / "n.csv"
     result = app.test_cli_runner().invoke(
