@@ -11,4 +11,5 @@ This package must stay import-free: ``bench._startup_child`` is timed from inter
 BENCHMARKS = {
     "startup": ("bench.startup", "application start-up vs a bare Flask-Admin app"),
     "lowcode": ("bench.lowcode", "200-field form; filtering 100,000 records on a custom field"),
+    "api": ("bench.api", "import 100,000 rows; export 1,000,000; API list under gunicorn"),
 }

@@ -245,6 +245,15 @@ class Writer:
 
         return save_custom_values(record, custom["fields"], custom["cleaned"])
 
+    def district(self, record) -> int | None:
+        """The district of ``record`` (cached per unit: an import asks once per unit)."""
+        unit = record.__data__.get("unit")
+        if unit is None:
+            return district_of(record)
+        if ("district", unit) not in self._units:
+            self._units[("district", unit)] = district_of(record)
+        return self._units[("district", unit)]
+
     def emit(self, name, record, changes, district_id=None):
         emit(
             Event(
@@ -252,7 +261,7 @@ class Writer:
                 plugin=self.resource.plugin,
                 record=record,
                 actor=self.actor,
-                district_id=district_id or district_of(record),
+                district_id=district_id or self.district(record),
                 changes=changes,
             )
         )
