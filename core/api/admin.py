@@ -22,13 +22,15 @@ from .tokens import create_token, revoke_token
 
 
 class TokensView(View):
-    """Every user manages their own tokens; core:manage_users also those of others."""
+    """Every user manages their own tokens; a platform administrator also those of others
+    (a token acts with all its user's rights, so only someone who has them all may issue one
+    for another user)."""
 
     def is_accessible(self):
         return current_user.is_authenticated and not current_user.must_change_password
 
     def _manager(self) -> bool:
-        return bool(g.get("access") and g.access.can("core", "manage_users"))
+        return bool(g.get("access") and g.access.is_platform_admin)
 
     @expose("/", methods=["GET", "POST"])
     def index(self):
@@ -79,7 +81,11 @@ class ImportView(View):
     The upload is kept in the instance folder between the steps under a random name."""
 
     def is_accessible(self):
-        return current_user.is_authenticated and not current_user.must_change_password
+        if not current_user.is_authenticated or current_user.must_change_password:
+            return False
+        access = g.get("access")
+        plugins = g.get("enabled_plugins", set()) | {"core"}
+        return bool(access) and any(access.can(plugin, "import") for plugin in plugins)
 
     def _choices(self):
         found = []

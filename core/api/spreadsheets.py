@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import peewee as pw
 from flask import Response, send_file, stream_with_context
 
 from core.admin import escape_formula
@@ -31,6 +32,7 @@ from .resources import CUSTOM_PREFIX, ApiError, Resource
 from .services import Writer
 
 BATCH = 1000
+ANALYZE_AFTER = 10_000  # rows imported at once after which SQLite's statistics are renewed
 MAX_ERRORS = 1000  # listed in one report; the count says how many there were in all
 
 
@@ -210,6 +212,10 @@ def run_import(
     with db.atomic():
         for values, custom in valid:
             writer.insert(values, custom)
+    if len(valid) >= ANALYZE_AFTER and isinstance(db.obj, pw.SqliteDatabase):
+        # SQLite plans scoped lists well only with statistics (PostgreSQL's autovacuum
+        # keeps its own): without them a list page sorts the whole table
+        db.execute_sql(f'ANALYZE "{resource.table}"')
     return {"rows": count, "created": len(valid), "dry_run": False}
 
 

@@ -217,7 +217,9 @@ def test_tokens_are_hashed_and_refused_when_expired_revoked_or_read_only(app, ap
     with app.app_context():
         revoke_token(ApiToken.get_by_id(row.id))
     r = client.get(URL, headers=bearer(token))
-    assert r.status_code == 401 and r.get_json()["message"]
+    assert r.status_code == 401 and r.get_json()["message"] == "API 令牌已被吊销。"
+    r = client.post(URL, json={"title": "x", "unit": unit_id(A)}, headers=bearer(token))
+    assert r.status_code == 401 and counts()[0] == before[0]
 
     expired = token_for(app, "staff_a", write=True)
     ApiToken.update(expires_at=dt.datetime(2020, 1, 1)).where(
@@ -225,6 +227,7 @@ def test_tokens_are_hashed_and_refused_when_expired_revoked_or_read_only(app, ap
     ).execute()
     r = client.post(URL, json={"title": "x", "unit": unit_id(A)}, headers=bearer(expired))
     assert r.status_code == 401 and counts()[0] == before[0]
+    assert r.get_json()["message"] == "API 令牌已过期。"
     assert client.get(URL, headers=bearer("lk_nonsense")).status_code == 401
     assert client.get(URL).status_code == 401
 
@@ -399,3 +402,23 @@ def test_openapi_document_and_interactive_page(app, api_people):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "vendor/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_staff_manage_only_their_own_tokens_in_the_admin(app, api_people, client_for):
+    other = token_for(app, "staff_b")
+    client = client_for("staff_a")
+    page = client.get("/admin/core/api-tokens/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and other[:10] not in html and 'name="username"' not in html
+    before = ApiToken.select().count()
+    r = client.post(
+        "/admin/core/api-tokens/",
+        data={"username": "staff_b", "days": "5", "csrf_token": csrf_token(html)},
+    )
+    assert "未知的用户。" in r.get_data(as_text=True) and ApiToken.select().count() == before
+    theirs = ApiToken.get(ApiToken.prefix == other[:10])
+    client.post(f"/admin/core/api-tokens/{theirs.id}/revoke", data={"csrf_token": csrf_token(html)})
+    assert ApiToken.get_by_id(theirs.id).revoked_at is None
+    r = client.post("/admin/core/api-tokens/", data={"days": "0", "csrf_token": csrf_token(html)})
+    assert "令牌有效期为 1 至 3650 天。" in r.get_data(as_text=True)
+    assert ApiToken.select().count() == before

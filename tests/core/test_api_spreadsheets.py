@@ -157,6 +157,9 @@ def test_import_xlsx_and_custom_fields(app, boss):
     assert r.status_code == 201
     item = client.get(f"{URL}?cf_floor=3", headers=headers).get_json()["items"][0]
     assert item["title"] == "三楼" and item["cf_floor"] == 3
+    export = client.get(f"{URL}/export?cf_floor=3", headers=headers).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(export.lstrip("\ufeff"))))
+    assert [(row["title"], row["cf_floor"]) for row in rows] == [("三楼", "3")]
 
 
 def test_import_needs_the_import_permission(app, api):
