@@ -9,6 +9,8 @@ is written.
 
 from __future__ import annotations
 
+import contextlib
+
 import peewee as pw
 from flask import g
 from flask_login import current_user
@@ -172,12 +174,12 @@ class Writer:
 
     # -- writes (call inside db.atomic(); each emits its event) --
 
-    def insert(self, values: dict, custom: dict):
+    def insert(self, values: dict, custom: dict, action: str = "create"):
         record = self.model()
         for name, value in values.items():
             setattr(record, name, value)
         stamp(record, True)
-        self.check(record, "create")
+        self.check(record, action)
         flow = self.resource.workflow
         if flow is not None:
             from core import workflow
@@ -195,12 +197,12 @@ class Writer:
 
     def create(self, payload):
         values, custom = self.validate(payload)
-        with db.atomic():
+        with refused_by_database(), db.atomic():
             return self.insert(values, custom)
 
     def update(self, record, payload, partial: bool = True):
         values, custom = self.validate(payload, record, partial=partial)
-        with db.atomic():
+        with refused_by_database(), db.atomic():
             before = snapshot(record)
             for name, value in values.items():
                 setattr(record, name, value)
@@ -265,6 +267,20 @@ class Writer:
                 changes=changes,
             )
         )
+
+
+@contextlib.contextmanager
+def refused_by_database():
+    """A constraint the checks above could not see (a unique value taken meanwhile, a value
+    the database refuses): a 409 or 400 answer, the transaction rolled back."""
+    try:
+        yield
+    except pw.IntegrityError:
+        raise ApiError(
+            409, _("The database refused the record: it conflicts with another.")
+        ) from None
+    except pw.DataError:
+        raise ApiError(400, _("The database refused a value as invalid.")) from None
 
 
 MARSHMALLOW_MESSAGES = {

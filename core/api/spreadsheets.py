@@ -29,7 +29,7 @@ from core.db import db
 from core.i18n import gettext as _
 
 from .resources import CUSTOM_PREFIX, ApiError, Resource
-from .services import Writer
+from .services import Writer, refused_by_database
 
 BATCH = 1000
 ANALYZE_AFTER = 10_000  # rows imported at once after which SQLite's statistics are renewed
@@ -185,7 +185,7 @@ def run_import(
         try:
             values, custom = writer.validate(payload)
             record = resource.model(**values)
-            writer.check(record, "create")
+            writer.check(record, "import")
         except ApiError as exc:
             for name, messages in (exc.errors or {"": [exc.message]}).items():
                 header = next((table.headers[i] for i, n in chosen.items() if n == name), name)
@@ -209,9 +209,9 @@ def run_import(
         )
     if dry_run:
         return {"rows": count, "created": 0, "dry_run": True}
-    with db.atomic():
+    with refused_by_database(), db.atomic():
         for values, custom in valid:
-            writer.insert(values, custom)
+            writer.insert(values, custom, "import")
     if len(valid) >= ANALYZE_AFTER and isinstance(db.obj, pw.SqliteDatabase):
         # SQLite plans scoped lists well only with statistics (PostgreSQL's autovacuum
         # keeps its own): without them a list page sorts the whole table
