@@ -69,8 +69,8 @@ def document() -> dict:
         tag = f"{plugin}/{name}"
         filters = [
             {"name": field, "in": "query", "required": False, "schema": {"type": "string"}}
-            for field in resource.field_names()
-            if field not in RESERVED and field not in resource.personal
+            for field, model_field in resource.key_map().items()
+            if field not in RESERVED and model_field not in resource.personal
         ]
         listing = {
             "type": "object",

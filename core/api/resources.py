@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import logging
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -21,6 +22,8 @@ from core.access import record_scope
 from core.fields import personal_fields
 from core.i18n import gettext as _
 from core.kernel import PluginError
+
+log = logging.getLogger(__name__)
 
 OPERATIONS = ("read", "create", "update", "delete", "transition")
 CUSTOM_PREFIX = "cf_"
@@ -83,14 +86,34 @@ class Resource:
     def schema(self, **kwargs):
         return self.schema_class(**kwargs)
 
+    def model_field(self, schema_name: str, schema_field=None) -> str | None:
+        """The model field a schema field reads and writes: its ``attribute`` or its name,
+        ``unit_id`` standing for the foreign key ``unit``."""
+        schema_field = schema_field or self.schema_class._declared_fields.get(schema_name)
+        attribute = (schema_field.attribute if schema_field else None) or schema_name
+        return model_field_name(self.model, attribute)
+
     def field_names(self) -> list[str]:
-        """Schema fields that are model fields (usable as filters, sort keys, columns)."""
-        fields = self.model._meta.fields
-        return [name for name in self.schema_class._declared_fields if name in fields]
+        """Keys (as clients write them) of schema fields that are model fields: usable as
+        filters, sort keys and columns."""
+        return list(self.key_map())
+
+    def key_map(self) -> dict[str, str]:
+        """Client key (``data_key`` or name) -> model field name."""
+        found = {}
+        for name, f in self.schema_class._declared_fields.items():
+            target = self.model_field(name, f)
+            if target is not None:
+                found[f.data_key or name] = target
+        return found
 
     def writable_names(self) -> list[str]:
         declared = self.schema_class._declared_fields
-        return [n for n, f in declared.items() if not f.dump_only and n in self.model._meta.fields]
+        return [
+            f.data_key or n
+            for n, f in declared.items()
+            if not f.dump_only and self.model_field(n, f) is not None
+        ]
 
     # -- who may do what --
 
@@ -145,12 +168,13 @@ class Resource:
     def dump(self, records: list) -> list[dict]:
         schema = self.schema()
         rows = schema.dump([Row(r) for r in records], many=True)
-        masked = (
-            [] if self.can_view_personal() else [n for n in self.personal if n in schema.fields]
-        )
+        masked = []
+        if not self.can_view_personal():
+            masked = [(k, n) for k, n in self.key_map().items() if n in self.personal]
         for row, record in zip(rows, records, strict=True):
-            for name in masked:
-                row[name] = self.personal[name].mask(getattr(record, name, None))
+            for key, name in masked:
+                if key in row:
+                    row[key] = self.personal[name].mask(getattr(record, name, None))
         custom = self.custom_fields()
         if custom:
             from forms.services import typed_values_for
@@ -167,7 +191,7 @@ class Resource:
     def filtered(self, args, action: str = "read"):
         """The scoped query with the filters, search and sort of ``args`` (query string)."""
         query = self.scoped(action)
-        names = set(self.field_names())
+        names = self.key_map()
         custom = {CUSTOM_PREFIX + row.key: (row, f) for row, f in self.custom_fields()}
         errors = {}
         for key in args:
@@ -175,8 +199,8 @@ class Resource:
                 continue
             value = args.get(key)
             try:
-                if key in names and key not in self.personal:
-                    model_field = self.model._meta.fields[key]
+                if key in names and names[key] not in self.personal:
+                    model_field = self.model._meta.fields[names[key]]
                     query = query.where(model_field == parse_value(model_field, value, key))
                 elif key in custom:
                     from forms.services import filter_condition
@@ -199,10 +223,10 @@ class Resource:
         sort = args.get("sort", "")
         if sort:
             key = sort.removeprefix("-")
-            if key not in names or key in self.personal:
+            if key not in names or names[key] in self.personal:
                 errors["sort"] = [_("Cannot sort by “%(field)s”.", field=key)]
             else:
-                column = self.model._meta.fields[key]
+                column = self.model._meta.fields[names[key]]
                 query = query.order_by(column.desc() if sort.startswith("-") else column.asc())
         if not sort:
             query = query.order_by(self.model._meta.primary_key.asc())
@@ -215,7 +239,7 @@ class Resource:
 
         text_fields = [
             self.model._meta.fields[n]
-            for n in self.field_names()
+            for n in self.key_map().values()
             if isinstance(self.model._meta.fields[n], pw.CharField | pw.TextField)
             and n not in self.personal
         ]
@@ -291,6 +315,42 @@ def parse_value(model_field, raw: str, key: str):
     return raw
 
 
+def model_field_name(model, attribute: str) -> str | None:
+    fields = model._meta.fields
+    if attribute in fields:
+        return attribute
+    for name, f in fields.items():
+        if isinstance(f, pw.ForeignKeyField) and f.object_id_name == attribute:
+            return name
+    return None
+
+
+def default_operations(model, schema_class) -> tuple[str, ...]:
+    """What a schema offers when it does not say (``linli_operations``): evidence
+    (append-only models) and schemas with nothing to write are read-only."""
+    from core.models import AppendOnlyModel
+
+    if issubclass(model, AppendOnlyModel):
+        return ("read",)
+    if all(f.dump_only for f in schema_class._declared_fields.values()):
+        return ("read", "transition")
+    return OPERATIONS
+
+
+def scope_path(model, schema_class) -> str | None:
+    """The foreign key through which a model without a unit is scoped: the schema's
+    ``linli_scope_through``, else the only foreign key to a district-owned model."""
+    declared = getattr(schema_class, "linli_scope_through", None)
+    if declared:
+        return declared
+    candidates = [
+        name
+        for name, f in model._meta.fields.items()
+        if isinstance(f, pw.ForeignKeyField) and "unit" in f.rel_model._meta.fields
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
 # -- the registry ------------------------------------------------------------------------------
 
 
@@ -310,8 +370,11 @@ def _build() -> dict[tuple[str, str], Resource]:
     for plugin, schemas in kernel_state().schemas.items():
         for model, schema_class in schemas.items():
             name = model._meta.table_name.removeprefix(plugin + "_")
-            operations = tuple(getattr(schema_class, "linli_operations", OPERATIONS))
-            through = getattr(schema_class, "linli_scope_through", None)
+            operations = tuple(
+                getattr(schema_class, "linli_operations", None)
+                or default_operations(model, schema_class)
+            )
+            through = scope_path(model, schema_class)
             unknown = set(operations) - set(OPERATIONS)
             where = f"plugin {plugin!r}: schema {schema_class.__name__}"
             if unknown:
@@ -323,10 +386,18 @@ def _build() -> dict[tuple[str, str], Resource]:
                     not isinstance(fk, pw.ForeignKeyField)
                     or "unit" not in fk.rel_model._meta.fields
                 ):
-                    raise PluginError(
-                        f"{where}: {model.__name__} has no territory unit; set "
-                        "linli_scope_through to a foreign key of a district-owned model"
+                    if getattr(schema_class, "linli_scope_through", None):
+                        raise PluginError(
+                            f"{where}: linli_scope_through={through!r} is not a foreign key "
+                            "of a district-owned model"
+                        )
+                    log.warning(
+                        "%s: %s has no territory unit and no single foreign key to a "
+                        "district-owned model; not served (set linli_scope_through)",
+                        where,
+                        model.__name__,
                     )
+                    continue
             found[(plugin, name)] = Resource(
                 plugin, model, schema_class, name, operations, through, personal_fields(model)
             )

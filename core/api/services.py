@@ -26,7 +26,7 @@ from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
 from core.workflow import WorkflowError
 
-from .resources import CUSTOM_PREFIX, INT_RANGE, ApiError, Resource
+from .resources import CUSTOM_PREFIX, INT_RANGE, ApiError, Resource, model_field_name
 
 WORKFLOW_FIELDS = ("state", "version", "due")
 
@@ -60,25 +60,32 @@ class Writer:
         errors: dict[str, list] = {}
         main = {k: v for k, v in payload.items() if not k.startswith(CUSTOM_PREFIX)}
         given_custom = {k: v for k, v in payload.items() if k.startswith(CUSTOM_PREFIX)}
+        key_map = resource.key_map()
         if record is not None and not resource.can_view_personal():
-            for name in resource.personal:
-                if name in main:
-                    errors[name] = [_("You may not change personal data.")]
+            for key, name in key_map.items():
+                if name in resource.personal and key in main:
+                    errors[key] = [_("You may not change personal data.")]
         flow = resource.workflow
-        for name in WORKFLOW_FIELDS if flow else ():
-            if name in main:
-                errors[name] = [_("This field changes only through workflow steps.")]
-        values = {}
+        for key, name in key_map.items():
+            if flow and name in WORKFLOW_FIELDS and key in main:
+                errors[key] = [_("This field changes only through workflow steps.")]
+        loaded = {}
         try:
-            values = resource.schema().load(
+            loaded = resource.schema().load(
                 {k: v for k, v in main.items() if k not in errors}, partial=partial
             )
         except ValidationError as exc:
             errors.update(_messages(exc.messages))
-        for name, value in values.items():
+        values = {}
+        keys = {model: key for key, model in resource.key_map().items()}
+        for attribute, value in loaded.items():
+            name = model_field_name(self.model, attribute)
+            if name is None:
+                continue  # a schema field that is not stored in the model
+            values[name] = value
             problem = self._field_problem(name, value)
             if problem:
-                errors.setdefault(name, []).append(problem)
+                errors.setdefault(keys.get(name, name), []).append(problem)
         custom, custom_errors = self._custom(given_custom, creating=record is None)
         errors.update(custom_errors)
         if errors:

@@ -112,10 +112,11 @@ def _text(value) -> str:
 def columns(resource: Resource) -> dict[str, str]:
     """Importable field name -> label (model fields of the schema, then custom fields)."""
     fields = resource.model._meta.fields
+    key_map = resource.key_map()
     found = {
-        name: str(fields[name].verbose_name or name)
-        for name in resource.writable_names()
-        if not (resource.workflow and name in ("state", "version", "due"))
+        key: str(fields[key_map[key]].verbose_name or key)
+        for key in resource.writable_names()
+        if not (resource.workflow and key_map[key] in ("state", "version", "due"))
     }
     for row, f in resource.custom_fields():
         found[CUSTOM_PREFIX + row.key] = f.label_zh
@@ -144,7 +145,7 @@ def resolve_mapping(resource: Resource, headers: list[str], mapping: dict) -> di
     taken = list(chosen.values())
     for name in {n for n in taken if taken.count(n) > 1}:
         errors[name] = [_("Two columns are mapped to this field.")]
-    declared = resource.schema_class._declared_fields
+    declared = {f.data_key or n: f for n, f in resource.schema_class._declared_fields.items()}
     for name in known:
         field = declared.get(name)
         if field is not None and field.required and name not in taken:
