@@ -326,15 +326,10 @@ def model_field_name(model, attribute: str) -> str | None:
 
 
 def default_operations(model, schema_class) -> tuple[str, ...]:
-    """What a schema offers when it does not say (``linli_operations``): evidence
-    (append-only models) and schemas with nothing to write are read-only."""
-    from core.models import AppendOnlyModel
-
-    if issubclass(model, AppendOnlyModel):
-        return ("read",)
-    if all(f.dump_only for f in schema_class._declared_fields.values()):
-        return ("read", "transition")
-    return OPERATIONS
+    """What a schema offers when it does not say (``linli_operations``): reading, and the
+    workflow steps (which run the plugin's own rules). Writes are opted into, because the
+    generic create, update and delete bypass a plugin's services."""
+    return ("read", "transition")
 
 
 def scope_path(model, schema_class) -> str | None:

@@ -8,8 +8,6 @@ from marshmallow import Schema, fields
 
 
 class CaseSchema(Schema):
-    linli_operations = ("read", "transition")
-
     id = fields.Integer(dump_only=True)
     unit = fields.Integer(dump_only=True)
     title = fields.String(dump_only=True)

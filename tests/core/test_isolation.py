@@ -270,9 +270,10 @@ def test_no_api_endpoint_leaks_another_communitys_records(two_communities, capsy
         }
     client = app.test_client()
     checked = []
-    for (plugin, name), resource in found.items():
+    for number, ((plugin, name), resource) in enumerate(found.items()):
         base = f"/api/v1/{plugin}/{name}"
-        made = {c: make_record(resource.model, c, f"api-{plugin}-{name}-{c}") for c in (A, B)}
+        # the distinguishing part first: values are cut to the column's length
+        made = {c: make_record(resource.model, c, f"{c[-4:]}{number}-{name}") for c in (A, B)}
         for me, other in ((A, B), (B, A)):
             headers = {"Authorization": f"Bearer {tokens[me]}"}
             theirs = made[other]

@@ -138,6 +138,8 @@ def linli_schemas():
     from .models import Notice
 
     class NoticeSchema(Schema):
+        linli_operations = ("read", "create", "update", "delete")  # plain records, no rules
+
         id = fields.Integer(dump_only=True)
         unit = fields.Integer(required=True)
         title = fields.String(required=True, validate=validate.Length(1, 100))
