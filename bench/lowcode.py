@@ -143,40 +143,18 @@ def form_benchmark(repeat):
 
 
 def filter_benchmark(rows, repeat):
-    from core.app import create_app
+    from bench._common import demo_app
     from core.db import db
-    from tests.sample_plugins import noticeboard, noticeboard_extra
 
     tmp = Path(tempfile.mkdtemp(prefix="linli-bench-lowcode-"))
-    overrides = {
-        "SECRET_KEY": "bench-secret-key-0123456789",
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-    }
-    kwargs = dict(
-        overrides=overrides,
-        instance_path=tmp,
-        plugins=[noticeboard, noticeboard_extra],
-        use_entry_points=False,
-        environ={},
-    )
-    app = create_app(**kwargs)
-    with db.connection_context():
-        app.extensions["linli"].migrations.upgrade()
-    app = create_app(**kwargs)
-    app.config["TESTING"] = True
+    app = demo_app(tmp)
 
-    from core import demo
-    from core.access import hash_password
-    from core.models import TerritoryUnit, User
+    from core.models import TerritoryUnit
     from forms import services as forms_services
     from forms.models import CustomValue
     from tests.sample_plugins.noticeboard.models import Notice
 
     with app.app_context(), db.connection_context():
-        demo.load()
-        User.update(
-            password_hash=hash_password("Admin-pass-123"), must_change_password=False
-        ).where(User.username == "admin").execute()
         district = TerritoryUnit.get(TerritoryUnit.code == "990101")
         units = [u.id for u in TerritoryUnit.select().where(TerritoryUnit.level == "building")]
         field = forms_services.add_custom_field(

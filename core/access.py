@@ -140,3 +140,46 @@ class Access:
             else:  # unit and own: only the unit itself
                 parts.append(TerritoryUnit.id == a.unit_id)
         return reduce(operator.or_, parts) if parts else pw.SQL("1 = 0")
+
+
+def record_scope(access, model, plugin: str, action: str = "read", district_id=None, through=None):
+    """Rows of ``model`` that ``access`` may ``action``: through the model's own ``unit``, or
+    through the foreign key ``through`` to a district-owned model. The admin's base view and
+    the API share this one rule."""
+    if access is None:
+        return pw.SQL("1 = 0")
+    if "unit" in model._meta.fields:
+        return access.scope_condition(model, plugin, action, district_id)
+    fk = model._meta.fields[through]
+    parent = fk.rel_model
+    visible = parent.select(parent._meta.primary_key).where(
+        access.scope_condition(parent, plugin, action, district_id)
+    )
+    return fk.in_(visible)
+
+
+def may_write(access, record, plugin: str, action: str, district_id=None, through=None) -> bool:
+    """Whether ``record`` (new or changed) lies where ``access`` may ``action``: its unit is
+    one the user may use in ``district_id``, or the parent named by ``through`` is in scope."""
+    if access is None:
+        return False
+    model = type(record)
+    if through is not None and "unit" not in model._meta.fields:
+        fk = model._meta.fields[through]
+        parent = fk.rel_model
+        return (
+            parent.select()
+            .where(
+                (parent._meta.primary_key == record.__data__.get(fk.name))
+                & access.scope_condition(parent, plugin, action, district_id)
+            )
+            .exists()
+        )
+    if "unit" not in model._meta.fields:
+        return True
+    unit_ok = TerritoryUnit.select().where(
+        (TerritoryUnit.id == record.__data__.get("unit")) & access.unit_condition(plugin, action)
+    )
+    if district_id is not None:
+        unit_ok = unit_ok.where(TerritoryUnit.district_id == district_id)
+    return unit_ok.exists()

@@ -40,6 +40,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from wtforms import validators as wtf_validators
 
+from core.access import may_write, record_scope
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.fields import IdCardField, personal_fields
@@ -424,8 +425,7 @@ class ModelView(AccessMixin, PeeweeModelView):
 
     def _custom_query(self, query):
         """Filters ``cf_<key>=value`` from the URL and the search box over custom text."""
-        from forms.models import CustomValue
-        from forms.services import filter_condition
+        from forms.services import custom_search_condition, filter_condition
 
         custom = self.custom_fields()
         for row, f in custom:
@@ -434,13 +434,8 @@ class ModelView(AccessMixin, PeeweeModelView):
                 query = query.where(filter_condition(self.model, row, f, value))
         term = g.pop("_custom_search", None)
         if term:
-            ids = [row.id for row, _f in custom]
             for word in term.split():
-                condition = self.model._meta.primary_key.in_(
-                    CustomValue.select(CustomValue.record_id).where(
-                        CustomValue.field.in_(ids) & CustomValue.value_text.contains(word)
-                    )
-                )
+                condition = custom_search_condition(self.model, custom, word)
                 for field in getattr(self, "_search_fields", None) or []:
                     condition |= field ** f"%{word}%"
                 query = query.where(condition)
@@ -485,17 +480,14 @@ class ModelView(AccessMixin, PeeweeModelView):
     def scope_condition(self, action="read"):
         if not self.scoped:
             return None
-        access = g.get("access")
-        if access is None:
-            return pw.SQL("1 = 0")
-        if "unit" in self.model._meta.fields:
-            return access.scope_condition(self.model, self.plugin_id, action, g.get("district_id"))
-        fk = self.model._meta.fields[self.scope_through]
-        parent = fk.rel_model
-        visible = parent.select(parent._meta.primary_key).where(
-            access.scope_condition(parent, self.plugin_id, action, g.get("district_id"))
+        return record_scope(
+            g.get("access"),
+            self.model,
+            self.plugin_id,
+            action,
+            g.get("district_id"),
+            self.scope_through,
         )
-        return fk.in_(visible)
 
     def _check_scoping(self):
         """Refuse at start-up a view that would show rows of every community."""
@@ -616,18 +608,14 @@ class ModelView(AccessMixin, PeeweeModelView):
         custom = self.custom_fields()
         if not custom or not hasattr(form, "_custom_context"):
             return ok
-        from forms.definition import FormDef, SectionDef
-        from forms.engine import validate
+        from forms.services import validate_custom
         from forms.uploads import store_field
 
-        definition = FormDef(
-            "custom", "", "", [SectionDef("custom", "", fields=[f for _row, f in custom])]
-        )
         data = {}
         for row, f in custom:
             raw = form[row.key].data
             data[row.key] = store_field(f, raw) if f.type in ("photo", "file") else raw
-        cleaned, errors = validate(definition, data, form._custom_context)
+        cleaned, errors = validate_custom(custom, data, form._custom_context)
         for key, messages in errors.items():
             form[key].errors = list(form[key].errors) + list(messages)
         form._custom_cleaned = cleaned
@@ -721,27 +709,15 @@ class ModelView(AccessMixin, PeeweeModelView):
         if not self._state().hook_allows(current_user, self.plugin_id, action, model):
             raise PermissionError(_("You are not allowed to do this."))
         if self.scoped and self.scope_through:
-            fk = self.model._meta.fields[self.scope_through]
-            parent = fk.rel_model
-            access = g.access
-            ok = parent.select().where(
-                (parent._meta.primary_key == model.__data__.get(fk.name))
-                & access.scope_condition(parent, self.plugin_id, action, g.get("district_id"))
-            )
-            if not ok.exists():
+            if not may_write(
+                g.access, model, self.plugin_id, action, g.get("district_id"), self.scope_through
+            ):
                 raise PermissionError(_("You may not write records in this territory unit."))
             return
         condition = self.scope_condition(action)
         if condition is None or "unit" not in self.model._meta.fields:
             return
-        unit_ok = (
-            TerritoryUnit.select()
-            .where(TerritoryUnit.id == model.unit_id)
-            .where(g.access.unit_condition(self.plugin_id, action))
-        )
-        if g.get("district_id") is not None:
-            unit_ok = unit_ok.where(TerritoryUnit.district_id == g.district_id)
-        if not unit_ok.exists():
+        if not may_write(g.access, model, self.plugin_id, action, g.get("district_id")):
             raise PermissionError(_("You may not write records in this territory unit."))
 
     def emit(self, name, model, changes, district_id=None):

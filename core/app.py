@@ -245,6 +245,12 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
     @app.before_request
     def _before():
         db.connect(reuse_if_open=True)
+        if request.path.startswith("/api/"):
+            from core.api.auth import bearer_login
+
+            refused = bearer_login()
+            if refused is not None:
+                return refused
         _load_request_context()
         for name in request.blueprints:
             owner = state.blueprint_plugins.get(name)

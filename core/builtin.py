@@ -35,6 +35,7 @@ FEATURES = (
     "core.dashboard",
     "core.portal",
     "forms.feature",
+    "core.api",
 )
 
 
@@ -93,6 +94,14 @@ def linli_admin_views(admin):
         if hasattr(feature, "admin_views"):
             views += feature.admin_views(admin)
     return views
+
+
+@hookimpl
+def linli_schemas():
+    from core.cases.models import Case
+    from core.cases.schemas import CaseSchema
+
+    return {Case: CaseSchema}
 
 
 @hookimpl

@@ -99,6 +99,20 @@ SETTINGS: tuple[Setting, ...] = (
         _positive,
     ),
     Setting(
+        "API_RATE_LIMIT",
+        int,
+        600,
+        "Requests per minute one API token may make (per application process)",
+        _positive,
+    ),
+    Setting(
+        "API_MAX_PAGE_SIZE",
+        int,
+        200,
+        "Most rows one API list page may return (?per_page=)",
+        _positive,
+    ),
+    Setting(
         "LOGIN_WINDOW_MINUTES",
         int,
         15,

@@ -58,7 +58,13 @@ def linli_admin_views(admin):
 
 @hookspec
 def linli_schemas():
-    """Return a dict mapping model classes to marshmallow schema classes (API, import, export)."""
+    """Return a dict mapping model classes to marshmallow schema classes.
+
+    Each pair becomes a REST resource under ``/api/v1/<plugin>/<name>`` (list, retrieve,
+    create, update, delete, workflow steps), a part of the OpenAPI document, and spreadsheet
+    import and export; the core applies permissions, data scope, masking, custom fields and
+    audit. Optional schema attributes: ``linli_operations``, ``linli_scope_through``.
+    """
 
 
 @hookspec

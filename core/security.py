@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import jsonify, render_template, request
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -30,10 +30,21 @@ def init_app(app) -> None:
 
 def _page(code: int):
     def handler(error):
+        if request.path.startswith("/api/"):
+            return _json(code, getattr(error, "description", "") or "")
         return render_template("error.html", code=code), code
 
     return handler
 
 
+def _json(code: int, description: str):
+    """API clients get JSON errors, never an HTML page."""
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    return jsonify({"message": description or HTTP_STATUS_CODES.get(code, "")}), code
+
+
 def _csrf_error(error):
+    if request.path.startswith("/api/"):
+        return _json(400, str(error.description))
     return render_template("error.html", code=400, csrf=True), 400

@@ -454,3 +454,46 @@ def filter_condition(model, row: CustomField, f: FieldDef, value: str):
     else:
         values = values.where(CustomValue.value_text.contains(value))
     return model._meta.primary_key.in_(values)
+
+
+def validate_custom(fields: list[tuple[CustomField, FieldDef]], data: dict, ctx: Context):
+    """Check the submitted values of a district's custom fields; (cleaned, errors by key)."""
+    from forms.definition import SectionDef
+
+    definition = FormDef(
+        "custom", "", "", [SectionDef("custom", "", fields=[f for _r, f in fields])]
+    )
+    return validate(definition, data, ctx)
+
+
+def typed_values_for(fields: list[tuple[CustomField, FieldDef]], record_ids: list[int]) -> dict:
+    """{(field id, record id): value} with numbers as numbers and lists as lists (the API)."""
+    if not fields or not record_ids:
+        return {}
+    by_id = {row.id: f for row, f in fields}
+    found = {}
+    rows = CustomValue.select().where(
+        CustomValue.field.in_(list(by_id)) & CustomValue.record_id.in_(record_ids)
+    )
+    for v in rows:
+        f = by_id[v.field_id]
+        if v.value_json is not None:
+            value = json.loads(v.value_json)
+        elif f.type == "integer" and v.value_number is not None:
+            value = int(v.value_number)
+        elif f.type == "decimal" and v.value_number is not None:
+            value = float(v.value_number)
+        else:
+            value = v.value_text
+        found[(v.field_id, v.record_id)] = value
+    return found
+
+
+def custom_search_condition(model, fields: list[tuple[CustomField, FieldDef]], word: str):
+    """Records of ``model`` with a custom text value containing ``word``."""
+    return model._meta.primary_key.in_(
+        CustomValue.select(CustomValue.record_id).where(
+            CustomValue.field.in_([row.id for row, _f in fields] or [0])
+            & CustomValue.value_text.contains(word)
+        )
+    )

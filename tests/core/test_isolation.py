@@ -255,3 +255,92 @@ def test_no_view_leaks_another_communitys_records(two_communities, client_for, c
         )
     assert views >= 7
     assert Role.select().count() >= 10
+
+
+def test_no_api_endpoint_leaks_another_communitys_records(two_communities, capsys):
+    """Every API resource (the core's and every plugin's schemas): staff of one community
+    cannot list, read, change, delete, move, export or import into the other's records."""
+    import csv as csv_module
+
+    from core.api.resources import resources
+    from core.api.tokens import create_token
+
+    app = two_communities
+    with app.app_context():
+        found = dict(resources())
+        tokens = {
+            c: create_token(User.get(User.username == f"staff_{c}"), "iso", True, 1)[1]
+            for c in (A, B)
+        }
+    client = app.test_client()
+    checked = []
+    for number, ((plugin, name), resource) in enumerate(found.items()):
+        base = f"/api/v1/{plugin}/{name}"
+        # the distinguishing part first: values are cut to the column's length
+        made = {c: make_record(resource.model, c, f"{c[-4:]}{number}-{name}") for c in (A, B)}
+        for me, other in ((A, B), (B, A)):
+            headers = {"Authorization": f"Bearer {tokens[me]}"}
+            theirs = made[other]
+            pk = theirs._pk
+            before = resource.model.get_by_id(pk).__data__.copy()
+
+            listing = client.get(f"{base}?per_page=200", headers=headers)
+            assert listing.status_code == 200, (base, listing.get_json())
+            ids = {item["id"] for item in listing.get_json()["items"]}
+            assert pk not in ids and made[me]._pk in ids, f"{base}: list"
+            assert client.get(f"{base}?id={pk}", headers=headers).get_json()["total"] == 0
+            assert client.get(f"{base}/{pk}", headers=headers).status_code == 404
+            checked += [(base, "list"), (base, "filter"), (base, "retrieve")]
+
+            r = client.patch(f"{base}/{pk}", json={}, headers=headers)
+            assert r.status_code in (404, 405), f"{base}: update"
+            r = client.put(f"{base}/{pk}", json={}, headers=headers)
+            assert r.status_code in (404, 405), f"{base}: replace"
+            r = client.delete(f"{base}/{pk}", headers=headers)
+            assert r.status_code in (404, 405), f"{base}: delete"
+            flow = resource.workflow
+            for code in flow.transitions if flow else ():
+                r = client.post(f"{base}/{pk}/transitions/{code}", json={}, headers=headers)
+                assert r.status_code == 404, f"{base}: transition {code}"
+            assert resource.model.get_by_id(pk).__data__ == before, f"{base}: changed"
+            checked += [(base, "update"), (base, "delete"), (base, "transitions")]
+
+            export = client.get(f"{base}/export", headers=headers)
+            assert export.status_code == 200
+            rows = list(csv_module.DictReader(io.StringIO(export.get_data(as_text=True))))
+            assert str(pk) not in {row.get("\ufeffid", row.get("id")) for row in rows}
+            checked.append((base, "export"))
+
+            if "create" in resource.operations and "unit" in resource.model._meta.fields:
+                from core.events import jsonable
+
+                count = resource.model.select().count()
+                keys = resource.key_map()
+                payload = {
+                    k: jsonable(theirs.__data__.get(keys[k])) for k in resource.writable_names()
+                }
+                payload["unit"] = unit(other).id  # a complete record, in the other community
+                r = client.post(base, json=payload, headers=headers)
+                assert r.status_code in (400, 403), f"{base}: create in the other community"
+                if r.status_code == 403:  # a complete record: refused for its unit
+                    assert "unit" in r.get_json()["errors"], r.get_json()
+                out = io.StringIO()
+                writer = csv.writer(out)
+                writer.writerow(list(payload))
+                writer.writerow(["" if v is None else v for v in payload.values()])
+                data = io.BytesIO(out.getvalue().encode())
+                r = client.post(
+                    f"{base}/import",
+                    data={"file": (data, "x.csv")},
+                    headers=headers,
+                    content_type="multipart/form-data",
+                )
+                assert r.status_code == 400, f"{base}: import into the other community"
+                assert resource.model.select().count() == count
+                checked += [(base, "create"), (base, "import")]
+    with capsys.disabled():
+        print(
+            f"\nAPI isolation: checked {len(checked)} (endpoint, action) pairs over "
+            f"{len(found)} resources for two communities"
+        )
+    assert len(found) >= 2

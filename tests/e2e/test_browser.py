@@ -122,7 +122,10 @@ def test_first_visit_from_login_to_dashboard_list_and_modules(live_server, page,
     page.click("tr[data-plugin=noticeboard] button[name=enable][value='1']")
     expect(page.locator(".alert-success")).to_contain_text("已启用：noticeboard")
     expect(page.locator("tr[data-plugin=noticeboard] .badge")).to_have_text("已启用")
+    # the menu opens with Bootstrap's script: wait until the page has loaded it
+    page.wait_for_load_state("load")
     page.locator("nav a.dropdown-toggle", has_text="公告栏").click()
+    expect(page.locator(f"nav a[href='{NOTICE_LIST}']")).to_be_visible()
     page.click(f"nav a[href='{NOTICE_LIST}']")
     expect(page).to_have_url(re.compile(re.escape(NOTICE_LIST)))
     expect(page.locator("table.model-list")).to_contain_text("欢迎使用公告栏")

@@ -133,12 +133,22 @@ def linli_demo_data(district, actor):
 
 @hookimpl
 def linli_schemas():
-    from marshmallow import Schema, fields
+    from marshmallow import Schema, fields, validate
 
     from .models import Notice
 
     class NoticeSchema(Schema):
+        linli_operations = ("read", "create", "update", "delete")  # plain records, no rules
+
         id = fields.Integer(dump_only=True)
-        title = fields.String(required=True)
+        unit = fields.Integer(required=True)
+        title = fields.String(required=True, validate=validate.Length(1, 100))
+        body = fields.String(load_default="")
+        hidden = fields.Boolean(dump_only=True)
+        contact_phone = fields.String(allow_none=True)
+        contact_id = fields.String(allow_none=True)
+        created_by = fields.Integer(dump_only=True, allow_none=True)
+        created_at = fields.DateTime(dump_only=True)
+        updated_at = fields.DateTime(dump_only=True)
 
     return {Notice: NoticeSchema}

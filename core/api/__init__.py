@@ -1,0 +1,33 @@
+"""Data in and out (数据接口): the REST API under ``/api/v1`` with its OpenAPI document,
+personal API tokens, and spreadsheet import and export, for every model a plugin gives a
+marshmallow schema (hook ``linli_schemas``).
+
+A core feature module wired by :mod:`core.builtin`: MODELS, admin_views, blueprints and
+commands.
+"""
+
+from __future__ import annotations
+
+from core.api.models import ApiToken
+
+MODELS = [ApiToken]
+
+
+def admin_views(admin) -> list:
+    from core.api.admin import admin_views as views
+
+    return views(admin)
+
+
+def blueprints() -> list:
+    from core.api.views import bp
+    from core.app import csrf
+
+    csrf.exempt(bp)  # token calls need no CSRF token; session calls are checked in the view
+    return [bp]
+
+
+def commands() -> list:
+    from core.api.cli import commands as found
+
+    return found()

@@ -1,0 +1,52 @@
+"""Property-based run of schemathesis against /api/v1/openapi.json: whatever it sends (valid
+and invalid data, odd query strings and ids), the API never answers with a server error.
+Examples per operation are few, so that the suite stays quick."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+
+from core.db import db
+from tests.conftest import make_user
+from tests.core.api_helpers import A, bearer, notice, token_for
+
+EXAMPLES = 15
+
+
+def test_no_operation_answers_with_a_server_error(app, demo, capsys):
+    with app.app_context():
+        make_user("fuzzer", "district_admin", A)
+    notice(A, "样例通知")
+    headers = bearer(token_for(app, "fuzzer"))
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 8
+    seen = {}
+
+    for operation in operations:
+        modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+        strategy = st.one_of(*(operation.as_strategy(generation_mode=m) for m in modes))
+
+        @given(case=strategy)
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case):
+            response = case.call(headers=headers)
+            label = case.operation.label
+            seen.setdefault(label, set()).add(response.status_code)
+            case.validate_response(response, checks=[not_a_server_error])
+
+        run()
+        if not db.is_closed():
+            db.close()
+    with capsys.disabled():
+        print(f"\nschemathesis: {len(operations)} operations, status codes seen: {seen}")
+    assert all(code < 500 for codes in seen.values() for code in codes)
