@@ -311,4 +311,7 @@ def _messages(messages) -> dict:
     if isinstance(messages, list):
         return [_messages(m) for m in messages]
     known = MARSHMALLOW_MESSAGES.get(messages)
-    return str(known) if known else messages
+    if known:
+        return str(known)
+    # a schema's own message: an English msgid of the core's or the plugin's catalogue
+    return _(messages) if isinstance(messages, str) else messages

@@ -7,9 +7,9 @@ the ledger changes only through the services.
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from forms.validators import id_card_problem, mobile_problem
+from forms.validators import N_, id_card_problem, mobile_problem
 
 from .models import (
     ACCOUNT_KINDS,
@@ -57,7 +57,14 @@ class Owned(Schema):
     updated_at = fields.DateTime(dump_only=True)
 
 
+# What the API may write (create/update) generically: the plain catalogue records. People,
+# sign-ups, records, the ledger and certificates change only through the services (the
+# portal and the admin), so their resources are read-only.
+EDITABLE = ("read", "create", "update")
+
+
 class TeamSchema(Owned):
+    linli_operations = EDITABLE
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     kind = fields.String(load_default="team", validate=validate.OneOf(["team", "station"]))
     leader_name = fields.String(load_default="", validate=validate.Length(max=64))
@@ -81,6 +88,7 @@ class VolunteerSchema(Owned):
 
 
 class ActivitySchema(Owned):
+    linli_operations = EDITABLE
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="")
     service_type = fields.String(load_default="other", validate=codes(SERVICE_TYPES))
@@ -93,10 +101,19 @@ class ActivitySchema(Owned):
 
 
 class ShiftSchema(Owned):
+    linli_operations = EDITABLE
     activity = fields.Integer(required=True, attribute="activity_id", data_key="activity")
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
     capacity = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _ends_after_start(self, data, **kwargs):
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start is not None and end is not None and end <= start:
+            raise ValidationError(
+                N_("The end of the shift must be after its start."), field_name="ends_at"
+            )
 
 
 class SignUpSchema(Owned):
@@ -109,6 +126,7 @@ class SignUpSchema(Owned):
 
 
 class ServiceRequestSchema(Owned):
+    linli_operations = EDITABLE
     requester_name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     requester_mobile = fields.String(allow_none=True, validate=mobile)
     target_group = fields.String(load_default="elderly", validate=codes(TARGET_GROUPS))
@@ -153,6 +171,7 @@ class TransferSchema(Schema):
 
 
 class MovementSchema(Schema):
+    linli_scope_through = "account"  # a movement is seen by whoever may see its account
     id = fields.Integer(dump_only=True)
     transfer = fields.Integer(dump_only=True, attribute="transfer_id", data_key="transfer")
     account = fields.Integer(dump_only=True, attribute="account_id", data_key="account")
