@@ -42,8 +42,7 @@ TYPE_LABELS = {
     }.items()
 }
 
-# The field attributes the builder's field form manages; any other attribute of a field
-# (default, accept, max_size_kb, min_length, allow_override...) is kept when it is edited.
+# The field attributes the builder's field form manages (every attribute of a field).
 MANAGED = (
     "key",
     "type",
@@ -54,8 +53,13 @@ MANAGED = (
     "help_en",
     "min",
     "max",
+    "min_length",
     "max_length",
     "pattern",
+    "default",
+    "accept",
+    "max_size_kb",
+    "allow_override",
     "dictionary",
     "choices",
     "visible_if",
@@ -236,6 +240,18 @@ def _number(form, name: str, label: str, whole: bool = False) -> Any:
     return number
 
 
+def _default(form, ftype: str) -> Any:
+    """The default value typed as the field stores it (numbers, a list for multiple choice)."""
+    text = _text(form, "default")
+    if not text:
+        return None
+    if ftype in ("integer", "decimal"):
+        return _number(form, "default", _("Default value"), whole=ftype == "integer")
+    if ftype == "multi_choice":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
 def parse_choices(text: str) -> list[dict]:
     """Lines ``code=中文名`` (or ``code=中文名|English``) as choices."""
     choices = []
@@ -271,11 +287,15 @@ def form_values(field: dict | None) -> dict:
     visible = field.get("visible_if") or {}
     equals = visible.get("equals", ",".join(map(str, visible.get("in") or [])))
     values = {k: field.get(k) for k in MANAGED if k not in ("choices", "visible_if")}
+    default = field.get("default")
     values.update(
         choices=choices_text(field),
         visible_field=visible.get("field", ""),
         visible_equals="" if equals is None else str(equals),
         required="y" if field.get("required") else "",
+        default=",".join(map(str, default)) if isinstance(default, list) else default,
+        accept=",".join(field.get("accept") or []),
+        no_override="y" if field.get("allow_override") is False else "",
     )
     return {k: ("" if v is None else v) for k, v in values.items()}
 
@@ -311,10 +331,18 @@ def field_from_form(form, data: dict | None = None) -> dict:
         "help_en": _text(form, "help_en"),
         "min": _number(form, "min", _("Minimum")),
         "max": _number(form, "max", _("Maximum")),
+        "min_length": _number(form, "min_length", _("Minimum length"), whole=True),
         "max_length": _number(form, "max_length", _("Maximum length"), whole=True),
         "pattern": _text(form, "pattern") or None,
+        "default": _default(form, ftype),
     }
+    if ftype in UPLOAD_TYPES:
+        accept = [a.strip() for a in _text(form, "accept").split(",") if a.strip()]
+        optional["accept"] = accept or None
+        optional["max_size_kb"] = _number(form, "max_size_kb", _("Largest file (KB)"), whole=True)
     field.update({k: v for k, v in optional.items() if v not in (None, "", False)})
+    if ftype == "uscc" and form.get("no_override") in ("y", "on", "1", "true"):
+        field["allow_override"] = False
     if ftype in CHOICE_TYPES:
         if _text(form, "dictionary"):
             field["dictionary"] = _text(form, "dictionary")

@@ -330,3 +330,95 @@ def test_builder_page_in_english(admin, visit):
     html = admin.get(url(visit) + "&lang=en&edit=topic").get_data(as_text=True)
     assert "Form builder" in html and "Single choice" in html and "Move up" in html
     assert 'name="op" value="update_field"' in html and 'value="visit_topic"' in html
+
+
+def test_builder_edits_defaults_lengths_uploads_and_the_uscc_override(admin, visit):
+    """Every attribute of a field is editable in the builder, without JSON."""
+    change(
+        admin,
+        visit,
+        "add_field",
+        section="main",
+        **{**FIELD, "key": "floors", "type": "integer", "label_zh": "楼层数", "default": "6"},
+    )
+    change(
+        admin,
+        visit,
+        "add_field",
+        section="main",
+        **{
+            **FIELD,
+            "key": "kinds",
+            "type": "multi_choice",
+            "label_zh": "类别",
+            "choices": "a=甲\nb=乙\nc=丙",
+            "default": "a, c",
+        },
+    )
+    change(
+        admin,
+        visit,
+        "add_field",
+        section="main",
+        **{
+            **FIELD,
+            "key": "scan",
+            "type": "file",
+            "label_zh": "扫描件",
+            "accept": "application/pdf",
+            "max_size_kb": "512",
+        },
+    )
+    change(
+        admin,
+        visit,
+        "add_field",
+        section="main",
+        **{**FIELD, "key": "org", "type": "uscc", "label_zh": "信用代码", "no_override": "y"},
+    )
+    change(
+        admin,
+        visit,
+        "update_field",
+        target="resident",
+        **{
+            **FIELD,
+            "key": "resident",
+            "label_zh": "走访对象",
+            "min_length": "2",
+            "max_length": "20",
+        },
+    )
+    _version, data = current(visit)
+    fields = {f["key"]: f for f in data["sections"][0]["fields"]}
+    assert fields["floors"]["default"] == 6
+    assert fields["kinds"]["default"] == ["a", "c"]
+    assert fields["scan"]["accept"] == ["application/pdf"] and fields["scan"]["max_size_kb"] == 512
+    assert fields["org"]["allow_override"] is False
+    assert (fields["resident"]["min_length"], fields["resident"]["max_length"]) == (2, 20)
+    edit = admin.get(url(visit, edit="kinds")).get_data(as_text=True)
+    assert 'value="a,c"' in edit
+    before = current(visit)[0]
+    page = change(
+        admin,
+        visit,
+        "update_field",
+        target="kinds",
+        **{
+            **FIELD,
+            "key": "kinds",
+            "type": "multi_choice",
+            "label_zh": "类别",
+            "choices": "a=甲\nb=乙",
+            "default": "z",
+        },
+    )
+    assert "字段 kinds" in page and current(visit)[0] == before
+    page = change(
+        admin,
+        visit,
+        "update_field",
+        target="floors",
+        **{**FIELD, "key": "floors", "type": "integer", "label_zh": "楼层数", "default": "六"},
+    )
+    assert "默认值" in page and current(visit)[0] == before
