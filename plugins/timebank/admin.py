@@ -165,6 +165,30 @@ def _balance(kind):
     return fmt
 
 
+def _extras(view, context, model, name):
+    """The answers to the registration extras, labelled as the form version showed them."""
+    import json
+
+    from forms.services import version_form
+
+    if model.extras_id is None:
+        return ""
+    submission = model.extras
+    form = version_form(submission.version)
+    answers = json.loads(submission.data or "{}")
+    lines = []
+    for _section, f in form.fields():
+        value = answers.get(f.key)
+        if value in (None, "", []):
+            continue
+        if f.choices:
+            labels = {c.code: c.label_zh for c in f.choices}
+            values = value if isinstance(value, list) else [value]
+            value = "、".join(labels.get(v, str(v)) for v in values)
+        lines.append(Markup("{}：{}").format(f.label_zh, value))
+    return Markup("<br>").join(lines)
+
+
 def _stars(view, context, model, name):
     return "★" * services.stars(model) or "—"
 
@@ -198,6 +222,7 @@ class VolunteerView(TimebankView):
         "consent_at",
         "status",
         "status_note",
+        "extras",
         "hours",
         "credits",
         "stars",
@@ -221,6 +246,7 @@ class VolunteerView(TimebankView):
         "hours": _l("Service hours"),
         "credits": _l("Time credits"),
         "stars": _l("Star level"),
+        "extras": _l("More details"),
         "created_at": _l("Registered at"),
     }
     column_formatters = {"status": choice(VOLUNTEER_STATUSES), "source": choice(VOLUNTEER_SOURCES)}
@@ -229,6 +255,7 @@ class VolunteerView(TimebankView):
         "hours": _balance("hours"),
         "credits": _balance("credits"),
         "stars": _stars,
+        "extras": _extras,
     }
     column_formatters_export = column_formatters
     form_columns = (

@@ -82,6 +82,9 @@ def test_self_registration_is_reviewed_then_the_portal_opens(app, tb):
     )
     assert "您的注册正在等待社区审核。" in client.get("/portal/timebank/").get_data(as_text=True)
 
+    staff = client_of(app, "approver")
+    details = staff.get(f"/admin/timebank/volunteer/details/?id={vol.id}").get_data(as_text=True)
+    assert "紧急联系人：陈大明" in details and "服务意向：助老助残、文体活动" in details
     services.set_status(vol, "approve", tb.approver, tb.access(tb.approver))
     home = client.get("/portal/timebank/").get_data(as_text=True)
     assert "登记服务" in home and 'id="balances"' in home
