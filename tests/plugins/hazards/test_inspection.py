@@ -1,0 +1,101 @@
+"""Inspections against checklists on the low-code form engine: each failed item becomes a
+reported hazard; refused inputs say why in Chinese and write nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.services import ServiceError
+from core.workflow import history
+from forms.models import Submission
+from plugins.hazards import services
+from plugins.hazards.models import Hazard, Inspection
+
+from .conftest import FIRE, answers
+
+
+def counts():
+    return (Inspection.select().count(), Hazard.select().count(), Submission.select().count())
+
+
+def test_three_checklists_ship_with_yes_no_na_items_and_legal_basis(hz):
+    keys = services.checklist_keys()
+    assert len(keys) >= 3
+    from forms.services import version_form
+
+    for key in keys:
+        form_def = version_form(services.checklist_version(key, hz.community.district_id))
+        items = services.checklist_items(form_def)
+        assert len(items) >= 5
+        assert all(f.help_zh for f in items), key  # the legal basis of every item
+        assert any(f.key.startswith("major_") for f in items), key
+
+
+def test_failed_items_create_hazards(hz):
+    before = Hazard.select().count()
+    inspection = services.inspect(
+        hz.community,
+        FIRE,
+        "5号楼",
+        answers(major_exits_clear="no", extinguishers_ok="no"),
+        hz.inspector,
+        hz.access(hz.inspector),
+    )
+    assert inspection.failed_count == 2
+    assert inspection.submission is not None
+    assert json.loads(inspection.submission.data)["major_exits_clear"] == "no"
+    found = {h.item: h for h in inspection.hazards}
+    assert set(found) == {"major_exits_clear", "extinguishers_ok"}
+    assert Hazard.select().count() == before + 2
+    major = found["major_exits_clear"]
+    assert major.proposed_grade == "major" and major.grade is None
+    assert found["extinguishers_ok"].proposed_grade == "general"
+    assert major.state == "reported" and major.place == "5号楼"
+    assert "消防法" in major.basis
+    assert major.unit_id == hz.community.id
+    assert [row.transition for row in history(major)] == ["report"]
+
+
+def test_passed_inspection_creates_no_hazard(hz):
+    before = Hazard.select().count()
+    inspection = services.inspect(
+        hz.community, FIRE, "6号楼", answers(), hz.inspector, hz.access(hz.inspector)
+    )
+    assert inspection.failed_count == 0
+    assert Hazard.select().count() == before
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"place": ""}, "请填写检查场所"),
+        ({"checklist": "nope"}, "检查表不存在"),
+        ({"answers": answers(hydrant_ok="maybe")}, "hydrant_ok"),
+        ({"answers": {"hydrant_ok": "no"}}, "major_exits_clear"),
+    ],
+)
+def test_refused_inspection_changes_nothing(hz, change, message):
+    args = {"place": "7号楼", "checklist": FIRE, "answers": answers(hydrant_ok="no")}
+    args.update(change)
+    before = counts()
+    with pytest.raises(ServiceError) as exc:
+        services.inspect(
+            hz.community,
+            args["checklist"],
+            args["place"],
+            args["answers"],
+            hz.inspector,
+            hz.access(hz.inspector),
+        )
+    assert message in str(exc.value)
+    assert counts() == before
+
+
+def test_inspection_outside_scope_is_refused(hz):
+    before = counts()
+    with pytest.raises(ServiceError) as exc:
+        services.inspect(hz.other, FIRE, "1号楼", answers(), hz.inspector, hz.access(hz.inspector))
+    assert "数据权限" in str(exc.value)
+    assert counts() == before

@@ -1,0 +1,174 @@
+"""The closed loop 登记 → 评估 → 整改 → 验收 → 销号 on the core engine, the 五落实 guard,
+the notice to the district safety office and derived overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core import workdays
+from core.notifications import Notification
+from core.workflow import WorkflowError, history
+from plugins.hazards import services
+from plugins.hazards.models import Hazard
+
+from .conftest import FIRE, answers
+
+
+def found(hz, item="extinguishers_ok"):
+    inspection = services.inspect(
+        hz.community, FIRE, "8号楼", answers(**{item: "no"}), hz.inspector, hz.access(hz.inspector)
+    )
+    return inspection.hazards.get()
+
+
+def assessed(hz, grade, item="extinguishers_ok"):
+    hazard = found(hz, item)
+    staff = hz.access(hz.staff)
+    services.move(hazard, "register", hz.staff, staff)
+    services.move(hazard, "assess", hz.staff, staff, data={"grade": grade})
+    return Hazard.get_by_id(hazard.id)
+
+
+def snapshot(hazard):
+    row = Hazard.get_by_id(hazard.id)
+    return (row.state, row.version, row.responsible, row.deadline, len(history(row)))
+
+
+def test_general_hazard_full_loop_with_failed_acceptance(hz):
+    hazard = assessed(hz, "general")
+    staff, boss = hz.access(hz.staff), hz.access(hz.approver)
+    services.move(
+        hazard, "rectify", hz.staff, staff, data={"responsible": "王强", "measures": "更换"}
+    )
+    assert hazard.state == "rectifying"
+    assert hazard.deadline == workdays.today() + dt.timedelta(days=15)  # district default
+    services.move(hazard, "submit_acceptance", hz.staff, staff, data={"rectification": "已更换"})
+    services.move(hazard, "reject", hz.approver, boss, comment="仍有一具过期")
+    assert hazard.state == "rectifying"
+    services.move(hazard, "submit_acceptance", hz.staff, staff, data={"rectification": "已补齐"})
+    services.move(hazard, "accept", hz.approver, boss)
+    row = Hazard.get_by_id(hazard.id)
+    assert row.state == "closed" and row.closed_on == workdays.today()
+    assert [h.transition for h in history(row)] == [
+        "report",
+        "register",
+        "assess",
+        "rectify",
+        "submit_acceptance",
+        "reject",
+        "submit_acceptance",
+        "accept",
+    ]
+
+
+def test_staff_cannot_accept_their_own_community_work(hz):
+    hazard = assessed(hz, "general")
+    staff = hz.access(hz.staff)
+    services.move(
+        hazard, "rectify", hz.staff, staff, data={"responsible": "王强", "measures": "更换"}
+    )
+    services.move(hazard, "submit_acceptance", hz.staff, staff, data={"rectification": "已更换"})
+    before = snapshot(hazard)
+    with pytest.raises(WorkflowError):
+        services.move(hazard, "accept", hz.staff, staff)
+    assert snapshot(hazard) == before
+
+
+def test_major_hazard_needs_the_five_assurances(hz):
+    hazard = assessed(hz, "major", "major_exits_clear")
+    staff = hz.access(hz.staff)
+    before = snapshot(hazard)
+    partial = {"responsible": "物业经理 王强", "measures": "清理楼道杂物"}
+    with pytest.raises(WorkflowError) as exc:
+        services.move(hazard, "rectify", hz.staff, staff, data=partial)
+    message = str(exc.value)
+    assert "五落实" in message and "资金" in message and "时限" in message and "预案" in message
+    assert "责任" not in message.split("尚未落实")[1]
+    assert snapshot(hazard) == before
+    full = {
+        **partial,
+        "funds": "物业维修资金 2万元",
+        "deadline": (workdays.today() + dt.timedelta(days=30)).isoformat(),
+        "contingency": "整改期间安排专人值守，保持另一楼梯畅通",
+    }
+    services.move(hazard, "rectify", hz.staff, staff, data=full)
+    row = Hazard.get_by_id(hazard.id)
+    assert row.state == "rectifying" and row.funds.startswith("物业维修资金")
+
+
+def test_major_deadline_beyond_the_district_limit_is_refused(hz):
+    hazard = assessed(hz, "major", "major_exits_clear")
+    before = snapshot(hazard)
+    data = {
+        "responsible": "王强",
+        "measures": "清理",
+        "funds": "自筹",
+        "deadline": (workdays.today() + dt.timedelta(days=181)).isoformat(),
+        "contingency": "专人值守",
+    }
+    with pytest.raises(WorkflowError) as exc:
+        services.move(hazard, "rectify", hz.staff, hz.access(hz.staff), data=data)
+    assert "180" in str(exc.value)
+    assert snapshot(hazard) == before
+
+
+def test_past_deadline_is_refused(hz):
+    hazard = assessed(hz, "general")
+    before = snapshot(hazard)
+    data = {"responsible": "王强", "measures": "更换", "deadline": "2020-01-01"}
+    with pytest.raises(WorkflowError) as exc:
+        services.move(hazard, "rectify", hz.staff, hz.access(hz.staff), data=data)
+    assert "整改期限不能早于今天" in str(exc.value)
+    assert snapshot(hazard) == before
+
+
+def test_major_assessment_notifies_the_district_safety_office(hz):
+    assessed(hz, "general")
+    assert not Notification.select().where(Notification.user == hz.office.id).exists()
+    hazard = assessed(hz, "major", "major_exits_clear")
+    notes = list(Notification.select().where(Notification.user == hz.office.id))
+    assert len(notes) == 1 and "重大隐患" in notes[0].title
+    assert str(hazard.id) in notes[0].link
+    assert not Notification.select().where(Notification.user == hz.staff.id).exists()
+
+
+def test_false_report_needs_a_comment(hz):
+    hazard = found(hz)
+    before = snapshot(hazard)
+    with pytest.raises(WorkflowError):
+        services.move(hazard, "invalidate", hz.staff, hz.access(hz.staff))
+    assert snapshot(hazard) == before
+    services.move(hazard, "invalidate", hz.staff, hz.access(hz.staff), comment="物业已当场更换")
+    assert Hazard.get_by_id(hazard.id).state == "invalid"
+
+
+def test_cannot_skip_assessment(hz):
+    hazard = found(hz)
+    before = snapshot(hazard)
+    with pytest.raises(WorkflowError):
+        services.move(
+            hazard,
+            "rectify",
+            hz.staff,
+            hz.access(hz.staff),
+            data={"responsible": "王", "measures": "x"},
+        )
+    assert snapshot(hazard) == before
+
+
+def test_overdue_is_derived_from_the_deadline(hz):
+    hazard = assessed(hz, "general")
+    services.move(
+        hazard,
+        "rectify",
+        hz.staff,
+        hz.access(hz.staff),
+        data={"responsible": "王强", "measures": "更换"},
+    )
+    assert not services.is_overdue(hazard)
+    later = hazard.deadline + dt.timedelta(days=1)
+    assert services.is_overdue(hazard, later)
+    overdue = Hazard.select().where(services.overdue_condition(later) & (Hazard.id == hazard.id))
+    assert overdue.exists()
