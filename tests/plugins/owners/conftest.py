@@ -88,7 +88,7 @@ class World:
             ("tallied", lambda m: services.tally_meeting(m, self.staff, on=DAY + dt.timedelta(22))),
             ("published", lambda m: services.publish(m, self.staff, on=DAY + dt.timedelta(23))),
         ]
-        for name, step in steps:
+        for _name, step in steps:
             if meeting.status == status:
                 break
             meeting = step(meeting)
