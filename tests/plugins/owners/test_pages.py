@@ -6,7 +6,7 @@ import datetime as dt
 
 from core.workdays import today
 from plugins.owners import services
-from plugins.owners.models import BallotLog, Matter, Meeting, Premises
+from plugins.owners.models import BallotLog, Matter, Meeting
 from tests.conftest import csrf_token, login
 
 
