@@ -130,7 +130,7 @@ def up(migrator, db):
         choice = CharField(max_length=8)
         receipt = CharField(unique=True, max_length=32)
         at = DateTimeField()
-        prev_hash = CharField(max_length=64, default="")
+        prev_hash = CharField(null=True, unique=True, max_length=64)
         hash = CharField(max_length=64)
 
         class Meta:

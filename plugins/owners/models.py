@@ -178,7 +178,11 @@ class BallotLog(AppendOnlyModel):
     choice = pw.CharField(max_length=8, choices=CHOICES, verbose_name=_l("Choice"))
     receipt = pw.CharField(max_length=32, unique=True, verbose_name=_l("Receipt code"))
     at = pw.DateTimeField(default=utcnow, verbose_name=_l("Time"))
-    prev_hash = pw.CharField(max_length=64, default="", verbose_name=_l("Previous hash"))
+    # unique: two ballots cast at once cannot both extend the chain from the same row (the
+    # second is retried); NULL only on the first row of the log
+    prev_hash = pw.CharField(
+        max_length=64, null=True, unique=True, verbose_name=_l("Previous hash")
+    )
     hash = pw.CharField(max_length=64, verbose_name=_l("Hash"))
 
     class Meta:

@@ -11,6 +11,8 @@ import hashlib
 import json
 import secrets
 
+import peewee as pw
+
 from core import territory
 from core.db import db
 from core.events import Event, diff, emit, snapshot
@@ -223,11 +225,11 @@ def latest_ballots(matter: Matter) -> dict[int, str]:
     return found
 
 
-def row_hash(prev_hash: str, matter_id, premises_id, owner_id, choice, receipt, at) -> str:
+def row_hash(prev_hash: str | None, matter_id, premises_id, owner_id, choice, receipt, at) -> str:
     text = "|".join(
         str(v)
         for v in (
-            prev_hash,
+            prev_hash or "",
             matter_id,
             premises_id,
             owner_id,
@@ -260,10 +262,19 @@ def cast(
     current = latest_ballots(matter)
     if all(current.get(p.id) == choice for p in units):
         raise refuse("You have already cast this ballot.")
+    for _attempt in range(5):
+        try:
+            return _append(owner, matter, meeting, units, current, choice, actor)
+        except pw.IntegrityError:  # another ballot extended the chain first: try again
+            continue
+    raise refuse("Many owners are voting at this moment; please try again.")
+
+
+def _append(owner, matter, meeting, units, current, choice, actor) -> list[BallotLog]:
     rows = []
     with db.atomic():
         last = BallotLog.select(BallotLog.hash).order_by(BallotLog.id.desc()).first()
-        prev = last.hash if last else ""
+        prev = last.hash if last else None
         for p in units:
             if current.get(p.id) == choice:
                 continue
@@ -300,7 +311,7 @@ def cast(
 def verify() -> list[str]:
     """Recompute the hash chain of the ballot log; a list of problems (empty: intact)."""
     problems = []
-    prev = ""
+    prev = None
     for row in BallotLog.select().order_by(BallotLog.id):
         if row.prev_hash != prev:
             problems.append(f"ballot {row.id}: chain broken (previous hash does not match)")

@@ -169,22 +169,16 @@ def test_verify_command_detects_a_forged_row_and_a_changed_row(app, world):
 
     db.connect(reuse_if_open=True)
     last = BallotLog.select().order_by(BallotLog.id.desc()).first()
-    # a forged ballot appended by raw SQL: its hash cannot match its contents
-    db.execute_sql(
+    sql = (
         "INSERT INTO owners_ballot_log (unit_id, matter_id, premises_id, owner_id, choice,"
-        " receipt, at, prev_hash, hash) VALUES (?, ?, ?, ?, 'agree', 'FORGED', ?, ?, ?)".replace(
-            "?", "%s" if not _sqlite() else "?"
-        ),
-        (
-            last.unit_id,
-            matter.id,
-            world.units[2].id,
-            world.owners[1].id,
-            last.at,
-            last.hash,
-            "0" * 64,
-        ),
-    )
+        " receipt, at, prev_hash, hash) VALUES (?, ?, ?, ?, 'agree', ?, ?, ?, ?)"
+    ).replace("?", "?" if _sqlite() else "%s")
+    values = (last.unit_id, matter.id, world.units[2].id, world.owners[1].id)
+    # a fork of the chain (a second row after the same row) is refused by the database
+    with pytest.raises(pw.IntegrityError), db.atomic():
+        db.execute_sql(sql, (*values, "FORK", last.at, last.prev_hash, "1" * 64))
+    # a forged ballot appended by raw SQL: its hash cannot match its contents
+    db.execute_sql(sql, (*values, "FORGED", last.at, last.hash, "0" * 64))
     db.close()
     result = verify()
     assert result.exit_code == 1
