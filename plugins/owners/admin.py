@@ -66,6 +66,9 @@ class OwnerView(OwnersView):
     column_labels = {**LABELS, "is_developer": _l("Developer"), "user": _l("Login")}
     form_columns = ("unit", "name", "is_developer", "user")
 
+    def on_model_change(self, form, model, is_created):
+        services.check_in_compound(model)
+
 
 class PremisesView(OwnersView):
     """专有部分 Exclusive units in buildings, with the area that counts and its source."""
@@ -84,8 +87,7 @@ class PremisesView(OwnersView):
     form_choices = {"area_source": AREA_SOURCES}
 
     def on_model_change(self, form, model, is_created):
-        if model.area is None or model.area <= 0:
-            raise ServiceError(_("The exclusive area must be more than zero."))
+        services.check_premises(model)
 
 
 class OwnershipView(OwnersView):
@@ -95,6 +97,9 @@ class OwnershipView(OwnersView):
     column_filters = ("unit",)
     column_labels = {**LABELS, "premises": _l("Unit"), "owner": _l("Owner")}
     form_columns = ("unit", "premises", "owner")
+
+    def on_model_change(self, form, model, is_created):
+        services.check_ownership(model)
 
 
 class MeetingView(OwnersView):
@@ -120,6 +125,7 @@ class MeetingView(OwnersView):
     def on_model_change(self, form, model, is_created):
         if not is_created and model.status != "draft":
             raise ServiceError(_("The meeting can only be changed while it is a draft."))
+        services.check_in_compound(model)
         if model.closes_on and model.opens_on and model.closes_on < model.opens_on:
             raise ServiceError(_("Voting must close on or after the day it opens."))
 

@@ -93,6 +93,35 @@ def premises_of(owner: Owner, compound: TerritoryUnit) -> list[Premises]:
     )
 
 
+def _level(unit_id) -> str | None:
+    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
+    return unit.level if unit else None
+
+
+def check_in_compound(record) -> None:
+    """Owners and meetings belong to a compound (小区)."""
+    if _level(record.unit_id) != "compound":
+        raise refuse("Please choose a compound.")
+
+
+def check_premises(premises: Premises) -> None:
+    """A unit lies in a building and has a positive exclusive area."""
+    if _level(premises.unit_id) != "building":
+        raise refuse("A unit must be registered in a building.")
+    if premises.area is None or premises.area <= 0:
+        raise refuse("The exclusive area must be more than zero.")
+
+
+def check_ownership(link: Ownership) -> None:
+    """The owner and the unit belong to the same compound; the link lies with the unit."""
+    premises = Premises.get_by_id(link.premises_id)
+    owner = Owner.get_by_id(link.owner_id)
+    building = TerritoryUnit.get_by_id(premises.unit_id)
+    if building.parent_id != owner.unit_id:
+        raise refuse("The owner and the unit must belong to the same compound.")
+    link.unit = premises.unit_id
+
+
 # -- meetings ----------------------------------------------------------------------------------
 
 

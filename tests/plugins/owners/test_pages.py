@@ -6,7 +6,7 @@ import datetime as dt
 
 from core.workdays import today
 from plugins.owners import services
-from plugins.owners.models import BallotLog, Matter, Meeting
+from plugins.owners.models import BallotLog, Matter, Meeting, Owner, Ownership, Premises
 from tests.conftest import csrf_token, login
 
 
@@ -118,3 +118,71 @@ def test_demo_data_loads_a_compound_with_units(app, world):
 
 def _endpoint(name):
     return f"owners/{name}"
+
+
+def test_admin_refuses_a_unit_outside_a_building_and_a_cross_compound_ownership(app, world, admin):
+    from core import territory
+
+    url = f"/admin/{_endpoint('premises')}/new/"
+    page = admin.get(url).get_data(as_text=True)
+    data = {"unit": str(world.compound.id), "number": "X-1", "area": "80", "area_source": "survey"}
+    response = admin.post(url, data={**data, "csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "专有部分必须登记在楼栋下" in response.get_data(as_text=True)
+    response = admin.post(
+        url,
+        data={**data, "unit": str(world.building.id), "area": "0", "csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert "专有部分面积必须大于零" in response.get_data(as_text=True)
+    assert not Premises.select().where(Premises.number == "X-1").exists()
+
+    other = territory.create_unit("T-XQ2", "另一小区", "compound", world.compound.parent)
+
+    stranger = Owner.create(unit=other, name="外小区业主")
+    url = f"/admin/{_endpoint('ownership')}/new/"
+    page = admin.get(url).get_data(as_text=True)
+    before = Ownership.select().count()
+    response = admin.post(
+        url,
+        data={
+            "unit": str(world.building.id),
+            "premises": str(world.units[0].id),
+            "owner": str(stranger.id),
+            "csrf_token": csrf_token(page),
+        },
+        follow_redirects=True,
+    )
+    assert "业主和专有部分必须属于同一小区" in response.get_data(as_text=True)
+    assert Ownership.select().count() == before
+
+
+def test_admin_gives_notice_through_the_meeting_action(app, world, admin):
+    near = Meeting.create(
+        unit=world.compound,
+        title="太近的会议",
+        opens_on=today() + dt.timedelta(5),
+        closes_on=today() + dt.timedelta(10),
+    )
+    services.add_matter(near, "事项", "9", world.staff)
+    listing_url = f"/admin/{_endpoint('meeting')}/"
+    listing = admin.get(listing_url).get_data(as_text=True)
+    response = admin.post(
+        f"{listing_url}action/",
+        data={"action": "notice", "rowid": [str(near.id)], "csrf_token": csrf_token(listing)},
+        follow_redirects=True,
+    )
+    assert "会议公告须在表决开始 15 日以前发布" in response.get_data(as_text=True)
+    assert Meeting.get_by_id(near.id).status == "draft"
+    far = Meeting.create(
+        unit=world.compound,
+        title="正常的会议",
+        opens_on=today() + dt.timedelta(20),
+        closes_on=today() + dt.timedelta(25),
+    )
+    services.add_matter(far, "事项", "9", world.staff)
+    response = admin.post(
+        f"{listing_url}action/",
+        data={"action": "notice", "rowid": [str(far.id)], "csrf_token": csrf_token(listing)},
+        follow_redirects=True,
+    )
+    assert Meeting.get_by_id(far.id).status == "noticed"
