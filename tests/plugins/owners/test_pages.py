@@ -186,3 +186,32 @@ def test_admin_gives_notice_through_the_meeting_action(app, world, admin):
         follow_redirects=True,
     )
     assert Meeting.get_by_id(far.id).status == "noticed"
+
+
+def test_portal_shows_results_only_once_published(app, world):
+    meeting = world.meeting("voting_open")
+    matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
+    services.cast(world.owners[1], matter, "agree", world.users[1], on=world.vote_day(meeting))
+    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    client = client_of(app, "owner1")
+    url = f"/portal/owners/meeting/{meeting.id}"
+    assert "参与表决" not in client.get(url).get_data(as_text=True)
+    services.publish(meeting, world.staff, on=meeting.closes_on + dt.timedelta(2))
+    page = client.get(url).get_data(as_text=True)
+    assert "结果：通过" in page
+    assert "参与表决：面积 250 / 300 平方米，人数 2 / 3 人" in page
+
+
+def test_admin_cannot_delete_a_matter_after_notice(app, world, admin):
+    meeting = world.meeting("noticed")
+    matter = Matter.get(Matter.meeting == meeting.id)
+    listing = admin.get(f"/admin/{_endpoint('matter')}/").get_data(as_text=True)
+    response = admin.post(
+        f"/admin/{_endpoint('matter')}/delete/",
+        data={"id": str(matter.id), "csrf_token": csrf_token(listing)},
+        follow_redirects=True,
+    )
+    assert "议题不得变更" in response.get_data(as_text=True)
+    assert Matter.get_or_none(Matter.id == matter.id) is not None
