@@ -1,0 +1,73 @@
+"""Demo data of the owners' assembly: a compound (小区) with two buildings, twelve units with
+register/survey/contract areas, owners (one with two units, one pair of co-owners), the
+developer holding the unsold units, and a draft meeting with an ordinary and a special
+matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core import territory
+from core.models import TerritoryUnit
+from core.workdays import today
+
+from . import services
+from .models import Meeting, Owner, Ownership, Premises
+
+OWNERS = ["陈美华", "刘志强", "赵丽", "孙伟", "周敏", "吴磊", "郑芳"]
+
+
+def load(district, actor) -> list[str]:
+    community = TerritoryUnit.get_or_none(
+        (TerritoryUnit.district_id == district.id) & (TerritoryUnit.level == "community")
+    )
+    if community is None:
+        return []
+    code = f"{community.code}-XQ1"
+    if TerritoryUnit.select().where(TerritoryUnit.code == code).exists():
+        return []
+    compound = territory.create_unit(code, "幸福家园小区", "compound", community)
+    buildings = [
+        territory.create_unit(f"{code}-{n}", f"{n}号楼", "building", compound) for n in (1, 2)
+    ]
+
+    def stamp(**values):
+        return {"created_by": actor, "updated_by": actor, **values}
+
+    people = [Owner.create(**stamp(unit=compound, name=name)) for name in OWNERS]
+    developer = Owner.create(**stamp(unit=compound, name="幸福置业有限公司", is_developer=True))
+    premises = []
+    for b, building in enumerate(buildings, start=1):
+        for n, area in enumerate(("89.50", "102.30", "120.00", "76.80", "95.25", "88.00")):
+            source = ("register", "survey", "contract")[n % 3] if n < 5 else "register"
+            premises.append(
+                Premises.create(
+                    **stamp(
+                        unit=building,
+                        number=f"{b}-{101 + n}",
+                        area=Decimal(area),
+                        area_source=source,
+                    )
+                )
+            )
+    holders = {0: [0], 1: [1], 2: [2, 3], 3: [4], 4: [5], 5: [0], 6: [6]}  # 陈美华: two units
+    for index, owner_indexes in holders.items():
+        for o in owner_indexes:
+            Ownership.create(
+                **stamp(unit=premises[index].unit_id, premises=premises[index], owner=people[o])
+            )
+    for p in premises[7:]:  # unsold: the developer's, one head in total
+        Ownership.create(**stamp(unit=p.unit_id, premises=p, owner=developer))
+    start = today() + dt.timedelta(days=20)
+    meeting = Meeting.create(
+        **stamp(
+            unit=compound,
+            title="2026年度业主大会会议",
+            opens_on=start,
+            closes_on=start + dt.timedelta(days=14),
+        )
+    )
+    services.add_matter(meeting, "续聘物业服务企业", "4", actor)
+    services.add_matter(meeting, "利用小区共有部分设置广告位", "8", actor)
+    return [f"owners: compound {compound.name}, {len(premises)} units, 1 meeting"]

@@ -1,0 +1,359 @@
+"""Owners' assembly operations (业主大会服务): everything that changes state, each in one
+transaction, each announced with an event. A refusal raises
+:class:`~core.services.ServiceError` with a message in the user's language, and nothing is
+written. The rules are in :mod:`plugins.owners.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+
+import peewee as pw
+
+from core import territory
+from core.db import db
+from core.events import Event, diff, emit, snapshot
+from core.i18n import gettext as _
+from core.models import TerritoryUnit, User, utcnow
+from core.services import ServiceError
+from core.workdays import today
+
+from . import rules
+from .models import PLUGIN, BallotLog, Matter, Meeting, Owner, Ownership, Premises
+
+
+def refuse(message: str, **values) -> ServiceError:
+    return ServiceError(_(message, **values))
+
+
+def setting(record, key: str):
+    from core.app import kernel_state
+
+    district_id = TerritoryUnit.get_by_id(record.unit_id).district_id
+    return kernel_state().settings.get(district_id, PLUGIN, key)
+
+
+def _announce(name: str, record, actor, before=None, summary: str = "", data=None) -> None:
+    emit(
+        Event(
+            name,
+            plugin=PLUGIN,
+            record=record,
+            actor=actor,
+            district_id=TerritoryUnit.get_by_id(record.unit_id).district_id,
+            changes=diff(before or {}, snapshot(record)),
+            summary=summary[:255],
+            data=data or {},
+        )
+    )
+
+
+def _require(access) -> None:
+    if access is not None and not access.can(PLUGIN, "update"):
+        raise refuse("You are not allowed to do this.")
+
+
+# -- register ----------------------------------------------------------------------------------
+
+
+def compound_of(meeting: Meeting) -> TerritoryUnit:
+    return TerritoryUnit.get_by_id(meeting.unit_id)
+
+
+def holdings(compound: TerritoryUnit) -> list[rules.Holding]:
+    """Every exclusive unit in the compound's buildings, as the rules see it."""
+    owners: dict[int, set[int]] = {}
+    developer: set[int] = set()
+    premises = list(Premises.select().where(Premises.unit.in_(territory.subtree_ids(compound))))
+    ids = [p.id for p in premises]
+    if ids:
+        for link in (
+            Ownership.select(Ownership, Owner).join(Owner).where(Ownership.premises.in_(ids))
+        ):
+            owners.setdefault(link.premises_id, set()).add(link.owner_id)
+            if link.owner.is_developer:
+                developer.add(link.premises_id)
+    return [
+        rules.Holding(
+            p.id, p.area, frozenset(owners.get(p.id, ())), developer_unsold=p.id in developer
+        )
+        for p in premises
+    ]
+
+
+def premises_of(owner: Owner, compound: TerritoryUnit) -> list[Premises]:
+    return list(
+        Premises.select()
+        .join(Ownership)
+        .where((Ownership.owner == owner.id) & Premises.unit.in_(territory.subtree_ids(compound)))
+        .order_by(Premises.number)
+    )
+
+
+def _level(unit_id) -> str | None:
+    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
+    return unit.level if unit else None
+
+
+def check_in_compound(record) -> None:
+    """Owners and meetings belong to a compound (小区)."""
+    if _level(record.unit_id) != "compound":
+        raise refuse("Please choose a compound.")
+
+
+def check_premises(premises: Premises) -> None:
+    """A unit lies in a building and has a positive exclusive area."""
+    if _level(premises.unit_id) != "building":
+        raise refuse("A unit must be registered in a building.")
+    if premises.area is None or premises.area <= 0:
+        raise refuse("The exclusive area must be more than zero.")
+
+
+def check_ownership(link: Ownership) -> None:
+    """The owner and the unit belong to the same compound; the link lies with the unit."""
+    premises = Premises.get_by_id(link.premises_id)
+    owner = Owner.get_by_id(link.owner_id)
+    building = TerritoryUnit.get_by_id(premises.unit_id)
+    if building.parent_id != owner.unit_id:
+        raise refuse("The owner and the unit must belong to the same compound.")
+    link.unit = premises.unit_id
+
+
+# -- meetings ----------------------------------------------------------------------------------
+
+
+def check_matter_change(meeting: Meeting) -> None:
+    """The agenda is frozen once noticed (不得就公告以外的事项表决)."""
+    if meeting.status != "draft":
+        raise refuse("The agenda is frozen once the meeting has been noticed.")
+
+
+def add_matter(
+    meeting: Meeting, title: str, item: str, actor: User, description: str = "", access=None
+) -> Matter:
+    _require(access)
+    check_matter_change(meeting)
+    if not (title or "").strip():
+        raise refuse("Please fill in the title.")
+    if item not in rules.ITEMS:
+        raise refuse("Unknown Civil Code item: %(item)s.", item=item)
+    with db.atomic():
+        matter = Matter.create(
+            unit=meeting.unit_id,
+            meeting=meeting,
+            title=title.strip(),
+            item=item,
+            kind=rules.kind_of(item),
+            description=description,
+            created_by=actor,
+            updated_by=actor,
+        )
+        _announce("created", matter, actor, summary=f"表决事项: {matter.title}")
+    return matter
+
+
+def _move(meeting: Meeting, to: str, actor: User, **values) -> Meeting:
+    before = snapshot(meeting)
+    with db.atomic():
+        changed = (
+            Meeting.update(status=to, updated_by=actor, updated_at=utcnow(), **values)
+            .where((Meeting.id == meeting.id) & (Meeting.status == meeting.status))
+            .execute()
+        )
+        if changed != 1:
+            raise refuse("Someone else has just changed this meeting; reload the page.")
+        meeting = Meeting.get_by_id(meeting.id)
+        _announce(
+            "state_changed", meeting, actor, before, summary=f"业主大会: {meeting.title} → {to}"
+        )
+    return meeting
+
+
+def _expect(meeting: Meeting, status: str) -> None:
+    if meeting.status != status:
+        raise refuse("This step is not possible in the meeting's current status.")
+
+
+def notice(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    """draft → noticed: the notice goes out at least ``notice_days`` days before voting opens."""
+    _require(access)
+    _expect(meeting, "draft")
+    on = on or today()
+    if not Matter.select().where(Matter.meeting == meeting.id).exists():
+        raise refuse("Add at least one matter to the agenda first.")
+    if meeting.closes_on < meeting.opens_on:
+        raise refuse("Voting must close on or after the day it opens.")
+    days = int(setting(meeting, "notice_days"))
+    if rules.notice_problem(on, meeting.opens_on, days):
+        raise refuse(
+            "The notice must be given at least %(days)s days before voting opens.", days=days
+        )
+    return _move(meeting, "noticed", actor, noticed_on=on)
+
+
+def open_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    _require(access)
+    _expect(meeting, "noticed")
+    on = on or today()
+    if not rules.in_window(on, meeting.opens_on, meeting.closes_on):
+        raise refuse(
+            "Voting can only be opened between %(start)s and %(end)s.",
+            start=meeting.opens_on.isoformat(),
+            end=meeting.closes_on.isoformat(),
+        )
+    return _move(meeting, "voting_open", actor)
+
+
+def close_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    _require(access)
+    _expect(meeting, "voting_open")
+    on = on or today()
+    if on <= meeting.closes_on:
+        raise refuse(
+            "Voting stays open until the end of %(end)s.", end=meeting.closes_on.isoformat()
+        )
+    return _move(meeting, "voting_closed", actor)
+
+
+def tally_meeting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    """voting_closed → tallied: counts every matter (area and heads separately)."""
+    _require(access)
+    _expect(meeting, "voting_closed")
+    on = on or today()
+    units = holdings(compound_of(meeting))
+    with db.atomic():
+        for matter in Matter.select().where(Matter.meeting == meeting.id):
+            result = rules.tally(matter.kind, units, latest_ballots(matter))
+            Matter.update(
+                result=result.result, tally=json.dumps(result.as_dict(), ensure_ascii=False)
+            ).where(Matter.id == matter.id).execute()
+        days = int(setting(meeting, "publish_days"))
+        meeting = _move(
+            meeting, "tallied", actor, tallied_on=on, publish_due=on + dt.timedelta(days=days)
+        )
+    return meeting
+
+
+def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    _require(access)
+    _expect(meeting, "tallied")
+    return _move(meeting, "published", actor, published_on=on or today())
+
+
+# -- ballots -----------------------------------------------------------------------------------
+
+
+def latest_ballots(matter: Matter) -> dict[int, str]:
+    """The current choice per unit: the latest row of the log for each unit."""
+    found: dict[int, str] = {}
+    for row in BallotLog.select().where(BallotLog.matter == matter.id).order_by(BallotLog.id):
+        found[row.premises_id] = row.choice
+    return found
+
+
+def row_hash(prev_hash: str | None, matter_id, premises_id, owner_id, choice, receipt, at) -> str:
+    text = "|".join(
+        str(v)
+        for v in (
+            prev_hash or "",
+            matter_id,
+            premises_id,
+            owner_id,
+            choice,
+            receipt,
+            at.replace(microsecond=0).isoformat(),
+        )
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cast(
+    owner: Owner, matter: Matter, choice: str, actor: User, on: dt.date | None = None
+) -> list[BallotLog]:
+    """The owner votes ``choice`` on ``matter`` for each unit they hold in the compound (one
+    ballot per unit; a new ballot replaces the unit's previous one, which stays in the log)."""
+    if owner.user_id is None or actor is None or owner.user_id != actor.id:
+        raise refuse("You can only vote as yourself.")
+    if choice not in rules.CHOICES:
+        raise refuse("Unknown choice: %(choice)s.", choice=choice)
+    meeting = Meeting.get_by_id(matter.meeting_id)
+    on = on or today()
+    if meeting.status != "voting_open" or not rules.in_window(
+        on, meeting.opens_on, meeting.closes_on
+    ):
+        raise refuse("Voting on this meeting is not open.")
+    units = premises_of(owner, compound_of(meeting))
+    if not units:
+        raise refuse("You hold no unit in this compound.")
+    current = latest_ballots(matter)
+    if all(current.get(p.id) == choice for p in units):
+        raise refuse("You have already cast this ballot.")
+    for _attempt in range(5):
+        try:
+            return _append(owner, matter, meeting, units, current, choice, actor)
+        except pw.IntegrityError:  # another ballot extended the chain first: try again
+            continue
+    raise refuse("Many owners are voting at this moment; please try again.")
+
+
+def _append(owner, matter, meeting, units, current, choice, actor) -> list[BallotLog]:
+    rows = []
+    with db.atomic():
+        last = BallotLog.select(BallotLog.hash).order_by(BallotLog.id.desc()).first()
+        prev = last.hash if last else None
+        for p in units:
+            if current.get(p.id) == choice:
+                continue
+            at = utcnow().replace(microsecond=0)
+            receipt = secrets.token_hex(6).upper()
+            digest = row_hash(prev, matter.id, p.id, owner.id, choice, receipt, at)
+            rows.append(
+                BallotLog.create(
+                    unit=meeting.unit_id,
+                    matter=matter,
+                    premises=p,
+                    owner=owner,
+                    choice=choice,
+                    receipt=receipt,
+                    at=at,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        emit(
+            Event(
+                "ballot_cast",
+                plugin=PLUGIN,
+                record=matter,
+                actor=actor,
+                district_id=TerritoryUnit.get_by_id(meeting.unit_id).district_id,
+                summary=f"表决票: {matter.title}",
+            )
+        )
+    return rows
+
+
+def verify() -> list[str]:
+    """Recompute the hash chain of the ballot log; a list of problems (empty: intact)."""
+    problems = []
+    prev = None
+    for row in BallotLog.select().order_by(BallotLog.id):
+        if row.prev_hash != prev:
+            problems.append(f"ballot {row.id}: chain broken (previous hash does not match)")
+        expected = row_hash(
+            row.prev_hash,
+            row.matter_id,
+            row.premises_id,
+            row.owner_id,
+            row.choice,
+            row.receipt,
+            row.at,
+        )
+        if row.hash != expected:
+            problems.append(f"ballot {row.id}: hash does not match its contents")
+        prev = row.hash
+    return problems

@@ -1,0 +1,106 @@
+"""Fixtures of the owners' assembly tests: an app with the plugin, the demo district and a
+small compound in 长青社区 (the plugin's demo data lives in 幸福社区)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+import plugins.owners as owners
+from core import territory
+from core.access import Access
+from core.db import db
+from core.models import TerritoryUnit
+from plugins.owners import services
+from plugins.owners.models import Meeting, Owner, Ownership, Premises
+from tests.conftest import make_user
+from tests.plugins.timebank.conftest import FreshClient
+
+COMMUNITY = "990101002001"  # 长青社区
+DAY = dt.date(2026, 12, 1)  # the day notice is given in these tests
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app(plugins=[owners])
+    app.test_client_class = FreshClient
+    return app
+
+
+@pytest.fixture
+def world(app, demo):
+    with app.test_request_context():
+        db.connect(reuse_if_open=True)
+        yield World()
+        if not db.is_closed():
+            db.close()
+
+
+class World:
+    """A compound with one building and four units of 100, 100, 50 and 50 m²:
+    owner 0 holds units 0 and 1 (one head), owners 1 and 2 co-own unit 2 (one head), the
+    developer holds unit 3 (unsold). Total: 300 m², 3 heads."""
+
+    def __init__(self):
+        self.staff = make_user("cstaff", "community_staff", COMMUNITY)
+        self.access = Access(self.staff)
+        community = territory.by_code(COMMUNITY)
+        self.compound = territory.create_unit("T-XQ", "测试小区", "compound", community)
+        self.building = territory.create_unit("T-XQ-1", "1号楼", "building", self.compound)
+        self.users = [make_user(f"owner{n}", "resident", COMMUNITY) for n in range(3)]
+        self.owners = [
+            Owner.create(unit=self.compound, name=f"业主{n}", user=u)
+            for n, u in enumerate(self.users)
+        ]
+        self.developer = Owner.create(unit=self.compound, name="开发商", is_developer=True)
+        self.units = [
+            Premises.create(unit=self.building, number=f"1-{n}", area=Decimal(a))
+            for n, a in enumerate(("100", "100", "50", "50"))
+        ]
+        for unit, holder in (
+            (0, self.owners[0]),
+            (1, self.owners[0]),
+            (2, self.owners[1]),
+            (2, self.owners[2]),
+            (3, self.developer),
+        ):
+            Ownership.create(unit=self.building, premises=self.units[unit], owner=holder)
+
+    def meeting(self, status="draft", items=("4", "6")) -> Meeting:
+        """A meeting voting from DAY+15 to DAY+20, moved to ``status``."""
+        meeting = Meeting.create(
+            unit=self.compound,
+            title="测试业主大会",
+            opens_on=DAY + dt.timedelta(days=15),
+            closes_on=DAY + dt.timedelta(days=20),
+        )
+        for item in items:
+            services.add_matter(meeting, f"事项{item}", item, self.staff)
+        steps = [
+            ("noticed", lambda m: services.notice(m, self.staff, on=DAY)),
+            ("voting_open", lambda m: services.open_voting(m, self.staff, on=m.opens_on)),
+            (
+                "voting_closed",
+                lambda m: services.close_voting(m, self.staff, on=m.closes_on + dt.timedelta(1)),
+            ),
+            ("tallied", lambda m: services.tally_meeting(m, self.staff, on=DAY + dt.timedelta(22))),
+            ("published", lambda m: services.publish(m, self.staff, on=DAY + dt.timedelta(23))),
+        ]
+        for _name, step in steps:
+            if meeting.status == status:
+                break
+            meeting = step(meeting)
+        assert meeting.status == status
+        return meeting
+
+    def vote_day(self, meeting):
+        return meeting.opens_on + dt.timedelta(days=1)
+
+
+def reload(record):
+    return type(record).get_by_id(record.id)
+
+
+__all__ = ["COMMUNITY", "DAY", "TerritoryUnit", "reload"]
