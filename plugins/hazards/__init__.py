@@ -85,3 +85,13 @@ def linli_demo_data(district, actor):
     from .demo import load
 
     return load(district, actor)
+
+
+@hookimpl
+def linli_event(event):
+    if event.plugin != "hazards" or event.name != "state_changed":
+        return
+    if event.data.get("transition") == "assess" and getattr(event.record, "grade", "") == "major":
+        from .services import report_major
+
+        report_major(event.record)

@@ -169,24 +169,29 @@ def safety_office(district_id: int) -> list[User]:
 
 
 def move(hazard: Hazard, code: str, actor, access, comment: str = "", data: dict | None = None):
-    """Take workflow step ``code``; a hazard assessed as major is reported to the district
-    safety office (after the transaction, so that nothing is announced that did not happen)."""
+    """Take workflow step ``code``. A hazard assessed as major is reported to the district
+    safety office by :func:`report_major`, which listens to the step's event: whatever path
+    took it (admin, portal, API)."""
     transition(hazard, code, actor, access, comment, data)
-    if code == "assess" and hazard.grade == "major":
-        from core.notifications import notify
-
-        district_id = hazard.unit.district_id
-        for user in safety_office(district_id):
-            notify(
-                user,
-                "hazard_major",
-                _("Major hazard: %(title)s", title=str(hazard)),
-                _("A major hazard was assessed at %(place)s.", place=hazard.place),
-                f"/admin/hazards/hazard/details/?id={hazard.id}",
-                district_id=district_id,
-                key=f"hazards:major:{hazard.id}",
-            )
     return hazard
+
+
+def report_major(hazard: Hazard) -> None:
+    """Notify the district safety office of a major hazard (重大隐患立即报告). Runs inside
+    the step's transaction: a notice is never sent for a step that did not happen."""
+    from core.notifications import notify
+
+    district_id = hazard.unit.district_id
+    for user in safety_office(district_id):
+        notify(
+            user,
+            "hazard_major",
+            _("Major hazard: %(title)s", title=str(hazard)),
+            _("A major hazard was assessed at %(place)s.", place=hazard.place),
+            f"/admin/hazards/hazard/details/?id={hazard.id}",
+            district_id=district_id,
+            key=f"hazards:major:{hazard.id}",
+        )
 
 
 def overdue_condition(today=None):

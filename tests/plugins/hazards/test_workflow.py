@@ -172,3 +172,16 @@ def test_overdue_is_derived_from_the_deadline(hz):
     assert services.is_overdue(hazard, later)
     overdue = Hazard.select().where(services.overdue_condition(later) & (Hazard.id == hazard.id))
     assert overdue.exists()
+
+
+def test_major_assessment_by_any_path_notifies_the_office(hz):
+    """The report listens to the step's event, so a step taken directly through the workflow
+    engine (as the REST API does) notifies the office too."""
+    from core.workflow import transition
+
+    hazard = found(hz, "major_exits_clear")
+    staff = hz.access(hz.staff)
+    transition(hazard, "register", hz.staff, staff)
+    transition(hazard, "assess", hz.staff, staff, data={"grade": "major"})
+    notes = list(Notification.select().where(Notification.user == hz.office.id))
+    assert len(notes) == 1 and str(hazard.id) in notes[0].link
