@@ -5,6 +5,8 @@ tests work in 长青社区 (西山街道) so that the two do not mix."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -12,6 +14,7 @@ import plugins.hazards as hazards
 from core.access import Access
 from core.db import db
 from core.models import TerritoryUnit
+from plugins.hazards.services import DEFINITIONS
 from tests.conftest import make_user
 
 COMMUNITY = "990101002001"  # 长青社区
@@ -65,15 +68,23 @@ class World:
         return Access(user)
 
 
-def answers(**failed) -> dict:
-    """Every item of the residential fire checklist passed, except those given."""
-    data = {
-        "major_exits_clear": "yes",
-        "major_fire_lane": "yes",
-        "hydrant_ok": "yes",
-        "extinguishers_ok": "yes",
-        "no_ebike_indoor": "yes",
-        "fire_door_closed": "na",
-    }
+def flat_items(name: str = "fire_residential") -> list[str]:
+    """The keys of a shipped checklist's items outside repeat groups."""
+    data = json.loads((DEFINITIONS / f"{name}.json").read_text(encoding="utf-8"))
+    return [
+        f["key"]
+        for section in data["sections"]
+        if "repeat" not in section
+        for f in section["fields"]
+        if f["type"] == "yes_no_na"
+    ]
+
+
+def answers(name: str = "fire_residential", **failed) -> dict:
+    """Every item of a checklist (the residential fire one by default) passed, except
+    those given."""
+    data = dict.fromkeys(flat_items(name), "yes")
+    if name == "fire_residential":
+        data["fire_door_closed"] = "na"
     data.update(failed)
     return data
