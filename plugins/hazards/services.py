@@ -294,12 +294,14 @@ def _open_hazard(inspection: Inspection, answer, actor, access) -> Hazard:
 
 def responsible_staff(unit_id: int, exclude=None) -> list[User]:
     """Who is told of a flagged answer: active users holding, at the inspected community or
-    grid itself, a role that may update hazards (the community's staff)."""
+    grid (and a grid's community), a role that may update hazards (the community's staff)."""
+    unit = TerritoryUnit.get_by_id(unit_id)
+    units = [unit.id] + ([unit.parent_id] if unit.level == "grid" and unit.parent_id else [])
     roles = RolePermission.select(RolePermission.role).where(
         RolePermission.plugin.in_([PLUGIN, "*"]) & RolePermission.action.in_(["update", "*"])
     )
     holders = RoleAssignment.select(RoleAssignment.user).where(
-        (RoleAssignment.unit == unit_id) & RoleAssignment.role.in_(roles)
+        RoleAssignment.unit.in_(units) & RoleAssignment.role.in_(roles)
     )
     query = User.select().where(User.id.in_(holders) & User.is_active)
     if exclude is not None:

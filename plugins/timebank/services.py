@@ -1184,9 +1184,10 @@ def revoke_certificate(cert: Certificate, actor: User, access, reason: str) -> C
 
 def record_reported_work(event: Event) -> ServiceRecord | None:
     """Another module reports volunteer work with the event ``volunteer_work``; its data names
-    the volunteer (``volunteer_id``, ``id_number`` or the login's ``user_id``), ``started_at``, ``ended_at`` (ISO, UTC),
-    ``content`` and a reference unique to the reporting module (``ref``). It becomes a
-    service record waiting for review; the same reference is recorded once."""
+    the volunteer (``volunteer_id``, ``id_number`` or the login's ``user_id``), ``started_at``,
+    ``ended_at`` (ISO, UTC), ``content`` and a reference unique to the reporting module
+    (``ref``). It becomes a service record waiting for review; the same reference is recorded
+    once."""
     data = event.data or {}
     ref = f"{event.plugin}:{data.get('ref', '')}"
     if (
