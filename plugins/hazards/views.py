@@ -130,14 +130,15 @@ def inspect(key):
         items_form[adding].append_entry()  # one more floor, stairwell...: nothing is saved
     elif request.method == "POST" and form.validate_on_submit():
         try:
+            chosen = _premises_by_id(form.premises.data)
             inspection = services.inspect(
-                _unit(units, form.unit.data),
+                None if chosen else _unit(units, form.unit.data),
                 key,
                 form.place.data,
                 items_form.definition_data(),
                 current_user._get_current_object(),
                 access,
-                premises=_premises_by_id(form.premises.data),
+                premises=chosen,
                 photos=_photos(g.get("district_id")),
                 position=(form.latitude.data, form.longitude.data),
             )
@@ -313,13 +314,14 @@ def report():
     form.premises.choices = [("", "—")] + [(str(p.id), str(p)) for p in _premises(access)]
     if request.method == "POST" and form.validate_on_submit():
         try:
+            chosen = _premises_by_id(form.premises.data)
             hazard = services.report_hazard(
                 current_user._get_current_object(),
                 access,
                 source=form.source.data,
                 title=form.title.data,
-                unit=_unit(units, form.unit.data),
-                premises=_premises_by_id(form.premises.data),
+                unit=None if chosen else _unit(units, form.unit.data),
+                premises=chosen,
                 place=form.place.data,
                 category=form.category.data,
                 description=form.description.data,
