@@ -232,14 +232,21 @@ def _answer_label(answer) -> str:
 
 
 def _form_errors(form_def, errors: dict) -> ServiceError:
-    """The engine's errors, each named by its item's label (the key for unknown paths)."""
+    """The engine's errors, each named by its item's label (a repeat row by its group and
+    number), e.g. "楼梯间 #2 单元/楼梯间：此项为必填项。"."""
+    import re
+
     labels = {f.key: f.label_zh for _s, f in form_def.fields()}
+    groups = {s.key: s.label_zh for s in form_def.sections}
     parts = []
     for path, messages in errors.items():
-        key = path.rsplit(".", 1)[-1]
-        name = labels.get(key, path)
-        row = path.split(".", 1)[0] if "[" in path else ""
-        parts.append(f"{row + ' ' if row else ''}{name}（{path}）：{', '.join(map(str, messages))}")
+        text = ", ".join(map(str, messages))
+        row = re.match(r"(\w+)\[(\d+)\]\.(\w+)$", path)
+        if row:
+            name = f"{groups.get(row[1], row[1])} #{int(row[2]) + 1} {labels.get(row[3], row[3])}"
+        else:
+            name = labels.get(path) or groups.get(path) or path
+        parts.append(f"{name}：{text}")
     return ServiceError("；".join(parts))
 
 

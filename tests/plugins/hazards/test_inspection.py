@@ -82,8 +82,11 @@ def test_passed_inspection_creates_no_hazard(hz):
     [
         ({"place": ""}, "请填写检查场所"),
         ({"checklist": "nope"}, "检查表不存在"),
-        ({"answers": answers(hydrant_ok="maybe")}, "hydrant_ok"),
-        ({"answers": {"hydrant_ok": "no"}}, "major_exits_clear"),
+        ({"answers": answers(hydrant_ok="maybe")}, "室内消火栓箱内水带、水枪齐全，有水：请回答"),
+        (
+            {"answers": {"hydrant_ok": "no"}},
+            "疏散通道、安全出口畅通，未被占用、堵塞、封闭：此项为必填项",
+        ),
     ],
 )
 def test_refused_inspection_changes_nothing(hz, change, message):
