@@ -11,7 +11,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
-from core.models import DistrictOwnedModel
+from core.models import AppendOnlyError, DistrictOwnedModel
 from forms.models import Submission
 
 GRADES = [("general", _l("General hazard (一般隐患)")), ("major", _l("Major hazard (重大隐患)"))]
@@ -130,7 +130,19 @@ class Premises(DistrictOwnedModel):
         return self.name
 
 
-class Photo(DistrictOwnedModel):
+class Evidence(DistrictOwnedModel):
+    """A district-owned row that is evidence (证据): inserted, never changed or deleted."""
+
+    def save(self, force_insert=False, only=None):
+        if self._pk is not None and not force_insert:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed")
+        return super().save(force_insert=force_insert, only=only)
+
+    def delete_instance(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
+
+
+class Photo(Evidence):
     """照片: evidence of a finding (before) or of its rectification (after), kept in the upload
     store and served only through the scoped view. Never changed or deleted (证据)."""
 
@@ -153,23 +165,11 @@ class Photo(DistrictOwnedModel):
         table_name = "hazards_photo"
         verbose_name = _l("Photos")
 
-    def save(self, force_insert=False, only=None):
-        from core.models import AppendOnlyError
-
-        if self._pk is not None and not force_insert:
-            raise AppendOnlyError("Photo rows cannot be changed")
-        return super().save(force_insert=force_insert, only=only)
-
-    def delete_instance(self, *args, **kwargs):
-        from core.models import AppendOnlyError
-
-        raise AppendOnlyError("Photo rows cannot be deleted")
-
     def __str__(self) -> str:
         return self.name or self.path
 
 
-class Recheck(DistrictOwnedModel):
+class Recheck(Evidence):
     """复查结果: the answer a re-inspection gave for an open hazard's item (evidence)."""
 
     hazard = pw.ForeignKeyField(
@@ -184,18 +184,6 @@ class Recheck(DistrictOwnedModel):
     class Meta:
         table_name = "hazards_recheck"
         verbose_name = _l("Re-checks")
-
-    def save(self, force_insert=False, only=None):
-        from core.models import AppendOnlyError
-
-        if self._pk is not None and not force_insert:
-            raise AppendOnlyError("Recheck rows cannot be changed")
-        return super().save(force_insert=force_insert, only=only)
-
-    def delete_instance(self, *args, **kwargs):
-        from core.models import AppendOnlyError
-
-        raise AppendOnlyError("Recheck rows cannot be deleted")
 
 
 def _decimal(label):

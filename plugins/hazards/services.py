@@ -46,6 +46,19 @@ def checklist_keys() -> list[str]:
     return [data["key"] for data in shipped_checklists()]
 
 
+def all_passed(key: str) -> dict:
+    """Answers passing every item of shipped checklist ``key`` outside repeat groups (the demo
+    and tests start from it)."""
+    data = next(d for d in shipped_checklists() if d["key"] == key)
+    return {
+        f["key"]: "yes"
+        for section in data["sections"]
+        if "repeat" not in section
+        for f in section["fields"]
+        if f["type"] == "yes_no_na"
+    }
+
+
 def checklist_version(key: str, district_id: int | None):
     """The current version of checklist ``key`` for a district: the district's own
     definition when an administrator made one (表单管理), else the shipped default (created
@@ -126,50 +139,37 @@ def inspect(
         raise refuse("A photo is required for: %(items)s.", items="；".join(missing))
     known = {a.path for a in given} | {""}
     photos = {key: files for key, files in photos.items() if key in known}
-    checked = check_photos([f for files in photos.values() for f in files], unit.district_id)
+    batch = PhotoBatch([f for files in photos.values() for f in files], unit.district_id)
     earned, possible = score_of(form_def, cleaned)
-    written: list[Path] = []
-    try:
-        with db.atomic():
-            submission = forms_submit(version, answers, unit, actor, access)
-            actions = [a for a in given if "action" in rules.answer_flags(a.field, a.value)]
-            inspection = Inspection.create(
-                unit=unit,
-                premises=premises,
-                place=place,
-                checklist=form_def.key,
-                checklist_title=form_def.title_zh,
-                checklist_version=version.version,
-                submission=submission,
-                inspected_on=workdays.today(),
-                failed_count=len(actions),
-                score=rules.percent(earned, possible),
-                latitude=lat,
-                longitude=lon,
-                note=(note or "").strip(),
-                created_by=actor,
-                updated_by=actor,
-            )
-            _emit_created(inspection, actor, f"检查: {place} · {form_def.title_zh}")
-            hazards = {}
-            for answer in actions:
-                hazards[answer.path] = _open_hazard(inspection, answer, actor, access)
-            for key, files in photos.items():
-                for upload in files:
-                    written.append(
-                        _save_photo(
-                            checked[id(upload)],
-                            upload,
-                            unit,
-                            actor,
-                            inspection=inspection,
-                            hazard=hazards.get(key),
-                            item=key,
-                        )
-                    )
-    except Exception:
-        _remove(written)
-        raise
+    with batch, db.atomic():
+        submission = forms_submit(version, answers, unit, actor, access)
+        actions = [a for a in given if "action" in rules.answer_flags(a.field, a.value)]
+        inspection = Inspection.create(
+            unit=unit,
+            premises=premises,
+            place=place,
+            checklist=form_def.key,
+            checklist_title=form_def.title_zh,
+            checklist_version=version.version,
+            submission=submission,
+            inspected_on=workdays.today(),
+            failed_count=len(actions),
+            score=rules.percent(earned, possible),
+            latitude=lat,
+            longitude=lon,
+            note=(note or "").strip(),
+            created_by=actor,
+            updated_by=actor,
+        )
+        _emit_created(inspection, actor, f"检查: {place} · {form_def.title_zh}")
+        hazards = {}
+        for answer in actions:
+            hazards[answer.path] = _open_hazard(inspection, answer, actor, access)
+        for key, files in photos.items():
+            for upload in files:
+                batch.save(
+                    upload, unit, actor, inspection=inspection, hazard=hazards.get(key), item=key
+                )
     _notify_flagged(inspection, [a for a in given if "notify" in a.flags], actor)
     return inspection
 
@@ -370,29 +370,12 @@ def move(
     safety office by :func:`report_major`, which listens to the step's event: whatever path
     took it (admin, portal, API). ``photos`` (uploads) are kept as evidence of the step: on
     "submit_acceptance" they are the photos after rectification (整改后)."""
-    photos = list(photos or ())
-    checked = check_photos(photos, hazard.unit.district_id)
-    written: list[Path] = []
-    try:
-        with db.atomic():
-            transition(hazard, code, actor, access, comment, data)
-            stage = "after" if code == "submit_acceptance" else "before"
-            for upload in photos:
-                written.append(
-                    _save_photo(
-                        checked[id(upload)],
-                        upload,
-                        hazard.unit,
-                        actor,
-                        hazard=hazard,
-                        inspection=None,
-                        item=hazard.item,
-                        stage=stage,
-                    )
-                )
-    except Exception:
-        _remove(written)
-        raise
+    batch = PhotoBatch(list(photos or ()), hazard.unit.district_id)
+    with batch, db.atomic():
+        transition(hazard, code, actor, access, comment, data)
+        stage = "after" if code == "submit_acceptance" else "before"
+        for upload in batch.uploads:
+            batch.save(upload, hazard.unit, actor, hazard=hazard, item=hazard.item, stage=stage)
     return hazard
 
 
@@ -486,6 +469,40 @@ def check_photos(uploads: list, district_id: int | None) -> dict:
     return found
 
 
+class PhotoBatch:
+    """The photos of one change: all checked before anything is written (refused: nothing
+    stored), written inside the change's transaction, removed again if it fails. Use as
+    ``with batch, db.atomic(): ... batch.save(...)``."""
+
+    def __init__(self, uploads: list, district_id: int | None):
+        self.uploads = uploads
+        self.checked = check_photos(uploads, district_id)
+        self.written: list[Path] = []
+
+    def save(self, upload, unit, actor, *, inspection=None, hazard=None, item="", stage="before"):
+        self.written.append(
+            _save_photo(
+                self.checked[id(upload)],
+                upload,
+                unit,
+                actor,
+                inspection=inspection,
+                hazard=hazard,
+                item=item,
+                stage=stage,
+            )
+        )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            for path in self.written:
+                path.unlink(missing_ok=True)
+        return False
+
+
 def _save_photo(kind, upload, unit, actor, *, inspection, hazard, item, stage="before") -> Path:
     """Write one checked photo to the upload store and its evidence row; returns the file's
     path (removed again by the caller if the transaction fails)."""
@@ -508,11 +525,6 @@ def _save_photo(kind, upload, unit, actor, *, inspection, hazard, item, stage="b
         updated_by=actor,
     )
     return upload_root() / ref["path"]
-
-
-def _remove(paths) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
 
 
 def photo_file(photo: Photo) -> Path:
@@ -556,38 +568,22 @@ def report_hazard(
         raise refuse("The hazard's title is too long (at most 255 characters).")
     if len((category or "").strip()) > 64:
         raise refuse("The category is too long (at most 64 characters).")
-    photos = list(photos or ())
-    checked = check_photos(photos, unit.district_id)
-    written: list[Path] = []
-    try:
-        with db.atomic():
-            hazard = Hazard(
-                unit=unit,
-                premises=premises,
-                source=source,
-                title=title,
-                place=place,
-                category=(category or "").strip(),
-                description=(description or "").strip(),
-            )
-            start(hazard, actor, access, comment=str(dict(SOURCES)[source]))
-            _emit_created(hazard, actor, f"隐患: {hazard}")
-            for upload in photos:
-                written.append(
-                    _save_photo(
-                        checked[id(upload)],
-                        upload,
-                        unit,
-                        actor,
-                        inspection=None,
-                        hazard=hazard,
-                        item="",
-                    )
-                )
-            _emit_reported(hazard, actor)
-    except Exception:
-        _remove(written)
-        raise
+    batch = PhotoBatch(list(photos or ()), unit.district_id)
+    with batch, db.atomic():
+        hazard = Hazard(
+            unit=unit,
+            premises=premises,
+            source=source,
+            title=title,
+            place=place,
+            category=(category or "").strip(),
+            description=(description or "").strip(),
+        )
+        start(hazard, actor, access, comment=str(dict(SOURCES)[source]))
+        _emit_created(hazard, actor, f"隐患: {hazard}")
+        for upload in batch.uploads:
+            batch.save(upload, unit, actor, hazard=hazard)
+        _emit_reported(hazard, actor)
     if source in PATROL_SOURCES:
         credit_patrol(hazard, actor)
     return hazard
@@ -693,54 +689,46 @@ def reinspect(
     lat, lon = _position(position)
     photos = {str(k): list(v) for k, v in (photos or {}).items() if v}
     photos = {k: v for k, v in photos.items() if k in {str(h.id) for h in items}}
-    checked = check_photos([f for files in photos.values() for f in files], unit.district_id)
+    batch = PhotoBatch([f for files in photos.values() for f in files], unit.district_id)
     still = [h for h in items if results[str(h.id)] == "no"]
-    written: list[Path] = []
-    try:
-        with db.atomic():
-            inspection = Inspection.create(
+    with batch, db.atomic():
+        inspection = Inspection.create(
+            unit=unit,
+            premises=original.premises,
+            reinspection_of=original,
+            place=place,
+            checklist=original.checklist,
+            checklist_title=original.checklist_title,
+            checklist_version=original.checklist_version,
+            inspected_on=workdays.today(),
+            failed_count=len(still),
+            score=rules.percent(len(items) - len(still), len(items)),
+            latitude=lat,
+            longitude=lon,
+            note=(note or "").strip(),
+            created_by=actor,
+            updated_by=actor,
+        )
+        _emit_created(inspection, actor, f"复查: {place} · {original.checklist_title}")
+        for hazard in items:
+            passed = results[str(hazard.id)] == "yes"
+            Recheck.create(
                 unit=unit,
-                premises=original.premises,
-                reinspection_of=original,
-                place=place,
-                checklist=original.checklist,
-                checklist_title=original.checklist_title,
-                checklist_version=original.checklist_version,
-                inspected_on=workdays.today(),
-                failed_count=len(still),
-                score=rules.percent(len(items) - len(still), len(items)),
-                latitude=lat,
-                longitude=lon,
-                note=(note or "").strip(),
+                hazard=hazard,
+                inspection=inspection,
+                passed=passed,
+                checked_on=inspection.inspected_on,
                 created_by=actor,
                 updated_by=actor,
             )
-            _emit_created(inspection, actor, f"复查: {place} · {original.checklist_title}")
-            for hazard in items:
-                passed = results[str(hazard.id)] == "yes"
-                Recheck.create(
-                    unit=unit,
-                    hazard=hazard,
+            for upload in photos.get(str(hazard.id), ()):
+                batch.save(
+                    upload,
+                    unit,
+                    actor,
                     inspection=inspection,
-                    passed=passed,
-                    checked_on=inspection.inspected_on,
-                    created_by=actor,
-                    updated_by=actor,
+                    hazard=hazard,
+                    item=hazard.item,
+                    stage="after" if passed else "before",
                 )
-                for upload in photos.get(str(hazard.id), ()):
-                    written.append(
-                        _save_photo(
-                            checked[id(upload)],
-                            upload,
-                            unit,
-                            actor,
-                            inspection=inspection,
-                            hazard=hazard,
-                            item=hazard.item,
-                            stage="after" if passed else "before",
-                        )
-                    )
-    except Exception:
-        _remove(written)
-        raise
     return inspection

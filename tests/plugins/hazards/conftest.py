@@ -5,8 +5,6 @@ tests work in 长青社区 (西山街道) so that the two do not mix."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from flask.testing import FlaskClient
 
@@ -14,7 +12,7 @@ import plugins.hazards as hazards
 from core.access import Access
 from core.db import db
 from core.models import TerritoryUnit
-from plugins.hazards.services import DEFINITIONS
+from plugins.hazards import services
 from tests.conftest import make_user
 
 COMMUNITY = "990101002001"  # 长青社区
@@ -68,22 +66,10 @@ class World:
         return Access(user)
 
 
-def flat_items(name: str = "fire_residential") -> list[str]:
-    """The keys of a shipped checklist's items outside repeat groups."""
-    data = json.loads((DEFINITIONS / f"{name}.json").read_text(encoding="utf-8"))
-    return [
-        f["key"]
-        for section in data["sections"]
-        if "repeat" not in section
-        for f in section["fields"]
-        if f["type"] == "yes_no_na"
-    ]
-
-
 def answers(name: str = "fire_residential", **failed) -> dict:
     """Every item of a checklist (the residential fire one by default) passed, except
     those given."""
-    data = dict.fromkeys(flat_items(name), "yes")
+    data = services.all_passed(f"hazards_{name}" if name != "crowded" else "hazards_crowded_places")
     if name == "fire_residential":
         data["fire_door_closed"] = "na"
     data.update(failed)
