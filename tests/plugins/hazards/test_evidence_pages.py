@@ -256,3 +256,26 @@ def test_admin_premises_are_scoped_and_hazards_reported_by_hand(app, hz):
     assert hazard.source == "self_check" and hazard.place == "长青超市"
     details = client.get(f"/admin/hazards/hazard/details/?id={hazard.id}").get_data(as_text=True)
     assert "/portal/hazards/photo/" in details and "自查" in details
+
+
+def test_admin_inspection_details_show_score_answers_and_photos(app, hz):
+    data = answers(hydrant_ok="no")
+    inspection = services.inspect(
+        hz.community,
+        FIRE,
+        "5号楼",
+        data,
+        hz.inspector,
+        hz.access(hz.inspector),
+        photos={"hydrant_ok": [photo("消火栓.png")]},
+        position=("30.5", "114.3"),
+    )
+    client = client_of(app, "staff")
+    page = client.get(f"/admin/hazards/inspection/details/?id={inspection.id}")
+    text = page.get_data(as_text=True)
+    assert "室内消火栓箱内水带、水枪齐全，有水: <strong>否</strong>" in text
+    assert f"{inspection.score}" in text and "30.5" in text
+    assert f"/portal/hazards/photo/{inspection.photos.get().id}" in text
+    outsider = client_of(app, "outsider")
+    other = outsider.get(f"/admin/hazards/inspection/details/?id={inspection.id}")
+    assert "5号楼" not in other.get_data(as_text=True)
