@@ -1,6 +1,7 @@
-"""Marshmallow schemas (API, export): read and workflow steps only. Inspections are made on
-the portal; hazards move through the workflow (the admin's steps also notify the district
-safety office of a major hazard, the API's do not yet)."""
+"""Marshmallow schemas (API, export). Inspections are made on the portal and hazards move
+through the workflow (any path notifies the district safety office of a major hazard);
+premises are kept through the API as in the admin; photos and re-checks are evidence, read
+only (a photo's file is served by the scoped portal view)."""
 
 from __future__ import annotations
 

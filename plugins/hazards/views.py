@@ -6,6 +6,7 @@ a hazard. Also: hazards reported by hand, re-inspections of failed items, a haza
 
 from __future__ import annotations
 
+import peewee as pw
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -209,16 +210,11 @@ def _photos(district_id) -> dict:
 
 
 def _scoped(model, action="read"):
+    """Rows of ``model`` in the user's data scope in the current district (none without)."""
     access = g.get("access")
     if access is None or g.get("district_id") is None:
-        return model.select().where(pw_false())
+        return model.select().where(pw.SQL("1 = 0"))
     return model.select().where(access.scope_condition(model, PLUGIN, action, g.district_id))
-
-
-def pw_false():
-    import peewee as pw
-
-    return pw.SQL("1 = 0")
 
 
 @portal.route("/inspection/<int:id>")
