@@ -49,6 +49,10 @@ CHOICE_TYPES = {"choice", "multi_choice"}
 UPLOAD_TYPES = {"photo", "file"}
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 YES_NO_NA = ("yes", "no", "na")
+# Checklist logic per answer of a yes/no/na item (SafetyCulture-style "logic fields"):
+# photo = evidence required, action = a follow-up (e.g. a hazard) is opened, notify = tell
+# the responsible staff. The form engine records them; the module using the form acts on them.
+ANSWER_FLAGS = ("photo", "action", "notify")
 
 
 class DefinitionError(ValueError):
@@ -88,6 +92,12 @@ class FieldDef:
     accept: tuple[str, ...] = ()
     max_size_kb: int | None = None
     allow_override: bool = True  # uscc: an override with a reason accepts a failing code
+    weight: float | None = None  # yes_no_na: weight in the score (None: 1)
+    on_answer: dict = field(default_factory=dict)  # yes_no_na: answer -> tuple of flags
+
+    def flags(self, answer) -> tuple[str, ...]:
+        """The flags (see ANSWER_FLAGS) the definition sets for ``answer``."""
+        return tuple(self.on_answer.get(answer, ()))
 
 
 @dataclass
@@ -306,6 +316,7 @@ def _field(raw, key, ftype, path, problems, need_text, dictionary_codes) -> Fiel
             f.max_size_kb = size
     if ftype == "uscc":
         f.allow_override = bool(raw.get("allow_override", True))
+    _answer_logic(raw, f, path, problems)
     f.default = raw.get("default")
     if f.default is not None and ftype in CHOICE_TYPES and f.choices:
         allowed = {c.code for c in f.choices}
@@ -325,6 +336,41 @@ def _field(raw, key, ftype, path, problems, need_text, dictionary_codes) -> Fiel
         else:
             f.visible_if = visible
     return f
+
+
+def _answer_logic(raw: dict, f: FieldDef, path: str, problems: list) -> None:
+    """``weight`` and ``on_answer`` (per-answer flags) of a yes/no/na item."""
+    weight, on_answer = raw.get("weight"), raw.get("on_answer")
+    if f.type != "yes_no_na":
+        for name, value in (("weight", weight), ("on_answer", on_answer)):
+            if value is not None:
+                problems.append((f"{path}.{name}", _l("only a yes/no/na item has this")))
+        return
+    f.weight = _number(weight, "weight", path, problems)
+    if f.weight is not None and f.weight < 0:
+        problems.append((f"{path}.weight", _l("must not be negative")))
+        f.weight = None
+    if on_answer is None:
+        return
+    if not isinstance(on_answer, dict):
+        problems.append((f"{path}.on_answer", _l("must map answers (yes, no, na) to flags")))
+        return
+    logic = {}
+    for answer, flags in on_answer.items():
+        if answer not in YES_NO_NA:
+            problems.append((f"{path}.on_answer.{answer}", _l("must be yes, no or na")))
+            continue
+        if not isinstance(flags, list) or any(x not in ANSWER_FLAGS for x in flags):
+            problems.append(
+                (
+                    f"{path}.on_answer.{answer}",
+                    _l("must be a list of %(flags)s", flags=", ".join(ANSWER_FLAGS)),
+                )
+            )
+            continue
+        if flags:
+            logic[answer] = tuple(x for x in ANSWER_FLAGS if x in flags)
+    f.on_answer = logic
 
 
 def _check_visibility(form: FormDef, order: list[str], seen: dict, problems: list) -> None:
@@ -398,4 +444,8 @@ def _field_data(f: FieldDef) -> dict:
         data["max_size_kb"] = f.max_size_kb
     if f.type == "uscc" and not f.allow_override:
         data["allow_override"] = False
+    if f.weight is not None:
+        data["weight"] = f.weight
+    if f.on_answer:
+        data["on_answer"] = {answer: list(flags) for answer, flags in f.on_answer.items()}
     return data

@@ -228,6 +228,62 @@ def validate(form: FormDef, data: dict, ctx: Context | None = None) -> tuple[dic
     return cleaned, errors
 
 
+# -- checklists: answers, flags and score -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One yes/no/na answer in cleaned data: ``row`` is the repeat-group row's index (None
+    outside a repeat group), ``values`` the row (or top-level) values it sits among."""
+
+    section: Any
+    field: FieldDef
+    value: str
+    row: int | None = None
+    values: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        if self.row is None:
+            return self.field.key
+        return f"{self.section.key}[{self.row}].{self.field.key}"
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.field.flags(self.value)
+
+
+def answers(form: FormDef, cleaned: dict) -> list[Answer]:
+    """Every yes/no/na answer of ``cleaned`` (validated data), repeat rows included."""
+    found = []
+    for section in form.sections:
+        items = [f for f in section.fields if f.type == "yes_no_na"]
+        if not items:
+            continue
+        rows = (
+            list(enumerate(cleaned.get(section.key) or [])) if section.repeat else [(None, cleaned)]
+        )
+        for index, row in rows:
+            for f in items:
+                if row.get(f.key) in YES_NO_NA:
+                    found.append(Answer(section, f, row[f.key], index, row))
+    return found
+
+
+def score(form: FormDef, cleaned: dict) -> tuple[float, float]:
+    """(points earned, points possible): "yes" earns the item's weight (1 when none is
+    given), "no" earns nothing, "na" does not count; every repeat row counts."""
+    earned = possible = 0.0
+    for answer in answers(form, cleaned):
+        weight = 1.0 if answer.field.weight is None else float(answer.field.weight)
+        if answer.value == "na":
+            continue
+        possible += weight
+        if answer.value == "yes":
+            earned += weight
+    return earned, possible
+
+
 # -- WTForms (admin and portal) ------------------------------------------------------------
 
 

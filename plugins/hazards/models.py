@@ -11,7 +11,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
-from core.models import DistrictOwnedModel
+from core.models import AppendOnlyError, DistrictOwnedModel
 from forms.models import Submission
 
 GRADES = [("general", _l("General hazard (一般隐患)")), ("major", _l("Major hazard (重大隐患)"))]
@@ -75,3 +75,173 @@ class Hazard(DistrictOwnedModel):
 
 
 MODELS = [Inspection, Hazard]
+
+
+# -- hz-inspect (migration 0002): premises, evidence photos, re-checks, hand reports ---------
+# Additive: new models, and new columns on Inspection and Hazard added below with
+# ``add_field`` so that the model classes above stay as they were.
+
+PREMISES_KINDS = [
+    ("shop", _l("Shop (商铺)")),
+    ("crowded", _l("Crowded place (人员密集场所)")),
+    ("five_small", _l("Five-small venue (五小场所)")),
+    ("boiler_room", _l("Boiler room (锅炉房)")),
+    ("elevator", _l("Elevator (电梯)")),
+    ("gas", _l("Gas facility (燃气设施)")),
+    ("fireworks", _l("Fireworks outlet (烟花爆竹零售点)")),
+    ("compound", _l("Residential compound (居民小区)")),
+    ("infrastructure", _l("Infrastructure (道路、供气、供电设施)")),
+    ("other", _l("Other (其他)")),
+]
+
+SOURCES = [
+    ("self_check", _l("Self-check (自查)")),
+    ("inspection", _l("Inspection (检查)")),
+    ("building_head", _l("Building head's report (楼栋长报告·八必报)")),
+    ("patrol", _l("Volunteer patrol (志愿者巡查)")),
+    ("resident", _l("Resident's report (居民报告)")),
+]
+PATROL_SOURCES = ("building_head", "patrol")  # reported on a patrol: credited in the time bank
+
+PHOTO_STAGES = [
+    ("before", _l("Before rectification (整改前)")),
+    ("after", _l("After rectification (整改后)")),
+]
+
+
+class Premises(DistrictOwnedModel):
+    """场所: a registered place that is inspected (shop, crowded place, 五小场所, boiler room,
+    fireworks outlet...); ``unit`` is the community or grid it belongs to."""
+
+    name = pw.CharField(max_length=100, verbose_name=_l("Name"))
+    kind = pw.CharField(
+        max_length=24, choices=PREMISES_KINDS, default="shop", verbose_name=_l("Kind")
+    )
+    address = pw.CharField(max_length=200, default="", verbose_name=_l("Address"))
+    responsible = pw.CharField(max_length=64, default="", verbose_name=_l("Responsible person"))
+    phone = pw.CharField(max_length=32, default="", verbose_name=_l("Phone"))
+    active = pw.BooleanField(default=True, verbose_name=_l("Active"))
+
+    class Meta:
+        table_name = "hazards_premises"
+        verbose_name = _l("Premises")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Evidence(DistrictOwnedModel):
+    """A district-owned row that is evidence (证据): inserted, never changed or deleted."""
+
+    def save(self, force_insert=False, only=None):
+        if self._pk is not None and not force_insert:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed")
+        return super().save(force_insert=force_insert, only=only)
+
+    def delete_instance(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
+
+
+class Photo(Evidence):
+    """照片: evidence of a finding (before) or of its rectification (after), kept in the upload
+    store and served only through the scoped view. Never changed or deleted (证据)."""
+
+    inspection = pw.ForeignKeyField(
+        Inspection, null=True, backref="photos", on_delete="RESTRICT", verbose_name=_l("Inspection")
+    )
+    hazard = pw.ForeignKeyField(
+        Hazard, null=True, backref="photos", on_delete="RESTRICT", verbose_name=_l("Hazard")
+    )
+    item = pw.CharField(max_length=120, default="", verbose_name=_l("Checklist item"))
+    stage = pw.CharField(
+        max_length=8, choices=PHOTO_STAGES, default="before", verbose_name=_l("Stage")
+    )
+    path = pw.CharField(max_length=200, verbose_name=_l("File"))
+    name = pw.CharField(max_length=200, default="", verbose_name=_l("File name"))
+    size = pw.IntegerField(default=0, verbose_name=_l("Size"))
+    content_type = pw.CharField(max_length=32, default="", verbose_name=_l("Type"))
+
+    class Meta:
+        table_name = "hazards_photo"
+        verbose_name = _l("Photos")
+
+    def __str__(self) -> str:
+        return self.name or self.path
+
+
+class Recheck(Evidence):
+    """复查结果: the answer a re-inspection gave for an open hazard's item (evidence)."""
+
+    hazard = pw.ForeignKeyField(
+        Hazard, backref="rechecks", on_delete="RESTRICT", verbose_name=_l("Hazard")
+    )
+    inspection = pw.ForeignKeyField(
+        Inspection, backref="rechecks", on_delete="RESTRICT", verbose_name=_l("Re-inspection")
+    )
+    passed = pw.BooleanField(verbose_name=_l("Passed"))
+    checked_on = pw.DateField(verbose_name=_l("Checked on"))
+
+    class Meta:
+        table_name = "hazards_recheck"
+        verbose_name = _l("Re-checks")
+
+
+def _decimal(label):
+    return pw.DecimalField(max_digits=10, decimal_places=7, null=True, verbose_name=label)
+
+
+for _name, _field in (
+    (
+        "premises",
+        pw.ForeignKeyField(
+            Premises,
+            null=True,
+            backref="inspections",
+            on_delete="RESTRICT",
+            verbose_name=_l("Premises"),
+        ),
+    ),
+    (
+        "reinspection_of",
+        pw.ForeignKeyField(
+            Inspection,
+            null=True,
+            backref="reinspections",
+            on_delete="RESTRICT",
+            verbose_name=_l("Re-inspection of"),
+        ),
+    ),
+    ("checklist_version", pw.IntegerField(default=0, verbose_name=_l("Checklist version"))),
+    (
+        "score",
+        pw.DecimalField(max_digits=5, decimal_places=1, null=True, verbose_name=_l("Score (%)")),
+    ),
+    ("latitude", _decimal(_l("Latitude"))),
+    ("longitude", _decimal(_l("Longitude"))),
+):
+    Inspection._meta.add_field(_name, _field)
+
+for _name, _field in (
+    (
+        "premises",
+        pw.ForeignKeyField(
+            Premises,
+            null=True,
+            backref="hazards",
+            on_delete="RESTRICT",
+            verbose_name=_l("Premises"),
+        ),
+    ),
+    (
+        "source",
+        pw.CharField(
+            max_length=16, choices=SOURCES, default="inspection", verbose_name=_l("Source")
+        ),
+    ),
+    ("category", pw.CharField(max_length=64, default="", verbose_name=_l("Category"))),
+    ("description", pw.TextField(default="", verbose_name=_l("Description"))),
+    ("instance", pw.CharField(max_length=100, default="", verbose_name=_l("Instance"))),
+):
+    Hazard._meta.add_field(_name, _field)
+
+MODELS = [Inspection, Hazard, Premises, Photo, Recheck]

@@ -69,6 +69,51 @@ def deadline_problem(deadline: dt.date | None, today: dt.date, max_days: int | N
     return None
 
 
+# -- hz-inspect: checklist logic, position, photos --------------------------------------------
+
+PHOTO_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def answer_flags(field, answer: str) -> set[str]:
+    """The flags of an answer (photo, action, notify). An item whose definition sets no
+    logic at all opens an action (a hazard) when it fails: the checklists of the first slice
+    and districts' own simple definitions keep working."""
+    if not field.on_answer:
+        return {"action"} if answer == FAILED else set()
+    return set(field.flags(answer))
+
+
+def instance_name(section, values: dict, index: int) -> str:
+    """How a repeat-group row is named on its hazard: its first text value (e.g. "3层"),
+    else the group's label and the row number."""
+    for f in section.fields:
+        if f.type == "text" and str(values.get(f.key) or "").strip():
+            return str(values[f.key]).strip()[:100]
+    return f"{section.label_zh} #{index + 1}"[:100]
+
+
+def percent(earned: float, possible: float):
+    """The score in percent, one decimal; None when nothing counted (all not applicable)."""
+    if possible <= 0:
+        return None
+    return round(earned * 100.0 / possible, 1)
+
+
+def position_problem(lat, lon):
+    """Why a position is not acceptable (English message), or None. Both or neither."""
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        return N_("Give both latitude and longitude, or neither.")
+    if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        return N_("The position is out of range (latitude -90 to 90, longitude -180 to 180).")
+    return None
+
+
+def accepted_types(setting: str) -> tuple[str, ...]:
+    return tuple(PHOTO_TYPES[k.strip()] for k in setting.split(",") if k.strip() in PHOTO_TYPES)
+
+
 OPEN_STATES = ("reported", "registered", "assessed", "rectifying", "awaiting_acceptance")
 
 

@@ -1,12 +1,13 @@
-"""Marshmallow schemas (API, export): read and workflow steps only. Inspections are made on
-the portal; hazards move through the workflow (the admin's steps also notify the district
-safety office of a major hazard, the API's do not yet)."""
+"""Marshmallow schemas (API, export). Inspections are made on the portal and hazards move
+through the workflow (any path notifies the district safety office of a major hazard);
+premises are kept through the API as in the admin; photos and re-checks are evidence, read
+only (a photo's file is served by the scoped portal view)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from .models import Hazard, Inspection
+from .models import PHOTO_STAGES, PREMISES_KINDS, Hazard, Inspection, Photo, Premises, Recheck
 
 READ_ONLY = ("read", "transition")  # steps run the workflow rules (五落实 included)
 
@@ -29,6 +30,12 @@ class InspectionSchema(Stamped):
     inspected_on = fields.Date(dump_only=True)
     failed_count = fields.Integer(dump_only=True)
     note = fields.String(dump_only=True)
+    premises = fields.Integer(attribute="premises_id", dump_only=True)
+    reinspection_of = fields.Integer(attribute="reinspection_of_id", dump_only=True)
+    checklist_version = fields.Integer(dump_only=True)
+    score = fields.Decimal(as_string=True, dump_only=True)
+    latitude = fields.Decimal(as_string=True, dump_only=True)
+    longitude = fields.Decimal(as_string=True, dump_only=True)
 
 
 class HazardSchema(Stamped):
@@ -51,6 +58,56 @@ class HazardSchema(Stamped):
     rectification = fields.String(dump_only=True)
     closed_on = fields.Date(dump_only=True)
     state = fields.String(dump_only=True)
+    premises = fields.Integer(attribute="premises_id", dump_only=True)
+    source = fields.String(dump_only=True)
+    category = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    instance = fields.String(dump_only=True)
 
 
-SCHEMAS = [InspectionSchema, HazardSchema]
+class PremisesSchema(Stamped):
+    """场所: the register of inspected places, kept through the API as in the admin."""
+
+    class Meta:
+        model = Premises
+
+    linli_operations = ("read", "create", "update")
+    unit = fields.Integer(attribute="unit_id", required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(validate=validate.OneOf([k for k, _l in PREMISES_KINDS]))
+    address = fields.String(validate=validate.Length(max=200))
+    responsible = fields.String(validate=validate.Length(max=64))
+    phone = fields.String(validate=validate.Length(max=32))
+    active = fields.Boolean()
+
+
+class PhotoSchema(Stamped):
+    """照片 (evidence, read only): the file itself is served by the scoped portal view."""
+
+    class Meta:
+        model = Photo
+
+    linli_operations = ("read",)
+    inspection = fields.Integer(attribute="inspection_id", dump_only=True)
+    hazard = fields.Integer(attribute="hazard_id", dump_only=True)
+    item = fields.String(dump_only=True)
+    stage = fields.String(dump_only=True, metadata={"enum": [k for k, _l in PHOTO_STAGES]})
+    name = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    content_type = fields.String(dump_only=True)
+
+
+class RecheckSchema(Stamped):
+    """复查结果 (evidence, read only)."""
+
+    class Meta:
+        model = Recheck
+
+    linli_operations = ("read",)
+    hazard = fields.Integer(attribute="hazard_id", dump_only=True)
+    inspection = fields.Integer(attribute="inspection_id", dump_only=True)
+    passed = fields.Boolean(dump_only=True)
+    checked_on = fields.Date(dump_only=True)
+
+
+SCHEMAS = [InspectionSchema, HazardSchema, PremisesSchema, PhotoSchema, RecheckSchema]

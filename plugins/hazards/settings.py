@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from core.i18n import gettext as _
 from core.settings import Setting
+
+from .rules import PHOTO_TYPES
+
+
+def check_photo_types(value: str) -> None:
+    """A comma-separated list of image kinds (jpeg, png, webp), at least one."""
+    kinds = [k.strip() for k in str(value).split(",") if k.strip()]
+    if not kinds or any(k not in PHOTO_TYPES for k in kinds):
+        raise ValueError(_("List one or more of: %(kinds)s.", kinds=", ".join(PHOTO_TYPES)))
+
 
 SETTINGS = [
     Setting(
@@ -26,5 +37,38 @@ SETTINGS = [
         "default: at most 180 days; longer needs an extension (not yet built).",
         minimum=1,
         maximum=730,
+    ),
+    # -- hz-inspect: photos and patrols --
+    Setting(
+        "photo_max_kb",
+        int,
+        8192,
+        "照片大小上限（KB）",
+        "Largest photo accepted (KB)",
+        "Platform default, the same as the form engine's photo default (8 MB: a phone photo is "
+        "2–6 MB). No legal source; set it to what the district's storage allows.",
+        minimum=100,
+        maximum=51200,
+    ),
+    Setting(
+        "photo_types",
+        str,
+        "jpeg,png,webp",
+        "可上传的照片格式",
+        "Accepted photo formats",
+        "Platform default: the formats phones produce (JPEG, PNG, WebP). The content is checked "
+        "(magic bytes and Pillow), not the file name.",
+        check=check_photo_types,
+    ),
+    Setting(
+        "patrol_minutes",
+        int,
+        30,
+        "巡查时长（分钟，报时间银行）",
+        "Patrol length reported to the time bank (minutes)",
+        "Platform default for a patrol that found a hazard (楼栋长/志愿者巡查); the time bank's "
+        "reviewer confirms or corrects the hours.",
+        minimum=5,
+        maximum=480,
     ),
 ]

@@ -1184,9 +1184,10 @@ def revoke_certificate(cert: Certificate, actor: User, access, reason: str) -> C
 
 def record_reported_work(event: Event) -> ServiceRecord | None:
     """Another module reports volunteer work with the event ``volunteer_work``; its data names
-    the volunteer (``volunteer_id`` or ``id_number``), ``started_at``, ``ended_at`` (ISO, UTC),
-    ``content`` and a reference unique to the reporting module (``ref``). It becomes a
-    service record waiting for review; the same reference is recorded once."""
+    the volunteer (``volunteer_id``, ``id_number`` or the login's ``user_id``), ``started_at``,
+    ``ended_at`` (ISO, UTC), ``content`` and a reference unique to the reporting module
+    (``ref``). It becomes a service record waiting for review; the same reference is recorded
+    once."""
     data = event.data or {}
     ref = f"{event.plugin}:{data.get('ref', '')}"
     if (
@@ -1197,6 +1198,8 @@ def record_reported_work(event: Event) -> ServiceRecord | None:
     query = Volunteer.select().where(Volunteer.status == "active")
     if data.get("volunteer_id"):
         vol = query.where(Volunteer.id == int(data["volunteer_id"])).first()
+    elif data.get("user_id"):  # the module knows the login, not the volunteer
+        vol = query.where(Volunteer.user == int(data["user_id"])).first()
     else:
         vol = query.where(
             Volunteer.id_number == normalize_id_card(str(data.get("id_number", "")))

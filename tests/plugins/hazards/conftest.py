@@ -12,6 +12,7 @@ import plugins.hazards as hazards
 from core.access import Access
 from core.db import db
 from core.models import TerritoryUnit
+from plugins.hazards import services
 from tests.conftest import make_user
 
 COMMUNITY = "990101002001"  # 长青社区
@@ -65,15 +66,11 @@ class World:
         return Access(user)
 
 
-def answers(**failed) -> dict:
-    """Every item of the residential fire checklist passed, except those given."""
-    data = {
-        "major_exits_clear": "yes",
-        "major_fire_lane": "yes",
-        "hydrant_ok": "yes",
-        "extinguishers_ok": "yes",
-        "no_ebike_indoor": "yes",
-        "fire_door_closed": "na",
-    }
+def answers(name: str = "fire_residential", **failed) -> dict:
+    """Every item of a checklist (the residential fire one by default) passed, except
+    those given."""
+    data = services.all_passed(f"hazards_{name}" if name != "crowded" else "hazards_crowded_places")
+    if name == "fire_residential":
+        data["fire_door_closed"] = "na"
     data.update(failed)
     return data

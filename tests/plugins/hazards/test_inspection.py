@@ -20,17 +20,27 @@ def counts():
     return (Inspection.select().count(), Hazard.select().count(), Submission.select().count())
 
 
-def test_three_checklists_ship_with_yes_no_na_items_and_legal_basis(hz):
-    keys = services.checklist_keys()
-    assert len(keys) >= 3
+def test_ten_checklists_ship_with_weights_logic_and_legal_basis(hz):
+    """The seven scopes of the investigation plan plus residential fire, gas and elevators;
+    8 to 20 pass/fail items each, every item with its legal basis, a weight and the logic of
+    a failed answer; an item proposing 重大 names the standard or rule that says so."""
     from forms.services import version_form
 
+    keys = services.checklist_keys()
+    assert len(keys) == 10
     for key in keys:
         form_def = version_form(services.checklist_version(key, hz.community.district_id))
         items = services.checklist_items(form_def)
-        assert len(items) >= 5
-        assert all(f.help_zh for f in items), key  # the legal basis of every item
-        assert any(f.key.startswith("major_") for f in items), key
+        assert 8 <= len(items) <= 20, key
+        assert all(f.help_zh and f.weight for f in items), key
+        assert all("action" in f.flags("no") for f in items), key
+        for f in items:
+            if f.key.startswith("major_"):
+                assert any(
+                    word in f.help_zh for word in ("重大", "严重事故隐患", "第二十八条", "第十九条")
+                ), (key, f.key)
+    titles = {version_form(services.checklist_version(k, None)).title_zh for k in keys}
+    assert "烟花爆竹零售场所安全检查" in titles and "电梯安全检查" in titles
 
 
 def test_failed_items_create_hazards(hz):
@@ -72,8 +82,11 @@ def test_passed_inspection_creates_no_hazard(hz):
     [
         ({"place": ""}, "请填写检查场所"),
         ({"checklist": "nope"}, "检查表不存在"),
-        ({"answers": answers(hydrant_ok="maybe")}, "hydrant_ok"),
-        ({"answers": {"hydrant_ok": "no"}}, "major_exits_clear"),
+        ({"answers": answers(hydrant_ok="maybe")}, "室内消火栓箱内水带、水枪齐全，有水：请回答"),
+        (
+            {"answers": {"hydrant_ok": "no"}},
+            "疏散通道、安全出口畅通，未被占用、堵塞、封闭：此项为必填项",
+        ),
     ],
 )
 def test_refused_inspection_changes_nothing(hz, change, message):
@@ -97,5 +110,5 @@ def test_inspection_outside_scope_is_refused(hz):
     before = counts()
     with pytest.raises(ServiceError) as exc:
         services.inspect(hz.other, FIRE, "1号楼", answers(), hz.inspector, hz.access(hz.inspector))
-    assert "数据权限" in str(exc.value)
+    assert "不在您的数据范围内" in str(exc.value)
     assert counts() == before
