@@ -139,6 +139,7 @@ def authorise(
 ) -> Proxy:
     """Record a proxy: ``file`` is (bytes, file name, declared type) of the authorisation."""
     _require(access)
+    meeting = Meeting.get_by_id(meeting.id)
     if not (proxy_name or "").strip():
         raise refuse("Please give the proxy's name.")
     if owner.unit_id != meeting.unit_id:
@@ -332,6 +333,7 @@ def resolve_paper(
 
 
 def _check_sheet(meeting, premises, owner, signed_on, choices, proxy) -> dict:
+    meeting = Meeting.get_by_id(meeting.id)
     if meeting.status != "voting_open":
         raise refuse("Voting on this meeting is not open.")
     if signed_on is None or not rules.in_window(signed_on, meeting.opens_on, meeting.closes_on):

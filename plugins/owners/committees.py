@@ -169,6 +169,12 @@ def elect_committee(
                 households=count,
                 max=highest,
             )
+        if not small:
+            raise refuse(
+                "An owners' committee has an odd number of %(min)s to %(max)s members.",
+                min=lowest,
+                max=highest,
+            )
         raise refuse(
             "An owners' committee has %(min)s to %(max)s members (3 only where the compound has"
             " at most %(small)s households).",

@@ -148,6 +148,11 @@ def add_requester(
         )
 
 
+def area_text(value) -> str:
+    """An area to two decimals, the same on every database."""
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def request_support(request: ProvisionalRequest) -> dict:
     """The requesting owners' area and heads against the compound's totals, and whether the
     request reaches the threshold (setting ``provisional_percent`` on ``provisional_basis``)."""
@@ -197,8 +202,8 @@ def accept_provisional(
             " m²); a provisional meeting needs %(percent)s%% of the owners.",
             heads=support["heads"],
             total_heads=support["total_heads"],
-            area=support["area"],
-            total_area=support["total_area"],
+            area=area_text(support["area"]),
+            total_area=area_text(support["total_area"]),
             percent=support["percent"],
         )
     if opens_on is None or closes_on is None or closes_on < opens_on:
