@@ -102,6 +102,12 @@ class OwnershipView(OwnersView):
         services.check_ownership(model)
 
 
+def _publish_due(view, context, model, name):
+    from .admin_more import publish_due_column  # branch ow-ballots: overdue visible
+
+    return publish_due_column(view, context, model, name)
+
+
 class MeetingView(OwnersView):
     """业主大会会议 Meetings: draft → noticed → voting open → closed → tallied → published."""
 
@@ -119,7 +125,7 @@ class MeetingView(OwnersView):
         "publish_due": _l("Publish by"),
         "published_on": _l("Published on"),
     }
-    column_formatters = {"status": choice(MEETING_STATES)}
+    column_formatters = {"status": choice(MEETING_STATES), "publish_due": _publish_due}
     form_columns = ("unit", "title", "opens_on", "closes_on")
 
     def on_model_change(self, form, model, is_created):
@@ -236,4 +242,6 @@ def admin_views(admin) -> list:
         (MatterView, Matter, _l("Matters")),
         (BallotLogView, BallotLog, _l("Ballots")),
     ]
-    return [cls(model, name=name, category=category) for cls, model, name in views]
+    from .admin_more import more_views  # branch ow-ballots
+
+    return [cls(model, name=name, category=category) for cls, model, name in views] + more_views()
