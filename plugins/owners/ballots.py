@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import io
 import json
+from decimal import Decimal
 
 from core.db import db
 from core.models import User
@@ -401,6 +402,10 @@ CSV_COLUMNS = (
 )
 
 
+def _area(value) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def head_label(meeting: Meeting, key) -> str:
     """An opaque label of a head for one meeting: a keyed hash, stable for the meeting, that
     cannot be linked to the owner or across meetings without the server's secret."""
@@ -436,10 +441,10 @@ def anonymised_rows(meeting: Meeting) -> list[dict]:
                     "matter": matter.id,
                     "matter_title": matter.title,
                     "kind": matter.kind,
-                    "total_area": str(total_area),
+                    "total_area": _area(total_area),
                     "total_heads": total_heads,
                     "receipt": row.receipt,
-                    "area": str(holding.area),
+                    "area": _area(holding.area),
                     "head": labels[rules.head_key(holding)],
                     "choice": row.choice,
                 }

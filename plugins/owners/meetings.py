@@ -250,7 +250,11 @@ def publish_results(meeting: Meeting, actor: User):
     from core import publicity
 
     compound = compound_of(meeting)
-    body = results_text(meeting) + f"\n表决票明细（匿名）：/public/owners/ballots/{meeting.id}"
+    district = TerritoryUnit.get_by_id(compound.district_id)
+    body = (
+        results_text(meeting)
+        + f"\n表决票明细（匿名）：/public/owners/ballots/{meeting.id}?district={district.code}"
+    )
     return publicity.publish(
         f"业主大会表决结果公告：{meeting.title}",
         compound,

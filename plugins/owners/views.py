@@ -212,10 +212,12 @@ def ballot_list(meeting_id):
     rows = anonymised_rows(record)
     matters = list(Matter.select().where(Matter.meeting == record.id).order_by(Matter.id))
     tallies = {m.id: json.loads(m.tally) for m in matters if m.tally}
+    compound = TerritoryUnit.get_by_id(record.unit_id)
     return render_template(
         "owners/public_ballots.html",
         meeting=record,
-        compound=TerritoryUnit.get_by_id(record.unit_id),
+        compound=compound,
+        district_code=TerritoryUnit.get_by_id(compound.district_id).code,
         matters=matters,
         rows=rows,
         tallies=tallies,

@@ -248,14 +248,10 @@ def test_interim_property_management_committee(world):
         "由居民委员会代表担任主任",
     )
     assert counts() == before
-    pmc = committees.form_interim_committee(
-        world.compound, seven, DAY, 3, world.staff
-    )
+    pmc = committees.form_interim_committee(world.compound, seven, DAY, 3, world.staff)
     assert pmc.kind == "interim" and pmc.seats == 7 and pmc.filing_due is None
     assert pmc.term_ends == dt.date(2029, 11, 30)
     refused(
-        lambda: committees.form_interim_committee(
-            world.compound, seven, DAY, 3, world.staff
-        ),
+        lambda: committees.form_interim_committee(world.compound, seven, DAY, 3, world.staff),
         "已有在任的委员会",
     )
