@@ -308,3 +308,22 @@ def test_the_public_ballot_list_and_csv_after_publication_only(app, world):
     # the result notice on the community's board links the list
     board = anonymous.get(f"/public/{COMMUNITY}/").get_data(as_text=True)
     assert "业主大会表决结果公告：测试业主大会" in board
+
+
+def test_demo_data_shows_the_new_parts(app, world):
+    from core.models import TerritoryUnit
+    from plugins.owners import committees
+    from plugins.owners.models import PreparatoryGroup, ProvisionalRequest
+
+    compound = TerritoryUnit.get(TerritoryUnit.name == "幸福家园小区")
+    meeting = Meeting.get(Meeting.unit == compound)
+    [told] = ResidentsCommitteeNotice.select().where(ResidentsCommitteeNotice.meeting == meeting.id)
+    assert told.opinion.startswith("同意召开")
+    request = ProvisionalRequest.get(ProvisionalRequest.unit == compound)
+    from plugins.owners.meetings import request_support
+
+    assert request_support(request)["accepted"] is False  # 1 of 7 owners: below 20%
+    assert PreparatoryGroup.get(PreparatoryGroup.unit == compound).due_on is not None
+    old = TerritoryUnit.get(TerritoryUnit.name == "和平里老旧小区")
+    pmc = committees.active_committee(old.id)
+    assert pmc.kind == "interim" and len(committees.current_members(pmc)) == 7
