@@ -114,6 +114,44 @@ def _date_text(value):
     return value.isoformat() if isinstance(value, dt.date) else ""
 
 
+def form_page(view, title, make_form, done, model=None, subject=None, **extra):
+    """The common admin page: the record ``?id=`` of ``model`` in scope (when given), a form
+    from ``make_form(record)``, and ``done(record, form)`` on a valid post; a refusal is shown
+    beside the form and changes nothing."""
+    back = url_for(".index_view")
+    record = None
+    if model is not None:
+        record = in_scope(model, request.values.get("id"), "update")
+        if record is None:
+            flash(_("This record does not exist or you may not change it."), "error")
+            return redirect(back)
+    form = make_form(record)
+    if form.validate_on_submit():
+        try:
+            done(record, form)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Saved."), "success")
+            return redirect(back)
+    subject = subject(record) if callable(subject) else subject
+    return view.render(PAGE, title=title, subject=subject, form=form, back=back, **extra)
+
+
+def _meeting_in_scope(pk) -> Meeting:
+    meeting = in_scope(Meeting, pk, "update")
+    if meeting is None:
+        raise ServiceError(_("This record does not exist or you may not change it."))
+    return meeting
+
+
+def _compound_in_scope(pk) -> TerritoryUnit:
+    compound = next((c for c in compounds() if c.id == pk), None)
+    if compound is None:
+        raise ServiceError(_("Please choose a compound."))
+    return compound
+
+
 STATE_LABELS = {
     "due": _l("Due"),
     "overdue": _l("Overdue"),
@@ -151,48 +189,33 @@ class RCNoticeView(OwnersView):
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
-        back = url_for(".index_view")
-        form = TellForm()
-        form.meeting.choices = meeting_choices(("draft", "noticed"))
-        if form.validate_on_submit():
-            meeting = in_scope(Meeting, form.meeting.data, "update")
-            try:
-                if meeting is None:
-                    raise ServiceError(_("This record does not exist or you may not change it."))
-                meetings.tell_residents_committee(
-                    meeting, form.committee_name.data, form.notified_on.data, _actor(), g.access
-                )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(PAGE, title=_("Tell the residents' committee"), form=form, back=back)
+        def make(_record):
+            form = TellForm()
+            form.meeting.choices = meeting_choices(("draft", "noticed"))
+            return form
+
+        def done(_record, form):
+            meetings.tell_residents_committee(
+                _meeting_in_scope(form.meeting.data),
+                form.committee_name.data,
+                form.notified_on.data,
+                _actor(),
+                g.access,
+            )
+
+        return form_page(self, _("Tell the residents' committee"), make, done)
 
     @expose("/opinion/", methods=["GET", "POST"])
     def opinion_view(self):
-        back = url_for(".index_view")
-        notice = in_scope(ResidentsCommitteeNotice, request.values.get("id"), "update")
-        if notice is None:
-            flash(_("This record does not exist or you may not change it."), "error")
-            return redirect(back)
-        form = OpinionForm()
-        if form.validate_on_submit():
-            try:
-                meetings.record_opinion(
-                    notice, form.opinion.data, form.opinion_on.data, _actor(), g.access
-                )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(
-            PAGE,
-            title=_("Record the opinion"),
-            subject=f"{notice.committee_name} · {notice.notified_on}",
-            form=form,
-            back=back,
+        return form_page(
+            self,
+            _("Record the opinion"),
+            lambda _r: OpinionForm(),
+            lambda r, form: meetings.record_opinion(
+                r, form.opinion.data, form.opinion_on.data, _actor(), g.access
+            ),
+            ResidentsCommitteeNotice,
+            lambda r: f"{r.committee_name} · {r.notified_on}",
         )
 
 
@@ -239,54 +262,33 @@ class ProvisionalRequestView(OwnersView):
 
     @expose("/sign/", methods=["GET", "POST"])
     def sign_view(self):
-        back = url_for(".index_view")
-        record = in_scope(ProvisionalRequest, request.values.get("id"), "update")
-        if record is None:
-            flash(_("This record does not exist or you may not change it."), "error")
-            return redirect(back)
-        form = SignForm()
-        form.owner.choices = owner_choices(record.unit_id)
-        if form.validate_on_submit():
-            try:
-                owner = Owner.get_by_id(form.owner.data)
-                meetings.add_requester(record, owner, form.signed_on.data, _actor(), g.access)
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(
-            PAGE,
-            title=_("Add a signature"),
-            subject=f"{record.title} · {support_column(self, None, record, '')}",
-            form=form,
-            back=back,
+        def make(record):
+            form = SignForm()
+            form.owner.choices = owner_choices(record.unit_id)
+            return form
+
+        return form_page(
+            self,
+            _("Add a signature"),
+            make,
+            lambda r, form: meetings.add_requester(
+                r, Owner.get_by_id(form.owner.data), form.signed_on.data, _actor(), g.access
+            ),
+            ProvisionalRequest,
+            lambda r: f"{r.title} · {support_column(self, None, r, '')}",
         )
 
     @expose("/accept/", methods=["GET", "POST"])
     def accept_view(self):
-        back = url_for(".index_view")
-        record = in_scope(ProvisionalRequest, request.values.get("id"), "update")
-        if record is None:
-            flash(_("This record does not exist or you may not change it."), "error")
-            return redirect(back)
-        form = AcceptForm()
-        if form.validate_on_submit():
-            try:
-                meetings.accept_provisional(
-                    record, form.opens_on.data, form.closes_on.data, _actor(), access=g.access
-                )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(
-            PAGE,
-            title=_("Accept the request"),
-            subject=f"{record.title} · {support_column(self, None, record, '')}",
-            form=form,
-            back=back,
+        return form_page(
+            self,
+            _("Accept the request"),
+            lambda _r: AcceptForm(),
+            lambda r, form: meetings.accept_provisional(
+                r, form.opens_on.data, form.closes_on.data, _actor(), access=g.access
+            ),
+            ProvisionalRequest,
+            lambda r: f"{r.title} · {support_column(self, None, r, '')}",
         )
 
 
@@ -322,39 +324,34 @@ class ProxyView(OwnersView):
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
-        back = url_for(".index_view")
-        form = ProxyForm()
-        form.meeting.choices = meeting_choices(("draft", "noticed", "voting_open"))
-        owners = Owner.select().where(
-            Owner.unit.in_([m.unit_id for m in scoped(Meeting, "update")] or [0])
-        )
-        form.owner.choices = [(o.id, o.name) for o in owners.order_by(Owner.name)]
-        if form.validate_on_submit():
-            meeting = in_scope(Meeting, form.meeting.data, "update")
+        def make(_record):
+            form = ProxyForm()
+            form.meeting.choices = meeting_choices(("draft", "noticed", "voting_open"))
+            owners = Owner.select().where(
+                Owner.unit.in_([m.unit_id for m in scoped(Meeting, "update")] or [0])
+            )
+            form.owner.choices = [(o.id, o.name) for o in owners.order_by(Owner.name)]
+            return form
+
+        def done(_record, form):
+            meeting = _meeting_in_scope(form.meeting.data)
             owner = Owner.get_or_none(Owner.id == form.owner.data)
+            if owner is None:
+                raise ServiceError(_("This record does not exist or you may not change it."))
+            user = None
+            login = (form.proxy_login.data or "").strip()
+            if login:
+                user = User.get_or_none(User.username == login)
+                if user is None:
+                    raise ServiceError(_("There is no user %(name)s.", name=login))
             upload = request.files.get("authorisation")
-            try:
-                if meeting is None or owner is None:
-                    raise ServiceError(_("This record does not exist or you may not change it."))
-                user = None
-                login = (form.proxy_login.data or "").strip()
-                if login:
-                    user = User.get_or_none(User.username == login)
-                    if user is None:
-                        raise ServiceError(_("There is no user %(name)s.", name=login))
-                file = None
-                if upload is not None and upload.filename:
-                    limit = int(meetings.setting(meeting, "proxy_max_kb")) * 1024 + 1
-                    file = (upload.read(limit), upload.filename, upload.mimetype)
-                ballots.authorise(
-                    meeting, owner, form.proxy_name.data, _actor(), file, user, g.access
-                )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(PAGE, title=_("Record a proxy"), form=form, back=back)
+            file = None
+            if upload is not None and upload.filename:
+                limit = int(meetings.setting(meeting, "proxy_max_kb")) * 1024 + 1
+                file = (upload.read(limit), upload.filename, upload.mimetype)
+            ballots.authorise(meeting, owner, form.proxy_name.data, _actor(), file, user, g.access)
+
+        return form_page(self, _("Record a proxy"), make, done)
 
     @action("revoke", _l("Revoke"), _l("Revoke the selected proxies?"))
     def action_revoke(self, ids):
@@ -692,34 +689,29 @@ class PreparatoryGroupView(OwnersView):
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
-        back = url_for(".index_view")
-        form = GroupForm()
-        form.compound.choices = [(c.id, c.name) for c in compounds()]
-        if form.validate_on_submit():
-            compound = next((c for c in compounds() if c.id == form.compound.data), None)
-            try:
-                if compound is None:
-                    raise ServiceError(_("Please choose a compound."))
-                members = []
-                for parts in parse_lines(form.members.data):
-                    source = parts[1] if len(parts) > 1 and parts[1] else "owner"
-                    owner = owner_named(compound.id, parts[0]) if source == "owner" else None
-                    members.append({"name": parts[0], "source": source, "owner": owner})
-                committees.form_preparatory_group(
-                    compound,
-                    form.name.data,
-                    form.formed_on.data,
-                    members,
-                    _actor(),
-                    form.posted_on.data,
-                    g.access,
-                )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(PAGE, title=_("Form a preparatory group"), form=form, back=back)
+        def make(_record):
+            form = GroupForm()
+            form.compound.choices = [(c.id, c.name) for c in compounds()]
+            return form
+
+        def done(_record, form):
+            compound = _compound_in_scope(form.compound.data)
+            members = []
+            for parts in parse_lines(form.members.data):
+                source = parts[1] if len(parts) > 1 and parts[1] else "owner"
+                owner = owner_named(compound.id, parts[0]) if source == "owner" else None
+                members.append({"name": parts[0], "source": source, "owner": owner})
+            committees.form_preparatory_group(
+                compound,
+                form.name.data,
+                form.formed_on.data,
+                members,
+                _actor(),
+                form.posted_on.data,
+                g.access,
+            )
+
+        return form_page(self, _("Form a preparatory group"), make, done)
 
 
 class PreparatoryMemberView(OwnersView):
@@ -773,95 +765,77 @@ class CommitteeView(OwnersView):
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
-        back = url_for(".index_view")
-        form = ElectForm()
-        form.meeting.choices = meeting_choices(("tallied", "published"))
-        if form.validate_on_submit():
-            meeting = in_scope(Meeting, form.meeting.data, "update")
-            try:
-                if meeting is None:
-                    raise ServiceError(_("This record does not exist or you may not change it."))
-                members = []
-                for parts in parse_lines(form.members.data):
-                    owner = owner_named(meeting.unit_id, parts[0])
-                    role = parts[1] if len(parts) > 1 and parts[1] else "member"
-                    members.append({"name": parts[0], "owner": owner, "role": role})
-                committees.elect_committee(
-                    meeting,
-                    members,
-                    form.elected_on.data,
-                    form.term_years.data,
-                    _actor(),
-                    form.name.data or "",
-                    g.access,
+        def make(_record):
+            form = ElectForm()
+            form.meeting.choices = meeting_choices(("tallied", "published"))
+            return form
+
+        def done(_record, form):
+            meeting = _meeting_in_scope(form.meeting.data)
+            members = []
+            for parts in parse_lines(form.members.data):
+                role = parts[1] if len(parts) > 1 and parts[1] else "member"
+                members.append(
+                    {
+                        "name": parts[0],
+                        "owner": owner_named(meeting.unit_id, parts[0]),
+                        "role": role,
+                    }
                 )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(
-            PAGE,
-            title=_("Record the elected owners' committee"),
-            form=form,
-            back=back,
+            committees.elect_committee(
+                meeting,
+                members,
+                form.elected_on.data,
+                form.term_years.data,
+                _actor(),
+                form.name.data or "",
+                g.access,
+            )
+
+        return form_page(
+            self,
+            _("Record the elected owners' committee"),
+            make,
+            done,
             links=[(url_for(".interim_view"), _("Form a property management committee instead"))],
         )
 
     @expose("/interim/", methods=["GET", "POST"])
     def interim_view(self):
-        back = url_for(".index_view")
-        form = InterimForm()
-        form.compound.choices = [(c.id, c.name) for c in compounds()]
-        if form.validate_on_submit():
-            compound = next((c for c in compounds() if c.id == form.compound.data), None)
-            try:
-                if compound is None:
-                    raise ServiceError(_("Please choose a compound."))
-                members = []
-                for parts in parse_lines(form.members.data):
-                    source = parts[1] if len(parts) > 1 and parts[1] else "owner"
-                    role = parts[2] if len(parts) > 2 and parts[2] else "member"
-                    owner = owner_named(compound.id, parts[0]) if source == "owner" else None
-                    members.append(
-                        {"name": parts[0], "source": source, "role": role, "owner": owner}
-                    )
-                committees.form_interim_committee(
-                    compound,
-                    members,
-                    form.formed_on.data,
-                    form.term_years.data,
-                    _actor(),
-                    form.name.data or "",
-                    g.access,
-                )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(
-            PAGE, title=_("Form a property management committee"), form=form, back=back
-        )
+        def make(_record):
+            form = InterimForm()
+            form.compound.choices = [(c.id, c.name) for c in compounds()]
+            return form
+
+        def done(_record, form):
+            compound = _compound_in_scope(form.compound.data)
+            members = []
+            for parts in parse_lines(form.members.data):
+                source = parts[1] if len(parts) > 1 and parts[1] else "owner"
+                role = parts[2] if len(parts) > 2 and parts[2] else "member"
+                owner = owner_named(compound.id, parts[0]) if source == "owner" else None
+                members.append({"name": parts[0], "source": source, "role": role, "owner": owner})
+            committees.form_interim_committee(
+                compound,
+                members,
+                form.formed_on.data,
+                form.term_years.data,
+                _actor(),
+                form.name.data or "",
+                g.access,
+            )
+
+        return form_page(self, _("Form a property management committee"), make, done)
 
     @expose("/file/", methods=["GET", "POST"])
     def file_view(self):
-        back = url_for(".index_view")
-        record = in_scope(Committee, request.values.get("id"), "update")
-        if record is None:
-            flash(_("This record does not exist or you may not change it."), "error")
-            return redirect(back)
-        form = FileForm()
-        if form.validate_on_submit():
-            try:
-                committees.file_committee(record, form.filed_on.data, _actor(), g.access)
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(
-            PAGE, title=_("Record the filing"), subject=record.name, form=form, back=back
+        return form_page(
+            self,
+            _("Record the filing"),
+            lambda _r: FileForm(),
+            lambda r, form: committees.file_committee(r, form.filed_on.data, _actor(), g.access),
+            Committee,
+            lambda r: r.name,
         )
 
 
@@ -920,32 +894,25 @@ class CommitteeMemberView(OwnersView):
 
     @expose("/replace/", methods=["GET", "POST"])
     def replace_view(self):
-        back = url_for(".index_view")
-        member = in_scope(CommitteeMember, request.values.get("id"), "update")
-        if member is None:
-            flash(_("This record does not exist or you may not change it."), "error")
-            return redirect(back)
-        form = ReplaceForm()
-        form.owner.choices = [(0, "")] + owner_choices(member.unit_id)
-        if form.validate_on_submit():
+        def make(member):
+            form = ReplaceForm()
+            form.owner.choices = [(0, "")] + owner_choices(member.unit_id)
+            return form
+
+        def done(member, form):
             owner = Owner.get_or_none(Owner.id == form.owner.data) if form.owner.data else None
-            try:
-                committees.replace_member(
-                    member,
-                    form.name.data,
-                    owner,
-                    form.started_on.data,
-                    form.reason.data,
-                    _actor(),
-                    access=g.access,
-                )
-            except ServiceError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Saved."), "success")
-                return redirect(back)
-        return self.render(
-            PAGE, title=_("Replace the member"), subject=member.name, form=form, back=back
+            committees.replace_member(
+                member,
+                form.name.data,
+                owner,
+                form.started_on.data,
+                form.reason.data,
+                _actor(),
+                access=g.access,
+            )
+
+        return form_page(
+            self, _("Replace the member"), make, done, CommitteeMember, lambda m: m.name
         )
 
 

@@ -279,18 +279,7 @@ def enter_paper(
         raise refuse("The second entry of a paper ballot must be made by a different person.")
     entry = _check_sheet(meeting, premises, owner, signed_on, choices, proxy)
     with db.atomic():
-        row = PaperEntry.create(
-            unit=meeting.unit_id,
-            meeting=meeting,
-            sheet=sheet,
-            round=len(entries) + 1,
-            entered_by=actor,
-            choices=json.dumps(entry["choices"], sort_keys=True),
-            premises=premises,
-            owner=owner,
-            proxy=proxy,
-            signed_on=signed_on,
-        )
+        row = _write_entry(meeting, sheet, len(entries) + 1, entry, actor)
         ballots = []
         if entries and rules.paper_key(_entry_dict(entries[0])) == rules.paper_key(entry):
             ballots = _count_sheet(meeting, premises, owner, proxy, entry["choices"], actor)
@@ -317,18 +306,7 @@ def resolve_paper(
         raise refuse("A mismatch must be resolved by a third person who made neither entry.")
     entry = _check_sheet(meeting, premises, owner, signed_on, choices, proxy)
     with db.atomic():
-        row = PaperEntry.create(
-            unit=meeting.unit_id,
-            meeting=meeting,
-            sheet=sheet,
-            round=3,
-            entered_by=actor,
-            choices=json.dumps(entry["choices"], sort_keys=True),
-            premises=premises,
-            owner=owner,
-            proxy=proxy,
-            signed_on=signed_on,
-        )
+        row = _write_entry(meeting, sheet, 3, entry, actor)
         ballots = _count_sheet(meeting, premises, owner, proxy, entry["choices"], actor)
     return row, ballots
 
@@ -375,6 +353,21 @@ def _check_sheet(meeting, premises, owner, signed_on, choices, proxy) -> dict:
         "signed_on": signed_on.isoformat(),
         "choices": clean,
     }
+
+
+def _write_entry(meeting, sheet, round_, entry, actor) -> PaperEntry:
+    return PaperEntry.create(
+        unit=meeting.unit_id,
+        meeting=meeting,
+        sheet=sheet,
+        round=round_,
+        entered_by=actor,
+        choices=json.dumps(entry["choices"], sort_keys=True),
+        premises=entry["premises"],
+        owner=entry["owner"],
+        proxy=entry["proxy"],
+        signed_on=dt.date.fromisoformat(entry["signed_on"]),
+    )
 
 
 def _count_sheet(meeting, premises, owner, proxy, choices, actor) -> list[BallotLog]:

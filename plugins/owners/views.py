@@ -52,6 +52,43 @@ def _owners() -> list[Owner]:
     return list(query)
 
 
+def _cast_from_form(owner, matters, proxy=None) -> None:
+    """Cast the choices posted as ``matter-<id>`` for ``owner`` (through ``proxy``)."""
+    cast = 0
+    for matter in matters:
+        wanted = request.form.get(f"matter-{matter.id}")
+        if not wanted:
+            continue
+        try:
+            cast += len(
+                services.cast(
+                    owner, matter, wanted, current_user._get_current_object(), proxy=proxy
+                )
+            )
+        except ServiceError as exc:
+            flash(f"{matter.title}: {exc}", "error")
+    if cast:
+        flash(_("Your ballots have been recorded."), "success")
+
+
+def _latest_rows(units, matters) -> dict:
+    """The latest ballot row per unit of ``units``, per matter."""
+    mine = {}
+    for matter in matters:
+        latest = {}
+        for row in (
+            BallotLog.select()
+            .where(
+                (BallotLog.matter == matter.id)
+                & BallotLog.premises.in_([u.id for u in units] or [0])
+            )
+            .order_by(BallotLog.id)
+        ):
+            latest[row.premises_id] = row
+        mine[matter.id] = list(latest.values())
+    return mine
+
+
 @portal.route("/")
 @portal_login_required
 def index():
@@ -81,35 +118,10 @@ def meeting(meeting_id):
         abort(404)
     matters = list(Matter.select().where(Matter.meeting == record.id).order_by(Matter.id))
     if request.method == "POST":
-        cast = 0
-        for matter in matters:
-            wanted = request.form.get(f"matter-{matter.id}")
-            if not wanted:
-                continue
-            try:
-                cast += len(
-                    services.cast(owner, matter, wanted, current_user._get_current_object())
-                )
-            except ServiceError as exc:
-                flash(f"{matter.title}: {exc}", "error")
-        if cast:
-            flash(_("Your ballots have been recorded."), "success")
+        _cast_from_form(owner, matters)
         return redirect(url_for(".meeting", meeting_id=record.id))
     units = services.premises_of(owner, services.compound_of(record))
-    mine = {}
-    for matter in matters:
-        rows = (
-            BallotLog.select()
-            .where(
-                (BallotLog.matter == matter.id)
-                & BallotLog.premises.in_([u.id for u in units] or [0])
-            )
-            .order_by(BallotLog.id)
-        )
-        latest = {}
-        for row in rows:
-            latest[row.premises_id] = row
-        mine[matter.id] = list(latest.values())
+    mine = _latest_rows(units, matters)
     tallies = {
         m.id: json.loads(m.tally) for m in matters if record.status == "published" and m.tally
     }
@@ -147,36 +159,13 @@ def proxy(proxy_id):
     owner = Owner.get_by_id(record.owner_id)
     matters = list(Matter.select().where(Matter.meeting == meeting_.id).order_by(Matter.id))
     if request.method == "POST":
-        cast = 0
-        for matter in matters:
-            wanted = request.form.get(f"matter-{matter.id}")
-            if not wanted:
-                continue
-            try:
-                cast += len(
-                    services.cast(
-                        owner, matter, wanted, current_user._get_current_object(), proxy=record
-                    )
-                )
-            except ServiceError as exc:
-                flash(f"{matter.title}: {exc}", "error")
-        if cast:
-            flash(_("Your ballots have been recorded."), "success")
+        _cast_from_form(owner, matters, record)
         return redirect(url_for(".proxy", proxy_id=record.id))
     units = services.premises_of(owner, services.compound_of(meeting_))
-    mine = {}
-    for matter in matters:
-        latest = {}
-        for row in (
-            BallotLog.select()
-            .where(
-                (BallotLog.matter == matter.id)
-                & BallotLog.premises.in_([u.id for u in units] or [0])
-            )
-            .order_by(BallotLog.id)
-        ):
-            latest[row.premises_id] = row
-        mine[matter.id] = [r for r in latest.values() if r.proxy_id == record.id]
+    mine = {
+        matter_id: [r for r in rows if r.proxy_id == record.id]
+        for matter_id, rows in _latest_rows(units, matters).items()
+    }
     return render_template(
         "owners/portal_meeting.html",
         meeting=meeting_,

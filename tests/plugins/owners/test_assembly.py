@@ -92,7 +92,9 @@ def test_provisional_meeting_below_the_threshold_is_refused(world, app):
     request = reload(request)
     assert (request.status, request.meeting_id) == ("accepted", meeting.id)
     refused(lambda: meetings.add_requester(request, world.owners[0], DAY, world.staff), "已受理")
-    assert ProvisionalRequester.select().count() == 3
+    assert (
+        ProvisionalRequester.select().where(ProvisionalRequester.request == request.id).count() == 3
+    )
 
 
 def test_provisional_threshold_basis_area_and_heads(world, app):
@@ -114,7 +116,7 @@ def test_provisional_threshold_basis_area_and_heads(world, app):
     )
     settings.set(world.compound.district_id, "owners", "provisional_basis", "heads")
     assert meetings.request_support(request)["accepted"] is True
-    assert ProvisionalRequest.select().count() == 1
+    assert ProvisionalRequest.select().where(ProvisionalRequest.unit == world.compound).count() == 1
 
 
 def test_results_are_published_on_the_notice_board_and_overdue_is_visible(world, app):

@@ -204,12 +204,12 @@ def test_an_even_committee_through_the_admin_page_changes_nothing(app, world):
     }
     page = post(staff, "/admin/owners/committee/new/", data)
     assert "业主委员会成员须为单数，4 人为双数" in page
-    assert Committee.select().count() == 0
+    assert not Committee.select().where(Committee.unit == world.compound).exists()
     page = post(
         staff, "/admin/owners/committee/new/", {**data, "members": "候选0,chair\n候选1\n候选2"}
     )
     assert "已保存" in page
-    committee = Committee.get()
+    committee = Committee.get(Committee.unit == world.compound)
     listing = staff.get("/admin/owners/committee/").get_data(as_text=True)
     assert committee.name in listing and "待办" in listing  # filing due, not yet overdue
 
@@ -233,7 +233,7 @@ def test_residents_committee_opinion_page_and_meeting_overdue_column(app, world)
         },
     )
     assert "已保存" in page
-    notice = ResidentsCommitteeNotice.get()
+    notice = ResidentsCommitteeNotice.get(ResidentsCommitteeNotice.unit == world.compound)
     page = post(
         staff,
         f"/admin/owners/rc_notice/opinion/?id={notice.id}",
@@ -257,7 +257,7 @@ def test_residents_committee_opinion_page_and_meeting_overdue_column(app, world)
 def test_another_communitys_records_are_out_of_reach(app, world):
     meeting = open_meeting(world)
     proxy = ballots.authorise(meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""))
-    notice = ResidentsCommitteeNotice.get()
+    notice = ResidentsCommitteeNotice.get(ResidentsCommitteeNotice.unit == world.compound)
     make_user("ostaff", "community_staff", OTHER)
     other = client_of(app, "ostaff")
     for url in ("/admin/owners/proxy/", "/admin/owners/rc_notice/", "/admin/owners/paper_entry/"):
