@@ -210,12 +210,18 @@ def _hidden_choice(view, context, model, name):
     return str(dict(CHOICES).get(model.choice, model.choice))
 
 
+def _channel(view, context, model, name):
+    from .models import BALLOT_CHANNELS  # ow-ballots
+
+    return str(dict(BALLOT_CHANNELS).get(model.channel or "portal", model.channel))
+
+
 class BallotLogView(OwnersView):
     """表决票记录 The ballot log: append-only, hash-chained; choices hidden until close."""
 
     allow_create = allow_edit = allow_delete = allow_export = False
-    column_list = ("matter", "premises", "owner", "choice", "receipt", "at", "unit")
-    column_details_list = (*column_list, "prev_hash", "hash")
+    column_list = ("matter", "premises", "owner", "choice", "channel", "receipt", "at", "unit")
+    column_details_list = (*column_list, "proxy_id", "prev_hash", "hash")
     column_filters = ("unit",)
     column_labels = {
         **LABELS,
@@ -225,10 +231,12 @@ class BallotLogView(OwnersView):
         "choice": _l("Choice"),
         "receipt": _l("Receipt code"),
         "at": _l("Time"),
+        "channel": _l("Channel"),  # ow-ballots
+        "proxy_id": _l("Proxy"),
         "prev_hash": _l("Previous hash"),
         "hash": _l("Hash"),
     }
-    column_formatters = {"choice": _hidden_choice}
+    column_formatters = {"choice": _hidden_choice, "channel": _channel}
     column_formatters_detail = column_formatters
 
 

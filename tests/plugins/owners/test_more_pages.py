@@ -140,6 +140,8 @@ def test_paper_ballot_pages_refuse_the_same_person_twice(app, world):
     page = post(third, f"/admin/owners/paper_entry/resolve/?meeting={meeting.id}&sheet=P-1", data)
     assert "两次录入一致，表决票已计入" in page and "已对照纸质票裁定" in page
     assert services.latest_ballots(matter) == {world.units[2].id: "agree"}
+    listing = staff.get("/admin/owners/ballot_log/").get_data(as_text=True)
+    assert "书面表决票" in listing.split("<tbody")[-1]
 
 
 def test_calculator_page_shows_pass_and_fail_per_threshold(app, world):
@@ -327,3 +329,36 @@ def test_demo_data_shows_the_new_parts(app, world):
     old = TerritoryUnit.get(TerritoryUnit.name == "和平里老旧小区")
     pmc = committees.active_committee(old.id)
     assert pmc.kind == "interim" and len(committees.current_members(pmc)) == 7
+
+
+def test_provisional_request_pages_refuse_acceptance_below_the_threshold(app, world):
+    from plugins.owners.models import ProvisionalRequest
+
+    staff = client_of(app, "cstaff")
+    page = post(
+        staff,
+        "/admin/owners/provisional_request/new/",
+        {"unit": str(world.compound.id), "title": "更换物业", "reason": ""},
+    )
+    request = ProvisionalRequest.get(ProvisionalRequest.unit == world.compound)
+    from core.app import kernel_state
+
+    kernel_state().settings.set(world.compound.district_id, "owners", "provisional_percent", 50)
+    page = post(
+        staff,
+        f"/admin/owners/provisional_request/sign/?id={request.id}",
+        {"owner": str(world.owners[1].id), "signed_on": today().isoformat()},
+    )
+    assert "1 / 3 人" in page
+    meetings_before = Meeting.select().count()
+    page = post(
+        staff,
+        f"/admin/owners/provisional_request/accept/?id={request.id}",
+        {
+            "opens_on": (today() + dt.timedelta(20)).isoformat(),
+            "closes_on": (today() + dt.timedelta(25)).isoformat(),
+        },
+    )
+    assert "召开临时会议须 50% 以上的业主提议" in page
+    assert Meeting.select().count() == meetings_before
+    assert ProvisionalRequest.get_by_id(request.id).status == "collecting"
