@@ -325,6 +325,11 @@ def _check_sheet(meeting, premises, owner, signed_on, choices, proxy) -> dict:
         raise refuse("Please choose the unit and the owner who signed the sheet.")
     if premises.id not in {p.id for p in premises_of(owner, compound_of(meeting))}:
         raise refuse("The owner does not hold this unit.")
+    if proxy is None and active_proxy(meeting, owner) is not None:
+        raise refuse(
+            "This owner has authorised a proxy for this meeting: enter the sheet as signed by the"
+            " proxy, or revoke the proxy first."
+        )
     if proxy is not None:
         proxy = Proxy.get_by_id(proxy.id)
         if proxy.owner_id != owner.id or proxy.meeting_id != meeting.id:

@@ -102,6 +102,19 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
         lambda: services.cast(world.owners[0], matter, "agree", world.users[0], on=day),
         "您已委托他人投票",
     )
+    refused(  # nor on paper, unless the sheet is entered as signed by the proxy
+        lambda: ballots.enter_paper(
+            meeting,
+            "P-7",
+            world.units[0],
+            world.owners[0],
+            day,
+            {matter.id: "agree"},
+            world.staff,
+        ),
+        "该业主已委托他人参加本次会议投票",
+    )
+    assert PaperEntry.select().count() == 0
     refused(  # someone else's login cannot use the proxy
         lambda: services.cast(
             world.owners[0], matter, "agree", world.users[1], on=day, proxy=proxy
