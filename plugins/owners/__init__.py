@@ -84,3 +84,12 @@ def linli_demo_data(district, actor):
     from .demo import load
 
     return load(district, actor)
+
+
+@hookimpl
+def linli_overdue_items(district):
+    """Results not published in time, committees not filed in time, terms expired; committees
+    whose term ends soon are announced to the community's staff (core notifications)."""
+    from .reports import overdue_items
+
+    return overdue_items(district)

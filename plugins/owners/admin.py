@@ -102,6 +102,12 @@ class OwnershipView(OwnersView):
         services.check_ownership(model)
 
 
+def _publish_due(view, context, model, name):
+    from .admin_more import publish_due_column  # branch ow-ballots: overdue visible
+
+    return publish_due_column(view, context, model, name)
+
+
 class MeetingView(OwnersView):
     """业主大会会议 Meetings: draft → noticed → voting open → closed → tallied → published."""
 
@@ -119,7 +125,7 @@ class MeetingView(OwnersView):
         "publish_due": _l("Publish by"),
         "published_on": _l("Published on"),
     }
-    column_formatters = {"status": choice(MEETING_STATES)}
+    column_formatters = {"status": choice(MEETING_STATES), "publish_due": _publish_due}
     form_columns = ("unit", "title", "opens_on", "closes_on")
 
     def on_model_change(self, form, model, is_created):
@@ -204,12 +210,18 @@ def _hidden_choice(view, context, model, name):
     return str(dict(CHOICES).get(model.choice, model.choice))
 
 
+def _channel(view, context, model, name):
+    from .models import BALLOT_CHANNELS  # ow-ballots
+
+    return str(dict(BALLOT_CHANNELS).get(model.channel or "portal", model.channel))
+
+
 class BallotLogView(OwnersView):
     """表决票记录 The ballot log: append-only, hash-chained; choices hidden until close."""
 
     allow_create = allow_edit = allow_delete = allow_export = False
-    column_list = ("matter", "premises", "owner", "choice", "receipt", "at", "unit")
-    column_details_list = (*column_list, "prev_hash", "hash")
+    column_list = ("matter", "premises", "owner", "choice", "channel", "receipt", "at", "unit")
+    column_details_list = (*column_list, "proxy_id", "prev_hash", "hash")
     column_filters = ("unit",)
     column_labels = {
         **LABELS,
@@ -219,10 +231,12 @@ class BallotLogView(OwnersView):
         "choice": _l("Choice"),
         "receipt": _l("Receipt code"),
         "at": _l("Time"),
+        "channel": _l("Channel"),  # ow-ballots
+        "proxy_id": _l("Proxy"),
         "prev_hash": _l("Previous hash"),
         "hash": _l("Hash"),
     }
-    column_formatters = {"choice": _hidden_choice}
+    column_formatters = {"choice": _hidden_choice, "channel": _channel}
     column_formatters_detail = column_formatters
 
 
@@ -236,4 +250,6 @@ def admin_views(admin) -> list:
         (MatterView, Matter, _l("Matters")),
         (BallotLogView, BallotLog, _l("Ballots")),
     ]
-    return [cls(model, name=name, category=category) for cls, model, name in views]
+    from .admin_more import more_views  # branch ow-ballots
+
+    return [cls(model, name=name, category=category) for cls, model, name in views] + more_views()

@@ -70,4 +70,59 @@ def load(district, actor) -> list[str]:
     )
     services.add_matter(meeting, "续聘物业服务企业", "4", actor)
     services.add_matter(meeting, "利用小区共有部分设置广告位", "8", actor)
-    return [f"owners: compound {compound.name}, {len(premises)} units, 1 meeting"]
+    lines = [f"owners: compound {compound.name}, {len(premises)} units, 1 meeting"]
+    return lines + _more(community, compound, meeting, people, actor)
+
+
+def _more(community, compound, meeting, people, actor) -> list[str]:
+    """Branch ow-ballots: the residents' committee told of the meeting and its opinion, a
+    provisional-meeting request still below the threshold, a preparatory group, and an older
+    compound without an owners' committee run by an interim property management committee."""
+    from . import committees, meetings
+
+    now = today()
+    told = meetings.tell_residents_committee(meeting, f"{community.name}居民委员会", now, actor)
+    meetings.record_opinion(told, "同意召开；建议在小区门口设置书面表决票投票箱。", now, actor)
+    request = meetings.request_provisional(
+        compound, "提前解聘物业服务企业", actor, reason="电梯多次停运，物业未及时维修"
+    )
+    for owner in people[:1]:
+        meetings.add_requester(request, owner, now, actor)
+    committees.form_preparatory_group(
+        compound,
+        "幸福家园小区首次业主大会筹备组",
+        now - dt.timedelta(days=10),
+        [
+            {"name": "东湖街道 王科长", "source": "street"},
+            {"name": f"{community.name}居委会 李主任", "source": "residents_committee"},
+            {"name": people[0].name, "source": "owner", "owner": people[0]},
+            {"name": people[1].name, "source": "owner", "owner": people[1]},
+            {"name": people[4].name, "source": "owner", "owner": people[4]},
+        ],
+        actor,
+        posted_on=now - dt.timedelta(days=5),
+    )
+    old = territory.create_unit(f"{compound.code}-OLD", "和平里老旧小区", "compound", community)
+    committees.form_interim_committee(
+        old,
+        [
+            {
+                "name": f"{community.name}居委会 张委员",
+                "source": "residents_committee",
+                "role": "chair",
+            },
+            {"name": "东湖街道 赵干事", "source": "street"},
+            {"name": "物业公司 钱经理", "source": "other"},
+            {"name": "业主代表 孙大爷", "source": "owner", "role": "vice_chair"},
+            {"name": "业主代表 周阿姨", "source": "owner"},
+            {"name": "业主代表 吴先生", "source": "owner"},
+            {"name": "业主代表 郑女士", "source": "owner"},
+        ],
+        now - dt.timedelta(days=400),
+        3,
+        actor,
+    )
+    return [
+        "owners: residents' committee opinion, 1 provisional request, 1 preparatory group,"
+        " 1 property management committee"
+    ]

@@ -184,6 +184,9 @@ class BallotLog(AppendOnlyModel):
         max_length=64, null=True, unique=True, verbose_name=_l("Previous hash")
     )
     hash = pw.CharField(max_length=64, verbose_name=_l("Hash"))
+    # ow-ballots: how the ballot came in (NULL = the owner on the portal) and the proxy
+    channel = pw.CharField(max_length=8, null=True, verbose_name=_l("Channel"))
+    proxy_id = pw.IntegerField(null=True, verbose_name=_l("Proxy"))
 
     class Meta:
         table_name = "owners_ballot_log"
@@ -192,3 +195,263 @@ class BallotLog(AppendOnlyModel):
 
 
 MODELS = [Owner, Premises, Ownership, Meeting, Matter, BallotLog]
+
+
+# -- branch ow-ballots (issue 9 points 2, 4, 5): the residents' committee's notice and opinion,
+#    provisional meetings, proxies, paper ballots entered twice, owners' committees. Additive
+#    only: the classes above are unchanged except BallotLog's two trailing nullable columns
+#    (how the ballot came in), which only enter the hash when set. ---------------------------
+
+BALLOT_CHANNELS = [
+    ("portal", _l("Portal")),
+    ("proxy", _l("Proxy")),  # 委托投票
+    ("paper", _l("Paper ballot")),  # 书面表决票
+]
+
+REQUEST_STATES = [
+    ("collecting", _l("Collecting")),
+    ("accepted", _l("Accepted")),
+]
+
+PROXY_STATES = [("active", _l("Active")), ("revoked", _l("Revoked"))]
+
+COMMITTEE_KINDS = [
+    ("owners", _l("Owners' committee")),  # 业主委员会
+    ("interim", _l("Property management committee")),  # 物业管理委员会
+]
+
+ROLES = [
+    ("chair", _l("Chair")),  # 主任
+    ("vice_chair", _l("Vice chair")),  # 副主任
+    ("member", _l("Member")),  # 委员
+]
+
+MEMBER_SOURCES = [
+    ("owner", _l("Owner")),  # 业主代表
+    ("residents_committee", _l("Residents' committee")),  # 居委会
+    ("street", _l("Street office")),  # 街道办事处 / 乡镇
+    ("developer", _l("Developer")),  # 建设单位
+    ("other", _l("Other")),
+]
+
+
+class ResidentsCommitteeNotice(DistrictOwnedModel):
+    """告知居委会 The residents' committee was told of a meeting (《物业管理条例》第十四条) and
+    gave its opinion (听取意见). ``unit`` is the compound."""
+
+    meeting = pw.ForeignKeyField(
+        Meeting, backref="+", on_delete="RESTRICT", verbose_name=_l("Meeting")
+    )
+    committee_name = pw.CharField(max_length=100, verbose_name=_l("Residents' committee"))
+    notified_on = pw.DateField(verbose_name=_l("Notified on"))
+    opinion_on = pw.DateField(null=True, verbose_name=_l("Opinion given on"))
+    opinion = pw.TextField(default="", verbose_name=_l("Opinion"))
+
+    class Meta:
+        table_name = "owners_rc_notice"
+        verbose_name = _l("Residents' committee notices")
+
+
+class ProvisionalRequest(DistrictOwnedModel):
+    """业主大会临时会议提议 Owners ask for a provisional meeting (《物业管理条例》第十三条);
+    accepted once the requesting owners reach the threshold. ``unit`` is the compound."""
+
+    title = pw.CharField(max_length=200, verbose_name=_l("Title"))
+    reason = pw.TextField(default="", verbose_name=_l("Reason"))
+    status = pw.CharField(
+        max_length=16, default="collecting", choices=REQUEST_STATES, verbose_name=_l("Status")
+    )
+    accepted_on = pw.DateField(null=True, verbose_name=_l("Accepted on"))
+    meeting = pw.ForeignKeyField(
+        Meeting, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Meeting")
+    )
+
+    class Meta:
+        table_name = "owners_provisional_request"
+        verbose_name = _l("Provisional meeting requests")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProvisionalRequester(DistrictOwnedModel):
+    """One owner who signed a provisional-meeting request (提议业主)."""
+
+    request = pw.ForeignKeyField(
+        ProvisionalRequest, backref="requesters", on_delete="RESTRICT", verbose_name=_l("Request")
+    )
+    owner = pw.ForeignKeyField(Owner, backref="+", on_delete="RESTRICT", verbose_name=_l("Owner"))
+    signed_on = pw.DateField(verbose_name=_l("Signed on"))
+
+    class Meta:
+        table_name = "owners_provisional_requester"
+        verbose_name = _l("Requesting owners")
+        indexes = ((("request", "owner"), True),)
+
+
+class Proxy(DistrictOwnedModel):
+    """委托投票 An owner authorises another person (an owner or not) to vote for them at one
+    meeting, with an uploaded authorisation (委托书). ``unit`` is the compound."""
+
+    meeting = pw.ForeignKeyField(
+        Meeting, backref="+", on_delete="RESTRICT", verbose_name=_l("Meeting")
+    )
+    owner = pw.ForeignKeyField(
+        Owner, backref="+", on_delete="RESTRICT", verbose_name=_l("Principal")
+    )
+    proxy_name = pw.CharField(max_length=64, verbose_name=_l("Proxy"))
+    proxy_user = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Proxy's login")
+    )
+    authorisation = pw.TextField(verbose_name=_l("Authorisation"))  # JSON of forms.uploads
+    status = pw.CharField(
+        max_length=16, default="active", choices=PROXY_STATES, verbose_name=_l("Status")
+    )
+    revoked_on = pw.DateField(null=True, verbose_name=_l("Revoked on"))
+
+    class Meta:
+        table_name = "owners_proxy"
+        verbose_name = _l("Proxies")
+
+    def __str__(self) -> str:
+        return self.proxy_name
+
+
+class PaperEntry(AppendOnlyModel):
+    """书面表决票录入 One keying-in of a paper ballot sheet, never changed: the first and
+    second entries (two different people) are compared; a third entry by a third person
+    settles a mismatch from the paper. The sheet's state follows from its entries."""
+
+    unit = pw.ForeignKeyField(
+        TerritoryUnit, backref="+", on_delete="RESTRICT", verbose_name=_l("Territory unit")
+    )
+    meeting = pw.ForeignKeyField(
+        Meeting, backref="+", on_delete="RESTRICT", verbose_name=_l("Meeting")
+    )
+    sheet = pw.CharField(max_length=32, verbose_name=_l("Sheet number"))
+    round = pw.IntegerField(verbose_name=_l("Entry"))  # 1, 2, or 3 (resolution)
+    premises = pw.ForeignKeyField(
+        Premises, backref="+", on_delete="RESTRICT", verbose_name=_l("Unit")
+    )
+    owner = pw.ForeignKeyField(Owner, backref="+", on_delete="RESTRICT", verbose_name=_l("Owner"))
+    proxy = pw.ForeignKeyField(
+        Proxy, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Proxy")
+    )
+    signed_on = pw.DateField(verbose_name=_l("Signed on"))
+    choices = pw.TextField(verbose_name=_l("Choices"))  # JSON {matter id: choice}
+    entered_by = pw.ForeignKeyField(
+        User, backref="+", on_delete="RESTRICT", verbose_name=_l("Entered by")
+    )
+    at = pw.DateTimeField(default=utcnow, verbose_name=_l("Time"))
+
+    class Meta:
+        table_name = "owners_paper_entry"
+        verbose_name = _l("Paper ballot entries")
+        indexes = ((("meeting", "sheet", "round"), True),)
+
+
+class PreparatoryGroup(DistrictOwnedModel):
+    """业主大会筹备组 The preparatory group of a compound's first owners' assembly, led by the
+    street office with the residents' committee. ``unit`` is the compound."""
+
+    name = pw.CharField(max_length=100, verbose_name=_l("Name"))
+    formed_on = pw.DateField(verbose_name=_l("Formed on"))
+    posted_on = pw.DateField(null=True, verbose_name=_l("List posted on"))
+    due_on = pw.DateField(null=True, verbose_name=_l("Preparation due"))
+    completed_on = pw.DateField(null=True, verbose_name=_l("Completed on"))
+
+    class Meta:
+        table_name = "owners_prep_group"
+        verbose_name = _l("Preparatory groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreparatoryMember(DistrictOwnedModel):
+    """A member of a preparatory group: an owner, or a representative of the residents'
+    committee, the street office or the developer."""
+
+    group = pw.ForeignKeyField(
+        PreparatoryGroup, backref="members", on_delete="RESTRICT", verbose_name=_l("Group")
+    )
+    name = pw.CharField(max_length=64, verbose_name=_l("Name"))
+    source = pw.CharField(
+        max_length=24, default="owner", choices=MEMBER_SOURCES, verbose_name=_l("Represents")
+    )
+    owner = pw.ForeignKeyField(
+        Owner, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Owner")
+    )
+
+    class Meta:
+        table_name = "owners_prep_member"
+        verbose_name = _l("Preparatory group members")
+
+
+class Committee(DistrictOwnedModel):
+    """业主委员会 (elected at a meeting) or 物业管理委员会 (interim, where none can be elected),
+    with its term and its filing (备案) with the street office. ``unit`` is the compound."""
+
+    kind = pw.CharField(
+        max_length=16, default="owners", choices=COMMITTEE_KINDS, verbose_name=_l("Kind")
+    )
+    name = pw.CharField(max_length=100, verbose_name=_l("Name"))
+    meeting = pw.ForeignKeyField(
+        Meeting, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Election meeting")
+    )
+    seats = pw.IntegerField(verbose_name=_l("Seats"))
+    formed_on = pw.DateField(verbose_name=_l("Elected or formed on"))
+    term_ends = pw.DateField(verbose_name=_l("Term ends on"))
+    filing_due = pw.DateField(null=True, verbose_name=_l("File by"))
+    filed_on = pw.DateField(null=True, verbose_name=_l("Filed on"))
+    ended_on = pw.DateField(null=True, verbose_name=_l("Ended on"))
+
+    class Meta:
+        table_name = "owners_committee"
+        verbose_name = _l("Committees")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeMember(DistrictOwnedModel):
+    """A seat holder of a committee with a role (主任/副主任/委员); a replacement ends the
+    member and starts a new one pointing back to them (history kept)."""
+
+    committee = pw.ForeignKeyField(
+        Committee, backref="members", on_delete="RESTRICT", verbose_name=_l("Committee")
+    )
+    name = pw.CharField(max_length=64, verbose_name=_l("Name"))
+    owner = pw.ForeignKeyField(
+        Owner, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Owner")
+    )
+    role = pw.CharField(max_length=16, default="member", choices=ROLES, verbose_name=_l("Role"))
+    source = pw.CharField(
+        max_length=24, default="owner", choices=MEMBER_SOURCES, verbose_name=_l("Represents")
+    )
+    started_on = pw.DateField(verbose_name=_l("Started on"))
+    ended_on = pw.DateField(null=True, verbose_name=_l("Ended on"))
+    end_reason = pw.CharField(max_length=200, default="", verbose_name=_l("Reason for leaving"))
+    replaces = pw.ForeignKeyField(
+        "self", null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Replaces")
+    )
+
+    class Meta:
+        table_name = "owners_committee_member"
+        verbose_name = _l("Committee members")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+MODELS += [
+    ResidentsCommitteeNotice,
+    ProvisionalRequest,
+    ProvisionalRequester,
+    Proxy,
+    PaperEntry,
+    PreparatoryGroup,
+    PreparatoryMember,
+    Committee,
+    CommitteeMember,
+]

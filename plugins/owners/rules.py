@@ -270,3 +270,83 @@ def notice_problem(noticed_on: dt.date, opens_on: dt.date, notice_days: int) -> 
 
 def in_window(on: dt.date, opens_on: dt.date, closes_on: dt.date) -> bool:
     return opens_on <= on <= closes_on
+
+
+# -- ow-ballots: provisional meetings, committees, paper ballots --------------------------------
+
+
+def reaches(part: Fraction, total: Fraction, percent: int) -> bool:
+    """``part`` is at least ``percent`` % of ``total`` ("以上" includes the boundary)."""
+    return total > 0 and Fraction(part) * 100 >= Fraction(total) * percent
+
+
+def provisional_accepted(
+    basis: str,
+    percent: int,
+    total_area,
+    total_heads: int,
+    requesting_area,
+    requesting_heads: int,
+) -> tuple[bool, bool, bool]:
+    """(accepted, by area, by heads) for a provisional-meeting request (《物业管理条例》第十三条:
+    20% of the owners; 指导规则第二十一条: 20% of the area AND of the heads)."""
+    by_area = reaches(Fraction(str(requesting_area)), Fraction(str(total_area)), percent)
+    by_heads = reaches(Fraction(requesting_heads), Fraction(total_heads), percent)
+    if basis == "area_and_heads":
+        ok = by_area and by_heads
+    elif basis == "area_or_heads":
+        ok = by_area or by_heads
+    else:
+        ok = by_heads
+    return ok, by_area, by_heads
+
+
+def committee_size_problem(
+    seats: int, households: int, minimum: int, maximum: int, small_households: int
+) -> str | None:
+    """Why ``seats`` is not a lawful size of an owners' committee, or None: an odd number from
+    ``minimum`` to ``maximum`` (指导规则第三十一条: 5-11), or 3 where the compound has at most
+    ``small_households`` households (北京条例第三十九条)."""
+    if seats % 2 == 0:
+        return "even"
+    low = 3 if small_households and households <= small_households else minimum
+    if seats < low or seats > maximum:
+        return "range"
+    return None
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def term_end(start: dt.date, years: int) -> dt.date:
+    """The last day of a term of ``years`` years starting on ``start``."""
+    return add_years(start, years) - dt.timedelta(days=1)
+
+
+def paper_key(entry: dict) -> tuple:
+    """What two keyings of a paper ballot sheet must agree on."""
+    return (
+        entry["premises"],
+        entry["owner"],
+        entry.get("proxy"),
+        entry["signed_on"],
+        tuple(sorted((str(k), v) for k, v in entry["choices"].items())),
+    )
+
+
+def paper_differences(first: dict, second: dict) -> list[str]:
+    """The fields in which two keyings of the same sheet differ (empty: they match)."""
+    names = []
+    for name in ("premises", "owner", "proxy", "signed_on"):
+        if first.get(name) != second.get(name):
+            names.append(name)
+    a, b = first["choices"], second["choices"]
+    for matter in sorted(set(a) | set(b), key=str):
+        if a.get(matter) != b.get(matter):
+            names.append(f"matter {matter}")
+    return names

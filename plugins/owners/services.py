@@ -191,6 +191,9 @@ def notice(meeting: Meeting, actor: User, on: dt.date | None = None, access=None
         raise refuse(
             "The notice must be given at least %(days)s days before voting opens.", days=days
         )
+    from .meetings import check_residents_committee_told
+
+    check_residents_committee_told(meeting, on)
     return _move(meeting, "noticed", actor, noticed_on=on)
 
 
@@ -238,9 +241,17 @@ def tally_meeting(meeting: Meeting, actor: User, on: dt.date | None = None, acce
 
 
 def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    """tallied → published: the results go on the community's notice board (core publicity,
+    《物业管理条例》第二十条 / 北京条例第三十七条); a publication after ``publish_due`` stays
+    visible as late."""
     _require(access)
     _expect(meeting, "tallied")
-    return _move(meeting, "published", actor, published_on=on or today())
+    from .meetings import publish_results
+
+    with db.atomic():
+        meeting = _move(meeting, "published", actor, published_on=on or today())
+        publish_results(meeting, actor)
+    return meeting
 
 
 # -- ballots -----------------------------------------------------------------------------------
@@ -254,32 +265,53 @@ def latest_ballots(matter: Matter) -> dict[int, str]:
     return found
 
 
-def row_hash(prev_hash: str | None, matter_id, premises_id, owner_id, choice, receipt, at) -> str:
-    text = "|".join(
-        str(v)
-        for v in (
-            prev_hash or "",
-            matter_id,
-            premises_id,
-            owner_id,
-            choice,
-            receipt,
-            at.replace(microsecond=0).isoformat(),
-        )
-    )
+def row_hash(
+    prev_hash: str | None,
+    matter_id,
+    premises_id,
+    owner_id,
+    choice,
+    receipt,
+    at,
+    channel=None,
+    proxy_id=None,
+) -> str:
+    values = [
+        prev_hash or "",
+        matter_id,
+        premises_id,
+        owner_id,
+        choice,
+        receipt,
+        at.replace(microsecond=0).isoformat(),
+    ]
+    if channel:  # ow-ballots: proxy and paper ballots also seal how they came in
+        values += [channel, proxy_id or ""]
+    text = "|".join(str(v) for v in values)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def cast(
-    owner: Owner, matter: Matter, choice: str, actor: User, on: dt.date | None = None
+    owner: Owner,
+    matter: Matter,
+    choice: str,
+    actor: User,
+    on: dt.date | None = None,
+    proxy=None,
+    access=None,
 ) -> list[BallotLog]:
     """The owner votes ``choice`` on ``matter`` for each unit they hold in the compound (one
-    ballot per unit; a new ballot replaces the unit's previous one, which stays in the log)."""
-    if owner.user_id is None or actor is None or owner.user_id != actor.id:
-        raise refuse("You can only vote as yourself.")
+    ballot per unit; a new ballot replaces the unit's previous one, which stays in the log).
+
+    With ``proxy`` (an active :class:`~plugins.owners.models.Proxy` of this owner and
+    meeting) the proxy votes for the owner: ``actor`` is the proxy's login, or staff entering
+    the proxy's ballot (``access`` with update rights)."""
+    meeting = Meeting.get_by_id(matter.meeting_id)
+    from .ballots import check_voter
+
+    check_voter(owner, meeting, actor, proxy, access)
     if choice not in rules.CHOICES:
         raise refuse("Unknown choice: %(choice)s.", choice=choice)
-    meeting = Meeting.get_by_id(matter.meeting_id)
     on = on or today()
     if meeting.status != "voting_open" or not rules.in_window(
         on, meeting.opens_on, meeting.closes_on
@@ -288,19 +320,37 @@ def cast(
     units = premises_of(owner, compound_of(meeting))
     if not units:
         raise refuse("You hold no unit in this compound.")
+    channel = "proxy" if proxy is not None else None
+    return record_ballots(owner, matter, meeting, units, choice, actor, channel, proxy)
+
+
+def record_ballots(
+    owner, matter, meeting, units, choice, actor, channel=None, proxy=None, same_ok=False
+) -> list[BallotLog]:
+    """Append the ballots of ``owner`` (through ``proxy`` if given) for ``units``, refusing a
+    second ballot for a unit that someone else has already voted for (a change by the same
+    voter is allowed). With ``same_ok``, an unchanged ballot is no refusal (paper entry)."""
+    from .ballots import check_second_ballot
+
     current = latest_ballots(matter)
+    check_second_ballot(matter, units, owner, proxy)
     if all(current.get(p.id) == choice for p in units):
+        if same_ok:
+            return []
         raise refuse("You have already cast this ballot.")
     for _attempt in range(5):
         try:
-            return _append(owner, matter, meeting, units, current, choice, actor)
+            return _append(owner, matter, meeting, units, current, choice, actor, channel, proxy)
         except pw.IntegrityError:  # another ballot extended the chain first: try again
             continue
     raise refuse("Many owners are voting at this moment; please try again.")
 
 
-def _append(owner, matter, meeting, units, current, choice, actor) -> list[BallotLog]:
+def _append(
+    owner, matter, meeting, units, current, choice, actor, channel=None, proxy=None
+) -> list[BallotLog]:
     rows = []
+    proxy_id = proxy.id if proxy is not None else None
     with db.atomic():
         last = BallotLog.select(BallotLog.hash).order_by(BallotLog.id.desc()).first()
         prev = last.hash if last else None
@@ -309,7 +359,9 @@ def _append(owner, matter, meeting, units, current, choice, actor) -> list[Ballo
                 continue
             at = utcnow().replace(microsecond=0)
             receipt = secrets.token_hex(6).upper()
-            digest = row_hash(prev, matter.id, p.id, owner.id, choice, receipt, at)
+            digest = row_hash(
+                prev, matter.id, p.id, owner.id, choice, receipt, at, channel, proxy_id
+            )
             rows.append(
                 BallotLog.create(
                     unit=meeting.unit_id,
@@ -321,6 +373,8 @@ def _append(owner, matter, meeting, units, current, choice, actor) -> list[Ballo
                     at=at,
                     prev_hash=prev,
                     hash=digest,
+                    channel=channel,
+                    proxy_id=proxy_id,
                 )
             )
             prev = digest
@@ -352,6 +406,8 @@ def verify() -> list[str]:
             row.choice,
             row.receipt,
             row.at,
+            row.channel,
+            row.proxy_id,
         )
         if row.hash != expected:
             problems.append(f"ballot {row.id}: hash does not match its contents")

@@ -14,6 +14,7 @@ from core.access import Access
 from core.db import db
 from core.models import TerritoryUnit
 from plugins.owners import services
+from plugins.owners.meetings import tell_residents_committee
 from plugins.owners.models import Meeting, Owner, Ownership, Premises
 from tests.conftest import make_user
 from tests.plugins.timebank.conftest import FreshClient
@@ -68,8 +69,9 @@ class World:
         ):
             Ownership.create(unit=self.building, premises=self.units[unit], owner=holder)
 
-    def meeting(self, status="draft", items=("4", "6")) -> Meeting:
-        """A meeting voting from DAY+15 to DAY+20, moved to ``status``."""
+    def meeting(self, status="draft", items=("4", "6"), told=True) -> Meeting:
+        """A meeting voting from DAY+15 to DAY+20, moved to ``status``; the residents'
+        committee is told of it on DAY (unless ``told`` is false)."""
         meeting = Meeting.create(
             unit=self.compound,
             title="测试业主大会",
@@ -78,6 +80,8 @@ class World:
         )
         for item in items:
             services.add_matter(meeting, f"事项{item}", item, self.staff)
+        if told:
+            tell_residents_committee(meeting, "长青社区居委会", DAY, self.staff)
         steps = [
             ("noticed", lambda m: services.notice(m, self.staff, on=DAY)),
             ("voting_open", lambda m: services.open_voting(m, self.staff, on=m.opens_on)),

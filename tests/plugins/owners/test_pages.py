@@ -6,6 +6,7 @@ import datetime as dt
 
 from core.workdays import today
 from plugins.owners import services
+from plugins.owners.meetings import tell_residents_committee
 from plugins.owners.models import BallotLog, Matter, Meeting, Owner, Ownership, Premises
 from tests.conftest import csrf_token, login
 
@@ -26,6 +27,7 @@ def open_meeting(world) -> Meeting:
         closes_on=now + dt.timedelta(5),
     )
     services.add_matter(meeting, "续聘物业", "4", world.staff)
+    tell_residents_committee(meeting, "长青社区居委会", now - dt.timedelta(16), world.staff)
     meeting = services.notice(meeting, world.staff, on=now - dt.timedelta(16))
     return services.open_voting(meeting, world.staff, on=now)
 
@@ -180,6 +182,7 @@ def test_admin_gives_notice_through_the_meeting_action(app, world, admin):
         closes_on=today() + dt.timedelta(25),
     )
     services.add_matter(far, "事项", "9", world.staff)
+    tell_residents_committee(far, "长青社区居委会", today(), world.staff)
     response = admin.post(
         f"{listing_url}action/",
         data={"action": "notice", "rowid": [str(far.id)], "csrf_token": csrf_token(listing)},

@@ -1,0 +1,427 @@
+"""Proxies, paper ballots entered twice, the one-ballot-per-unit rule on every path, and the
+published anonymised ballot list that anyone can recount. Every refusal: a Chinese message
+and nothing changed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+
+from core.models import AppendOnlyError
+from core.services import ServiceError
+from plugins.owners import ballots, services
+from plugins.owners.models import BallotLog, Matter, PaperEntry, Proxy
+from tests.conftest import make_user
+
+from .conftest import COMMUNITY, reload
+
+PDF = b"%PDF-1.4 signed authorisation"
+
+
+def refused(call, contains):
+    with pytest.raises(ServiceError) as exc:
+        call()
+    assert contains in str(exc.value), str(exc.value)
+
+
+def counts():
+    return (BallotLog.select().count(), Proxy.select().count(), PaperEntry.select().count())
+
+
+def matters(meeting):
+    return {m.item: m for m in Matter.select().where(Matter.meeting == meeting.id)}
+
+
+# -- proxies -----------------------------------------------------------------------------------
+
+
+def test_a_proxy_without_an_authorisation_is_refused(world):
+    meeting = world.meeting("noticed")
+    before = counts()
+    refused(
+        lambda: ballots.authorise(meeting, world.owners[0], "王五", world.staff, None),
+        "须上传业主签署的委托书",
+    )
+    refused(
+        lambda: ballots.authorise(
+            meeting, world.owners[0], "王五", world.staff, (b"", "a.pdf", "")
+        ),
+        "须上传业主签署的委托书",
+    )
+    # a file of a type the district does not allow, and one that only claims to be a PDF
+    refused(
+        lambda: ballots.authorise(
+            meeting, world.owners[0], "王五", world.staff, (b"MZ\x90", "a.exe", "application/x")
+        ),
+        "不允许上传该类型的文件",
+    )
+    refused(
+        lambda: ballots.authorise(
+            meeting,
+            world.owners[0],
+            "王五",
+            world.staff,
+            (b"not a pdf", "a.pdf", "application/pdf"),
+        ),
+        "不允许上传该类型的文件",
+    )
+    assert counts() == before
+
+
+def test_a_too_large_authorisation_is_refused(world, app):
+    from core.app import kernel_state
+
+    meeting = world.meeting("noticed")
+    kernel_state().settings.set(world.compound.district_id, "owners", "proxy_max_kb", 100)
+    refused(
+        lambda: ballots.authorise(
+            meeting, world.owners[0], "王五", world.staff, (PDF + b"0" * 200 * 1024, "a.pdf", "")
+        ),
+        "文件超过 100 KB",
+    )
+    assert Proxy.select().count() == 0
+
+
+def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhile(world):
+    meeting = world.meeting("voting_open")
+    matter = matters(meeting)["4"]
+    day = world.vote_day(meeting)
+    agent = make_user("agent", "resident", COMMUNITY)  # not an owner
+    proxy = ballots.authorise(
+        meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
+    )
+    stored = json.loads(proxy.authorisation)
+    assert stored["content_type"] == "application/pdf" and stored["name"] == "委托书.pdf"
+    refused(
+        lambda: services.cast(world.owners[0], matter, "agree", world.users[0], on=day),
+        "您已委托他人投票",
+    )
+    refused(  # nor on paper, unless the sheet is entered as signed by the proxy
+        lambda: ballots.enter_paper(
+            meeting,
+            "P-7",
+            world.units[0],
+            world.owners[0],
+            day,
+            {matter.id: "agree"},
+            world.staff,
+        ),
+        "该业主已委托他人参加本次会议投票",
+    )
+    assert PaperEntry.select().count() == 0
+    refused(  # someone else's login cannot use the proxy
+        lambda: services.cast(
+            world.owners[0], matter, "agree", world.users[1], on=day, proxy=proxy
+        ),
+        "本人",
+    )
+    rows = services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
+    assert len(rows) == 2 and {r.channel for r in rows} == {"proxy"}
+    assert {r.proxy_id for r in rows} == {proxy.id}
+    # the proxy may change the ballot until close; history kept, chain intact
+    services.cast(world.owners[0], matter, "disagree", agent, on=day, proxy=proxy)
+    assert BallotLog.select().count() == 4
+    assert set(services.latest_ballots(matter).values()) == {"disagree"}
+    assert services.verify() == []
+    # once the proxy has voted the authorisation stands
+    refused(lambda: ballots.revoke(proxy, world.staff), "不能再撤销")
+    assert reload(proxy).status == "active"
+
+
+def test_staff_enter_a_proxy_ballot_and_revocation_before_voting(world):
+    from core.access import Access
+
+    meeting = world.meeting("voting_open")
+    matter = matters(meeting)["4"]
+    day = world.vote_day(meeting)
+    proxy = ballots.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a.pdf", ""))
+    revoked = ballots.revoke(proxy, world.staff, on=day)
+    assert revoked.status == "revoked"
+    before = counts()
+    refused(
+        lambda: services.cast(
+            world.owners[1],
+            matter,
+            "agree",
+            world.staff,
+            on=day,
+            proxy=proxy,
+            access=Access(world.staff),
+        ),
+        "委托已撤销",
+    )
+    assert counts() == before
+    # revoked: the owner votes again personally
+    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    second = ballots.authorise(meeting, world.owners[2], "李四", world.staff, (PDF, "b.pdf", ""))
+    # co-owner 1 has voted for unit 2: co-owner 2's proxy cannot add a second ballot
+    before = counts()
+    refused(
+        lambda: services.cast(
+            world.owners[2],
+            matter,
+            "disagree",
+            world.staff,
+            on=day,
+            proxy=second,
+            access=Access(world.staff),
+        ),
+        "已有他人投出的表决票",
+    )
+    assert counts() == before
+
+
+def test_a_second_ballot_for_a_unit_by_a_co_owner_is_refused(world):
+    meeting = world.meeting("voting_open")
+    matter = matters(meeting)["4"]
+    day = world.vote_day(meeting)
+    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    before = counts()
+    refused(
+        lambda: services.cast(world.owners[2], matter, "disagree", world.users[2], on=day),
+        "专有部分 1-2 已有他人投出的表决票",
+    )
+    assert counts() == before
+    assert services.latest_ballots(matter)[world.units[2].id] == "agree"
+    # the same co-owner may change their own ballot
+    services.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
+    assert services.latest_ballots(matter)[world.units[2].id] == "disagree"
+
+
+def test_a_vote_after_close_is_refused_on_every_path(world):
+    meeting = world.meeting("voting_open")
+    matter = matters(meeting)["4"]
+    day = world.vote_day(meeting)
+    agent = make_user("agent", "resident", COMMUNITY)
+    proxy = ballots.authorise(
+        meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""), proxy_user=agent
+    )
+    late = meeting.closes_on + dt.timedelta(1)
+    before = counts()
+    refused(  # proxy, after the last voting day
+        lambda: services.cast(world.owners[0], matter, "agree", agent, on=late, proxy=proxy),
+        "不在表决期间",
+    )
+    refused(  # paper dated after the last day
+        lambda: ballots.enter_paper(
+            meeting,
+            "P-9",
+            world.units[2],
+            world.owners[1],
+            late,
+            {matter.id: "agree"},
+            world.staff,
+        ),
+        "书面表决票的签署日期须在",
+    )
+    services.close_voting(meeting, world.staff, on=late)
+    for call in (
+        lambda: services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
+        lambda: services.cast(world.owners[1], matter, "agree", world.users[1], on=day),
+        lambda: ballots.enter_paper(
+            meeting,
+            "P-9",
+            world.units[2],
+            world.owners[1],
+            day,
+            {matter.id: "agree"},
+            world.staff,
+        ),
+        lambda: ballots.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a", "")),
+    ):
+        refused(call, "不在表决期间")
+    assert counts() == before
+
+
+# -- paper ballots -------------------------------------------------------------------------------
+
+
+def test_paper_ballot_entered_twice_matching_becomes_the_ballot(world):
+    meeting = world.meeting("voting_open")
+    m = matters(meeting)
+    day = world.vote_day(meeting)
+    clerk = make_user("clerk", "community_staff", COMMUNITY)
+    sheet = {m["4"].id: "agree", m["6"].id: "disagree"}
+    first, counted = ballots.enter_paper(
+        meeting, "P-001", world.units[2], world.owners[1], day, sheet, world.staff
+    )
+    assert counted == [] and BallotLog.select().count() == 0
+    before = counts()
+    refused(
+        lambda: ballots.enter_paper(
+            meeting, "P-001", world.units[2], world.owners[1], day, sheet, world.staff
+        ),
+        "第二次录入须由另一人进行",
+    )
+    assert counts() == before
+    second, counted = ballots.enter_paper(
+        meeting, "P-001", world.units[2], world.owners[1], day, dict(sheet), clerk
+    )
+    assert len(counted) == 2 and {r.channel for r in counted} == {"paper"}
+    assert services.latest_ballots(m["4"]) == {world.units[2].id: "agree"}
+    assert services.latest_ballots(m["6"]) == {world.units[2].id: "disagree"}
+    assert services.verify() == []
+    [state] = ballots.sheets(meeting)
+    assert state["state"] == "counted" and state["differences"] == []
+    refused(
+        lambda: ballots.enter_paper(
+            meeting,
+            "P-001",
+            world.units[2],
+            world.owners[1],
+            day,
+            sheet,
+            make_user("clerk3", "community_staff", COMMUNITY),
+        ),
+        "已录入两次",
+    )
+    with pytest.raises(AppendOnlyError):
+        first.delete_instance()
+
+
+def test_paper_mismatch_is_listed_and_resolved_by_a_third_person(world):
+    meeting = world.meeting("voting_open")
+    m = matters(meeting)
+    day = world.vote_day(meeting)
+    clerk = make_user("clerk", "community_staff", COMMUNITY)
+    third = make_user("clerk3", "community_staff", COMMUNITY)
+    ballots.enter_paper(
+        meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "agree"}, world.staff
+    )
+    _, counted = ballots.enter_paper(
+        meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "disagree"}, clerk
+    )
+    assert counted == [] and BallotLog.select().count() == 0
+    [state] = ballots.sheets(meeting)
+    assert state["state"] == "mismatch" and state["differences"] == [f"matter {m['4'].id}"]
+    before = counts()
+    for person in (world.staff, clerk):
+        refused(
+            lambda person=person: ballots.resolve_paper(
+                meeting,
+                "P-002",
+                world.units[0],
+                world.owners[0],
+                day,
+                {m["4"].id: "agree"},
+                person,
+            ),
+            "须由未参与两次录入的第三人",
+        )
+    assert counts() == before
+    _, counted = ballots.resolve_paper(
+        meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "agree"}, third
+    )
+    assert [r.choice for r in counted] == ["agree"]
+    assert ballots.sheets(meeting)[0]["state"] == "resolved"
+
+
+def test_paper_ballot_for_a_unit_someone_else_voted_for_is_refused(world):
+    meeting = world.meeting("voting_open")
+    m = matters(meeting)
+    day = world.vote_day(meeting)
+    services.cast(world.owners[2], m["4"], "agree", world.users[2], on=day)
+    before = counts()
+    refused(
+        lambda: ballots.enter_paper(
+            meeting,
+            "P-003",
+            world.units[2],
+            world.owners[1],
+            day,
+            {m["4"].id: "disagree"},
+            world.staff,
+        ),
+        "已有他人投出的表决票",
+    )
+    refused(
+        lambda: ballots.enter_paper(
+            meeting,
+            "P-003",
+            world.units[3],
+            world.owners[1],
+            day,
+            {m["4"].id: "disagree"},
+            world.staff,
+        ),
+        "该业主不拥有此专有部分",
+    )
+    assert counts() == before
+
+
+# -- the published anonymised ballot list ---------------------------------------------------------
+
+
+def recount(text: str) -> dict:
+    """Independent recount from the published CSV (no project code): per matter, the
+    participating and agreeing area and heads, and the verdict under 民法典第二百七十八条."""
+    per = defaultdict(lambda: {"rows": []})
+    for row in csv.DictReader(io.StringIO(text)):
+        per[row["matter"]]["rows"].append(row)
+    out = {}
+    for matter, data in per.items():
+        rows = data["rows"]
+        total_area = Decimal(rows[0]["total_area"])
+        total_heads = int(rows[0]["total_heads"])
+        area = sum(Decimal(r["area"]) for r in rows)
+        agree_area = sum(Decimal(r["area"]) for r in rows if r["choice"] == "agree")
+        heads = defaultdict(set)
+        for r in rows:
+            heads[r["head"]].add(r["choice"])
+        agree_heads = sum(1 for c in heads.values() if c == {"agree"})
+        quorate = area * 3 >= total_area * 2 and len(heads) * 3 >= total_heads * 2
+        if rows[0]["kind"] == "special":
+            ok = agree_area * 4 >= area * 3 and agree_heads * 4 >= len(heads) * 3
+        else:
+            ok = agree_area * 2 > area and agree_heads * 2 > len(heads)
+        out[int(matter)] = {
+            "participating": {"area": area, "heads": len(heads)},
+            "agree": {"area": agree_area, "heads": agree_heads},
+            "result": ("passed" if ok else "rejected") if quorate else "not_quorate",
+        }
+    return out
+
+
+def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, app):
+    meeting = world.meeting("voting_open")
+    m = matters(meeting)
+    day = world.vote_day(meeting)
+    clerk = make_user("clerk", "community_staff", COMMUNITY)
+    services.cast(world.owners[0], m["4"], "agree", world.users[0], on=day)
+    services.cast(world.owners[0], m["4"], "disagree", world.users[0], on=day)  # changed
+    services.cast(world.owners[0], m["6"], "agree", world.users[0], on=day)
+    for person in (world.staff, clerk):
+        ballots.enter_paper(
+            meeting,
+            "P-1",
+            world.units[2],
+            world.owners[1],
+            day,
+            {m["4"].id: "agree", m["6"].id: "agree"},
+            person,
+        )
+    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    text = ballots.anonymised_csv(meeting)
+    assert "业主" not in text and "1-0" not in text and "1-2" not in text  # no names, no units
+    mine = {r.receipt for r in BallotLog.select()}
+    published = {row["receipt"] for row in csv.DictReader(io.StringIO(text))}
+    # only the latest ballot per unit is listed: the changed one is not
+    assert published < mine and len(published) == 6
+    recounted = recount(text)
+    for matter in (m["4"], m["6"]):
+        tally = json.loads(reload(matter).tally)
+        got = recounted[matter.id]
+        assert got["result"] == reload(matter).result
+        assert got["participating"]["area"] == Decimal(tally["participating"]["area"])
+        assert got["participating"]["heads"] == tally["participating"]["heads"]
+        assert got["agree"]["area"] == Decimal(tally["agree"]["area"])
+        assert got["agree"]["heads"] == tally["agree"]["heads"]
+    assert recounted[m["4"].id]["result"] == "rejected"  # 200 m² against, 50 m² for
+    assert recounted[m["6"].id]["result"] == "passed"
