@@ -273,7 +273,7 @@ def walk_api(app, found: dict, tokens: dict) -> list:
             flow = resource.workflow
             for code in flow.transitions if flow else ():
                 r = client.post(f"{base}/{pk}/transitions/{code}", json={}, headers=headers)
-                assert r.status_code == 404, f"{base}: transition {code}"
+                assert r.status_code in (404, 405), f"{base}: transition {code}: {r.status_code}"
             assert resource.model.get_by_id(pk).__data__ == before, f"{base}: changed"
             checked += [(base, "update"), (base, "delete"), (base, "transitions")]
 
