@@ -54,6 +54,20 @@ def test_an_existing_directory_is_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["linli-parking", "mine.txt"]
 
 
+def run_package_tests(package: Path, pythonpath: list[Path], passed: int) -> None:
+    """Run a plugin package's own test suite in a new process, as its author would."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, pythonpath))}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"],
+        cwd=package,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert f"{passed} passed" in run.stdout, run.stdout[-500:]
+
+
 def pip_install(package: Path, target: Path) -> None:
     """A real ``pip install`` of the package into ``target`` (not into this environment)."""
     subprocess.run(
@@ -105,16 +119,7 @@ def test_the_generated_package_passes_its_own_tests_and_the_contract(generated):
         '[project.entry-points."linli.plugins"]\nparking = "linli_parking"'
         in (package / "pyproject.toml").read_text()
     )
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"],
-        cwd=package,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert "11 passed" in run.stdout  # 4 of its own, 7 of the contract
+    run_package_tests(package, [site], passed=11)  # 4 of its own, 7 of the contract
 
 
 def test_installed_package_is_discovered_and_enabled_per_district(generated, monkeypatch, make_app):

@@ -9,10 +9,8 @@ is proven in test_scaffold.py and by the example package)."""
 from __future__ import annotations
 
 import importlib
-import os
 import re
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from click.testing import CliRunner
 
 from core.cli import main
 from core.scaffold import compile_catalogues
+from tests.core.test_scaffold import run_package_tests
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "writing-plugins.md"
 STEP = re.compile(r"<!-- (file|append|run)(?:: (\S+))? -->\n```(\w+)\n(.*?)```", re.S)
@@ -67,7 +66,7 @@ def test_the_tutorial_runs_as_written(tmp_path, monkeypatch, make_app):
                     elif args[:2] == ["pybabel", "compile"]:
                         compile_catalogues(package / args[3])
                     elif args == ["pytest"]:
-                        run_its_tests(package, site)
+                        run_package_tests(package, [package, site], passed=12)
                     else:
                         pytest.fail(f"the tutorial runs a command this test does not: {line}")
             else:
@@ -99,16 +98,3 @@ def install(package: Path, plugin_id: str, site: Path, monkeypatch) -> None:
 def reload_package() -> None:
     for name in [m for m in sys.modules if m.startswith("linli_parking")]:
         del sys.modules[name]
-
-
-def run_its_tests(package: Path, site: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package), str(site)])}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"],
-        cwd=package,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert "12 passed" in run.stdout, run.stdout[-500:]
