@@ -25,6 +25,7 @@ Linli's own suite runs it for every plugin installed in its environment
 from __future__ import annotations
 
 import inspect
+import re
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -259,8 +260,7 @@ class PluginContract:
             for name in rule.arguments:
                 own = next(iter(contract_records.values()), {}).get(COMMUNITY_A)
                 url = url.replace(f"<int:{name}>", str(own._pk if own else 1))
-            if "<" in url:
-                continue
+            url = re.sub(r"<(?:\w+:)?\w+>", "x", url)  # other arguments: any value
             r = client.post(url, data={"id": "1"})
             assert r.status_code == 400, f"{url}: answered {r.status_code} without a token"
         with app.app_context():
