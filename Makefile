@@ -1,34 +1,38 @@
 # Linli developer tasks.  `make install && make run` to try it, `make test` before pushing.
 
 VENV   := .venv
+# The example of a plugin outside the core (docs/writing-plugins.md), installed with pip like
+# any outside package; `make run` keeps it out of the demo unless DEMO_BLOCKED is emptied.
+EXAMPLES     := examples/linli-mealaid
+DEMO_BLOCKED ?= mealaid
 BIN    := $(VENV)/bin
 PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 
 .PHONY: install run test sysdeps lint fmt bench clean
 
 install: $(VENV)/.installed
-	@for d in core/translations plugins/*/translations; do \
+	@for d in core/translations plugins/*/translations examples/*/*/translations; do \
 	  if [ -d "$$d" ] && find "$$d" -name '*.po' | grep -q .; then \
 	    $(BIN)/pybabel compile -d "$$d" || exit 1; \
 	    if find "$$d" -name admin.po | grep -q .; then $(BIN)/pybabel compile -D admin -d "$$d" || exit 1; fi; \
 	  fi; \
 	done
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLES))
 	@[ -n "$(PYTHON)" ] || { echo "error: neither python3.11 nor python3 found on PATH" >&2; exit 1; }
 	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
 	  echo "error: Python 3.11+ required, $(PYTHON) is $$("$(PYTHON)" -V 2>&1)" >&2; exit 1; }
 	"$(PYTHON)" -m venv $(VENV) || { \
 	  echo "error: could not create $(VENV) (on Debian: apt-get install python3-venv)" >&2; exit 1; }
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip setuptools
 	$(BIN)/pip install -e '.[dev]'
+	for d in $(EXAMPLES); do $(BIN)/pip install -q --no-deps --no-build-isolation -e "$$d" || exit 1; done
 	touch $@
 
 run: install
 	$(BIN)/linli init
-	$(BIN)/linli db upgrade
-	$(BIN)/linli demo
-	$(BIN)/linli run --host 127.0.0.1 --port 5000
+	export LINLI_BLOCKED_PLUGINS="$${LINLI_BLOCKED_PLUGINS-$(DEMO_BLOCKED)}"; \
+	$(BIN)/linli db upgrade && $(BIN)/linli demo && $(BIN)/linli run --host 127.0.0.1 --port 5000
 
 # SQLite run (with browser tests), then PostgreSQL run; both always run, any failure fails.
 # Any non-zero pytest status fails, including 5 (= no tests collected).

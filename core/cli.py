@@ -236,6 +236,34 @@ def plugins_group():
     """Installed plugins and where they are enabled."""
 
 
+@plugins_group.command("new", with_appcontext=False)
+@click.argument("plugin_id")
+@click.option(
+    "--dir",
+    "parent",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to create the package folder linli-<id>",
+)
+@click.option("--label-zh", default="", help="Chinese name, e.g. 停车许可")
+@click.option("--label-en", default="", help="English name, e.g. Parking permits")
+def plugins_new(plugin_id, parent, label_zh, label_en):
+    """Create an installable plugin package: model, migration, admin view, schema, portal
+    page, translations and tests (see docs/writing-plugins.md)."""
+    from core.scaffold import ScaffoldError, create
+
+    try:
+        target = create(plugin_id, parent, label_zh, label_en)
+    except ScaffoldError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"created {target}")
+    click.echo(
+        f"next: pip install -e {target} && linli db upgrade && "
+        f"linli plugins enable {plugin_id} --district <code>"
+    )
+
+
 @plugins_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON")
 @with_appcontext

@@ -60,10 +60,11 @@ class PluginInfo:
         return self.manifest.id
 
 
-def _validate_manifest(module: ModuleType, source: str) -> Manifest:
+def _validate_manifest(module: ModuleType, source: str, name: str | None = None) -> Manifest:
     manifest = getattr(module, "MANIFEST", None)
     if not isinstance(manifest, Manifest):
-        raise PluginError(f"plugin {source}: module {module.__name__} has no MANIFEST (Manifest)")
+        named = f"plugin {name!r} ({source})" if name else f"plugin {source}"
+        raise PluginError(f"{named}: module {module.__name__} has no MANIFEST (Manifest)")
     if not ID_PATTERN.match(manifest.id):
         raise PluginError(
             f"plugin {manifest.id!r} ({source}): id must be 2-32 lower-case letters, digits or _"
@@ -74,17 +75,38 @@ def _validate_manifest(module: ModuleType, source: str) -> Manifest:
     return manifest
 
 
-def discover() -> list[tuple[str, ModuleType]]:
-    """Import every module declared in the ``linli.plugins`` entry-point group."""
+def discover(blocked: Iterable[str] = ()) -> list[tuple[str, ModuleType]]:
+    """Import every module declared in the ``linli.plugins`` entry-point group.
+
+    A plugin blocked in configuration (by its entry point's name) that cannot be imported or
+    has no valid manifest is kept out with a stand-in manifest, so that the application
+    starts without it; any other such plugin stops start-up with a message naming it.
+    """
+    blocked = set(blocked)
     found = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist else ep.value
+        source = f"{dist}:{ep.value}"
         try:
             module = ep.load()
+            _validate_manifest(module, source, ep.name)
         except Exception as exc:  # an import error must name the plugin
+            if ep.name in blocked:
+                found.append((source, _stand_in(ep.name, dist, exc)))
+                continue
+            if isinstance(exc, PluginError):
+                raise
             raise PluginError(f"plugin {ep.name!r} ({dist}): cannot be imported: {exc}") from exc
-        found.append((f"{dist}:{ep.value}", module))
+        found.append((source, module))
     return found
+
+
+def _stand_in(name: str, dist: str, problem: Exception) -> ModuleType:
+    """A module standing for a blocked plugin that cannot be loaded (never registered)."""
+    module = ModuleType(f"linli_blocked_{name}")
+    label = f"{name} ({dist}: {problem})"[:200]
+    module.MANIFEST = Manifest(name, label, label, "?")
+    return module
 
 
 def dependency_order(manifests: dict[str, Manifest]) -> list[str]:
@@ -129,7 +151,7 @@ class Kernel:
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
         self._subset_cache: dict[tuple[str, frozenset], Any] = {}
-        candidates = discover() if use_entry_points else []
+        candidates = discover(self.blocked) if use_entry_points else []
         candidates += [(f"module:{m.__name__}", m) for m in extra]
         self._load(candidates)
 
@@ -153,7 +175,15 @@ class Kernel:
         for pid in sorted(unknown_blocked):
             raise PluginError(f"plugin {pid!r} is blocked in configuration but is not installed")
 
-        order = dependency_order({pid: info.manifest for pid, info in infos.items()})
+        # a blocked plugin's requirements do not matter: it is never registered
+        order = dependency_order(
+            {
+                pid: info.manifest
+                if pid not in self.blocked
+                else Manifest(pid, info.manifest.label_zh, info.manifest.label_en, "?")
+                for pid, info in infos.items()
+            }
+        )
         for pid in order:
             info = infos[pid]
             if pid in self.blocked:
@@ -223,7 +253,7 @@ class Kernel:
 
         def walk(pid: str) -> None:
             for req in self.plugins[pid].manifest.requires:
-                if req not in seen:
+                if req not in seen and req in self.plugins:  # (a blocked plugin's may not be)
                     walk(req)
                     seen.append(req)
 

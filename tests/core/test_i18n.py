@@ -12,29 +12,24 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
+from core.testing.catalogues import (  # noqa: F401  (used by other tests)
+    KEYWORDS,
+    PLACEHOLDER,
+    msgid,
+    placeholders,
+    read_catalog,
+    strings,
+)
 from tests.conftest import csrf_token, login
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "core" / "translations"
 ZH_PO = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {
-    **DEFAULT_KEYWORDS,
-    "_l": None,
-    "lazy_gettext": None,
-    "lazy_ngettext": (1, 2),
-}
-PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
-
-
-def read_catalog(path: Path):
-    with path.open("rb") as f:
-        return read_po(f)
 
 
 def compile_if_stale(po: Path) -> bool:
@@ -57,18 +52,6 @@ def compiled_catalogues():
         compile_if_stale(po)
     # Loaded catalogues are cached per application (core.i18n.AppDomain), and every test
     # builds its own application: nothing loaded before the .mo files existed survives.
-
-
-def placeholders(text: str) -> set[str]:
-    return set(PLACEHOLDER.findall(text))
-
-
-def msgid(message) -> str:
-    return message.id[0] if isinstance(message.id, tuple) else message.id
-
-
-def strings(message) -> tuple[str, ...]:
-    return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
 def extract_source() -> dict[tuple[str, str | None], list[str]]:
