@@ -1,12 +1,12 @@
 """Marshmallow schemas (API, export): read and workflow steps only. Inspections are made on
-the portal; hazards move through the workflow (the admin's steps also notify the district
-safety office of a major hazard, the API's do not yet)."""
+the portal; hazards move through the workflow (whatever the path, a major hazard notifies
+the district safety office)."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from .models import Hazard, Inspection
+from .models import Campaign, Hazard, Inspection, InspectionTask, Schedule, StatisticsReport
 
 READ_ONLY = ("read", "transition")  # steps run the workflow rules (五落实 included)
 
@@ -53,4 +53,101 @@ class HazardSchema(Stamped):
     state = fields.String(dump_only=True)
 
 
-SCHEMAS = [InspectionSchema, HazardSchema]
+# == hz-manage: lifecycle fields, campaigns, schedules, tasks, statistics (read-only) ======
+
+
+class ManagedHazardSchema(HazardSchema):
+    """The hazard with its extension, supervision (挂牌督办) and acceptance fields; all are
+    written only by workflow steps."""
+
+    class Meta:
+        model = Hazard
+
+    funds_amount = fields.Decimal(dump_only=True, as_string=True)
+    extensions = fields.Integer(dump_only=True)
+    extension_reason = fields.String(dump_only=True)
+    requested_deadline = fields.Date(dump_only=True)
+    supervision_level = fields.String(dump_only=True)
+    supervising_unit = fields.String(dump_only=True)
+    supervision_deadline = fields.Date(dump_only=True)
+    supervised_on = fields.Date(dump_only=True)
+    supervision_lifted_on = fields.Date(dump_only=True)
+    rectified_by = fields.Integer(attribute="rectified_by_id", dump_only=True)
+    accepted_by = fields.Integer(attribute="accepted_by_id", dump_only=True)
+    accepted_on = fields.Date(dump_only=True)
+    acceptance_opinion = fields.String(dump_only=True)
+
+
+class CampaignSchema(Stamped):
+    class Meta:
+        model = Campaign
+
+    linli_operations = ("read",)
+    title = fields.String(dump_only=True)
+    year = fields.Integer(dump_only=True)
+    checklists = fields.String(dump_only=True)
+    self_check_from = fields.Date(dump_only=True)
+    self_check_until = fields.Date(dump_only=True)
+    supervision_until = fields.Date(dump_only=True)
+    acceptance_until = fields.Date(dump_only=True)
+    launched_on = fields.Date(dump_only=True)
+
+
+class ScheduleSchema(Stamped):
+    class Meta:
+        model = Schedule
+
+    linli_operations = ("read",)
+    title = fields.String(dump_only=True)
+    place = fields.String(dump_only=True)
+    checklist = fields.String(dump_only=True)
+    frequency = fields.String(dump_only=True)
+    every_days = fields.Integer(dump_only=True)
+    next_due = fields.Date(dump_only=True)
+    lead_days = fields.Integer(dump_only=True)
+    assignee = fields.Integer(attribute="assignee_id", dump_only=True)
+    active = fields.Boolean(dump_only=True)
+
+
+class TaskSchema(Stamped):
+    class Meta:
+        model = InspectionTask
+
+    linli_operations = ("read",)
+    title = fields.String(dump_only=True)
+    place = fields.String(dump_only=True)
+    checklist = fields.String(dump_only=True)
+    due = fields.Date(dump_only=True)
+    schedule = fields.Integer(attribute="schedule_id", dump_only=True)
+    campaign = fields.Integer(attribute="campaign_id", dump_only=True)
+    assignee = fields.Integer(attribute="assignee_id", dump_only=True)
+    state = fields.String(dump_only=True)
+    inspection = fields.Integer(attribute="inspection_id", dump_only=True)
+    done_on = fields.Date(dump_only=True)
+
+
+class StatisticsSchema(Stamped):
+    """Submitted statistics are evidence: read-only here as everywhere."""
+
+    class Meta:
+        model = StatisticsReport
+
+    linli_operations = ("read",)
+    period = fields.String(dump_only=True)
+    year = fields.Integer(dump_only=True)
+    quarter = fields.Integer(dump_only=True)
+    state = fields.String(dump_only=True)
+    number = fields.Integer(dump_only=True)
+    corrects = fields.Integer(attribute="corrects_id", dump_only=True)
+    figures = fields.String(dump_only=True)
+    submitted_on = fields.Date(dump_only=True)
+
+
+SCHEMAS = [
+    InspectionSchema,
+    ManagedHazardSchema,
+    CampaignSchema,
+    ScheduleSchema,
+    TaskSchema,
+    StatisticsSchema,
+]

@@ -78,10 +78,13 @@ def checklist_items(form_def) -> list:
 # -- inspections (检查记录) ------------------------------------------------------------------
 
 
-def inspect(unit: TerritoryUnit, checklist: str, place: str, answers: dict, actor, access):
+def inspect(
+    unit: TerritoryUnit, checklist: str, place: str, answers: dict, actor, access, task=None
+):
     """Record an inspection of ``place`` in ``unit`` against ``checklist``: store the answers
     (a forms Submission), the inspection and one reported hazard per failed item, all or
-    nothing. Returns the inspection."""
+    nothing. ``task`` (an inspection task's id, optional) is the task the inspection fulfils
+    (see :mod:`.planning`). Returns the inspection."""
     from forms import services as forms_services
     from forms.services import version_form
 
@@ -104,6 +107,9 @@ def inspect(unit: TerritoryUnit, checklist: str, place: str, answers: dict, acto
         raise refuse("Unknown checklist: %(key)s.", key=checklist)
     form_def = version_form(version)
     items = checklist_items(form_def)
+    from .planning import fulfil, task_for
+
+    for_task = task_for(task, unit, checklist, actor, access)
     with db.atomic():
         submission = forms_services.submit(version, answers, unit, actor, access)
         cleaned = json.loads(submission.data)
@@ -129,6 +135,8 @@ def inspect(unit: TerritoryUnit, checklist: str, place: str, answers: dict, acto
                 summary=f"检查: {place} · {form_def.title_zh}"[:255],
             )
         )
+        if for_task is not None:
+            fulfil(for_task, inspection)
         for item in failed:
             hazard = Hazard(
                 unit=unit,
@@ -196,7 +204,7 @@ def report_major(hazard: Hazard) -> None:
 
 def overdue_condition(today=None):
     today = today or workdays.today()
-    return (Hazard.state == "rectifying") & (Hazard.deadline < today)
+    return Hazard.state.in_(rules.RECTIFYING_STATES) & (Hazard.deadline < today)
 
 
 def is_overdue(hazard: Hazard, today=None) -> bool:

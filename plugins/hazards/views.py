@@ -113,6 +113,11 @@ def inspect(key):
     items_form = wtform_class(form_def, context(g.get("district_id"), access, PLUGIN), base=Form)(
         request.form if request.method == "POST" else None
     )
+    task_id = request.args.get("task")  # the inspection task this inspection fulfils
+    if task_id and request.method == "GET":
+        from .planning import open_task_defaults
+
+        form.unit.data, form.place.data = open_task_defaults(task_id, access)
     if request.method == "POST" and form.validate_on_submit() & items_form.validate():
         unit = next((u for u in units if str(u.id) == form.unit.data), None)
         try:
@@ -125,6 +130,7 @@ def inspect(key):
                 items_form.definition_data(),
                 current_user._get_current_object(),
                 access,
+                task=task_id,
             )
         except ServiceError as exc:
             flash(str(exc), "error")
