@@ -139,6 +139,11 @@ def repeated_places(units, threshold: int, since: dt.date) -> list[dict]:
 # -- registers (登记表) ------------------------------------------------------------------------
 
 
+def money(value) -> str:
+    """An amount in yuan with two decimals (元, 角, 分)."""
+    return str(decimal.Decimal(value).quantize(decimal.Decimal("0.01")))
+
+
 def _day(value) -> str:
     return value.isoformat() if value else ""
 
@@ -236,7 +241,7 @@ def register_rows(units, kind: str, year: int | None) -> list[list]:
             _day(rules.reported_on(h.created_at, workdays.SHANGHAI)),
             h.title,
         ]
-        amount = str(h.funds_amount) if h.funds_amount is not None else ""
+        amount = money(h.funds_amount) if h.funds_amount is not None else ""
         accepted_by = people.get(h.accepted_by_id, "")
         if kind == "major":
             supervision = ""
@@ -400,7 +405,7 @@ def _finish(s: dict) -> dict:
         "rectified": sum(s[g]["rectified"] for g in GRADE_KEYS),
         "overdue": sum(s[g]["overdue"] for g in GRADE_KEYS),
         "rate": rules.rate(done, found),
-        "funds": str(s["funds"]),
+        "funds": money(s["funds"]),
     }
 
 
