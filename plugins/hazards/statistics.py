@@ -96,15 +96,22 @@ def overdue_by_community(units, today: dt.date | None = None) -> list[dict]:
 
 def closure(units) -> dict:
     """Closure rate (销号率: closed of all but false reports) and mean days to close."""
-    query = Hazard.select().where(Hazard.unit.in_(units) & (Hazard.state != "invalid"))
-    total = query.count()
-    closed = query.where(Hazard.state == "closed")
-    n_closed = closed.count()
     if isinstance(db.obj, pw.SqliteDatabase):
         days = fn.julianday(Hazard.closed_on) - fn.julianday(fn.date(Hazard.created_at))
     else:
         days = Hazard.closed_on - Hazard.created_at.cast("date")
-    mean = closed.select(fn.AVG(days)).scalar() if n_closed else None
+    is_closed = Hazard.state == "closed"
+    total, n_closed, mean = (
+        Hazard.select(
+            fn.COUNT(Hazard.id),
+            fn.SUM(pw.Case(None, [(is_closed, 1)], 0)),
+            fn.AVG(pw.Case(None, [(is_closed, days)], None)),
+        )
+        .where(Hazard.unit.in_(units) & (Hazard.state != "invalid"))
+        .tuples()
+        .get()
+    )
+    n_closed = int(n_closed or 0)
     return {
         "total": total,
         "closed": n_closed,

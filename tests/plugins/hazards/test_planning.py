@@ -90,17 +90,18 @@ def test_daily_command_creates_due_tasks_once(app, hz):
     assert Schedule.get_by_id(patrol.id).next_due == TODAY + dt.timedelta(days=1)
     again = runner.invoke(args=["hazards-daily", "--date", TODAY.isoformat()])
     assert "990101: 0 inspection tasks created" in again.output
-    assert InspectionTask.select().count() == 1
+    assert InspectionTask.select().where(InspectionTask.schedule.is_null(False)).count() == 2
 
 
 def test_bad_schedules_are_refused(hz):
+    before = Schedule.select().count()  # the demo's patrol
     with pytest.raises(ServiceError, match="“每N天”须填写不少于1的天数"):
         schedule(hz, frequency="every_n_days", every_days=0)
     with pytest.raises(ServiceError, match="检查表不存在|未知"):
         schedule(hz, checklist="no_such_checklist")
     with pytest.raises(ServiceError, match="不能指派给 outsider"):
         schedule(hz, assignee=hz.outsider)
-    assert Schedule.select().count() == 0
+    assert Schedule.select().count() == before
 
 
 def test_assignment_only_to_people_in_scope(hz):
@@ -183,7 +184,9 @@ def test_overdue_task_is_escalated_to_the_street(hz):
     )
     assert "检查任务逾期：高层住宅每日防火巡查 · 3号楼" in mine.title
     street = Notification.get(
-        (Notification.user == hz.approver.id) & (Notification.kind == "escalation")
+        (Notification.user == hz.approver.id)
+        & (Notification.kind == "escalation")
+        & Notification.title.contains("高层住宅每日防火巡查")
     )
     assert "长青社区" in street.title and "高层住宅每日防火巡查" in street.title
 
@@ -231,6 +234,7 @@ def test_campaign_stages_and_launch_per_community(hz):
 
 
 def test_campaign_with_stages_out_of_order_is_refused(app, hz):
+    before = Campaign.select().count()  # the demo's
     street = TerritoryUnit.get(TerritoryUnit.code == "990101002")
     with pytest.raises(ServiceError, match="各阶段日期须依次衔接"):
         planning.check_campaign(campaign(hz, street, supervision_until=dt.date(2026, 3, 1)))
@@ -253,4 +257,17 @@ def test_campaign_with_stages_out_of_order_is_refused(app, hz):
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "各阶段日期须依次衔接" in response
-    assert Campaign.select().count() == 0
+    assert Campaign.select().count() == before
+
+
+def test_demo_has_a_campaign_a_schedule_and_a_supervised_major_hazard(hz):
+    from plugins.hazards.models import Hazard
+
+    campaign = Campaign.get()
+    assert planning.stage(campaign) == "self_check"
+    assert InspectionTask.select().where(InspectionTask.campaign == campaign.id).count() == 8
+    patrol = Schedule.get()
+    assert patrol.next_due == TODAY + dt.timedelta(days=1)
+    assert InspectionTask.get(InspectionTask.schedule == patrol.id).due == TODAY
+    supervised = Hazard.get(Hazard.supervision_level == "street")
+    assert (supervised.grade, supervised.state) == ("major", "rectifying")
