@@ -156,7 +156,10 @@ def _login(client) -> None:
     )
 
 
-def run(rows: int, repeat: int) -> None:
+INDEX = "hazards_hazard_unit_id_state_grade_deadline"
+
+
+def run(rows: int, repeat: int, without_index: bool = False) -> None:
     from core.db import db
 
     app = _app(Path(tempfile.mkdtemp(prefix="linli-bench-hazards-")))
@@ -171,6 +174,9 @@ def run(rows: int, repeat: int) -> None:
         print(f"\ngenerating {rows:,} hazards over {len(units)} communities and grids ...")
         start = time.perf_counter()
         _generate(units, rows, today)
+        if without_index:  # to see what the migration's index buys
+            db.execute_sql(f"DROP INDEX {INDEX}")
+            print(f"(index {INDEX} dropped)")
         db.execute_sql("ANALYZE")
         print(f"generated in {time.perf_counter() - start:.1f} s\n")
         in_district = TerritoryUnit.select(TerritoryUnit.id).where(
@@ -215,5 +221,6 @@ def main(argv):
     parser = argparse.ArgumentParser(prog="python -m bench hazards")
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=12)
+    parser.add_argument("--without-index", action="store_true", help="drop the overdue index")
     args = parser.parse_args(argv)
-    run(args.rows, args.repeat)
+    run(args.rows, args.repeat, args.without_index)

@@ -185,6 +185,8 @@ def _actor():
 class SupervisedView(HazardView):
     """挂牌督办: hazards under supervision by the street or the district (and those lifted)."""
 
+    isolation_sample = {"supervision_level": "street"}  # what this list shows (scope test)
+
     column_list = (
         "place",
         "title",
@@ -377,7 +379,7 @@ class StatisticsView(Base):
         "period": choice(PERIODS),
         "state": choice(REPORT_STATES),
         "figures": _figures,
-        "due": lambda v, c, m, n: statistics.due_date(m).isoformat(),
+        "due": lambda v, c, m, n: (statistics.due_date(m) or "") and str(statistics.due_date(m)),
     }
 
     def create_form(self, obj=None):

@@ -529,7 +529,12 @@ def correct(report: StatisticsReport, actor, access) -> StatisticsReport:
     return draft
 
 
-def due_date(report: StatisticsReport) -> dt.date:
+def due_date(report: StatisticsReport) -> dt.date | None:
+    """When the report is due (None for an incomplete period)."""
+    if report.period not in ("quarter", "year") or not report.year:
+        return None
+    if report.period == "quarter" and report.quarter not in (1, 2, 3, 4):
+        return None
     district = report.unit.district_id
     return rules.statistics_due(
         report.period,
