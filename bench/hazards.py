@@ -121,29 +121,11 @@ GRADES = ["general"] * 9 + ["major"]
 
 
 def _app(tmp: Path):
-    """A migrated SQLite database with the hazards plugin and the demo, the administrator's
-    password set to ``Admin-pass-123``."""
+    """A migrated SQLite database with the hazards plugin and the demo."""
     import plugins.hazards as hazards
-    from bench._common import app_kwargs
-    from core import demo
-    from core.access import hash_password
-    from core.app import create_app
-    from core.db import db
-    from core.models import User
+    from bench._common import demo_app
 
-    options = app_kwargs(tmp)
-    options["plugins"] = [hazards]
-    app = create_app(**options)
-    with db.connection_context():
-        app.extensions["linli"].migrations.upgrade()
-    app = create_app(**options)
-    app.config["TESTING"] = True
-    with app.app_context(), db.connection_context():
-        demo.load()
-        User.update(
-            password_hash=hash_password("Admin-pass-123"), must_change_password=False
-        ).where(User.username == "admin").execute()
-    return app
+    return demo_app(tmp, plugins=[hazards])
 
 
 def _login(client) -> None:

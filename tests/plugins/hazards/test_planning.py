@@ -271,3 +271,36 @@ def test_demo_has_a_campaign_a_schedule_and_a_supervised_major_hazard(hz):
     assert InspectionTask.get(InspectionTask.schedule == patrol.id).due == TODAY
     supervised = Hazard.get(Hazard.supervision_level == "street")
     assert (supervised.grade, supervised.state) == ("major", "rectifying")
+
+
+def test_campaign_created_and_launched_in_the_admin(app, hz):
+    client = app.test_client()
+    assert login(client, "approver", "Passw0rd-long").status_code == 302
+    street = TerritoryUnit.get(TerritoryUnit.code == "990101002")
+    page = client.get("/admin/hazards/campaign/new/").get_data(as_text=True)
+    assert f'value="{hz.other.id}"' not in page  # another street's community is not offered
+    client.post(
+        "/admin/hazards/campaign/new/",
+        data={
+            "csrf_token": csrf_token(page),
+            "unit": str(street.id),
+            "title": "西山街道燃气专项排查",
+            "year": str(TODAY.year),
+            "checklists": "hazards_gas",
+            "self_check_from": str(TODAY),
+            "self_check_until": str(TODAY + dt.timedelta(days=10)),
+            "supervision_until": str(TODAY + dt.timedelta(days=20)),
+            "acceptance_until": str(TODAY + dt.timedelta(days=60)),
+        },
+    )
+    created = Campaign.get(Campaign.title == "西山街道燃气专项排查")
+    listing = client.get("/admin/hazards/campaign/").get_data(as_text=True)
+    assert "自查自改" in listing  # the current stage
+    done = client.post(
+        "/admin/hazards/campaign/action/",
+        data={"csrf_token": csrf_token(listing), "action": "launch", "rowid": str(created.id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "西山街道燃气专项排查：已生成自查任务 2 项" in done
+    tasks = InspectionTask.select().where(InspectionTask.campaign == created.id)
+    assert {t.unit.name for t in tasks} == {"长青社区", "明德社区"}

@@ -251,3 +251,47 @@ def test_dashboard_figures_in_scope(app, hz):
     for text in ("各社区未销号及逾期隐患", "隐患销号率", "隐患平均销号天数", "隐患反复出现的场所"):
         assert text in page, text
     assert "10号楼" in page and "幸福1号楼" not in page
+
+
+def test_statistics_through_the_admin_draft_submit_and_list(app, hz):
+    closed_major(hz)
+    client = client_of(app, "staff")
+    page = client.get("/admin/hazards/statistics/new/").get_data(as_text=True)
+    created = client.post(
+        "/admin/hazards/statistics/new/",
+        data={
+            "csrf_token": csrf_token(page),
+            "unit": str(hz.community.id),
+            "period": "quarter",
+            "year": str(TODAY.year),
+            "quarter": "9",
+            "note": "",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "请填写季度（1至4）" in created
+    assert StatisticsReport.select().count() == 0
+    client.post(
+        "/admin/hazards/statistics/new/",
+        data={
+            "csrf_token": csrf_token(page),
+            "unit": str(hz.community.id),
+            "period": "quarter",
+            "year": str(TODAY.year),
+            "quarter": str(QUARTER),
+            "note": "季度报表",
+        },
+    )
+    report = StatisticsReport.get()
+    assert json.loads(report.figures)["total"]["major"]["found"] == 1
+    listing = client.get("/admin/hazards/statistics/").get_data(as_text=True)
+    done = client.post(
+        "/admin/hazards/statistics/action/",
+        data={"csrf_token": csrf_token(listing), "action": "submit", "rowid": str(report.id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已报送" in done
+    assert StatisticsReport.get_by_id(report.id).state == "submitted"
+    details = client.get(f"/admin/hazards/statistics/details/?id={report.id}")
+    html = details.get_data(as_text=True)
+    assert "长青社区" in html and "整改率（百分比）" in html and "1200.50" in html
