@@ -161,11 +161,17 @@ def test_an_inspection_of_another_community_does_not_fulfil_the_task(app, hz):
     before = (Inspection.select().count(), InspectionTask.get_by_id(task.id).state)
     with pytest.raises(ServiceError, match="本次检查与任务不符"):
         services.inspect(
-            hz.community, "hazards_gas", "3号楼", {}, hz.inspector, hz.access(hz.inspector), task.id
+            hz.community,
+            "hazards_gas",
+            "3号楼",
+            {},
+            hz.inspector,
+            hz.access(hz.inspector),
+            task=task.id,
         )
     with pytest.raises(ServiceError, match="检查任务不存在"):
         services.inspect(
-            hz.other, FIRE, "1号楼", answers(), hz.outsider, hz.access(hz.outsider), task.id
+            hz.other, FIRE, "1号楼", answers(), hz.outsider, hz.access(hz.outsider), task=task.id
         )
     assert (Inspection.select().count(), InspectionTask.get_by_id(task.id).state) == before
 
