@@ -26,6 +26,19 @@ from .test_planning import district, schedule
 TODAY = workdays.today()
 
 
+def waiting_extension(hz):
+    """A hazard under rectification, due in three days, whose extension request waits."""
+    hazard = rectifying(hz, deadline=TODAY + dt.timedelta(days=3))
+    services.move(
+        hazard,
+        "request_extension",
+        hz.staff,
+        hz.access(hz.staff),
+        data={"extension_reason": "缺货", "requested_deadline": str(TODAY + dt.timedelta(30))},
+    )
+    return hazard
+
+
 def test_task_done_on_the_phone_with_premises_photos_position_and_rows(app, hz):
     building = Premises.create(unit=hz.community, name="长青公寓3号楼", kind="compound")
     patrol = schedule(hz)
@@ -93,14 +106,7 @@ def test_a_premises_of_another_community_does_not_fulfil_the_task(hz):
 
 
 def test_waiting_extension_is_overdue_and_carried_into_a_reinspection(hz):
-    hazard = rectifying(hz, deadline=TODAY + dt.timedelta(days=3))
-    services.move(
-        hazard,
-        "request_extension",
-        hz.staff,
-        hz.access(hz.staff),
-        data={"extension_reason": "缺货", "requested_deadline": str(TODAY + dt.timedelta(30))},
-    )
+    hazard = waiting_extension(hz)
     later = TODAY + dt.timedelta(days=4)
     overdue = Hazard.select().where(services.overdue_condition(later))
     assert hazard.id in [h.id for h in overdue]
@@ -196,14 +202,7 @@ def test_rectified_on_the_phone_with_photos_the_sender_is_the_rectifier(app, hz)
 
 
 def test_the_phone_offers_no_acceptance_request_while_an_extension_waits(app, hz):
-    hazard = rectifying(hz, deadline=TODAY + dt.timedelta(days=3))
-    services.move(
-        hazard,
-        "request_extension",
-        hz.staff,
-        hz.access(hz.staff),
-        data={"extension_reason": "缺货", "requested_deadline": str(TODAY + dt.timedelta(30))},
-    )
+    hazard = waiting_extension(hz)
     page = client_of(app, "staff").get(f"/portal/hazards/hazard/{hazard.id}")
     text = page.get_data(as_text=True)
     assert "延期待审批" in text and "整改完成，申请验收" not in text
