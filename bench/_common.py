@@ -23,13 +23,16 @@ def app_kwargs(tmp: Path, **overrides) -> dict:
     )
 
 
-def demo_app(tmp: Path, **overrides):
+def demo_app(tmp: Path, plugins: list | None = None, **overrides):
     """Migrate a new SQLite database in ``tmp``, load the demo, and let the demo's
-    administrator in with the password ``Admin-pass-123`` (no change required)."""
+    administrator in with the password ``Admin-pass-123`` (no change required). ``plugins``
+    replaces the sample plugins."""
     from core.app import create_app
     from core.db import db
 
     kwargs = app_kwargs(tmp, **overrides)
+    if plugins is not None:
+        kwargs["plugins"] = plugins
     app = create_app(**kwargs)
     with db.connection_context():
         app.extensions["linli"].migrations.upgrade()

@@ -95,3 +95,20 @@ def linli_event(event):
         from .services import report_major
 
         report_major(event.record)
+
+
+# -- hz-manage: portal tasks and the daily command ------------------------------------------
+
+
+@hookimpl
+def linli_portal_tasks(user, district):
+    from .reports import portal_tasks
+
+    return portal_tasks(user, district)
+
+
+@hookimpl
+def linli_commands():
+    from .reports import commands
+
+    return commands()

@@ -1,8 +1,11 @@
 """Demo data: in the district's first community, registered premises (a shop, a restaurant
-counted as a five-small venue, a boiler room, a fireworks outlet), a residential fire
-inspection with two failed items (one registered, assessed as general and under
-rectification), and an inspection of the five-small venue whose failed item carries a photo
-(a generated picture), re-inspected once."""
+counted as a five-small venue, a boiler room, a fireworks outlet); a residential fire
+inspection with failed items (one registered, assessed as general and under rectification;
+a blocked exit assessed as major, ordered with the five assurances and put under the street's
+supervision, 挂牌督办); an inspection of the five-small venue whose failed item carries a
+photo (a generated picture), re-inspected once. Also the year's major-hazard campaign of the
+district (launched: one self-check task per community and checklist) and a daily fire patrol
+of the community's high-rise building with today's task."""
 
 from __future__ import annotations
 
@@ -113,4 +116,71 @@ def load(district, actor):
         actor,
         access,
     )
+    _manage(district, community, inspection, actor, access)
     return inspection
+
+
+def _manage(district, community, inspection, actor, access) -> None:
+    """hz-manage: an escalated major hazard, a campaign and a schedule."""
+    import datetime as dt
+
+    from core import workdays
+
+    from . import planning
+    from .models import Campaign, Schedule
+
+    today = workdays.today()
+    exits = inspection.hazards.where(Hazard.item == "major_exits_clear").get()
+    services.move(exits, "register", actor, access)
+    services.move(exits, "assess", actor, access, data={"grade": "major"})
+    services.move(
+        exits,
+        "rectify",
+        actor,
+        access,
+        data={
+            "responsible": "物业服务中心 李明",
+            "measures": "清理楼梯间及安全出口堆放的杂物，拆除锁闭的铁栅栏",
+            "funds": "物业公共维修资金",
+            "funds_amount": "3000",
+            "deadline": str(today + dt.timedelta(days=30)),
+            "contingency": "整改期间每日巡查，安排专人值守，张贴疏散示意图",
+        },
+    )
+    street = community.parent
+    services.move(
+        exits,
+        "escalate",
+        actor,
+        access,
+        data={
+            "supervision_level": "street",
+            "supervising_unit": f"{street.name}安全生产监督管理站" if street else "街道安监站",
+            "supervision_deadline": str(today + dt.timedelta(days=30)),
+        },
+    )
+    campaign = Campaign.create(
+        unit=district,
+        title=f"{today.year}年重大事故隐患排查整治",
+        year=today.year,
+        checklists="hazards_fire_residential, hazards_gas",
+        self_check_from=today - dt.timedelta(days=3),
+        self_check_until=today + dt.timedelta(days=8),
+        supervision_until=today + dt.timedelta(days=18),
+        acceptance_until=today + dt.timedelta(days=120),
+        note="示范方案（参照3月23日至月底自查、4月10日前督导、11月底前验收的安排，按演示日期平移）",
+        created_by=actor,
+        updated_by=actor,
+    )
+    planning.launch(campaign, actor, access)
+    Schedule.create(
+        unit=community,
+        title="高层住宅每日防火巡查",
+        place="3号楼",
+        checklist="hazards_fire_residential",
+        frequency="daily",
+        next_due=today,
+        created_by=actor,
+        updated_by=actor,
+    )
+    planning.generate(district, today)

@@ -65,13 +65,83 @@ def five_assurances(record, values, actor, access):
 
 def valid_deadline(record, values, actor, access):
     deadline = values.get("deadline", record.deadline)
+    reported = rules.reported_on(record.created_at, workdays.SHANGHAI)
+    problem = rules.report_date_problem(deadline, reported)
+    if problem:
+        return _(problem, day=reported.isoformat())
     limit = setting(_district(record), "rectify_days_major") if record.grade == "major" else None
     problem = rules.deadline_problem(deadline, workdays.today(), limit)
     return _(problem, days=limit) if problem else None
 
 
 def _closed(record, values, actor):
-    return {"closed_on": workdays.today()}
+    """销号 by acceptance: who accepted and when; a 挂牌督办 is lifted on closure."""
+    today = workdays.today()
+    done = {"closed_on": today, "accepted_by": actor, "accepted_on": today}
+    if record.supervision_level and record.supervision_lifted_on is None:
+        done["supervision_lifted_on"] = today
+    return done
+
+
+# -- hz-manage: extension (延期), escalation (挂牌督办), acceptance by another person ------------
+
+
+def _rectified(record, values, actor):
+    return {"rectified_by": actor}
+
+
+def not_the_rectifier(record, values, actor, access):
+    """验收 must be by a different person from the one who did the rectification."""
+    if rules.same_person(record.rectified_by_id, getattr(actor, "id", None)):
+        return _(
+            "Acceptance must be done by someone other than the person who did the rectification."
+        )
+    return None
+
+
+def major_acceptance(record, values, actor, access):
+    """A major hazard is closed only with a written acceptance opinion (验收意见)."""
+    if record.grade != "major":
+        return None
+    opinion = values.get("acceptance_opinion", record.acceptance_opinion)
+    if not (opinion or "").strip():
+        return _("A major hazard can only be closed with the acceptance opinion (验收意见).")
+    return None
+
+
+def valid_extension(record, values, actor, access):
+    requested = values.get("requested_deadline")
+    problem = rules.extension_problem(record.deadline, requested, workdays.today())
+    if problem:
+        return _(problem, day=record.deadline.isoformat() if record.deadline else "")
+    limit = setting(_district(record), "extension_days_max")
+    if record.deadline is not None and (requested - record.deadline).days > limit:
+        return _("An extension may add at most %(days)s days.", days=limit)
+    return None
+
+
+def _extended(record, values, actor):
+    return {
+        "deadline": record.requested_deadline,
+        "extensions": (record.extensions or 0) + 1,
+    }
+
+
+def _extension_refused(record, values, actor):
+    return {"requested_deadline": None}
+
+
+def not_yet_supervised(record, values, actor, access):
+    if record.supervision_level and record.supervision_lifted_on is None:
+        return _("This hazard is already under supervision (挂牌督办).")
+    deadline = values.get("supervision_deadline")
+    if deadline is not None and deadline < workdays.today():
+        return _("The supervision deadline cannot be in the past.")
+    return None
+
+
+def _supervised(record, values, actor):
+    return {"supervised_on": workdays.today(), "supervision_lifted_on": None}
 
 
 HAZARD_FLOW = Workflow(
@@ -83,6 +153,7 @@ HAZARD_FLOW = Workflow(
         State("registered", "已登记", "Registered"),
         State("assessed", "已评估", "Assessed"),
         State("rectifying", "整改中", "Rectifying"),
+        State("extension_requested", "延期待审批", "Extension requested"),
         State("awaiting_acceptance", "待验收", "Awaiting acceptance"),
         State("closed", "已销号", "Closed", True),
         State("invalid", "误报", "Invalid (false report)", True),
@@ -106,7 +177,7 @@ HAZARD_FLOW = Workflow(
             ("assessed",),
             "rectifying",
             permission=UPDATE,
-            fields=("responsible", "measures", "funds", "deadline", "contingency"),
+            fields=("responsible", "measures", "funds", "funds_amount", "deadline", "contingency"),
             required=("responsible", "measures"),
             effect=_default_deadline,
             validators=(five_assurances, valid_deadline),
@@ -120,6 +191,7 @@ HAZARD_FLOW = Workflow(
             permission=UPDATE,
             fields=("rectification",),
             required=("rectification",),
+            effect=_rectified,
         ),
         Transition(
             "accept",
@@ -128,7 +200,9 @@ HAZARD_FLOW = Workflow(
             ("awaiting_acceptance",),
             "closed",
             permission=APPROVE,
+            fields=("acceptance_opinion",),
             effect=_closed,
+            validators=(not_the_rectifier, major_acceptance),
             style="success",
         ),
         Transition(
@@ -140,6 +214,52 @@ HAZARD_FLOW = Workflow(
             permission=APPROVE,
             comment_required=True,
             style="warning",
+        ),
+        Transition(
+            "request_extension",
+            "申请延期",
+            "Request an extension",
+            ("rectifying",),
+            "extension_requested",
+            permission=UPDATE,
+            fields=("extension_reason", "requested_deadline"),
+            required=("extension_reason", "requested_deadline"),
+            validators=(valid_extension,),
+            style="secondary",
+        ),
+        Transition(
+            "approve_extension",
+            "批准延期",
+            "Approve the extension",
+            ("extension_requested",),
+            "rectifying",
+            permission=APPROVE,
+            effect=_extended,
+            style="success",
+        ),
+        Transition(
+            "refuse_extension",
+            "不予延期",
+            "Refuse the extension",
+            ("extension_requested",),
+            "rectifying",
+            permission=APPROVE,
+            comment_required=True,
+            effect=_extension_refused,
+            style="warning",
+        ),
+        Transition(
+            "escalate",
+            "挂牌督办",
+            "Put under supervision (挂牌督办)",
+            ("rectifying",),
+            "rectifying",
+            permission=APPROVE,
+            fields=("supervision_level", "supervising_unit", "supervision_deadline"),
+            required=("supervision_level", "supervising_unit"),
+            validators=(not_yet_supervised,),
+            effect=_supervised,
+            style="danger",
         ),
         Transition(
             "invalidate",

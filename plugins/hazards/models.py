@@ -11,7 +11,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
-from core.models import AppendOnlyError, DistrictOwnedModel
+from core.models import AppendOnlyError, DistrictOwnedModel, User
 from forms.models import Submission
 
 GRADES = [("general", _l("General hazard (一般隐患)")), ("major", _l("Major hazard (重大隐患)"))]
@@ -72,9 +72,6 @@ class Hazard(DistrictOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.place} · {self.title}"[:120]
-
-
-MODELS = [Inspection, Hazard]
 
 
 # -- hz-inspect (migration 0002): premises, evidence photos, re-checks, hand reports ---------
@@ -244,4 +241,189 @@ for _name, _field in (
 ):
     Hazard._meta.add_field(_name, _field)
 
-MODELS = [Inspection, Hazard, Premises, Photo, Recheck]
+# == hz-manage: campaigns, schedules, tasks, hazard-lifecycle fields, statistics ==========
+# (branch hz-manage, issue 8 points 2, 4, 5; kept in this section to ease merges)
+
+FREQUENCIES = [
+    ("daily", _l("Daily")),
+    ("weekly", _l("Weekly")),
+    ("monthly", _l("Monthly")),
+    ("quarterly", _l("Quarterly")),
+    ("yearly", _l("Yearly")),
+    ("every_n_days", _l("Every N days")),
+]
+SUPERVISION_LEVELS = [("street", _l("Street (街道挂牌)")), ("district", _l("District (区级挂牌)"))]
+TASK_STATES = [("open", _l("To do")), ("done", _l("Done")), ("cancelled", _l("Cancelled"))]
+PERIODS = [("quarter", _l("Quarterly (季度)")), ("year", _l("Annual (年度)"))]
+REPORT_STATES = [("draft", _l("Draft")), ("submitted", _l("Submitted"))]
+
+
+class Campaign(DistrictOwnedModel):
+    """排查整治专项行动 (e.g. 年度重大事故隐患排查整治): stages 自查自改 → 督导检查 → 验收 with
+    their dates, over the subtree of ``unit`` (its scope), with the checklists to use."""
+
+    title = pw.CharField(max_length=200, verbose_name=_l("Campaign"))
+    year = pw.IntegerField(verbose_name=_l("Year"))
+    checklists = pw.CharField(max_length=500, default="", verbose_name=_l("Checklists"))
+    self_check_from = pw.DateField(verbose_name=_l("Self-check from (自查自改)"))
+    self_check_until = pw.DateField(verbose_name=_l("Self-check until"))
+    supervision_until = pw.DateField(verbose_name=_l("Supervision until (督导检查)"))
+    acceptance_until = pw.DateField(verbose_name=_l("Acceptance until (验收)"))
+    launched_on = pw.DateField(null=True, verbose_name=_l("Launched on"))
+    note = pw.TextField(default="", verbose_name=_l("Note"))
+
+    class Meta:
+        table_name = "hazards_campaign"
+        verbose_name = _l("Campaigns")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def checklist_list(self) -> list[str]:
+        return [k.strip() for k in self.checklists.replace("，", ",").split(",") if k.strip()]
+
+
+class Schedule(DistrictOwnedModel):
+    """检查计划: a recurring inspection of one place (daily patrol, monthly fire check,
+    elevator inspection due date) generating an inspection task for each due date."""
+
+    title = pw.CharField(max_length=200, verbose_name=_l("Schedule"))
+    place = pw.CharField(max_length=100, verbose_name=_l("Place"))
+    checklist = pw.CharField(max_length=64, verbose_name=_l("Checklist"))
+    frequency = pw.CharField(max_length=16, choices=FREQUENCIES, verbose_name=_l("Frequency"))
+    every_days = pw.IntegerField(null=True, verbose_name=_l("Every N days"))
+    next_due = pw.DateField(index=True, verbose_name=_l("Next due date"))
+    lead_days = pw.IntegerField(default=0, verbose_name=_l("Task created days before due"))
+    assignee = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Assigned to")
+    )
+    active = pw.BooleanField(default=True, verbose_name=_l("Active"))
+
+    class Meta:
+        table_name = "hazards_schedule"
+        verbose_name = _l("Inspection schedules")
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.place}"
+
+
+class InspectionTask(DistrictOwnedModel):
+    """检查任务: an inspection due by ``due`` (from a schedule or a campaign), assigned to an
+    inspector or grid worker; done when an inspection fulfils it."""
+
+    title = pw.CharField(max_length=200, verbose_name=_l("Task"))
+    place = pw.CharField(max_length=100, default="", verbose_name=_l("Place"))
+    checklist = pw.CharField(max_length=64, verbose_name=_l("Checklist"))
+    due = pw.DateField(index=True, verbose_name=_l("Due"))
+    schedule = pw.ForeignKeyField(
+        Schedule, null=True, backref="tasks", on_delete="RESTRICT", verbose_name=_l("Schedule")
+    )
+    campaign = pw.ForeignKeyField(
+        Campaign, null=True, backref="tasks", on_delete="RESTRICT", verbose_name=_l("Campaign")
+    )
+    assignee = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Assigned to")
+    )
+    state = pw.CharField(
+        max_length=16, choices=TASK_STATES, default="open", index=True, verbose_name=_l("State")
+    )
+    inspection = pw.ForeignKeyField(
+        Inspection, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Inspection")
+    )
+    done_on = pw.DateField(null=True, verbose_name=_l("Done on"))
+
+    class Meta:
+        table_name = "hazards_task"
+        verbose_name = _l("Inspection tasks")
+        indexes = (
+            (("schedule", "due"), True),
+            (("campaign", "unit", "checklist"), True),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.due} · {self.title}"
+
+
+def _extend_hazard() -> None:
+    """Lifecycle fields of hz-manage on :class:`Hazard`: 延期申请, 挂牌督办, the rectifier and the
+    acceptance (验收人/日期/意见), and the funds as an amount for the statistics. Added here,
+    not in the class body, so that parallel branches adding fields to Hazard do not clash."""
+    extra = {
+        "funds_amount": pw.DecimalField(
+            max_digits=14, decimal_places=2, null=True, verbose_name=_l("Funds (yuan)")
+        ),
+        "extension_reason": pw.TextField(default="", verbose_name=_l("Reason for extension")),
+        "requested_deadline": pw.DateField(null=True, verbose_name=_l("Requested new deadline")),
+        "extensions": pw.IntegerField(default=0, verbose_name=_l("Extensions granted")),
+        "supervision_level": pw.CharField(
+            max_length=16,
+            choices=SUPERVISION_LEVELS,
+            null=True,
+            verbose_name=_l("Supervision level (挂牌督办)"),
+        ),
+        "supervising_unit": pw.CharField(
+            max_length=100, default="", verbose_name=_l("Supervising unit")
+        ),
+        "supervision_deadline": pw.DateField(null=True, verbose_name=_l("Supervision deadline")),
+        "supervised_on": pw.DateField(null=True, verbose_name=_l("Supervised since")),
+        "supervision_lifted_on": pw.DateField(null=True, verbose_name=_l("Supervision lifted on")),
+        "rectified_by": pw.ForeignKeyField(
+            User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Rectified by")
+        ),
+        "accepted_by": pw.ForeignKeyField(
+            User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Accepted by")
+        ),
+        "accepted_on": pw.DateField(null=True, verbose_name=_l("Accepted on")),
+        "acceptance_opinion": pw.TextField(default="", verbose_name=_l("Acceptance opinion")),
+    }
+    for name, field in extra.items():
+        Hazard._meta.add_field(name, field)
+    # the overdue dashboard: open hazards by unit, grade and deadline from the index alone
+    Hazard._meta.indexes.append((("unit", "state", "grade", "deadline"), False))
+
+
+_extend_hazard()
+
+
+class StatisticsReport(DistrictOwnedModel):
+    """隐患排查治理统计 (季度/年度) of ``unit`` (a community, street or district): a draft whose
+    figures are recomputed, then submitted; a submitted report is a locked snapshot (the
+    database refuses changes) and a correction is a new version referring to it."""
+
+    period = pw.CharField(max_length=8, choices=PERIODS, verbose_name=_l("Period"))
+    year = pw.IntegerField(verbose_name=_l("Year"))
+    quarter = pw.IntegerField(null=True, verbose_name=_l("Quarter"))
+    state = pw.CharField(
+        max_length=16, choices=REPORT_STATES, default="draft", verbose_name=_l("State")
+    )
+    number = pw.IntegerField(default=1, verbose_name=_l("Version"))
+    corrects = pw.ForeignKeyField(
+        "self", null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Corrects")
+    )
+    figures = pw.TextField(default="{}", verbose_name=_l("Figures"))
+    note = pw.TextField(default="", verbose_name=_l("Note"))
+    submitted_on = pw.DateField(null=True, verbose_name=_l("Submitted on"))
+    submitted_by = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Submitted by")
+    )
+
+    class Meta:
+        table_name = "hazards_statistics"
+        verbose_name = _l("Hazard statistics")
+
+    def __str__(self) -> str:
+        span = f"{self.year}Q{self.quarter}" if self.period == "quarter" else str(self.year)
+        return f"{span} v{self.number}"
+
+
+MODELS = [
+    Inspection,
+    Hazard,
+    Premises,
+    Photo,
+    Recheck,
+    Campaign,
+    Schedule,
+    InspectionTask,
+    StatisticsReport,
+]

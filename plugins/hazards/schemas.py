@@ -1,13 +1,26 @@
 """Marshmallow schemas (API, export). Inspections are made on the portal and hazards move
-through the workflow (any path notifies the district safety office of a major hazard);
-premises are kept through the API as in the admin; photos and re-checks are evidence, read
-only (a photo's file is served by the scoped portal view)."""
+through the workflow (any path notifies the district safety office of a major hazard), their
+lifecycle fields written only by workflow steps; premises are kept through the API as in the
+admin; photos, re-checks, campaigns, schedules, tasks and statistics are read only (a photo's
+file is served by the scoped portal view)."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .models import PHOTO_STAGES, PREMISES_KINDS, Hazard, Inspection, Photo, Premises, Recheck
+from .models import (
+    PHOTO_STAGES,
+    PREMISES_KINDS,
+    Campaign,
+    Hazard,
+    Inspection,
+    InspectionTask,
+    Photo,
+    Premises,
+    Recheck,
+    Schedule,
+    StatisticsReport,
+)
 
 READ_ONLY = ("read", "transition")  # steps run the workflow rules (五落实 included)
 
@@ -110,4 +123,104 @@ class RecheckSchema(Stamped):
     checked_on = fields.Date(dump_only=True)
 
 
-SCHEMAS = [InspectionSchema, HazardSchema, PremisesSchema, PhotoSchema, RecheckSchema]
+# == hz-manage: lifecycle fields, campaigns, schedules, tasks, statistics (read-only) ======
+
+
+class ManagedHazardSchema(HazardSchema):
+    """The hazard with its extension, supervision (挂牌督办) and acceptance fields; all are
+    written only by workflow steps."""
+
+    class Meta:
+        model = Hazard
+
+    funds_amount = fields.Decimal(dump_only=True, as_string=True)
+    extensions = fields.Integer(dump_only=True)
+    extension_reason = fields.String(dump_only=True)
+    requested_deadline = fields.Date(dump_only=True)
+    supervision_level = fields.String(dump_only=True)
+    supervising_unit = fields.String(dump_only=True)
+    supervision_deadline = fields.Date(dump_only=True)
+    supervised_on = fields.Date(dump_only=True)
+    supervision_lifted_on = fields.Date(dump_only=True)
+    rectified_by = fields.Integer(attribute="rectified_by_id", dump_only=True)
+    accepted_by = fields.Integer(attribute="accepted_by_id", dump_only=True)
+    accepted_on = fields.Date(dump_only=True)
+    acceptance_opinion = fields.String(dump_only=True)
+
+
+class CampaignSchema(Stamped):
+    class Meta:
+        model = Campaign
+
+    linli_operations = ("read",)
+    title = fields.String(dump_only=True)
+    year = fields.Integer(dump_only=True)
+    checklists = fields.String(dump_only=True)
+    self_check_from = fields.Date(dump_only=True)
+    self_check_until = fields.Date(dump_only=True)
+    supervision_until = fields.Date(dump_only=True)
+    acceptance_until = fields.Date(dump_only=True)
+    launched_on = fields.Date(dump_only=True)
+
+
+class ScheduleSchema(Stamped):
+    class Meta:
+        model = Schedule
+
+    linli_operations = ("read",)
+    title = fields.String(dump_only=True)
+    place = fields.String(dump_only=True)
+    checklist = fields.String(dump_only=True)
+    frequency = fields.String(dump_only=True)
+    every_days = fields.Integer(dump_only=True)
+    next_due = fields.Date(dump_only=True)
+    lead_days = fields.Integer(dump_only=True)
+    assignee = fields.Integer(attribute="assignee_id", dump_only=True)
+    active = fields.Boolean(dump_only=True)
+
+
+class TaskSchema(Stamped):
+    class Meta:
+        model = InspectionTask
+
+    linli_operations = ("read",)
+    title = fields.String(dump_only=True)
+    place = fields.String(dump_only=True)
+    checklist = fields.String(dump_only=True)
+    due = fields.Date(dump_only=True)
+    schedule = fields.Integer(attribute="schedule_id", dump_only=True)
+    campaign = fields.Integer(attribute="campaign_id", dump_only=True)
+    assignee = fields.Integer(attribute="assignee_id", dump_only=True)
+    state = fields.String(dump_only=True)
+    inspection = fields.Integer(attribute="inspection_id", dump_only=True)
+    done_on = fields.Date(dump_only=True)
+
+
+class StatisticsSchema(Stamped):
+    """Submitted statistics are evidence: read-only here as everywhere."""
+
+    class Meta:
+        model = StatisticsReport
+
+    linli_operations = ("read",)
+    period = fields.String(dump_only=True)
+    year = fields.Integer(dump_only=True)
+    quarter = fields.Integer(dump_only=True)
+    state = fields.String(dump_only=True)
+    number = fields.Integer(dump_only=True)
+    corrects = fields.Integer(attribute="corrects_id", dump_only=True)
+    figures = fields.String(dump_only=True)
+    submitted_on = fields.Date(dump_only=True)
+
+
+SCHEMAS = [
+    InspectionSchema,
+    ManagedHazardSchema,
+    PremisesSchema,
+    PhotoSchema,
+    RecheckSchema,
+    CampaignSchema,
+    ScheduleSchema,
+    TaskSchema,
+    StatisticsSchema,
+]

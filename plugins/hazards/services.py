@@ -108,13 +108,15 @@ def inspect(
     photos: dict | None = None,
     position: tuple | None = None,
     note: str = "",
+    task=None,
 ):
     """Record an inspection of ``place`` in ``unit`` (or of a registered ``premises``)
     against ``checklist``: the answers (a forms Submission pinned to the checklist's
     version), the score, the position, the photos (``{answer path: [Upload]}``, "" for the
     whole inspection) and one reported hazard per answer that asks for an action (a failed
     item; one per failed repeat-group row, naming it), all or nothing. Answers flagged
-    "notify" tell the unit's staff afterwards. Returns the inspection."""
+    "notify" tell the unit's staff afterwards. ``task`` (an inspection task's id, optional)
+    is the task the inspection fulfils (see :mod:`.planning`). Returns the inspection."""
     from forms.engine import answers as answered
     from forms.engine import validate
     from forms.services import context, version_form
@@ -125,6 +127,9 @@ def inspect(
     if version is None:
         raise refuse("Unknown checklist: %(key)s.", key=checklist)
     form_def = version_form(version)
+    from .planning import fulfil, task_for
+
+    for_task = task_for(task, unit, checklist, actor, access)
     cleaned, errors = validate(form_def, answers, context(unit.district_id, access))
     if errors:
         raise _form_errors(form_def, errors)
@@ -162,6 +167,8 @@ def inspect(
             updated_by=actor,
         )
         _emit_created(inspection, actor, f"检查: {place} · {form_def.title_zh}")
+        if for_task is not None:
+            fulfil(for_task, inspection)
         hazards = {}
         for answer in actions:
             hazards[answer.path] = _open_hazard(inspection, answer, actor, access)
@@ -399,7 +406,7 @@ def report_major(hazard: Hazard) -> None:
 
 def overdue_condition(today=None):
     today = today or workdays.today()
-    return (Hazard.state == "rectifying") & (Hazard.deadline < today)
+    return Hazard.state.in_(rules.RECTIFYING_STATES) & (Hazard.deadline < today)
 
 
 def is_overdue(hazard: Hazard, today=None) -> bool:

@@ -71,4 +71,58 @@ SETTINGS = [
         minimum=5,
         maximum=480,
     ),
+    # -- hz-manage ------------------------------------------------------------------------
+    Setting(
+        "extension_days_max",
+        int,
+        90,
+        "一次延期最多延长天数（自然日）",
+        "Extension: most days one extension may add (calendar days)",
+        "No statutory figure: 16号令 leaves the time limit to the 治理方案. Platform default "
+        "90 days per extension; each extension is approved by someone holding hazards:approve.",
+        minimum=1,
+        maximum=365,
+    ),
+    Setting(
+        "repeat_threshold",
+        int,
+        3,
+        "重复隐患场所：同一场所隐患数阈值",
+        "Places with repeated hazards: number of hazards at the same place",
+        "Platform default 3 (a place with at least 3 hazards in the period is listed on the "
+        "dashboard). No statutory figure.",
+        minimum=2,
+        maximum=100,
+    ),
+    Setting(
+        "repeat_period_days",
+        int,
+        365,
+        "重复隐患场所：统计期间（自然日）",
+        "Places with repeated hazards: period looked at (calendar days)",
+        "Platform default one year, matching the yearly 重大隐患排查整治 campaign.",
+        minimum=7,
+        maximum=1095,
+    ),
+    Setting(
+        "statistics_quarter_day",
+        int,
+        15,
+        "季度统计报送截止日（次季度首月第几日）",
+        "Quarterly statistics due on this day of the next quarter's first month",
+        "16号令 art. 14 (as summarised in rules.md §3.3): quarterly statistics by the 15th of "
+        "the month after the quarter.",
+        minimum=1,
+        maximum=28,
+    ),
+    Setting(
+        "statistics_year_day",
+        int,
+        31,
+        "年度统计报送截止日（次年1月第几日）",
+        "Annual statistics due on this day of January of the next year",
+        "16号令 art. 14 (as summarised in rules.md §3.3): the yearly statistics by 31 January.",
+        minimum=1,
+        maximum=31,
+    ),
 ]

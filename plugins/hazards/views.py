@@ -126,6 +126,11 @@ def inspect(key):
     items_form = wtform_class(form_def, context(g.get("district_id"), access, PLUGIN), base=Form)(
         request.form if request.method == "POST" else None
     )
+    task_id = request.args.get("task")  # the inspection task this inspection fulfils
+    if task_id and request.method == "GET":
+        from .planning import open_task_defaults
+
+        form.unit.data, form.place.data = open_task_defaults(task_id, access)
     adding = request.form.get("add_row")
     if request.method == "POST" and adding in items_form._fields:
         items_form[adding].append_entry()  # one more floor, stairwell...: nothing is saved
@@ -142,6 +147,7 @@ def inspect(key):
                 premises=chosen,
                 photos=_photos(g.get("district_id")),
                 position=(form.latitude.data, form.longitude.data),
+                task=task_id,
             )
         except ServiceError as exc:
             items_form.validate()  # show the engine's messages beside the items

@@ -116,8 +116,12 @@ def test_major_deadline_beyond_the_district_limit_is_refused(hz):
 
 def test_past_deadline_is_refused(hz):
     hazard = assessed(hz, "general")
+    reported = hazard.created_at - dt.timedelta(days=10)  # reported ten days ago
+    Hazard.update(created_at=reported).where(Hazard.id == hazard.id).execute()
+    hazard = Hazard.get_by_id(hazard.id)
     before = snapshot(hazard)
-    data = {"responsible": "王强", "measures": "更换", "deadline": "2020-01-01"}
+    yesterday = workdays.today() - dt.timedelta(days=1)
+    data = {"responsible": "王强", "measures": "更换", "deadline": yesterday.isoformat()}
     with pytest.raises(WorkflowError) as exc:
         services.move(hazard, "rectify", hz.staff, hz.access(hz.staff), data=data)
     assert "整改期限不能早于今天" in str(exc.value)
