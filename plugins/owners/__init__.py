@@ -84,3 +84,10 @@ def linli_demo_data(district, actor):
     from .demo import load
 
     return load(district, actor)
+
+
+@hookimpl
+def linli_event(event):
+    from .fund import on_event
+
+    on_event(event)

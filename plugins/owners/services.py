@@ -226,7 +226,7 @@ def tally_meeting(meeting: Meeting, actor: User, on: dt.date | None = None, acce
     units = holdings(compound_of(meeting))
     with db.atomic():
         for matter in Matter.select().where(Matter.meeting == meeting.id):
-            result = rules.tally(matter.kind, units, latest_ballots(matter))
+            result = rules.tally(matter.kind, electorate(matter, units), latest_ballots(matter))
             Matter.update(
                 result=result.result, tally=json.dumps(result.as_dict(), ensure_ascii=False)
             ).where(Matter.id == matter.id).execute()
@@ -241,6 +241,23 @@ def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=Non
     _require(access)
     _expect(meeting, "tallied")
     return _move(meeting, "published", actor, published_on=on or today())
+
+
+def electorate(matter: Matter, units: list[rules.Holding]) -> list[rules.Holding]:
+    """The units that vote on ``matter`` (ow-fund): for using the maintenance fund, the units
+    that bear the cost (列支范围, 《住宅专项维修资金管理办法》第二十二、二十三条); otherwise every
+    unit of the compound."""
+    from .fund import affected_unit_ids
+
+    ids = affected_unit_ids(matter)
+    return units if ids is None else [h for h in units if h.unit_id in ids]
+
+
+def in_electorate(matter: Matter, premises_id: int) -> bool:
+    from .fund import affected_unit_ids
+
+    ids = affected_unit_ids(matter)
+    return ids is None or premises_id in ids
 
 
 # -- ballots -----------------------------------------------------------------------------------
@@ -288,6 +305,9 @@ def cast(
     units = premises_of(owner, compound_of(meeting))
     if not units:
         raise refuse("You hold no unit in this compound.")
+    units = [p for p in units if in_electorate(matter, p.id)]  # ow-fund: 列支范围
+    if not units:
+        raise refuse("None of your units bears the cost of this matter, so you do not vote on it.")
     current = latest_ballots(matter)
     if all(current.get(p.id) == choice for p in units):
         raise refuse("You have already cast this ballot.")
