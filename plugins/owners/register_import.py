@@ -67,7 +67,16 @@ SEPARATORS = re.compile(r"[;；\n]+")
 
 EXAMPLE = [
     ["1号楼", "1-101", "89.50", "产权登记", "陈美华", "110105194912310021", "", ""],
-    ["1号楼", "1-102", "102.30", "实测", "刘志强", "110105195001010013", "王芳 110105195203040028", ""],
+    [
+        "1号楼",
+        "1-102",
+        "102.30",
+        "实测",
+        "刘志强",
+        "110105195001010013",
+        "王芳 110105195203040028",
+        "",
+    ],
     ["2号楼", "2-101", "120.00", "合同", "幸福置业有限公司", "91110000100000000A", "", "是"],
 ]
 
@@ -264,8 +273,11 @@ def check(compound: TerritoryUnit, table) -> tuple[Report, list[Row]]:
                 Problem(
                     line,
                     "单元号",
-                    _("Unit %(number)s is listed twice (also on line %(line)s).",
-                      number=row.number, line=seen[key]),
+                    _(
+                        "Unit %(number)s is listed twice (also on line %(line)s).",
+                        number=row.number,
+                        line=seen[key],
+                    ),
                 )
             )
             continue
@@ -275,8 +287,11 @@ def check(compound: TerritoryUnit, table) -> tuple[Report, list[Row]]:
                 Problem(
                     line,
                     "单元号",
-                    _("Unit %(number)s is already registered in %(building)s.",
-                      number=row.number, building=row.building),
+                    _(
+                        "Unit %(number)s is already registered in %(building)s.",
+                        number=row.number,
+                        building=row.building,
+                    ),
                 )
             )
             continue

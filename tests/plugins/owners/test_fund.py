@@ -56,9 +56,7 @@ def test_split_by_area_sums_to_the_budget_with_the_largest_remainder_rule():
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(min_value=0, max_value=10**12),
-    st.lists(
-        st.decimals(min_value="0.01", max_value="100000", places=2), min_size=1, max_size=30
-    ),
+    st.lists(st.decimals(min_value="0.01", max_value="100000", places=2), min_size=1, max_size=30),
 )
 def test_split_always_sums_exactly_and_each_share_is_within_a_fen(total, areas):
     weights = dict(enumerate(areas))
@@ -98,9 +96,7 @@ def vote(world, proposal, choices):
     meeting = services.notice(meeting, world.staff, on=DAY)
     meeting = services.open_voting(meeting, world.staff, on=meeting.opens_on)
     for index, choice in choices.items():
-        services.cast(
-            world.owners[index], matter, choice, world.users[index], on=meeting.opens_on
-        )
+        services.cast(world.owners[index], matter, choice, world.users[index], on=meeting.opens_on)
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(2))
     return reload(matter)
@@ -236,7 +232,9 @@ def test_a_rejected_proposal_cannot_be_spent(world):
 
 def test_raising_the_fund_is_a_special_matter_of_the_whole_compound(world):
     funded(world)
-    p = fund.create_proposal(world.compound, "续筹维修资金", 600000, None, world.staff, kind="raise")
+    p = fund.create_proposal(
+        world.compound, "续筹维修资金", 600000, None, world.staff, kind="raise"
+    )
     assert FundShare.select().where(FundShare.proposal == p.id).count() == 4
     matter = vote(world, p, {0: "agree", 1: "agree"})
     assert matter.item == "6" and matter.kind == "special"
@@ -339,7 +337,13 @@ def test_interest_is_shared_by_balance_to_the_fen(world):
 def test_the_statement_per_unit_and_its_csv(world):
     funded(world)
     p = fund.confirm_emergency(
-        world.compound, "消防泵", 30000, [world.units[0], world.units[2]], "fire", "街道办", world.staff
+        world.compound,
+        "消防泵",
+        30000,
+        [world.units[0], world.units[2]],
+        "fire",
+        "街道办",
+        world.staff,
     )
     start = DAY + dt.timedelta(1)
     fund.disburse(p, 30000, world.staff, on=start)
