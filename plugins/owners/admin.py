@@ -236,4 +236,7 @@ def admin_views(admin) -> list:
         (MatterView, Matter, _l("Matters")),
         (BallotLogView, BallotLog, _l("Ballots")),
     ]
-    return [cls(model, name=name, category=category) for cls, model, name in views]
+    made = [cls(model, name=name, category=category) for cls, model, name in views]
+    from .fund_admin import fund_admin_views  # ow-fund: fund, property service, import
+
+    return made + fund_admin_views(category)

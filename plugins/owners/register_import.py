@@ -39,7 +39,7 @@ from core.models import TerritoryUnit, User
 
 from .fund import compound_of_unit
 from .models import PLUGIN, Owner, Ownership, Premises
-from .services import _require
+from .services import refuse
 
 COLUMNS = [
     ("building", "楼栋"),
@@ -331,8 +331,10 @@ def import_register(
     dry_run: bool = False,
     access=None,
 ) -> Report:
-    """Check every row; unless ``dry_run`` or a row is bad, write them all in one transaction."""
-    _require(access)
+    """Check every row; unless ``dry_run`` or a row is bad, write them all in one transaction.
+    Needs the plugin's ``import`` permission (as the core spreadsheet import)."""
+    if access is not None and not access.can(PLUGIN, "import"):
+        raise refuse("You are not allowed to do this.")
     compound = compound_of_unit(compound.id)
     report, rows = check(compound, table)
     report.dry_run = dry_run

@@ -35,7 +35,9 @@ portal.portal_label = Label("业主大会", "Owners' assembly")
 
 
 def blueprints() -> list[Blueprint]:
-    return [portal]
+    from .portal_service import service_portal  # ow-fund: property-service complaints
+
+    return [portal, service_portal]
 
 
 def _owners() -> list[Owner]:

@@ -59,7 +59,7 @@ def snapshot():
 
 def test_an_xlsx_register_is_imported_with_co_owners_and_the_developer(world):
     before = snapshot()
-    report = ri.import_register(world.compound, xlsx(GOOD), world.staff, access=world.access)
+    report = ri.import_register(world.compound, xlsx(GOOD), world.staff)
     assert report.ok and report.written
     assert (report.units, report.buildings, report.owners) == (5, 2, 4)
     after = snapshot()
