@@ -83,7 +83,7 @@ def up(migrator, db):
             database = db
             table_name = "owners_compound_service"
             legacy_table_names = False
-    
+
     db.create_tables([CompoundService])
 
     class Dispute(Model):
@@ -131,7 +131,7 @@ def up(migrator, db):
             database = db
             table_name = "owners_fund_account"
             legacy_table_names = False
-    
+
     db.create_tables([FundAccount])
 
     class FundProposal(Model):
