@@ -75,14 +75,14 @@ def premises_in(compound: TerritoryUnit) -> pw.ModelSelect:
 
 def balances(premises_ids=None, compound: TerritoryUnit | None = None, before=None) -> dict:
     """The balance in fen per unit id (entries booked before ``before``, when given)."""
-    query = FundEntry.select(FundEntry.premises, pw.fn.SUM(FundEntry.amount_fen).alias("total"))
+    query = FundEntry.select(FundEntry.premises, pw.fn.SUM(FundEntry.amount_fen))
     if premises_ids is not None:
         query = query.where(FundEntry.premises.in_(list(premises_ids) or [0]))
     if compound is not None:
         query = query.where(FundEntry.unit == compound.id)
     if before is not None:
         query = query.where(FundEntry.booked_on < before)
-    return {row.premises_id: int(row.total or 0) for row in query.group_by(FundEntry.premises)}
+    return {pid: int(total or 0) for pid, total in query.group_by(FundEntry.premises).tuples()}
 
 
 def _account(compound: TerritoryUnit) -> FundAccount:
@@ -557,9 +557,10 @@ def statement(compound: TerritoryUnit, start: dt.date, end: dt.date) -> Statemen
     if end < start:
         raise refuse("The period must end on or after the day it starts.")
     result = Statement(compound, start, end)
+    query = premises_in(compound).select(Premises.id, Premises.number, Premises.area)
     rows = {
-        p.id: StatementRow(p.id, p.number, p.area)
-        for p in premises_in(compound).order_by(Premises.number)
+        pid: StatementRow(pid, number, area)
+        for pid, number, area in query.order_by(Premises.number).tuples()
     }
     for pid, fen in balances(compound=compound, before=start).items():
         if pid in rows:
@@ -575,11 +576,11 @@ def statement(compound: TerritoryUnit, start: dt.date, end: dt.date) -> Statemen
         )
         .group_by(FundEntry.premises, FundEntry.kind)
     )
-    for row in period:
-        if row.premises_id in rows:
-            setattr(rows[row.premises_id], row.kind, int(row.total or 0))
+    for pid, kind, total in period.tuples():
+        if pid in rows:
+            setattr(rows[pid], kind, int(total or 0))
     first = (
-        FundEntry.select(FundEntry.premises, pw.fn.MIN(FundEntry.id).alias("first_id"))
+        FundEntry.select(pw.fn.MIN(FundEntry.id))
         .where(
             (FundEntry.unit == compound.id)
             & (FundEntry.kind == "deposit")
@@ -587,10 +588,12 @@ def statement(compound: TerritoryUnit, start: dt.date, end: dt.date) -> Statemen
         )
         .group_by(FundEntry.premises)
     )
-    first_ids = [r.first_id for r in first]
-    for entry in FundEntry.select().where(FundEntry.id.in_(first_ids or [0])):
-        if entry.premises_id in rows:
-            rows[entry.premises_id].first_deposit = entry.amount_fen
+    firsts = FundEntry.select(FundEntry.premises, FundEntry.amount_fen).where(
+        FundEntry.id.in_(first)
+    )
+    for pid, amount in firsts.tuples():
+        if pid in rows:
+            rows[pid].first_deposit = amount
     percent = int(setting(compound_proxy(compound), "fund_topup_percent"))
     for r in rows.values():
         r.low = bool(percent and r.first_deposit and r.closing * 100 < r.first_deposit * percent)

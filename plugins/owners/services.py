@@ -67,20 +67,22 @@ def holdings(compound: TerritoryUnit) -> list[rules.Holding]:
     """Every exclusive unit in the compound's buildings, as the rules see it."""
     owners: dict[int, set[int]] = {}
     developer: set[int] = set()
-    premises = list(Premises.select().where(Premises.unit.in_(territory.subtree_ids(compound))))
-    ids = [p.id for p in premises]
-    if ids:
-        for link in (
-            Ownership.select(Ownership, Owner).join(Owner).where(Ownership.premises.in_(ids))
-        ):
-            owners.setdefault(link.premises_id, set()).add(link.owner_id)
-            if link.owner.is_developer:
-                developer.add(link.premises_id)
+    inside = Premises.unit.in_(territory.subtree_ids(compound))
+    premises = list(Premises.select(Premises.id, Premises.area).where(inside).tuples())
+    links = (
+        Ownership.select(Ownership.premises, Ownership.owner, Owner.is_developer)
+        .join(Owner)
+        .join_from(Ownership, Premises)
+        .where(inside)
+        .tuples()
+    )
+    for premises_id, owner_id, is_developer in links:
+        owners.setdefault(premises_id, set()).add(owner_id)
+        if is_developer:
+            developer.add(premises_id)
     return [
-        rules.Holding(
-            p.id, p.area, frozenset(owners.get(p.id, ())), developer_unsold=p.id in developer
-        )
-        for p in premises
+        rules.Holding(pid, area, frozenset(owners.get(pid, ())), developer_unsold=pid in developer)
+        for pid, area in premises
     ]
 
 
@@ -265,10 +267,13 @@ def in_electorate(matter: Matter, premises_id: int) -> bool:
 
 def latest_ballots(matter: Matter) -> dict[int, str]:
     """The current choice per unit: the latest row of the log for each unit."""
-    found: dict[int, str] = {}
-    for row in BallotLog.select().where(BallotLog.matter == matter.id).order_by(BallotLog.id):
-        found[row.premises_id] = row.choice
-    return found
+    query = (
+        BallotLog.select(BallotLog.premises, BallotLog.choice)
+        .where(BallotLog.matter == matter.id)
+        .order_by(BallotLog.id)
+        .tuples()
+    )
+    return dict(query)  # later rows replace earlier ones
 
 
 def row_hash(prev_hash: str | None, matter_id, premises_id, owner_id, choice, receipt, at) -> str:
