@@ -289,3 +289,23 @@ def test_staff_handle_complaints_and_see_overdue_ones(app, world):
     assert "垃圾未清运" not in other.get("/admin/owners/complaint/").get_data(as_text=True)
     text = other.get(url, follow_redirects=True).get_data(as_text=True)
     assert "该记录不存在，或您无权修改" in text
+
+
+def test_the_demo_has_a_fund_a_vote_an_emergency_and_the_property_service(app, world):
+    from core.models import TerritoryUnit
+    from core.publicity.models import Publication
+    from plugins.owners.models import JointMeeting, Matter
+
+    compound = TerritoryUnit.get(TerritoryUnit.name == "幸福家园小区")
+    st = fund.statement(compound, today() - dt.timedelta(400), today())
+    deposits = sum(int(p.area * 100 * 100) for p in fund.premises_in(compound))
+    assert st.total("deposit") == deposits and st.total("interest") == 123456
+    assert st.total("spending") == -1_250_000
+    assert st.total("closing") == deposits + 123456 - 1_250_000
+    roof = FundProposal.get(FundProposal.title == "1号楼屋面防水翻修")
+    assert roof.status == "voting" and Matter.get_by_id(roof.matter_id).item == "5"
+    lift = FundProposal.get(FundProposal.title == "2号楼电梯困人故障抢修")
+    assert lift.status == "emergency" and fund.spent(lift) == 1_250_000
+    joint = JointMeeting.get(JointMeeting.unit == compound.id)
+    assert Publication.get_by_id(joint.publication_id).title == "联席会议决定：地下车库排水改造"
+    assert Complaint.select().where(Complaint.unit == compound.id).count() == 2
