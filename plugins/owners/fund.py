@@ -367,7 +367,7 @@ def confirm_emergency(
             access=access,
         )
         notice = publish(
-            f"维修资金应急使用公示：{proposal.title}",
+            f"维修资金应急使用公示：{proposal.title}"[:200],
             TerritoryUnit.get_by_id(proposal.unit_id),
             body=emergency_notice_body(proposal, confirmed_by.strip(), confirmed_on),
             record=proposal,
