@@ -29,12 +29,15 @@ def refused(call, contains):
     assert contains in str(exc.value), str(exc.value)
 
 
-def counts():
+def counts(world):
+    """Rows of the test compound (the demo compound lives in another community)."""
+    here = world.compound.id
     return (
-        FundProposal.select().count(),
-        FundShare.select().count(),
-        FundEntry.select().count(),
-        Matter.select().count(),
+        FundProposal.select().where(FundProposal.unit == here).count(),
+        FundShare.select().where(FundShare.unit == here).count(),
+        FundEntry.select().where(FundEntry.unit == here).count(),
+        Matter.select().where(Matter.unit == here).count(),
+        Publication.select().where(Publication.unit == here).count(),
     )
 
 
@@ -114,7 +117,7 @@ def test_a_deposit_needs_the_compound_account_and_a_positive_amount(world):
     FundAccount.create(unit=world.compound)
     refused(lambda: fund.deposit(world.units[0], 0, world.staff), "金额须大于零")
     refused(lambda: fund.deposit(world.units[0], -5, world.staff), "金额须大于零")
-    assert FundEntry.select().count() == 0
+    assert counts(world)[2] == 0
     fund.deposit(world.units[0], 12345, world.staff, on=DAY)
     assert balance(world.units[0]) == 12345
 
@@ -143,7 +146,7 @@ def test_a_cost_split_over_a_unit_outside_the_compound_is_refused(world):
     other = territory.create_unit("T-XQ2", "别的小区", "compound", world.compound.parent)
     building = territory.create_unit("T-XQ2-1", "1号楼", "building", other)
     stranger = type(world.units[0]).create(unit=building, number="9-9", area=Decimal("80"))
-    before = counts()
+    before = counts(world)
     refused(
         lambda: fund.create_proposal(
             world.compound, "外墙", 10000, [world.units[0], stranger], world.staff
@@ -160,15 +163,15 @@ def test_a_cost_split_over_a_unit_outside_the_compound_is_refused(world):
         ),
         "单元 1-0 重复列出",
     )
-    assert counts() == before
+    assert counts(world) == before
 
 
 def test_spending_without_an_approved_proposal_is_refused(world):
     funded(world)
     p = fund.create_proposal(world.compound, "电梯维修", 10000, [world.units[0]], world.staff)
-    before = counts()
+    before = counts(world)
     refused(lambda: fund.disburse(p, 5000, world.staff), "只能用于业主表决通过的方案")
-    assert counts() == before and balance(world.units[0]) == 500000
+    assert counts(world) == before and balance(world.units[0]) == 500000
 
 
 def test_the_affected_owners_vote_and_approval_unlocks_disbursement(world):
@@ -225,9 +228,9 @@ def test_a_rejected_proposal_cannot_be_spent(world):
     )
     matter = vote(world, p, {0: "disagree", 1: "agree"})
     assert matter.result == "rejected" and reload(p).status == "rejected"
-    before = counts()
+    before = counts(world)
     refused(lambda: fund.disburse(reload(p), 100, world.staff), "只能用于业主表决通过的方案")
-    assert counts() == before
+    assert counts(world) == before
 
 
 def test_raising_the_fund_is_a_special_matter_of_the_whole_compound(world):
@@ -251,20 +254,20 @@ def test_overspending_the_budget_or_a_units_balance_is_refused(world):
     )
     vote(world, p, {0: "agree", 1: "agree"})
     p = reload(p)
-    before = counts()
+    before = counts(world)
     refused(lambda: fund.disburse(p, 300001, world.staff), "超出预算余额（3000.00 元）")
     # unit 1-2 holds 10 yuan but its share of 300 yuan is 100 yuan
     refused(
         lambda: fund.disburse(p, 30000, world.staff),
         "单元 1-2 的维修资金余额（10.00 元）不足以支付其分摊额（100.00 元）",
     )
-    assert counts() == before
+    assert counts(world) == before
     assert balance(world.units[0]) == 500000 and balance(world.units[2]) == 1000
 
 
 def test_the_emergency_path_needs_a_confirmation_and_is_published(world):
     funded(world)
-    before = counts()
+    before = counts(world)
     refused(
         lambda: fund.confirm_emergency(
             world.compound, "电梯困人", 50000, [world.units[0]], "lift", "", world.staff
@@ -277,7 +280,7 @@ def test_the_emergency_path_needs_a_confirmation_and_is_published(world):
         ),
         "请选择紧急情况的类型",
     )
-    assert counts() == before and Publication.select().count() == 0
+    assert counts(world) == before
     p = fund.confirm_emergency(
         world.compound,
         "1号楼电梯故障抢修",
@@ -307,15 +310,15 @@ def test_a_reversal_restores_the_balance_once_and_the_ledger_stays(world):
     back = fund.reverse(rows[0].batch, world.staff, "重复拨付")
     assert back[0].reverses_id == rows[0].id and back[0].amount_fen == 20000
     assert balance(world.units[0]) == 500000 and fund.spent(p) == 0
-    before = counts()
+    before = counts(world)
     refused(lambda: fund.reverse(rows[0].batch, world.staff, "再冲"), "该笔记账已经冲正")
     refused(lambda: fund.reverse(back[0].batch, world.staff, "再冲"), "冲正记录本身不能再冲正")
-    assert counts() == before
+    assert counts(world) == before
 
 
 def test_the_ledger_is_append_only_in_code_and_in_the_database(world):
     funded(world)
-    entry = FundEntry.select().first()
+    entry = FundEntry.select().where(FundEntry.unit == world.compound.id).first()
     with pytest.raises(AppendOnlyError):
         FundEntry.update(amount_fen=1).execute()
     with pytest.raises(pw.DatabaseError):

@@ -142,7 +142,7 @@ def test_proposal_pages_create_and_refuse_with_chinese_messages(app, world):
         },
     ).get_data(as_text=True)
     assert "单元 9-99 不属于本小区" in bad
-    assert FundProposal.select().count() == 1
+    assert FundProposal.select().where(FundProposal.unit == world.compound.id).count() == 1
 
 
 def test_an_emergency_from_the_admin_page_is_published(app, world):
@@ -233,7 +233,7 @@ def test_contract_pages_show_notice_dates_and_refuse_a_reversed_term(app, world)
         follow_redirects=True,
     )
     assert "合同终止日期必须晚于开始日期" in response.get_data(as_text=True)
-    assert ServiceContract.select().count() == 1
+    assert ServiceContract.select().where(ServiceContract.unit == world.compound.id).count() == 1
 
 
 def test_a_resident_files_and_rates_a_complaint_on_the_portal(app, world):

@@ -59,7 +59,7 @@ def test_a_contract_ending_before_it_starts_is_refused(world):
     contract.unit = world.building
     contract.fee_fen_per_m2 = 180
     refused(lambda: prop.check_contract(contract), "请选择小区")
-    assert ServiceContract.select().count() == 0
+    assert not ServiceContract.select().where(ServiceContract.company == c.id).exists()
 
 
 def test_the_renewal_and_dismissal_timers(world):
@@ -121,7 +121,7 @@ def test_a_dispute_is_referred_to_mediation_as_a_core_case(world):
     assert case.category == "dispute" and case.title == "物业纠纷：停车位收费争议"
     assert case.unit_id == world.compound.id and case.receiver_id == world.staff.id
     refused(lambda: prop.refer_to_mediation(dispute, world.staff, world.access), "已转入调解")
-    assert Case.select().count() == 1
+    assert Case.select().where(Case.unit == world.compound.id).count() == 1
 
 
 def test_joint_meeting_decisions_are_published_and_then_frozen(world):
@@ -133,7 +133,7 @@ def test_joint_meeting_decisions_are_published_and_then_frozen(world):
         minutes="讨论了物业费调整方案",
     )
     refused(lambda: prop.publish_decisions(meeting, world.staff), "请先填写决定事项再公示")
-    assert Publication.select().count() == 0
+    assert not Publication.select().where(Publication.unit == world.compound.id).exists()
     meeting.decisions = "维持现行物业费标准至年底"
     meeting.save()
     meeting = prop.publish_decisions(meeting, world.staff)
@@ -142,9 +142,9 @@ def test_joint_meeting_decisions_are_published_and_then_frozen(world):
     assert notice.state == "published"
     refused(lambda: prop.check_joint_meeting(meeting), "决定事项已公示")
     refused(lambda: prop.publish_decisions(meeting, world.staff), "已经公示")
-    assert Publication.select().count() == 1
+    assert Publication.select().where(Publication.unit == world.compound.id).count() == 1
 
 
 def test_complaint_subject_is_required(world):
     refused(lambda: prop.file_complaint(world.compound, world.users[0], " ", ""), "请填写事由")
-    assert Complaint.select().count() == 0
+    assert not Complaint.select().where(Complaint.unit == world.compound.id).exists()
