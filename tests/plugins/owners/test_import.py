@@ -125,3 +125,43 @@ def test_the_template_imports_cleanly(world):
     assert report.ok and report.units == 3
     table = read_upload("template.csv", io.BytesIO(ri.template_csv().encode("utf-8")))
     assert ri.import_register(world.compound, table, world.staff, dry_run=True).ok
+
+
+def test_the_import_command_checks_then_imports(app, world, tmp_path):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from core.cli import main
+    from core.db import db
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "\n".join(
+            ",".join(r)
+            for r in [HEADERS, GOOD[0], ["3号楼", "3-9", "0", "实测", "甲", "X1", "", ""]]
+        ),
+        encoding="utf-8",
+    )
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join(",".join(r) for r in [HEADERS, *GOOD]), encoding="utf-8")
+    before = snapshot()
+    db.close()
+    runner = CliRunner()
+    script = ScriptInfo(create_app=lambda: app)
+
+    def run(*args):
+        return runner.invoke(
+            main, ["owners", "import-register", *args], obj=script, env={"FLASK_APP": ""}
+        )
+
+    result = run("T-XQ", str(bad))
+    assert result.exit_code == 1 and "line 3 [专有面积]" in result.output
+    result = run("T-XQ", str(good), "--dry-run")
+    assert result.exit_code == 0 and "would import 5 unit(s)" in result.output
+    db.connect(reuse_if_open=True)
+    assert snapshot() == before
+    db.close()
+    result = run("T-XQ", str(good))
+    assert result.exit_code == 0 and "imported 5 unit(s), 2 new building(s)" in result.output
+    db.connect(reuse_if_open=True)
+    assert snapshot()[0] == before[0] + 5
