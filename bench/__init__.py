@@ -13,5 +13,6 @@ BENCHMARKS = {
     "lowcode": ("bench.lowcode", "200-field form; filtering 100,000 records on a custom field"),
     "timebank": ("bench.timebank", "balance reads, postings and the approval queue at scale"),
     "socialorgs": ("bench.socialorgs", "public search of 50,000 social organisations vs raw SQL"),
+    "owners": ("bench.owners", "tally of 5,000 units and 5,000 ballots; fund statement vs raw SQL"),
     "api": ("bench.api", "import 100,000 rows; export 1,000,000; API list under gunicorn"),
 }
