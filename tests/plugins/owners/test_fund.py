@@ -18,6 +18,7 @@ from core.models import AppendOnlyError
 from core.publicity.models import Publication
 from core.services import ServiceError
 from plugins.owners import fund, rules, services
+from plugins.owners.meetings import tell_residents_committee
 from plugins.owners.models import FundAccount, FundEntry, FundProposal, FundShare, Matter, Meeting
 
 from .conftest import DAY, reload
@@ -96,6 +97,7 @@ def vote(world, proposal, choices):
         closes_on=DAY + dt.timedelta(20),
     )
     matter = fund.put_to_vote(proposal, meeting, world.staff, access=world.access)
+    tell_residents_committee(meeting, "长青社区居委会", DAY, world.staff)
     meeting = services.notice(meeting, world.staff, on=DAY)
     meeting = services.open_voting(meeting, world.staff, on=meeting.opens_on)
     for index, choice in choices.items():
@@ -207,6 +209,7 @@ def test_an_owner_outside_the_affected_units_cannot_vote(world):
         closes_on=DAY + dt.timedelta(20),
     )
     matter = fund.put_to_vote(p, meeting, world.staff)
+    tell_residents_committee(meeting, "长青社区居委会", DAY, world.staff)
     meeting = services.open_voting(
         services.notice(meeting, world.staff, on=DAY), world.staff, on=meeting.opens_on
     )
