@@ -283,8 +283,8 @@ def down(migrator, db):
     migrator.migrate(migrator.drop_table("owners_provisional_request"))
     migrator.migrate(migrator.drop_table("owners_prep_member"))
     migrator.migrate(migrator.drop_table("owners_prep_group"))
-    drop_append_only(db, "owners_paper_entry")
     migrator.migrate(migrator.drop_table("owners_paper_entry"))
+    drop_append_only(db, "owners_paper_entry")  # after the table: its trigger uses the function
     migrator.migrate(migrator.drop_table("owners_proxy"))
     migrator.migrate(migrator.drop_table("owners_committee_member"))
     migrator.migrate(migrator.drop_table("owners_committee"))

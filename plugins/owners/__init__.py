@@ -93,3 +93,10 @@ def linli_overdue_items(district):
     from .reports import overdue_items
 
     return overdue_items(district)
+
+
+@hookimpl
+def linli_event(event):
+    from .fund import on_event
+
+    on_event(event)

@@ -250,6 +250,8 @@ def admin_views(admin) -> list:
         (MatterView, Matter, _l("Matters")),
         (BallotLogView, BallotLog, _l("Ballots")),
     ]
+    made = [cls(model, name=name, category=category) for cls, model, name in views]
     from .admin_more import more_views  # branch ow-ballots
+    from .fund_admin import fund_admin_views  # ow-fund: fund, property service, import
 
-    return [cls(model, name=name, category=category) for cls, model, name in views] + more_views()
+    return made + more_views() + fund_admin_views(category)

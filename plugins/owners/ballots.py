@@ -35,7 +35,9 @@ from .services import (
     _announce,
     _require,
     compound_of,
+    electorate,
     holdings,
+    in_electorate,
     premises_of,
     record_ballots,
     refuse,
@@ -348,8 +350,14 @@ def _check_sheet(meeting, premises, owner, signed_on, choices, proxy) -> dict:
         clean[str(key)] = value
     if not clean:
         raise refuse("Please enter at least one choice from the sheet.")
-    # the one-ballot rule applies to paper too: refuse before anything is written
+    # the one-ballot rule and the electorate apply to paper too: refuse before anything is written
     for key in clean:
+        if not in_electorate(matters[key], premises.id):  # ow-fund: 列支范围
+            raise refuse(
+                "This unit does not bear the cost of the matter %(title)s, so it does not vote"
+                " on it.",
+                title=matters[key].title,
+            )
         check_second_ballot(matters[key], [premises], owner, proxy)
     return {
         "premises": premises.id,
@@ -419,13 +427,16 @@ def anonymised_rows(meeting: Meeting) -> list[dict]:
     (units of the same head share it, so heads can be recounted) and the choice; no names,
     no unit numbers. Rows are sorted by receipt code, so their order reveals nothing."""
     compound = compound_of(meeting)
-    units = holdings(compound)
-    total_area = rules.total_area(units)
-    total_heads = rules.headcount(units)
-    by_id = {h.unit_id: h for h in units}
-    labels = {h: head_label(meeting, h) for h in {rules.head_key(u) for u in units}}
+    everyone = holdings(compound)
+    labels = {h: head_label(meeting, h) for h in {rules.head_key(u) for u in everyone}}
     out = []
     for matter in Matter.select().where(Matter.meeting == meeting.id).order_by(Matter.id):
+        # the totals of the units that vote on the matter (ow-fund: a use of the maintenance
+        # fund is voted among the units that bear its cost), as in the tally
+        units = electorate(matter, everyone)
+        total_area = rules.total_area(units)
+        total_heads = rules.headcount(units)
+        by_id = {h.unit_id: h for h in units}
         latest: dict[int, BallotLog] = {}
         for row in BallotLog.select().where(BallotLog.matter == matter.id).order_by(BallotLog.id):
             latest[row.premises_id] = row

@@ -71,7 +71,8 @@ def load(district, actor) -> list[str]:
     services.add_matter(meeting, "续聘物业服务企业", "4", actor)
     services.add_matter(meeting, "利用小区共有部分设置广告位", "8", actor)
     lines = [f"owners: compound {compound.name}, {len(premises)} units, 1 meeting"]
-    return lines + _more(community, compound, meeting, people, actor)
+    lines += _more(community, compound, meeting, people, actor)  # ow-ballots
+    return lines + load_fund_and_service(compound, premises, meeting, actor)  # ow-fund
 
 
 def _more(community, compound, meeting, people, actor) -> list[str]:
@@ -126,3 +127,114 @@ def _more(community, compound, meeting, people, actor) -> list[str]:
         "owners: residents' committee opinion, 1 provisional request, 1 preparatory group,"
         " 1 property management committee"
     ]
+
+
+# == Maintenance fund and property service (branch ow-fund) ===================================
+
+
+def _credit_code(seq: int) -> str:
+    """A valid unified social credit code (GB 32100) for a demo company (9 = 工商, 1 = 企业)."""
+    from forms.validators import org_code_check_char, uscc_check_char
+
+    body = f"{60000000 + seq}"
+    first17 = "91" + "110105" + body + org_code_check_char(body)
+    return first17 + uscc_check_char(first17)
+
+
+def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
+    """The fund account with a first deposit for every unit (the area times 100 yuan), a use
+    proposal on the draft meeting (building 1's roof, units of building 1), an emergency lift
+    repair confirmed by the residents' committee and paid; a property company, its contract,
+    the compound's service model, a complaint, a dispute and a joint meeting."""
+    from . import fund
+    from . import property as prop
+    from .models import (
+        Complaint,
+        CompoundService,
+        Dispute,
+        FundAccount,
+        JointMeeting,
+        PropertyCompany,
+        ServiceContract,
+    )
+
+    FundAccount.create(
+        unit=compound,
+        bank="中国建设银行",
+        account_no="1100 1234 5678 0001",
+        custodian="区住房和城乡建设委员会",
+        opened_on=today() - dt.timedelta(days=400),
+        created_by=actor,
+        updated_by=actor,
+    )
+    first_day = today() - dt.timedelta(days=365)
+    for p in premises:
+        fund.deposit(p, int(p.area * 100 * 100), actor, on=first_day, memo="首期交存")
+    fund.post_interest(compound, 123456, actor, on=today() - dt.timedelta(days=30), memo="年度结息")
+    building_one = [p for p in premises if p.number.startswith("1-")]
+    roof = fund.create_proposal(
+        compound, "1号楼屋面防水翻修", 4_800_000, building_one, actor, scope="屋面防水层整体翻修"
+    )
+    fund.put_to_vote(roof, meeting, actor)
+    lift = fund.confirm_emergency(
+        compound,
+        "2号楼电梯困人故障抢修",
+        1_250_000,
+        [p for p in premises if p.number.startswith("2-")],
+        "lift",
+        "幸福社区居民委员会",
+        actor,
+        scope="更换曳引机制动器",
+    )
+    fund.disburse(lift, 1_250_000, actor, memo="支付维保单位")
+    company = PropertyCompany(
+        unit=compound.parent_id,
+        name="安居物业服务有限公司",
+        uscc=_credit_code(1),
+        qualification="二级",
+        contact="马经理",
+        phone="010-88886666",
+        created_by=actor,
+        updated_by=actor,
+    )
+    prop.check_company(company)
+    company.save()
+    starts = today() - dt.timedelta(days=640)
+    ServiceContract.create(
+        unit=compound,
+        company=company,
+        starts_on=starts,
+        ends_on=starts + dt.timedelta(days=730),
+        fee_fen_per_m2=180,
+        created_by=actor,
+        updated_by=actor,
+    )
+    CompoundService.create(
+        unit=compound, model="professional", since=starts, created_by=actor, updated_by=actor
+    )
+    complaint = prop.file_complaint(compound, actor, "2号楼楼道灯不亮", "2单元3层至5层")
+    prop.handle_complaint(complaint, "已更换声控灯", actor)
+    prop.file_complaint(
+        compound, actor, "地下车库积水", "雨后积水未及时排除", on=today() - dt.timedelta(days=10)
+    )
+    Dispute.create(
+        unit=compound,
+        title="停车位收费标准争议",
+        parties="业主代表；安居物业服务有限公司",
+        description="业主对地面停车位收费标准有异议。",
+        created_by=actor,
+        updated_by=actor,
+    )
+    joint = JointMeeting.create(
+        unit=compound,
+        held_on=today() - dt.timedelta(days=3),
+        topic="地下车库排水改造",
+        attendees="幸福社区居民委员会；幸福家园业主委员会筹备组；安居物业服务有限公司",
+        minutes="物业公司报告积水原因，居委会组织协商。",
+        decisions="物业公司 15 日内疏通排水管道并加装排水泵，费用由物业公司承担。",
+        created_by=actor,
+        updated_by=actor,
+    )
+    prop.publish_decisions(joint, actor)
+    count = Complaint.select().where(Complaint.unit == compound.id).count()
+    return [f"owners: fund of {len(premises)} units, 2 proposals, 1 company, {count} complaints"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from core.fields import PersonalField
 from core.i18n import lazy_gettext as _l
 from core.models import AppendOnlyModel, DistrictOwnedModel, TerritoryUnit, User, utcnow
 
@@ -455,3 +456,296 @@ MODELS += [
     Committee,
     CommitteeMember,
 ]
+
+
+# == Maintenance fund and property service (branch ow-fund, issue 9 points 6-7) ===============
+# Added as one section so that parallel work on meetings and ballots merges cleanly.
+
+ENTRY_KINDS = [
+    ("deposit", _l("Deposit")),  # 交存
+    ("interest", _l("Interest")),  # 利息
+    ("spending", _l("Spending")),  # 使用支出
+]
+
+PROPOSAL_KINDS = [
+    ("use", _l("Use of the fund")),  # 使用 (民法典第二百七十八条第五项)
+    ("raise", _l("Raising the fund")),  # 筹集、续筹 (第六项)
+]
+
+PROPOSAL_STATES = [
+    ("draft", _l("Draft")),
+    ("voting", _l("Put to the vote")),
+    ("approved", _l("Approved")),
+    ("rejected", _l("Rejected")),
+    ("emergency", _l("Emergency use confirmed")),
+]
+
+EMERGENCY_REASONS = [
+    ("lift", _l("Lift fault")),  # 电梯故障
+    ("roof_leak", _l("Roof or wall leak")),  # 屋面、外墙渗漏
+    ("fire", _l("Fire-safety facilities out of order")),  # 消防设施故障
+    ("facade", _l("Facade at risk of falling")),  # 外墙墙面有脱落危险
+    ("water", _l("Water supply pump stopped")),  # 二次供水水泵运行中断
+    ("drainage", _l("Drainage blocked or burst")),  # 排水设施堵塞、爆裂
+    ("other", _l("Other danger to safety")),  # 其他危及房屋使用和人身财产安全的紧急情况
+]
+
+SERVICE_MODELS = [
+    ("professional", _l("Professional property company")),  # 专业型物业公司服务
+    ("community", _l("Community paid low-profit service")),  # 社区型有偿微利服务
+    ("employer", _l("Employer property service")),  # 单位型物业服务
+    ("self", _l("Owners' self-governed service")),  # 自治型业主物业服务
+]
+
+COMPLAINT_STATES = [
+    ("open", _l("Open")),  # 待处理
+    ("handled", _l("Handled")),  # 已处理
+    ("rated", _l("Rated")),  # 已评价
+]
+
+
+class FundAccount(DistrictOwnedModel):
+    """住宅专项维修资金账户 The maintenance-fund account of a compound (``unit``): where the
+    money is held. Its movements are :class:`FundEntry` rows, per exclusive unit (分户账)."""
+
+    bank = pw.CharField(max_length=100, default="", verbose_name=_l("Bank"))
+    account_no = pw.CharField(max_length=40, default="", verbose_name=_l("Account number"))
+    custodian = pw.CharField(max_length=100, default="", verbose_name=_l("Custodian"))
+    opened_on = pw.DateField(null=True, verbose_name=_l("Opened on"))
+
+    class Meta:
+        table_name = "owners_fund_account"
+        verbose_name = _l("Fund accounts")
+
+    def __str__(self) -> str:
+        return f"{self.bank} {self.account_no}".strip() or str(self.id)
+
+
+class FundProposal(DistrictOwnedModel):
+    """使用方案 / 筹集方案 A plan to use (or raise) the maintenance fund of a compound
+    (``unit``): the works, the budget in fen, the units that bear the cost (列支范围,
+    :class:`FundShare`). Approved by the owners' vote (``matter``) or, on the emergency path,
+    confirmed by the residents' committee or street office and then publicised."""
+
+    title = pw.CharField(max_length=200, verbose_name=_l("Title"))
+    scope = pw.TextField(default="", verbose_name=_l("Works"))
+    kind = pw.CharField(
+        max_length=8, default="use", choices=PROPOSAL_KINDS, verbose_name=_l("Kind")
+    )
+    budget_fen = pw.BigIntegerField(verbose_name=_l("Budget (fen)"))
+    status = pw.CharField(
+        max_length=16,
+        default="draft",
+        choices=PROPOSAL_STATES,
+        index=True,
+        verbose_name=_l("Status"),
+    )
+    matter = pw.ForeignKeyField(
+        Matter, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Matter")
+    )
+    emergency_reason = pw.CharField(
+        max_length=16,
+        default="",
+        choices=EMERGENCY_REASONS,
+        verbose_name=_l("Emergency"),
+    )
+    confirmed_by = pw.CharField(max_length=100, default="", verbose_name=_l("Confirmed by"))
+    confirmed_on = pw.DateField(null=True, verbose_name=_l("Confirmed on"))
+    publication_id = pw.IntegerField(null=True, verbose_name=_l("Public notice"))
+
+    class Meta:
+        table_name = "owners_fund_proposal"
+        verbose_name = _l("Fund proposals")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FundShare(DistrictOwnedModel):
+    """列支范围 A unit that bears part of a proposal's cost, with its exclusive area and its
+    share in fen (split by area, 民法典第二百八十三条; the shares sum to the budget)."""
+
+    proposal = pw.ForeignKeyField(
+        FundProposal, backref="shares", on_delete="CASCADE", verbose_name=_l("Proposal")
+    )
+    premises = pw.ForeignKeyField(
+        Premises, backref="+", on_delete="RESTRICT", verbose_name=_l("Unit")
+    )
+    area = pw.DecimalField(max_digits=10, decimal_places=2, verbose_name=_l("Exclusive area (m²)"))
+    share_fen = pw.BigIntegerField(verbose_name=_l("Share (fen)"))
+
+    class Meta:
+        table_name = "owners_fund_share"
+        verbose_name = _l("Fund shares")
+        indexes = ((("proposal", "premises"), True),)
+
+
+class FundEntry(AppendOnlyModel):
+    """分户账 A movement of the maintenance fund on one exclusive unit, in fen (deposits and
+    interest positive, spending negative). Never changed: a correction is a new row that
+    reverses an earlier one (``reverses``) with the opposite amount. Rows written by one
+    operation share a ``batch``."""
+
+    unit = pw.ForeignKeyField(
+        TerritoryUnit, backref="+", on_delete="RESTRICT", verbose_name=_l("Territory unit")
+    )
+    premises = pw.ForeignKeyField(
+        Premises, backref="+", on_delete="RESTRICT", verbose_name=_l("Unit")
+    )
+    kind = pw.CharField(max_length=8, choices=ENTRY_KINDS, verbose_name=_l("Kind"))
+    amount_fen = pw.BigIntegerField(verbose_name=_l("Amount (fen)"))
+    booked_on = pw.DateField(index=True, verbose_name=_l("Date"))
+    proposal = pw.ForeignKeyField(
+        FundProposal, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Proposal")
+    )
+    reverses = pw.ForeignKeyField(
+        "self", null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Reverses")
+    )
+    batch = pw.CharField(max_length=32, index=True, verbose_name=_l("Batch"))
+    memo = pw.CharField(max_length=200, default="", verbose_name=_l("Memo"))
+    actor = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Booked by")
+    )
+    at = pw.DateTimeField(default=utcnow, verbose_name=_l("Time"))
+
+    class Meta:
+        table_name = "owners_fund_entry"
+        verbose_name = _l("Fund ledger")
+        indexes = ((("premises", "booked_on"), False),)
+
+
+class PropertyCompany(DistrictOwnedModel):
+    """物业服务企业 A property company, registered by a community or street (``unit``)."""
+
+    name = pw.CharField(max_length=100, verbose_name=_l("Company name"))
+    uscc = pw.CharField(max_length=18, verbose_name=_l("Unified social credit code"))
+    qualification = pw.CharField(max_length=100, default="", verbose_name=_l("Qualification"))
+    contact = pw.CharField(max_length=64, default="", verbose_name=_l("Contact person"))
+    phone = pw.CharField(max_length=32, default="", verbose_name=_l("Phone"))
+
+    class Meta:
+        table_name = "owners_property_company"
+        verbose_name = _l("Property companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceContract(DistrictOwnedModel):
+    """物业服务合同 The service contract of a compound (``unit``) with a company: its term,
+    the fee per m² per month, and the notice dates that follow from it."""
+
+    company = pw.ForeignKeyField(
+        PropertyCompany, backref="+", on_delete="RESTRICT", verbose_name=_l("Property company")
+    )
+    starts_on = pw.DateField(verbose_name=_l("Starts on"))
+    ends_on = pw.DateField(verbose_name=_l("Ends on"))
+    fee_fen_per_m2 = pw.IntegerField(default=0, verbose_name=_l("Fee (fen per m² per month)"))
+    terminated_on = pw.DateField(null=True, verbose_name=_l("Terminated on"))
+    note = pw.TextField(default="", verbose_name=_l("Note"))
+
+    class Meta:
+        table_name = "owners_service_contract"
+        verbose_name = _l("Service contracts")
+
+
+class CompoundService(DistrictOwnedModel):
+    """物业服务模式 How a compound (``unit``) is served: one of the four models."""
+
+    model = pw.CharField(max_length=16, choices=SERVICE_MODELS, verbose_name=_l("Service model"))
+    since = pw.DateField(null=True, verbose_name=_l("Since"))
+    note = pw.TextField(default="", verbose_name=_l("Note"))
+
+    class Meta:
+        table_name = "owners_compound_service"
+        verbose_name = _l("Service models")
+
+
+class Complaint(DistrictOwnedModel):
+    """物业服务投诉 A resident's complaint about the property service of a compound
+    (``unit``): a deadline for handling, the handling, and the resident's rating (1-5)."""
+
+    complainant = pw.ForeignKeyField(
+        User, backref="+", on_delete="RESTRICT", verbose_name=_l("Complainant")
+    )
+    title = pw.CharField(max_length=200, verbose_name=_l("Subject"))
+    body = pw.TextField(default="", verbose_name=_l("Description"))
+    filed_on = pw.DateField(verbose_name=_l("Complaint date"))
+    due_on = pw.DateField(index=True, verbose_name=_l("Handle by"))
+    status = pw.CharField(
+        max_length=8,
+        default="open",
+        choices=COMPLAINT_STATES,
+        index=True,
+        verbose_name=_l("Status"),
+    )
+    handling = pw.TextField(default="", verbose_name=_l("Handling"))
+    handled_on = pw.DateField(null=True, verbose_name=_l("Handled on"))
+    rating = pw.SmallIntegerField(null=True, verbose_name=_l("Rating (1-5)"))
+    rating_comment = pw.TextField(default="", verbose_name=_l("Resident's comment"))
+
+    class Meta:
+        table_name = "owners_complaint"
+        verbose_name = _l("Complaints")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Dispute(DistrictOwnedModel):
+    """物业纠纷 A dispute between owners, the owners' committee and the property company of a
+    compound (``unit``); referred to mediation as a core case (矛盾纠纷调处)."""
+
+    title = pw.CharField(max_length=200, verbose_name=_l("Subject"))
+    parties = pw.CharField(max_length=200, default="", verbose_name=_l("Parties"))
+    description = pw.TextField(default="", verbose_name=_l("Description"))
+    case_id = pw.IntegerField(null=True, verbose_name=_l("Mediation case"))
+
+    class Meta:
+        table_name = "owners_dispute"
+        verbose_name = _l("Disputes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JointMeeting(DistrictOwnedModel):
+    """联席会议 A joint meeting of the residents' committee, the owners' committee and the
+    property company about a compound (``unit``): attendees, minutes, decisions; the
+    decisions are published as a public notice."""
+
+    held_on = pw.DateField(verbose_name=_l("Held on"))
+    topic = pw.CharField(max_length=200, verbose_name=_l("Topic"))
+    attendees = pw.TextField(default="", verbose_name=_l("Attendees"))
+    minutes = pw.TextField(default="", verbose_name=_l("Minutes"))
+    decisions = pw.TextField(default="", verbose_name=_l("Decisions"))
+    publication_id = pw.IntegerField(null=True, verbose_name=_l("Public notice"))
+
+    class Meta:
+        table_name = "owners_joint_meeting"
+        verbose_name = _l("Joint meetings")
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+# 证件号码 of an owner (resident ID, passport or, for the developer, the credit code): the key
+# that matches an owner across the rows of a register import. Added to Owner from this
+# section (rather than in the class body) to keep the change additive for the merge.
+Owner._meta.add_field(
+    "id_number",
+    PersonalField(max_length=32, null=True, index=True, verbose_name=_l("ID number")),
+)
+
+FUND_MODELS = [FundAccount, FundProposal, FundShare, FundEntry]
+SERVICE_MODELS_LIST = [
+    PropertyCompany,
+    ServiceContract,
+    CompoundService,
+    Complaint,
+    Dispute,
+    JointMeeting,
+]
+# == end of the ow-fund section ===============================================================
+
+MODELS += [*FUND_MODELS, *SERVICE_MODELS_LIST]

@@ -228,16 +228,21 @@ def tally(kind: str, holdings: Iterable[Holding], ballots: dict[int, str]) -> Ta
     t_heads = headcount(holdings)
     result = Tally(kind, t_area, t_heads, Counter(), Counter(), Counter(), Counter())
     per_head: dict = {}
+    # areas are Decimals with two places: their sums are exact in Decimal arithmetic (28
+    # significant digits), and much faster than adding fractions unit by unit
+    sums = {name: Decimal(0) for name in ("participating", *CHOICES)}
     for h in holdings:
         choice = ballots.get(h.unit_id)
         if choice is None:
             continue
         if choice not in CHOICES:
             raise ValueError(choice)
-        area = Fraction(str(h.area))
-        result.participating.area += area
-        getattr(result, choice).area += area
+        area = Decimal(h.area)
+        sums["participating"] += area
+        sums[choice] += area
         per_head.setdefault(head_key(h), set()).add(choice)
+    for name, total in sums.items():
+        getattr(result, name).area = Fraction(total)
     result.participating.heads = len(per_head)
     for choices in per_head.values():
         if len(choices) == 1:
@@ -350,3 +355,77 @@ def paper_differences(first: dict, second: dict) -> list[str]:
         if a.get(matter) != b.get(matter):
             names.append(f"matter {matter}")
     return names
+
+
+# == Maintenance fund and property service (branch ow-fund) ===================================
+
+
+def split_fen(total_fen: int, weights: dict) -> dict:
+    """Split ``total_fen`` among keys in proportion to ``weights`` (exclusive areas, 民法典
+    第二百八十三条), exactly, summing to ``total_fen`` to the fen.
+
+    Rounding rule (largest remainder): each key first gets the exact share rounded down to
+    the fen; the fen still left go one each to the keys with the largest remainders, ties to
+    the key that sorts first. Weights are Decimals, ints or strings; all must be positive.
+    """
+    if total_fen < 0:
+        raise ValueError("negative total")
+    exact = {k: Fraction(str(w)) for k, w in weights.items()}
+    if not exact or any(w <= 0 for w in exact.values()):
+        raise ValueError("weights must be positive")
+    whole = sum(exact.values())
+    shares = {}
+    remainders = []
+    for key, weight in exact.items():
+        value = Fraction(total_fen) * weight / whole
+        shares[key] = value.numerator // value.denominator
+        remainders.append((-(value - shares[key]), _sort_key(key), key))
+    left = total_fen - sum(shares.values())
+    for _rem, _order, key in sorted(remainders)[:left]:
+        shares[key] += 1
+    return shares
+
+
+def _sort_key(key):
+    return (type(key).__name__, key)
+
+
+def yuan(fen: int) -> str:
+    """Fen as yuan with two decimals: 123456 -> '1234.56', -5 -> '-0.05'."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(int(fen))
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def parse_yuan(text) -> int | None:
+    """'1234.5' -> 123450 fen; None when it is not an amount with at most two decimals."""
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except Exception:  # decimal.InvalidOperation
+        return None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        return None
+    return int(value * 100)
+
+
+def vote_kind_of_proposal(kind: str) -> str:
+    """The Civil Code item of a fund proposal: using the fund is item 5 (ordinary, more than
+    half), raising it item 6 (special, three quarters)."""
+    return "6" if kind == "raise" else "5"
+
+
+def notice_dates(ends_on: dt.date, renewal_days: int, dismissal_days: int) -> dict:
+    """The dates a service contract's notices fall due (民法典第九百四十七条: a company that will
+    not renew tells the owners ``renewal_days`` (90) days before expiry; 第九百四十六条: owners
+    dismissing the company give ``dismissal_days`` (60) days' written notice)."""
+    return {
+        "renewal": ends_on - dt.timedelta(days=renewal_days),
+        "dismissal": ends_on - dt.timedelta(days=dismissal_days),
+    }
+
+
+def complaint_overdue(status: str, due_on: dt.date, on: dt.date) -> bool:
+    return status == "open" and on > due_on
+
+
+RATINGS = (1, 2, 3, 4, 5)

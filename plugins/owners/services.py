@@ -67,20 +67,22 @@ def holdings(compound: TerritoryUnit) -> list[rules.Holding]:
     """Every exclusive unit in the compound's buildings, as the rules see it."""
     owners: dict[int, set[int]] = {}
     developer: set[int] = set()
-    premises = list(Premises.select().where(Premises.unit.in_(territory.subtree_ids(compound))))
-    ids = [p.id for p in premises]
-    if ids:
-        for link in (
-            Ownership.select(Ownership, Owner).join(Owner).where(Ownership.premises.in_(ids))
-        ):
-            owners.setdefault(link.premises_id, set()).add(link.owner_id)
-            if link.owner.is_developer:
-                developer.add(link.premises_id)
+    inside = Premises.unit.in_(territory.subtree_ids(compound))
+    premises = list(Premises.select(Premises.id, Premises.area).where(inside).tuples())
+    links = (
+        Ownership.select(Ownership.premises, Ownership.owner, Owner.is_developer)
+        .join(Owner)
+        .join_from(Ownership, Premises)
+        .where(inside)
+        .tuples()
+    )
+    for premises_id, owner_id, is_developer in links:
+        owners.setdefault(premises_id, set()).add(owner_id)
+        if is_developer:
+            developer.add(premises_id)
     return [
-        rules.Holding(
-            p.id, p.area, frozenset(owners.get(p.id, ())), developer_unsold=p.id in developer
-        )
-        for p in premises
+        rules.Holding(pid, area, frozenset(owners.get(pid, ())), developer_unsold=pid in developer)
+        for pid, area in premises
     ]
 
 
@@ -229,7 +231,7 @@ def tally_meeting(meeting: Meeting, actor: User, on: dt.date | None = None, acce
     units = holdings(compound_of(meeting))
     with db.atomic():
         for matter in Matter.select().where(Matter.meeting == meeting.id):
-            result = rules.tally(matter.kind, units, latest_ballots(matter))
+            result = rules.tally(matter.kind, electorate(matter, units), latest_ballots(matter))
             Matter.update(
                 result=result.result, tally=json.dumps(result.as_dict(), ensure_ascii=False)
             ).where(Matter.id == matter.id).execute()
@@ -254,15 +256,35 @@ def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=Non
     return meeting
 
 
+def electorate(matter: Matter, units: list[rules.Holding]) -> list[rules.Holding]:
+    """The units that vote on ``matter`` (ow-fund): for using the maintenance fund, the units
+    that bear the cost (列支范围, 《住宅专项维修资金管理办法》第二十二、二十三条); otherwise every
+    unit of the compound."""
+    from .fund import affected_unit_ids
+
+    ids = affected_unit_ids(matter)
+    return units if ids is None else [h for h in units if h.unit_id in ids]
+
+
+def in_electorate(matter: Matter, premises_id: int) -> bool:
+    from .fund import affected_unit_ids
+
+    ids = affected_unit_ids(matter)
+    return ids is None or premises_id in ids
+
+
 # -- ballots -----------------------------------------------------------------------------------
 
 
 def latest_ballots(matter: Matter) -> dict[int, str]:
     """The current choice per unit: the latest row of the log for each unit."""
-    found: dict[int, str] = {}
-    for row in BallotLog.select().where(BallotLog.matter == matter.id).order_by(BallotLog.id):
-        found[row.premises_id] = row.choice
-    return found
+    query = (
+        BallotLog.select(BallotLog.premises, BallotLog.choice)
+        .where(BallotLog.matter == matter.id)
+        .order_by(BallotLog.id)
+        .tuples()
+    )
+    return dict(query)  # later rows replace earlier ones
 
 
 def row_hash(
@@ -329,9 +351,17 @@ def record_ballots(
 ) -> list[BallotLog]:
     """Append the ballots of ``owner`` (through ``proxy`` if given) for ``units``, refusing a
     second ballot for a unit that someone else has already voted for (a change by the same
-    voter is allowed). With ``same_ok``, an unchanged ballot is no refusal (paper entry)."""
-    from .ballots import check_second_ballot
+    voter is allowed). With ``same_ok``, an unchanged ballot is no refusal (paper entry).
 
+    Only units in the matter's electorate vote (ow-fund: a use of the maintenance fund is
+    voted by the units that bear its cost, 列支范围), on every path: portal, proxy, paper."""
+    from .ballots import check_second_ballot
+    from .fund import affected_unit_ids
+
+    ids = affected_unit_ids(matter)
+    units = [p for p in units if ids is None or p.id in ids]
+    if not units:
+        raise refuse("None of your units bears the cost of this matter, so you do not vote on it.")
     current = latest_ballots(matter)
     check_second_ballot(matter, units, owner, proxy)
     if all(current.get(p.id) == choice for p in units):

@@ -40,7 +40,9 @@ public = Blueprint(
 
 
 def blueprints() -> list[Blueprint]:
-    return [portal, public]
+    from .portal_service import service_portal  # ow-fund: property-service complaints
+
+    return [portal, public, service_portal]
 
 
 def _owners() -> list[Owner]:

@@ -139,7 +139,10 @@ def test_results_are_published_on_the_notice_board_and_overdue_is_visible(world,
     meeting = services.publish(meeting, world.staff, on=today())
     assert meetings.publication_state(meeting) == "late"
     assert meetings.overdue_publications(district) == []
-    [notice] = Publication.select().where(Publication.plugin == "owners")
+    # the test compound's notices only (the demo compound publishes fund and joint-meeting ones)
+    [notice] = Publication.select().where(
+        (Publication.plugin == "owners") & (Publication.unit == world.compound.id)
+    )
     assert notice.title == "业主大会表决结果公告：测试业主大会"
     assert notice.state == "published" and notice.target_id == str(meeting.id)
     assert "事项4：通过" in notice.body and "参与表决面积 250 / 300 平方米" in notice.body

@@ -19,7 +19,7 @@ from plugins.owners import ballots, services
 from plugins.owners.models import BallotLog, Matter, PaperEntry, Proxy
 from tests.conftest import make_user
 
-from .conftest import COMMUNITY, reload
+from .conftest import COMMUNITY, DAY, reload
 
 PDF = b"%PDF-1.4 signed authorisation"
 
@@ -388,6 +388,18 @@ def recount(text: str) -> dict:
     return out
 
 
+def assert_recount_matches_tally(recounted: dict, matters_: tuple) -> None:
+    """The independent recount gives each matter's stored result and counts."""
+    for matter in matters_:
+        tally = json.loads(reload(matter).tally)
+        got = recounted[matter.id]
+        assert got["result"] == reload(matter).result
+        assert got["participating"]["area"] == Decimal(tally["participating"]["area"])
+        assert got["participating"]["heads"] == tally["participating"]["heads"]
+        assert got["agree"]["area"] == Decimal(tally["agree"]["area"])
+        assert got["agree"]["heads"] == tally["agree"]["heads"]
+
+
 def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, app):
     meeting = world.meeting("voting_open")
     m = matters(meeting)
@@ -415,13 +427,116 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
     # only the latest ballot per unit is listed: the changed one is not
     assert published < mine and len(published) == 6
     recounted = recount(text)
-    for matter in (m["4"], m["6"]):
-        tally = json.loads(reload(matter).tally)
-        got = recounted[matter.id]
-        assert got["result"] == reload(matter).result
-        assert got["participating"]["area"] == Decimal(tally["participating"]["area"])
-        assert got["participating"]["heads"] == tally["participating"]["heads"]
-        assert got["agree"]["area"] == Decimal(tally["agree"]["area"])
-        assert got["agree"]["heads"] == tally["agree"]["heads"]
+    assert_recount_matches_tally(recounted, (m["4"], m["6"]))
     assert recounted[m["4"].id]["result"] == "rejected"  # 200 m² against, 50 m² for
     assert recounted[m["6"].id]["result"] == "passed"
+
+
+# -- a use of the maintenance fund: only the units bearing the cost vote, on every path ----------
+
+
+def fund_meeting(world, affected):
+    """A meeting with an ordinary matter (item 4, the whole compound) and a proposal to use the
+    maintenance fund borne by the units ``affected`` (indexes), open for voting."""
+    from plugins.owners import fund
+    from plugins.owners.models import FundAccount
+
+    FundAccount.create(unit=world.compound, bank="建设银行", account_no="6217")
+    meeting = world.meeting("draft", items=("4",))
+    proposal = fund.create_proposal(
+        world.compound, "2单元水泵", 60000, [world.units[i] for i in affected], world.staff
+    )
+    matter = fund.put_to_vote(proposal, meeting, world.staff)
+    meeting = services.notice(meeting, world.staff, on=DAY)
+    meeting = services.open_voting(meeting, world.staff, on=meeting.opens_on)
+    return meeting, matter
+
+
+def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(world):
+    meeting, matter = fund_meeting(world, affected=[2])  # only unit 1-2 bears the cost
+    day = world.vote_day(meeting)
+    before = counts()
+    # a paper sheet for unit 1-0 (owner 0 bears nothing): refused before any entry is written
+    refused(
+        lambda: ballots.enter_paper(
+            meeting, "F-1", world.units[0], world.owners[0], day, {matter.id: "agree"}, world.staff
+        ),
+        "该专有部分不在事项“2单元水泵”的费用分摊范围内",
+    )
+    assert counts() == before
+    # the proxy of owner 0, on the portal and entered by staff
+    agent = make_user("agent", "resident", COMMUNITY)
+    proxy = ballots.authorise(
+        meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
+    )
+    before = counts()
+    refused(
+        lambda: services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
+        "您的单元不在本事项的费用分摊范围内",
+    )
+    refused(
+        lambda: services.cast(
+            world.owners[0], matter, "agree", world.staff, on=day, proxy=proxy, access=world.access
+        ),
+        "您的单元不在本事项的费用分摊范围内",
+    )
+    # a paper sheet signed by the proxy is refused too
+    refused(
+        lambda: ballots.enter_paper(
+            meeting,
+            "F-2",
+            world.units[1],
+            world.owners[0],
+            day,
+            {matter.id: "agree"},
+            world.staff,
+            proxy=proxy,
+        ),
+        "不在事项“2单元水泵”的费用分摊范围内",
+    )
+    assert counts() == before
+    # the ordinary matter of the same meeting is voted by the whole compound
+    item4 = matters(meeting)["4"]
+    assert len(services.cast(world.owners[0], item4, "agree", agent, on=day, proxy=proxy)) == 2
+
+
+def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(world, app):
+    # units 1-1 (owner 0, 100 m²) and 1-2 (owners 1 and 2, 50 m²) bear the cost: 150 m², 2 heads
+    meeting, matter = fund_meeting(world, affected=[1, 2])
+    day = world.vote_day(meeting)
+    agent = make_user("agent", "resident", COMMUNITY)
+    proxy = ballots.authorise(
+        meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
+    )
+    rows = services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
+    # the proxy votes only for the principal's unit that bears the cost
+    assert [(r.premises_id, r.channel) for r in rows] == [(world.units[1].id, "proxy")]
+    item4 = matters(meeting)["4"]
+    services.cast(world.owners[0], item4, "disagree", agent, on=day, proxy=proxy)
+    clerk = make_user("clerk", "community_staff", COMMUNITY)
+    for person in (world.staff, clerk):
+        _entry, counted = ballots.enter_paper(
+            meeting,
+            "F-3",
+            world.units[2],
+            world.owners[1],
+            day,
+            {matter.id: "disagree", item4.id: "agree"},
+            person,
+        )
+    assert {r.channel for r in counted} == {"paper"}
+    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    tally = json.loads(reload(matter).tally)
+    assert Decimal(tally["total_area"]) == 150 and tally["total_heads"] == 2
+    assert Decimal(tally["participating"]["area"]) == 150 and tally["participating"]["heads"] == 2
+    # 100 m² for, 50 m² against, but one head each: not more than half of the heads
+    assert reload(matter).result == "rejected"
+    text = ballots.anonymised_csv(meeting)
+    published = list(csv.DictReader(io.StringIO(text)))
+    fund_rows = [r for r in published if int(r["matter"]) == matter.id]
+    assert len(fund_rows) == 2 and {r["total_area"] for r in fund_rows} == {"150.00"}
+    assert {r["total_heads"] for r in fund_rows} == {"2"}
+    assert_recount_matches_tally(recount(text), (matter, item4))
+    # item 4 is counted over the whole compound: 300 m², 3 heads
+    assert {r["total_area"] for r in published if int(r["matter"]) == item4.id} == {"300.00"}
