@@ -168,6 +168,14 @@ class MeetingView(OwnersView):
     def action_publish(self, ids):
         self._step(ids, services.publish)
 
+    @action(
+        "file",
+        _l("File the decisions"),
+        _l("File the decisions of the selected meetings with the community and the street?"),
+    )
+    def action_file(self, ids):
+        self._step(ids, services.file_decisions)
+
 
 class MatterView(OwnersView):
     """表决事项 Matters: the Civil Code item sets the threshold; frozen once noticed."""

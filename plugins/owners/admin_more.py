@@ -514,7 +514,7 @@ class PaperEntryView(OwnersView):
             links = [
                 (url_for(".sheets_view", meeting=mid), title)
                 for mid, title in meeting_choices(
-                    ("voting_open", "voting_closed", "tallied", "published"), "read"
+                    ("voting_open", "voting_closed", "tallied", "published", "filed"), "read"
                 )
             ]
             return self.render(PAGE, title=_("Paper ballot sheets"), links=links)
@@ -767,7 +767,7 @@ class CommitteeView(OwnersView):
     def create_view(self):
         def make(_record):
             form = ElectForm()
-            form.meeting.choices = meeting_choices(("tallied", "published"))
+            form.meeting.choices = meeting_choices(("tallied", "published", "filed"))
             return form
 
         def done(_record, form):

@@ -147,7 +147,7 @@ def authorise(
         raise refuse("Please give the proxy's name.")
     if owner.unit_id != meeting.unit_id:
         raise refuse("The owner and the unit must belong to the same compound.")
-    if meeting.status in ("voting_closed", "tallied", "published"):
+    if meeting.status in ("voting_closed", "tallied", "published", "filed"):
         raise refuse("Voting on this meeting is not open.")
     if not premises_of(owner, compound_of(meeting)):
         raise refuse("You hold no unit in this compound.")
@@ -184,7 +184,7 @@ def revoke(proxy: Proxy, actor: User, on: dt.date | None = None, access=None) ->
     if proxy_has_voted(proxy):
         raise refuse("The proxy has already voted; the authorisation can no longer be revoked.")
     meeting = Meeting.get_by_id(proxy.meeting_id)
-    if meeting.status in ("voting_closed", "tallied", "published"):
+    if meeting.status in ("voting_closed", "tallied", "published", "filed"):
         raise refuse("Voting on this meeting is not open.")
     with db.atomic():
         Proxy.update(status="revoked", revoked_on=on or today(), updated_by=actor).where(

@@ -141,7 +141,7 @@ def elect_committee(
     the meeting has a passed election matter; the size is odd and within the settings; the
     term at most ``committee_term_years``; filing due ``filing_days`` after the election."""
     _require(access)
-    if meeting.status not in ("tallied", "published"):
+    if meeting.status not in ("tallied", "published", "filed"):
         raise refuse("The committee can be recorded once the election meeting is tallied.")
     if (
         not Matter.select()

@@ -17,6 +17,7 @@ from core.workdays import today
 
 from . import rules
 from .models import (
+    PLUGIN,
     Matter,
     Meeting,
     Owner,
@@ -277,6 +278,21 @@ def publication_state(meeting: Meeting, on: dt.date | None = None) -> str:
     if meeting.published_on is not None:
         return "late" if meeting.published_on > meeting.publish_due else "on_time"
     return ""
+
+
+def unfiled_decisions(district) -> list[tuple[Meeting, dt.date]]:
+    """Published meetings whose decisions were not filed within ``decision_filing_days``,
+    each with its due date."""
+    from core.app import kernel_state
+
+    units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district.id)
+    days = int(kernel_state().settings.get(district.id, PLUGIN, "decision_filing_days"))
+    late = Meeting.select().where(
+        (Meeting.status == "published")
+        & (Meeting.published_on < today() - dt.timedelta(days=days))
+        & Meeting.unit.in_(units)
+    )
+    return [(m, m.published_on + dt.timedelta(days=days)) for m in late]
 
 
 def overdue_publications(district) -> list[Meeting]:

@@ -48,6 +48,7 @@ MEETING_STATES = [
     ("voting_closed", _l("Voting closed")),
     ("tallied", _l("Tallied")),
     ("published", _l("Published")),
+    ("filed", _l("Filed")),
 ]
 
 CHOICES = [("agree", _l("Agree")), ("disagree", _l("Disagree")), ("abstain", _l("Abstain"))]
@@ -130,6 +131,10 @@ class Meeting(DistrictOwnedModel):
     tallied_on = pw.DateField(null=True, verbose_name=_l("Tallied on"))
     publish_due = pw.DateField(null=True, verbose_name=_l("Publish by"))
     published_on = pw.DateField(null=True, verbose_name=_l("Published on"))
+    # 备案: the decisions told to the residents' committee and filed with the street office
+    # (《物业管理条例》第二十条)
+    filed_on = pw.DateField(null=True, verbose_name=_l("Decisions filed on"))
+    filed_with = pw.CharField(max_length=200, default="", verbose_name=_l("Filed with"))
 
     class Meta:
         table_name = "owners_meeting"

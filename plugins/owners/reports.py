@@ -15,7 +15,7 @@ def overdue_items(district) -> list:
     from core.notifications import OverdueItem
 
     from .committees import committee_deadlines, send_term_alerts
-    from .meetings import overdue_publications
+    from .meetings import overdue_publications, unfiled_decisions
 
     if district is None:
         return []
@@ -30,6 +30,17 @@ def overdue_items(district) -> list:
         )
         for m in overdue_publications(district)
     ]
+    for m, due in unfiled_decisions(district):
+        items.append(
+            OverdueItem(
+                _("Decisions not filed: %(title)s", title=m.title),
+                url_for("owners_meeting.details_view", id=m.id),
+                due,
+                m.unit_id,
+                None,
+                PLUGIN,
+            )
+        )
     for committee, what in committee_deadlines(district):
         if what == "filing_overdue":
             title, due = (

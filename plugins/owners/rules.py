@@ -34,15 +34,25 @@ PARTICIPATION = Fraction(2, 3)  # 参与表决: 专有部分面积占比三分�
 ORDINARY = Fraction(1, 2)  # 过半数: strictly more than
 SPECIAL = Fraction(3, 4)  # 四分之三以上: at least
 
-MEETING_STATES = ("draft", "noticed", "voting_open", "voting_closed", "tallied", "published")
+MEETING_STATES = (
+    "draft",
+    "noticed",
+    "voting_open",
+    "voting_closed",
+    "tallied",
+    "published",
+    "filed",
+)
 NEXT_STATE = {
     "draft": "noticed",
     "noticed": "voting_open",
     "voting_open": "voting_closed",
     "voting_closed": "tallied",
     "tallied": "published",
+    "published": "filed",
 }
-RESULTS_VISIBLE = ("voting_closed", "tallied", "published")
+RESULTS_VISIBLE = ("voting_closed", "tallied", "published", "filed")
+PUBLISHED = ("published", "filed")  # results public
 
 
 def kind_of(item: str) -> str:

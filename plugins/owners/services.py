@@ -256,6 +256,29 @@ def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=Non
     return meeting
 
 
+def file_decisions(
+    meeting: Meeting, actor: User, on: dt.date | None = None, access=None
+) -> Meeting:
+    """published → filed (备案): the published decisions are told to the residents' committee
+    and filed with the street office (《物业管理条例》第二十条); both are the compound's parent
+    units, recorded by name. Due ``decision_filing_days`` after publication (see reports)."""
+    _require(access)
+    _expect(meeting, "published")
+    on = on or today()
+    if meeting.published_on and on < meeting.published_on:
+        raise refuse("The decisions cannot be filed before they were published.")
+    compound = compound_of(meeting)
+    offices = []
+    unit = compound.parent
+    while unit is not None:
+        if unit.level in ("community", "street"):
+            offices.append(unit.name)
+        unit = unit.parent
+    if not offices:
+        raise refuse("The compound has no community or street above it to file with.")
+    return _move(meeting, "filed", actor, filed_on=on, filed_with="、".join(offices)[:200])
+
+
 def electorate(matter: Matter, units: list[rules.Holding]) -> list[rules.Holding]:
     """The units that vote on ``matter`` (ow-fund): for using the maintenance fund, the units
     that bear the cost (列支范围, 《住宅专项维修资金管理办法》第二十二、二十三条); otherwise every

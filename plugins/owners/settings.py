@@ -121,6 +121,17 @@ SETTINGS = [
         maximum=365,
     ),
     Setting(
+        "decision_filing_days",
+        int,
+        30,
+        "业主大会决定备案期限（天）",
+        "File the published decisions within (days)",
+        "《物业管理条例》第二十条：业主大会、业主委员会作出的决定，应当告知相关的居民委员会；"
+        "法规未规定期限，平台默认 30 日（参照第十六条业主委员会备案期限）。",
+        minimum=1,
+        maximum=90,
+    ),
+    Setting(
         "filing_days",
         int,
         30,

@@ -15,7 +15,7 @@ from core.models import TerritoryUnit
 from core.portal import portal_login_required
 from core.services import ServiceError
 
-from . import services
+from . import rules, services
 from .models import (
     CHOICES,
     ITEMS,
@@ -125,7 +125,7 @@ def meeting(meeting_id):
     units = services.premises_of(owner, services.compound_of(record))
     mine = _latest_rows(units, matters)
     tallies = {
-        m.id: json.loads(m.tally) for m in matters if record.status == "published" and m.tally
+        m.id: json.loads(m.tally) for m in matters if record.status in rules.PUBLISHED and m.tally
     }
     return render_template(
         "owners/portal_meeting.html",
@@ -188,7 +188,7 @@ def proxy(proxy_id):
 
 def _published(meeting_id) -> Meeting:
     record = Meeting.get_or_none(Meeting.id == meeting_id)
-    if record is None or record.status != "published":
+    if record is None or record.status not in rules.PUBLISHED:
         abort(404)
     return record
 
