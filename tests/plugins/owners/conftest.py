@@ -21,6 +21,7 @@ from tests.plugins.timebank.conftest import FreshClient
 
 COMMUNITY = "990101002001"  # 长青社区
 DAY = dt.date(2026, 12, 1)  # the day notice is given in these tests
+ROOMS = ("101室", "102室", "201室", "202室")
 
 
 @pytest.fixture
@@ -40,7 +41,8 @@ def world(app, demo):
 
 
 class World:
-    """A compound with one building and four units of 100, 100, 50 and 50 m²:
+    """A compound with one building and four units (101室, 102室, 201室, 202室) of 100, 100,
+    50 and 50 m² — numbers that no date, id or sum on a page can contain:
     owner 0 holds units 0 and 1 (one head), owners 1 and 2 co-own unit 2 (one head), the
     developer holds unit 3 (unsold). Total: 300 m², 3 heads."""
 
@@ -57,8 +59,8 @@ class World:
         ]
         self.developer = Owner.create(unit=self.compound, name="开发商", is_developer=True)
         self.units = [
-            Premises.create(unit=self.building, number=f"1-{n}", area=Decimal(a))
-            for n, a in enumerate(("100", "100", "50", "50"))
+            Premises.create(unit=self.building, number=number, area=Decimal(a))
+            for number, a in zip(ROOMS, ("100", "100", "50", "50"), strict=True)
         ]
         for unit, holder in (
             (0, self.owners[0]),

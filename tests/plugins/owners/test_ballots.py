@@ -185,7 +185,7 @@ def test_a_second_ballot_for_a_unit_by_a_co_owner_is_refused(world):
     before = counts()
     refused(
         lambda: services.cast(world.owners[2], matter, "disagree", world.users[2], on=day),
-        "专有部分 1-2 已有他人投出的表决票",
+        "专有部分 201室 已有他人投出的表决票",
     )
     assert counts() == before
     assert services.latest_ballots(matter)[world.units[2].id] == "agree"
@@ -421,7 +421,7 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     text = ballots.anonymised_csv(meeting)
-    assert "业主" not in text and "1-0" not in text and "1-2" not in text  # no names, no units
+    assert "业主" not in text and "101室" not in text and "201室" not in text  # no names, no units
     mine = {r.receipt for r in BallotLog.select()}
     published = {row["receipt"] for row in csv.DictReader(io.StringIO(text))}
     # only the latest ballot per unit is listed: the changed one is not
@@ -453,10 +453,10 @@ def fund_meeting(world, affected):
 
 
 def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(world):
-    meeting, matter = fund_meeting(world, affected=[2])  # only unit 1-2 bears the cost
+    meeting, matter = fund_meeting(world, affected=[2])  # only unit 201室 bears the cost
     day = world.vote_day(meeting)
     before = counts()
-    # a paper sheet for unit 1-0 (owner 0 bears nothing): refused before any entry is written
+    # a paper sheet for unit 101室 (owner 0 bears nothing): refused before any entry is written
     refused(
         lambda: ballots.enter_paper(
             meeting, "F-1", world.units[0], world.owners[0], day, {matter.id: "agree"}, world.staff
@@ -501,7 +501,7 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
 
 
 def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(world, app):
-    # units 1-1 (owner 0, 100 m²) and 1-2 (owners 1 and 2, 50 m²) bear the cost: 150 m², 2 heads
+    # units 102室 (owner 0, 100 m²) and 201室 (owners 1 and 2, 50 m²) bear the cost: 150 m², 2 heads
     meeting, matter = fund_meeting(world, affected=[1, 2])
     day = world.vote_day(meeting)
     agent = make_user("agent", "resident", COMMUNITY)

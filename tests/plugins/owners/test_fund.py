@@ -139,7 +139,7 @@ def test_a_proposal_splits_the_budget_by_area_among_the_affected_units(world):
         access=world.access,
     )
     shares = {s.premises.number: s.share_fen for s in fund.shares_of(p)}
-    assert shares == {"1-0": 40001, "1-1": 40000, "1-2": 20000}
+    assert shares == {"101室": 40001, "102室": 40000, "201室": 20000}
     assert sum(shares.values()) == p.budget_fen
 
 
@@ -163,7 +163,7 @@ def test_a_cost_split_over_a_unit_outside_the_compound_is_refused(world):
         lambda: fund.create_proposal(
             world.compound, "外墙", 10000, [world.units[0], world.units[0]], world.staff
         ),
-        "单元 1-0 重复列出",
+        "单元 101室 重复列出",
     )
     assert counts(world) == before
 
@@ -259,10 +259,10 @@ def test_overspending_the_budget_or_a_units_balance_is_refused(world):
     p = reload(p)
     before = counts(world)
     refused(lambda: fund.disburse(p, 300001, world.staff), "超出预算余额（3000.00 元）")
-    # unit 1-2 holds 10 yuan but its share of 300 yuan is 100 yuan
+    # unit 201室 holds 10 yuan but its share of 300 yuan is 100 yuan
     refused(
         lambda: fund.disburse(p, 30000, world.staff),
-        "单元 1-2 的维修资金余额（10.00 元）不足以支付其分摊额（100.00 元）",
+        "单元 201室 的维修资金余额（10.00 元）不足以支付其分摊额（100.00 元）",
     )
     assert counts(world) == before
     assert balance(world.units[0]) == 500000 and balance(world.units[2]) == 1000
@@ -297,7 +297,7 @@ def test_the_emergency_path_needs_a_confirmation_and_is_published(world):
     assert p.status == "emergency" and p.matter_id is None
     notice = Publication.get_by_id(p.publication_id)
     assert notice.target_table == "owners_fund_proposal" and notice.target_id == str(p.id)
-    assert "长青社区居委会" in notice.body and "1-0" in notice.body and "250.00" in notice.body
+    assert "长青社区居委会" in notice.body and "101室" in notice.body and "250.00" in notice.body
     fund.disburse(p, 50000, world.staff)
     assert balance(world.units[0]) == 475000
 
@@ -357,13 +357,13 @@ def test_the_statement_per_unit_and_its_csv(world):
     fund.deposit(world.units[3], 100, world.staff, on=start + dt.timedelta(40))  # after the period
     st = fund.statement(world.compound, start, start + dt.timedelta(30))
     row = {r.number: r for r in st.rows}
-    assert row["1-0"].opening == 500000 and row["1-0"].spending == -20000
-    assert row["1-2"].spending == -10000
+    assert row["101室"].opening == 500000 and row["101室"].spending == -20000
+    assert row["201室"].spending == -10000
     assert st.total("opening") == 1500000 and st.total("interest") == 400
     assert st.total("closing") == 1500000 - 30000 + 400
-    assert row["1-3"].deposit == 0
+    assert row["202室"].deposit == 0
     text = fund.statement_csv(st)
-    assert "住宅专项维修资金对账单" in text and "1-0,100.00,5000.00,0.00," in text
+    assert "住宅专项维修资金对账单" in text and "101室,100.00,5000.00,0.00," in text
     assert "合计" in text
     refused(lambda: fund.statement(world.compound, start, DAY), "期间的结束日期不能早于开始日期")
 
@@ -376,4 +376,4 @@ def test_units_below_the_top_up_line_are_flagged(world):
     fund.disburse(p, 400000, world.staff, on=DAY)
     st = fund.statement(world.compound, DAY, DAY)
     low = {r.number for r in st.rows if r.low}
-    assert low == {"1-0"}  # 1000 of 5000 yuan left: below 30 %
+    assert low == {"101室"}  # 1000 of 5000 yuan left: below 30 %

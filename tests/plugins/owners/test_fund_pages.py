@@ -114,7 +114,7 @@ def test_proposal_pages_create_and_refuse_with_chinese_messages(app, world):
             "title": "屋面防水",
             "kind": "use",
             "budget": "300.00",
-            "units": "1-0\n1-2",
+            "units": "101室\n201室",
             "emergency_reason": "",
             "csrf_token": csrf_token(page),
         },
@@ -156,7 +156,7 @@ def test_an_emergency_from_the_admin_page_is_published(app, world):
             "title": "电梯抢修",
             "kind": "use",
             "budget": "500",
-            "units": "1-0",
+            "units": "101室",
             "emergency_reason": "lift",
             "confirmed_by": "长青社区居委会",
             "csrf_token": csrf_token(page),
@@ -180,7 +180,7 @@ def test_the_statement_page_prints_and_exports(app, world):
     start, end = today() - dt.timedelta(30), today()
     query = f"compound={world.compound.id}&start={start}&end={end}"
     page = client.get(f"/admin/owners/fund_entry/statement/?{query}").get_data(as_text=True)
-    assert "维修资金对账单" in page and "1-0" in page and "4000.00" in page
+    assert "维修资金对账单" in page and "101室" in page and "4000.00" in page
     csv = client.get(f"/admin/owners/fund_entry/statement/?{query}&format=csv")
     assert csv.status_code == 200 and "期末余额(元)" in csv.get_data(as_text=True)
     # another community's staff cannot read this compound's statement
@@ -194,6 +194,8 @@ def test_another_communitys_staff_cannot_touch_the_fund(app, world):
     p = fund.confirm_emergency(
         world.compound, "水泵", 1000, [world.units[0]], "water", "居委会", world.staff
     )
+    own = client_of(app, "cstaff").get("/admin/owners/fund_entry/").get_data(as_text=True)
+    assert "101室" in own  # the compound's own staff see the unit's entries
     make_user("ostaff", "community_staff", OTHER)
     other = client_of(app, "ostaff")
     before = FundEntry.select().count()
@@ -201,7 +203,7 @@ def test_another_communitys_staff_cannot_touch_the_fund(app, world):
     assert "该记录不存在，或您无权修改" in page.get_data(as_text=True)
     assert other.get(f"/admin/owners/fund_proposal/details/?id={p.id}").status_code in (302, 404)
     listing = other.get("/admin/owners/fund_entry/").get_data(as_text=True)
-    assert "1-0" not in listing
+    assert "101室" not in listing
     deposit = other.get("/admin/owners/fund_entry/deposit/").get_data(as_text=True)
     assert "测试小区" not in deposit
     assert FundEntry.select().count() == before

@@ -92,9 +92,9 @@ def test_every_bad_row_is_listed_in_chinese_and_nothing_is_written(world):
         ["3号楼", "3-101", "80", "实测", "王五", "110101199001019999", "", ""],
         ["3号楼", "3-104", "80", "实测", "赵六", "", "", ""],
         ["3号楼", "3-105", "80", "实测", "赵七", "110101199001011234", "", ""],
-        ["3号楼", "1-0", "80", "实测", "钱八", "110101199001017777", "", ""],
+        ["3号楼", "101室", "80", "实测", "钱八", "110101199001017777", "", ""],
     ]
-    # a unit already in the register: the fixture's 1号楼 has 1-0
+    # a unit already in the register: the fixture's 1号楼 has 101室
     rows[-1][0] = "1号楼"
     before = snapshot()
     report = ri.import_register(world.compound, xlsx(rows), world.staff)
@@ -105,7 +105,7 @@ def test_every_bad_row_is_listed_in_chinese_and_nothing_is_written(world):
     assert (5, "单元号", "单元 3-101 重复（第 2 行已有）。") in found
     assert (6, "证件号码", "缺少业主证件号码。") in found
     assert (7, "证件号码", "证件号码 110101199001011234 属于 李雷，不是 赵七。") in found
-    assert (8, "单元号", "单元 1-0 已在 1号楼 登记。") in found
+    assert (8, "单元号", "单元 101室 已在 1号楼 登记。") in found
     assert len(report.problems) == 6
 
 

@@ -295,7 +295,7 @@ def test_the_public_ballot_list_and_csv_after_publication_only(app, world):
     assert "匿名表决票明细" in page
     receipts = [r.receipt for r in BallotLog.select()]
     assert all(r in page for r in receipts)
-    assert "业主0" not in page and "1-0" not in page
+    assert "业主0" not in page and "101室" not in page
     assert "结果：未通过" in page
     text = anonymous.get(url + ".csv?district=990101").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -40,7 +40,7 @@ def test_owner_votes_on_the_portal_changes_the_vote_and_sees_receipts(app, world
     assert "年度会议" in index
     url = f"/portal/owners/meeting/{meeting.id}"
     page = client.get(url).get_data(as_text=True)
-    assert "续聘物业" in page and "1-0" in page and "1-1" in page
+    assert "续聘物业" in page and "101室" in page and "102室" in page
     response = client.post(
         url,
         data={f"matter-{matter.id}": "agree", "csrf_token": csrf_token(page)},
