@@ -15,8 +15,8 @@ import pytest
 
 from core.models import AppendOnlyError
 from core.services import ServiceError
-from plugins.owners import ballots, services
-from plugins.owners.models import BallotLog, Matter, PaperEntry, Proxy
+from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly.models import BallotLog, Matter, PaperEntry, Proxy
 from tests.conftest import make_user
 
 from .conftest import COMMUNITY, DAY, reload
@@ -99,7 +99,7 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
     stored = json.loads(proxy.authorisation)
     assert stored["content_type"] == "application/pdf" and stored["name"] == "委托书.pdf"
     refused(
-        lambda: services.cast(world.owners[0], matter, "agree", world.users[0], on=day),
+        lambda: ballots.cast(world.owners[0], matter, "agree", world.users[0], on=day),
         "您已委托他人投票",
     )
     refused(  # nor on paper, unless the sheet is entered as signed by the proxy
@@ -116,19 +116,17 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
     )
     assert PaperEntry.select().count() == 0
     refused(  # someone else's login cannot use the proxy
-        lambda: services.cast(
-            world.owners[0], matter, "agree", world.users[1], on=day, proxy=proxy
-        ),
+        lambda: ballots.cast(world.owners[0], matter, "agree", world.users[1], on=day, proxy=proxy),
         "本人",
     )
-    rows = services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
+    rows = ballots.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
     assert len(rows) == 2 and {r.channel for r in rows} == {"proxy"}
     assert {r.proxy_id for r in rows} == {proxy.id}
     # the proxy may change the ballot until close; history kept, chain intact
-    services.cast(world.owners[0], matter, "disagree", agent, on=day, proxy=proxy)
+    ballots.cast(world.owners[0], matter, "disagree", agent, on=day, proxy=proxy)
     assert BallotLog.select().count() == 4
-    assert set(services.latest_ballots(matter).values()) == {"disagree"}
-    assert services.verify() == []
+    assert set(ballots.latest_ballots(matter).values()) == {"disagree"}
+    assert ballots.verify() == []
     # once the proxy has voted the authorisation stands
     refused(lambda: ballots.revoke(proxy, world.staff), "不能再撤销")
     assert reload(proxy).status == "active"
@@ -145,7 +143,7 @@ def test_staff_enter_a_proxy_ballot_and_revocation_before_voting(world):
     assert revoked.status == "revoked"
     before = counts()
     refused(
-        lambda: services.cast(
+        lambda: ballots.cast(
             world.owners[1],
             matter,
             "agree",
@@ -158,12 +156,12 @@ def test_staff_enter_a_proxy_ballot_and_revocation_before_voting(world):
     )
     assert counts() == before
     # revoked: the owner votes again personally
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    ballots.cast(world.owners[1], matter, "agree", world.users[1], on=day)
     second = ballots.authorise(meeting, world.owners[2], "李四", world.staff, (PDF, "b.pdf", ""))
     # co-owner 1 has voted for unit 2: co-owner 2's proxy cannot add a second ballot
     before = counts()
     refused(
-        lambda: services.cast(
+        lambda: ballots.cast(
             world.owners[2],
             matter,
             "disagree",
@@ -181,17 +179,17 @@ def test_a_second_ballot_for_a_unit_by_a_co_owner_is_refused(world):
     meeting = world.meeting("voting_open")
     matter = matters(meeting)["4"]
     day = world.vote_day(meeting)
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    ballots.cast(world.owners[1], matter, "agree", world.users[1], on=day)
     before = counts()
     refused(
-        lambda: services.cast(world.owners[2], matter, "disagree", world.users[2], on=day),
+        lambda: ballots.cast(world.owners[2], matter, "disagree", world.users[2], on=day),
         "专有部分 201室 已有他人投出的表决票",
     )
     assert counts() == before
-    assert services.latest_ballots(matter)[world.units[2].id] == "agree"
+    assert ballots.latest_ballots(matter)[world.units[2].id] == "agree"
     # the same co-owner may change their own ballot
-    services.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
-    assert services.latest_ballots(matter)[world.units[2].id] == "disagree"
+    ballots.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
+    assert ballots.latest_ballots(matter)[world.units[2].id] == "disagree"
 
 
 def test_a_vote_after_close_is_refused_on_every_path(world):
@@ -205,7 +203,7 @@ def test_a_vote_after_close_is_refused_on_every_path(world):
     late = meeting.closes_on + dt.timedelta(1)
     before = counts()
     refused(  # proxy, after the last voting day
-        lambda: services.cast(world.owners[0], matter, "agree", agent, on=late, proxy=proxy),
+        lambda: ballots.cast(world.owners[0], matter, "agree", agent, on=late, proxy=proxy),
         "不在表决期间",
     )
     refused(  # paper dated after the last day
@@ -222,8 +220,8 @@ def test_a_vote_after_close_is_refused_on_every_path(world):
     )
     services.close_voting(meeting, world.staff, on=late)
     for call in (
-        lambda: services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
-        lambda: services.cast(world.owners[1], matter, "agree", world.users[1], on=day),
+        lambda: ballots.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
+        lambda: ballots.cast(world.owners[1], matter, "agree", world.users[1], on=day),
         lambda: ballots.enter_paper(
             meeting,
             "P-9",
@@ -264,9 +262,9 @@ def test_paper_ballot_entered_twice_matching_becomes_the_ballot(world):
         meeting, "P-001", world.units[2], world.owners[1], day, dict(sheet), clerk
     )
     assert len(counted) == 2 and {r.channel for r in counted} == {"paper"}
-    assert services.latest_ballots(m["4"]) == {world.units[2].id: "agree"}
-    assert services.latest_ballots(m["6"]) == {world.units[2].id: "disagree"}
-    assert services.verify() == []
+    assert ballots.latest_ballots(m["4"]) == {world.units[2].id: "agree"}
+    assert ballots.latest_ballots(m["6"]) == {world.units[2].id: "disagree"}
+    assert ballots.verify() == []
     [state] = ballots.sheets(meeting)
     assert state["state"] == "counted" and state["differences"] == []
     refused(
@@ -326,7 +324,7 @@ def test_paper_ballot_for_a_unit_someone_else_voted_for_is_refused(world):
     meeting = world.meeting("voting_open")
     m = matters(meeting)
     day = world.vote_day(meeting)
-    services.cast(world.owners[2], m["4"], "agree", world.users[2], on=day)
+    ballots.cast(world.owners[2], m["4"], "agree", world.users[2], on=day)
     before = counts()
     refused(
         lambda: ballots.enter_paper(
@@ -405,9 +403,9 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
     m = matters(meeting)
     day = world.vote_day(meeting)
     clerk = make_user("clerk", "community_staff", COMMUNITY)
-    services.cast(world.owners[0], m["4"], "agree", world.users[0], on=day)
-    services.cast(world.owners[0], m["4"], "disagree", world.users[0], on=day)  # changed
-    services.cast(world.owners[0], m["6"], "agree", world.users[0], on=day)
+    ballots.cast(world.owners[0], m["4"], "agree", world.users[0], on=day)
+    ballots.cast(world.owners[0], m["4"], "disagree", world.users[0], on=day)  # changed
+    ballots.cast(world.owners[0], m["6"], "agree", world.users[0], on=day)
     for person in (world.staff, clerk):
         ballots.enter_paper(
             meeting,
@@ -438,8 +436,8 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
 def fund_meeting(world, affected):
     """A meeting with an ordinary matter (item 4, the whole compound) and a proposal to use the
     maintenance fund borne by the units ``affected`` (indexes), open for voting."""
-    from plugins.owners import fund
-    from plugins.owners.models import FundAccount
+    from plugins.owners.fund import services as fund
+    from plugins.owners.fund.models import FundAccount
 
     FundAccount.create(unit=world.compound, bank="建设银行", account_no="6217")
     meeting = world.meeting("draft", items=("4",))
@@ -471,11 +469,11 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     )
     before = counts()
     refused(
-        lambda: services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
+        lambda: ballots.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
         "您的单元不在本事项的费用分摊范围内",
     )
     refused(
-        lambda: services.cast(
+        lambda: ballots.cast(
             world.owners[0], matter, "agree", world.staff, on=day, proxy=proxy, access=world.access
         ),
         "您的单元不在本事项的费用分摊范围内",
@@ -497,7 +495,7 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     assert counts() == before
     # the ordinary matter of the same meeting is voted by the whole compound
     item4 = matters(meeting)["4"]
-    assert len(services.cast(world.owners[0], item4, "agree", agent, on=day, proxy=proxy)) == 2
+    assert len(ballots.cast(world.owners[0], item4, "agree", agent, on=day, proxy=proxy)) == 2
 
 
 def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(world, app):
@@ -508,11 +506,11 @@ def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(
     proxy = ballots.authorise(
         meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
     )
-    rows = services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
+    rows = ballots.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
     # the proxy votes only for the principal's unit that bears the cost
     assert [(r.premises_id, r.channel) for r in rows] == [(world.units[1].id, "proxy")]
     item4 = matters(meeting)["4"]
-    services.cast(world.owners[0], item4, "disagree", agent, on=day, proxy=proxy)
+    ballots.cast(world.owners[0], item4, "disagree", agent, on=day, proxy=proxy)
     clerk = make_user("clerk", "community_staff", COMMUNITY)
     for person in (world.staff, clerk):
         _entry, counted = ballots.enter_paper(

@@ -8,17 +8,19 @@ import datetime as dt
 
 import pytest
 
+from core.models import TerritoryUnit
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners import committees, services
-from plugins.owners.models import (
+from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly.models import Matter
+from plugins.owners.committees import services as committees
+from plugins.owners.committees.models import (
     Committee,
     CommitteeMember,
-    Matter,
-    Owner,
     PreparatoryGroup,
     PreparatoryMember,
 )
+from plugins.owners.register.models import Owner
 
 from .conftest import DAY, reload
 
@@ -50,8 +52,8 @@ def election(world):
     meeting = world.meeting("voting_open", items=("3",))
     matter = Matter.get(Matter.meeting == meeting.id)
     day = world.vote_day(meeting)
-    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=day)
+    ballots.cast(world.owners[1], matter, "agree", world.users[1], on=day)
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     assert reload(matter).result == "passed"
@@ -184,14 +186,14 @@ def test_committee_term_filing_roles_and_replacement(world):
 
 def test_term_expiry_alerts_and_overdue_items(world, app):
     from core.notifications import Notification
-    from plugins.owners.reports import overdue_items
+    from plugins.owners import linli_overdue_items as overdue_items
 
     meeting = election(world)
     members = people(world, 5)
     elected_on = today() - dt.timedelta(days=5 * 365 - 30)  # ends within 90 days
     committee = committees.elect_committee(meeting, members, elected_on, 5, world.staff)
     assert committees.term_state(committee) == "ending_soon"
-    district = committees.TerritoryUnit.get_by_id(world.compound.district_id)
+    district = TerritoryUnit.get_by_id(world.compound.district_id)
     items = overdue_items(district)
     assert [i.title for i in items] == [f"业主委员会未按期备案：{committee.name}"]
     alerts = Notification.select().where(Notification.kind == "deadline_soon")

@@ -9,9 +9,9 @@ import pytest
 
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners import services
-from plugins.owners.models import Matter, Meeting
-from plugins.owners.reports import overdue_items
+from plugins.owners import linli_overdue_items as overdue_items
+from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly.models import Matter, Meeting
 from tests.conftest import csrf_token
 
 from .conftest import DAY, TerritoryUnit, reload
@@ -34,7 +34,7 @@ def test_published_decisions_are_filed_with_the_community_and_the_street(world):
     # the results stay public and the ballot box stays shut
     matter = Matter.get(Matter.meeting == meeting.id)
     with pytest.raises(ServiceError, match="不在表决期间"):
-        services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
+        ballots.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
 
 
 def test_filing_before_publication_or_twice_is_refused_and_changes_nothing(world):

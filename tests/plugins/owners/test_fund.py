@@ -17,9 +17,12 @@ from core.db import db
 from core.models import AppendOnlyError
 from core.publicity.models import Publication
 from core.services import ServiceError
-from plugins.owners import fund, rules, services
-from plugins.owners.meetings import tell_residents_committee
-from plugins.owners.models import FundAccount, FundEntry, FundProposal, FundShare, Matter, Meeting
+from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly.models import Matter, Meeting
+from plugins.owners.committees.services import tell_residents_committee
+from plugins.owners.fund import rules
+from plugins.owners.fund import services as fund
+from plugins.owners.fund.models import FundAccount, FundEntry, FundProposal, FundShare
 
 from .conftest import DAY, reload
 
@@ -101,7 +104,7 @@ def vote(world, proposal, choices):
     meeting = services.notice(meeting, world.staff, on=DAY)
     meeting = services.open_voting(meeting, world.staff, on=meeting.opens_on)
     for index, choice in choices.items():
-        services.cast(world.owners[index], matter, choice, world.users[index], on=meeting.opens_on)
+        ballots.cast(world.owners[index], matter, choice, world.users[index], on=meeting.opens_on)
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(2))
     return reload(matter)
@@ -214,12 +217,10 @@ def test_an_owner_outside_the_affected_units_cannot_vote(world):
         services.notice(meeting, world.staff, on=DAY), world.staff, on=meeting.opens_on
     )
     refused(
-        lambda: services.cast(
-            world.owners[0], matter, "agree", world.users[0], on=meeting.opens_on
-        ),
+        lambda: ballots.cast(world.owners[0], matter, "agree", world.users[0], on=meeting.opens_on),
         "您的单元不在本事项的费用分摊范围内",
     )
-    from plugins.owners.models import BallotLog
+    from plugins.owners.assembly.models import BallotLog
 
     assert BallotLog.select().count() == 0
 

@@ -11,8 +11,8 @@ from core.cases.models import Case
 from core.publicity.models import Publication
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners import property as prop
-from plugins.owners.models import (
+from plugins.owners.property import services as prop
+from plugins.owners.property.models import (
     Complaint,
     CompoundService,
     Dispute,

@@ -1,7 +1,10 @@
-"""Meetings, the parts added on branch ow-ballots (业主大会会议): the residents' committee told
-of a meeting and its opinion (告知居委会并听取意见), provisional meetings requested by owners
-(临时会议), the results published on the community's notice board (公告), and the overdue
-publication. Each refusal raises :class:`~core.services.ServiceError` and writes nothing.
+"""Meetings of the owners' assembly (业主大会会议): the agenda (表决事项, frozen once noticed),
+the steps of a meeting from draft to filed, each a compare-and-set move announced as an
+event (:func:`_move` and the transitions below it), the tally, the publication of the results
+on the community's notice board (公告) and its deadline, the filing of the decisions (备案),
+provisional meetings requested by owners (临时会议), and the dry-run calculator (试算).
+Each refusal raises :class:`~core.services.ServiceError` in the user's language and writes
+nothing. The voting rules are in :mod:`.rules`; ballots in :mod:`.ballots`.
 """
 
 from __future__ import annotations
@@ -12,95 +15,171 @@ from decimal import Decimal
 from fractions import Fraction
 
 from core.db import db
-from core.models import TerritoryUnit, User
+from core.events import snapshot
+from core.models import TerritoryUnit, User, utcnow
 from core.workdays import today
 
+from ..committees.services import check_residents_committee_told
+from ..register import rules as register_rules
+from ..register.services import check_in_compound, compound_of, holdings
+from ..shared.services import PLUGIN, announce, district_units, refuse, require_update, setting
 from . import rules
-from .models import (
-    PLUGIN,
-    Matter,
-    Meeting,
-    Owner,
-    ProvisionalRequest,
-    ProvisionalRequester,
-    ResidentsCommitteeNotice,
-)
-from .services import (
-    _announce,
-    _require,
-    check_in_compound,
-    compound_of,
-    holdings,
-    refuse,
-    setting,
-)
+from .ballots import electorate, latest_ballots
+from .models import Matter, Meeting, Owner, ProvisionalRequest, ProvisionalRequester
 
-RESULT_WORDS = {"passed": "通过", "rejected": "未通过", "not_quorate": "参与表决未达法定比例"}
-
-# -- the residents' committee (《物业管理条例》第十四条; 北京条例第三十五条) --------------------
+# -- the agenda (表决事项) -------------------------------------------------------------------------
 
 
-def notices_of(meeting: Meeting) -> list[ResidentsCommitteeNotice]:
-    return list(
-        ResidentsCommitteeNotice.select()
-        .where(ResidentsCommitteeNotice.meeting == meeting.id)
-        .order_by(ResidentsCommitteeNotice.id)
-    )
+def check_matter_change(meeting: Meeting) -> None:
+    """The agenda is frozen once noticed (不得就公告以外的事项表决)."""
+    if meeting.status != "draft":
+        raise refuse("The agenda is frozen once the meeting has been noticed.")
 
 
-def tell_residents_committee(
-    meeting: Meeting, committee_name: str, on: dt.date, actor: User, access=None
-) -> ResidentsCommitteeNotice:
-    """Record that the residents' committee was told of the meeting (before the notice)."""
-    _require(access)
-    if not (committee_name or "").strip():
-        raise refuse("Please name the residents' committee that was told.")
-    if on is None:
-        raise refuse("Please give the date the residents' committee was told.")
-    if meeting.status not in ("draft", "noticed"):
-        raise refuse("This step is not possible in the meeting's current status.")
+def add_matter(
+    meeting: Meeting, title: str, item: str, actor: User, description: str = "", access=None
+) -> Matter:
+    require_update(access)
+    check_matter_change(meeting)
+    if not (title or "").strip():
+        raise refuse("Please fill in the title.")
+    if item not in rules.ITEMS:
+        raise refuse("Unknown Civil Code item: %(item)s.", item=item)
     with db.atomic():
-        record = ResidentsCommitteeNotice.create(
+        matter = Matter.create(
             unit=meeting.unit_id,
             meeting=meeting,
-            committee_name=committee_name.strip(),
-            notified_on=on,
+            title=title.strip(),
+            item=item,
+            kind=rules.kind_of(item),
+            description=description,
             created_by=actor,
             updated_by=actor,
         )
-        _announce("created", record, actor, summary=f"告知居委会: {meeting.title}")
-    return record
+        announce("created", matter, actor, summary=f"表决事项: {matter.title}")
+    return matter
 
 
-def record_opinion(
-    notice: ResidentsCommitteeNotice, text: str, on: dt.date, actor: User, access=None
-) -> ResidentsCommitteeNotice:
-    """The residents' committee's opinion (听取意见): once, with its date."""
-    _require(access)
-    if not (text or "").strip():
-        raise refuse("Please write down the residents' committee's opinion.")
-    if notice.opinion_on is not None:
-        raise refuse("The opinion has already been recorded.")
-    if on is None or on < notice.notified_on:
-        raise refuse("The opinion cannot be dated before the committee was told.")
+# -- the steps of a meeting: draft → noticed → voting open → voting closed → tallied →
+#    published → filed -----------------------------------------------------------------------------
+
+
+def _move(meeting: Meeting, to: str, actor: User, **values) -> Meeting:
+    before = snapshot(meeting)
     with db.atomic():
-        ResidentsCommitteeNotice.update(
-            opinion=text.strip(), opinion_on=on, updated_by=actor
-        ).where(ResidentsCommitteeNotice.id == notice.id).execute()
-        notice = ResidentsCommitteeNotice.get_by_id(notice.id)
-        _announce("updated", notice, actor, summary="居委会意见")
-    return notice
-
-
-def check_residents_committee_told(meeting: Meeting, on: dt.date) -> None:
-    """《物业管理条例》第十四条: the notice goes out and the residents' committee is told at the
-    same time, so a notice without a record of telling it (on or before the notice day) is
-    refused."""
-    told = [n for n in notices_of(meeting) if n.notified_on <= on]
-    if not told:
-        raise refuse(
-            "Tell the residents' committee of the meeting and record it before giving notice."
+        changed = (
+            Meeting.update(status=to, updated_by=actor, updated_at=utcnow(), **values)
+            .where((Meeting.id == meeting.id) & (Meeting.status == meeting.status))
+            .execute()
         )
+        if changed != 1:
+            raise refuse("Someone else has just changed this meeting; reload the page.")
+        meeting = Meeting.get_by_id(meeting.id)
+        announce(
+            "state_changed", meeting, actor, before, summary=f"业主大会: {meeting.title} → {to}"
+        )
+    return meeting
+
+
+def _expect(meeting: Meeting, status: str) -> None:
+    if meeting.status != status:
+        raise refuse("This step is not possible in the meeting's current status.")
+
+
+def notice(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    """draft → noticed: the notice goes out at least ``notice_days`` days before voting opens."""
+    require_update(access)
+    _expect(meeting, "draft")
+    on = on or today()
+    if not Matter.select().where(Matter.meeting == meeting.id).exists():
+        raise refuse("Add at least one matter to the agenda first.")
+    if meeting.closes_on < meeting.opens_on:
+        raise refuse("Voting must close on or after the day it opens.")
+    days = int(setting(meeting, "notice_days"))
+    if rules.notice_problem(on, meeting.opens_on, days):
+        raise refuse(
+            "The notice must be given at least %(days)s days before voting opens.", days=days
+        )
+    check_residents_committee_told(meeting, on)
+    return _move(meeting, "noticed", actor, noticed_on=on)
+
+
+def open_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    require_update(access)
+    _expect(meeting, "noticed")
+    on = on or today()
+    if not rules.in_window(on, meeting.opens_on, meeting.closes_on):
+        raise refuse(
+            "Voting can only be opened between %(start)s and %(end)s.",
+            start=meeting.opens_on.isoformat(),
+            end=meeting.closes_on.isoformat(),
+        )
+    return _move(meeting, "voting_open", actor)
+
+
+def close_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    require_update(access)
+    _expect(meeting, "voting_open")
+    on = on or today()
+    if on <= meeting.closes_on:
+        raise refuse(
+            "Voting stays open until the end of %(end)s.", end=meeting.closes_on.isoformat()
+        )
+    return _move(meeting, "voting_closed", actor)
+
+
+def tally_meeting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    """voting_closed → tallied: counts every matter (area and heads separately)."""
+    require_update(access)
+    _expect(meeting, "voting_closed")
+    on = on or today()
+    units = holdings(compound_of(meeting))
+    with db.atomic():
+        for matter in Matter.select().where(Matter.meeting == meeting.id):
+            result = rules.tally(matter.kind, electorate(matter, units), latest_ballots(matter))
+            Matter.update(
+                result=result.result, tally=json.dumps(result.as_dict(), ensure_ascii=False)
+            ).where(Matter.id == matter.id).execute()
+        days = int(setting(meeting, "publish_days"))
+        meeting = _move(
+            meeting, "tallied", actor, tallied_on=on, publish_due=on + dt.timedelta(days=days)
+        )
+    return meeting
+
+
+def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+    """tallied → published: the results go on the community's notice board (core publicity,
+    《物业管理条例》第二十条 / 北京条例第三十七条); a publication after ``publish_due`` stays
+    visible as late."""
+    require_update(access)
+    _expect(meeting, "tallied")
+    with db.atomic():
+        meeting = _move(meeting, "published", actor, published_on=on or today())
+        publish_results(meeting, actor)
+    return meeting
+
+
+def file_decisions(
+    meeting: Meeting, actor: User, on: dt.date | None = None, access=None
+) -> Meeting:
+    """published → filed (备案): the published decisions are told to the residents' committee
+    and filed with the street office (《物业管理条例》第二十条); both are the compound's parent
+    units, recorded by name. Due ``decision_filing_days`` after publication (see reports)."""
+    require_update(access)
+    _expect(meeting, "published")
+    on = on or today()
+    if meeting.published_on and on < meeting.published_on:
+        raise refuse("The decisions cannot be filed before they were published.")
+    compound = compound_of(meeting)
+    offices = []
+    unit = compound.parent
+    while unit is not None:
+        if unit.level in ("community", "street"):
+            offices.append(unit.name)
+        unit = unit.parent
+    if not offices:
+        raise refuse("The compound has no community or street above it to file with.")
+    return _move(meeting, "filed", actor, filed_on=on, filed_with="、".join(offices)[:200])
 
 
 # -- provisional meetings (《物业管理条例》第十三条) --------------------------------------------
@@ -109,7 +188,7 @@ def check_residents_committee_told(meeting: Meeting, on: dt.date) -> None:
 def request_provisional(
     compound: TerritoryUnit, title: str, actor: User, reason: str = "", access=None
 ) -> ProvisionalRequest:
-    _require(access)
+    require_update(access)
     if not (title or "").strip():
         raise refuse("Please fill in the title.")
     record = ProvisionalRequest(unit=compound.id, title=title.strip(), reason=reason or "")
@@ -117,7 +196,7 @@ def request_provisional(
     with db.atomic():
         record.created_by = record.updated_by = actor
         record.save()
-        _announce("created", record, actor, summary=f"临时会议提议: {record.title}")
+        announce("created", record, actor, summary=f"临时会议提议: {record.title}")
     return record
 
 
@@ -125,7 +204,7 @@ def add_requester(
     request: ProvisionalRequest, owner: Owner, on: dt.date, actor: User, access=None
 ) -> ProvisionalRequester:
     """Record one owner who signed the request."""
-    _require(access)
+    require_update(access)
     if request.status != "collecting":
         raise refuse("This request has already been accepted.")
     if owner.unit_id != request.unit_id:
@@ -149,11 +228,6 @@ def add_requester(
         )
 
 
-def area_text(value) -> str:
-    """An area to two decimals, the same on every database."""
-    return str(Decimal(value).quantize(Decimal("0.01")))
-
-
 def request_support(request: ProvisionalRequest) -> dict:
     """The requesting owners' area and heads against the compound's totals, and whether the
     request reaches the threshold (setting ``provisional_percent`` on ``provisional_basis``)."""
@@ -161,10 +235,10 @@ def request_support(request: ProvisionalRequest) -> dict:
     units = holdings(compound)
     owners = {r.owner_id for r in request.requesters}
     theirs = [h for h in units if h.owners & owners]
-    area = rules.total_area(theirs)
-    heads = len({rules.head_key(h) for h in theirs})
-    total_area = rules.total_area(units)
-    total_heads = rules.headcount(units)
+    area = register_rules.total_area(theirs)
+    heads = len({register_rules.head_key(h) for h in theirs})
+    total_area = register_rules.total_area(units)
+    total_heads = register_rules.headcount(units)
     percent = int(setting(request, "provisional_percent"))
     basis = str(setting(request, "provisional_basis"))
     ok, by_area, by_heads = rules.provisional_accepted(
@@ -193,7 +267,7 @@ def accept_provisional(
 ) -> Meeting:
     """Accept the request once the owners reach the threshold: a draft provisional meeting is
     created for it (the committee then convenes it with the usual notice)."""
-    _require(access)
+    require_update(access)
     if request.status != "collecting":
         raise refuse("This request has already been accepted.")
     support = request_support(request)
@@ -203,8 +277,8 @@ def accept_provisional(
             " m²); a provisional meeting needs %(percent)s%% of the owners.",
             heads=support["heads"],
             total_heads=support["total_heads"],
-            area=area_text(support["area"]),
-            total_area=area_text(support["total_area"]),
+            area=register_rules.area_text(support["area"]),
+            total_area=register_rules.area_text(support["total_area"]),
             percent=support["percent"],
         )
     if opens_on is None or closes_on is None or closes_on < opens_on:
@@ -223,11 +297,13 @@ def accept_provisional(
         ).where(
             (ProvisionalRequest.id == request.id) & (ProvisionalRequest.status == "collecting")
         ).execute()
-        _announce("created", meeting, actor, summary=f"临时会议: {meeting.title}")
+        announce("created", meeting, actor, summary=f"临时会议: {meeting.title}")
     return meeting
 
 
 # -- publication (公告) ----------------------------------------------------------------------
+
+RESULT_WORDS = {"passed": "通过", "rejected": "未通过", "not_quorate": "参与表决未达法定比例"}
 
 
 def results_text(meeting: Meeting) -> str:
@@ -285,7 +361,7 @@ def unfiled_decisions(district) -> list[tuple[Meeting, dt.date]]:
     each with its due date."""
     from core.app import kernel_state
 
-    units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district.id)
+    units = district_units(district)
     days = int(kernel_state().settings.get(district.id, PLUGIN, "decision_filing_days"))
     late = Meeting.select().where(
         (Meeting.status == "published")
@@ -296,7 +372,7 @@ def unfiled_decisions(district) -> list[tuple[Meeting, dt.date]]:
 
 
 def overdue_publications(district) -> list[Meeting]:
-    units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district.id)
+    units = district_units(district)
     return list(
         Meeting.select().where(
             (Meeting.status == "tallied")
@@ -311,7 +387,7 @@ def overdue_publications(district) -> list[Meeting]:
 
 def compound_totals(compound: TerritoryUnit) -> tuple[Decimal, int]:
     units = holdings(compound)
-    return rules.total_area(units), rules.headcount(units)
+    return register_rules.total_area(units), register_rules.headcount(units)
 
 
 def calculate(kind: str, total_area, total_heads, part_area, part_heads, agree_area, agree_heads):

@@ -23,8 +23,9 @@ from core.models import TerritoryUnit, User, utcnow
 from core.workdays import today
 from forms.validators import uscc_problem
 
+from ..register.services import compound_of_unit
+from ..shared.services import PLUGIN, announce, refuse, require_update, setting
 from . import rules
-from .fund import compound_of_unit
 from .models import (
     SERVICE_MODELS,
     Complaint,
@@ -34,7 +35,6 @@ from .models import (
     PropertyCompany,
     ServiceContract,
 )
-from .services import _announce, _require, refuse, setting
 
 # -- companies and contracts ------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def file_complaint(
         )
         complaint.due_on = on + dt.timedelta(days=int(setting(complaint, "complaint_days")))
         complaint.save()
-        _announce("created", complaint, complainant, summary=f"物业投诉: {title}")
+        announce("created", complaint, complainant, summary=f"物业投诉: {title}")
     return complaint
 
 
@@ -140,7 +140,7 @@ def _change(complaint: Complaint, expected: str, actor: User, **values) -> Compl
         if changed != 1:
             raise refuse("Someone else has just changed this complaint; reload the page.")
         complaint = Complaint.get_by_id(complaint.id)
-        _announce("updated", complaint, actor, before, summary=f"物业投诉: {complaint.title}")
+        announce("updated", complaint, actor, before, summary=f"物业投诉: {complaint.title}")
     return complaint
 
 
@@ -148,7 +148,7 @@ def handle_complaint(
     complaint: Complaint, handling: str, actor: User, on: dt.date | None = None, access=None
 ) -> Complaint:
     """Record how an open complaint was handled."""
-    _require(access)
+    require_update(access)
     if complaint.status != "open":
         raise refuse("This complaint has already been handled.")
     if not (handling or "").strip():
@@ -194,7 +194,7 @@ def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
     from core.cases.services import receive
     from core.workflow import WorkflowError
 
-    _require(access)
+    require_update(access)
     if dispute.case_id:
         raise refuse("This dispute has already been referred to mediation.")
     case = Case(
@@ -219,7 +219,7 @@ def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
         if changed != 1:
             raise refuse("This dispute has already been referred to mediation.")
         dispute = Dispute.get_by_id(dispute.id)
-        _announce("updated", dispute, actor, before, summary=f"物业纠纷转调解: {dispute.title}")
+        announce("updated", dispute, actor, before, summary=f"物业纠纷转调解: {dispute.title}")
     return dispute
 
 
@@ -236,7 +236,7 @@ def publish_decisions(meeting: JointMeeting, actor: User, access=None) -> JointM
     board; the meeting is then frozen."""
     from core.publicity import publish
 
-    _require(access)
+    require_update(access)
     if meeting.publication_id:
         raise refuse("The decisions of this meeting have already been published.")
     if not (meeting.decisions or "").strip():
@@ -251,12 +251,12 @@ def publish_decisions(meeting: JointMeeting, actor: User, access=None) -> JointM
                 f"决定事项：\n{meeting.decisions}"
             ),
             record=meeting,
-            plugin="owners",
+            plugin=PLUGIN,
             actor=actor,
         )
         JointMeeting.update(publication_id=notice.id, updated_by=actor, updated_at=utcnow()).where(
             JointMeeting.id == meeting.id
         ).execute()
         meeting = JointMeeting.get_by_id(meeting.id)
-        _announce("updated", meeting, actor, before, summary=f"联席会议决定公示: {meeting.topic}")
+        announce("updated", meeting, actor, before, summary=f"联席会议决定公示: {meeting.topic}")
     return meeting

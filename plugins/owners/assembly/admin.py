@@ -1,17 +1,15 @@
-"""Admin pages added on branch ow-ballots: the residents' committee notices and opinions,
-provisional-meeting requests, proxies, paper ballots keyed in twice, the dry-run calculator,
-preparatory groups, committees and their members. Every page and choice list is limited to
-the user's territory scope; the work is done by the services."""
+"""Admin views of the owners' assembly (业主大会): meetings with their steps, matters (editable
+only while the meeting is a draft), the ballot log (read-only; choices hidden until voting has
+closed), provisional-meeting requests, proxies, paper ballots keyed in twice and the dry-run
+calculator. Every page and choice list is limited to the user's territory scope; the work is
+done by the services."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
-from flask_login import current_user
 
 from core.admin import View
 from core.i18n import gettext as _
@@ -19,81 +17,42 @@ from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit, User
 from core.services import ServiceError
 
-from . import ballots, committees, meetings
-from .admin import LABELS, OwnersView, choice
-from .forms import (
-    AcceptForm,
-    CalculatorForm,
-    ConfirmForm,
-    ElectForm,
-    FileForm,
-    GroupForm,
-    InterimForm,
-    OpinionForm,
-    PaperForm,
-    ProxyForm,
-    ReplaceForm,
-    SignForm,
-    TellForm,
+from ..register.admin import owner_choices
+from ..register.models import Owner, Premises
+from ..register.rules import area_text
+from ..register.services import check_in_compound
+from ..shared.admin import (
+    LABELS,
+    PAGE,
+    STATE_LABELS,
+    OwnersView,
+    choice,
+    compounds_by_name,
+    date_text,
+    form_page,
+    in_scope,
+    scoped,
 )
+from ..shared.services import PLUGIN, setting
+from ..shared.views import actor
+from . import ballots, rules, services
+from .forms import AcceptForm, CalculatorForm, ConfirmForm, PaperForm, ProxyForm, SignForm
 from .models import (
+    BALLOT_CHANNELS,
     CHOICES,
-    COMMITTEE_KINDS,
-    MEMBER_SOURCES,
-    PLUGIN,
+    ITEMS,
+    KINDS,
+    MEETING_STATES,
     PROXY_STATES,
     REQUEST_STATES,
-    ROLES,
-    Committee,
-    CommitteeMember,
+    RESULTS,
+    BallotLog,
     Matter,
     Meeting,
-    Owner,
     PaperEntry,
-    Premises,
-    PreparatoryGroup,
-    PreparatoryMember,
     ProvisionalRequest,
     Proxy,
-    ResidentsCommitteeNotice,
 )
-
-PAGE = "owners/admin_page.html"
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def scoped(model, action="read"):
-    """Rows of ``model`` in the current user's scope for ``action``."""
-    access = g.get("access")
-    if access is None:
-        return model.select().where(model.id == 0)
-    return model.select().where(access.scope_condition(model, PLUGIN, action, g.get("district_id")))
-
-
-def in_scope(model, pk, action="read"):
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return scoped(model, action).where(model.id == pk).first()
-
-
-def compounds(action="update"):
-    access = g.get("access")
-    if access is None:
-        return []
-    return list(
-        TerritoryUnit.select()
-        .where(
-            (TerritoryUnit.level == "compound")
-            & access.unit_condition(PLUGIN, action)
-            & (TerritoryUnit.district_id == g.get("district_id"))
-        )
-        .order_by(TerritoryUnit.name)
-    )
 
 
 def meeting_choices(states, action="update"):
@@ -103,130 +62,165 @@ def meeting_choices(states, action="update"):
     ]
 
 
-def owner_choices(unit_id):
-    return [
-        (o.id, o.name)
-        for o in Owner.select().where(Owner.unit == unit_id).order_by(Owner.name, Owner.id)
-    ]
-
-
-def _date_text(value):
-    return value.isoformat() if isinstance(value, dt.date) else ""
-
-
-def form_page(view, title, make_form, done, model=None, subject=None, **extra):
-    """The common admin page: the record ``?id=`` of ``model`` in scope (when given), a form
-    from ``make_form(record)``, and ``done(record, form)`` on a valid post; a refusal is shown
-    beside the form and changes nothing."""
-    back = url_for(".index_view")
-    record = None
-    if model is not None:
-        record = in_scope(model, request.values.get("id"), "update")
-        if record is None:
-            flash(_("This record does not exist or you may not change it."), "error")
-            return redirect(back)
-    form = make_form(record)
-    if form.validate_on_submit():
-        try:
-            done(record, form)
-        except ServiceError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("Saved."), "success")
-            return redirect(back)
-    subject = subject(record) if callable(subject) else subject
-    return view.render(PAGE, title=title, subject=subject, form=form, back=back, **extra)
-
-
-def _meeting_in_scope(pk) -> Meeting:
+def meeting_in_scope(pk) -> Meeting:
     meeting = in_scope(Meeting, pk, "update")
     if meeting is None:
         raise ServiceError(_("This record does not exist or you may not change it."))
     return meeting
 
 
-def _compound_in_scope(pk) -> TerritoryUnit:
-    compound = next((c for c in compounds() if c.id == pk), None)
-    if compound is None:
-        raise ServiceError(_("Please choose a compound."))
-    return compound
-
-
-STATE_LABELS = {
-    "due": _l("Due"),
-    "overdue": _l("Overdue"),
-    "late": _l("Done late"),
-    "on_time": _l("Done in time"),
-    "in_office": _l("In office"),
-    "ending_soon": _l("Term ending soon"),
-    "expired": _l("Term expired"),
-    "ended": _l("Ended"),
-}
-
-
 def publish_due_column(view, context, model, name):
-    state = meetings.publication_state(model)
-    text = _date_text(model.publish_due)
+    state = services.publication_state(model)
+    text = date_text(model.publish_due)
     return f"{text} ({STATE_LABELS[state]})" if state else text
 
 
-class RCNoticeView(OwnersView):
-    """告知居委会 The residents' committee told of a meeting, and its opinion."""
+class MeetingView(OwnersView):
+    """业主大会会议 Meetings: draft → noticed → voting open → closed → tallied → published."""
 
-    allow_edit = allow_delete = False
-    column_list = ("meeting", "committee_name", "notified_on", "opinion_on", "opinion", "unit")
+    column_list = ("title", "status", "opens_on", "closes_on", "noticed_on", "publish_due", "unit")
+    column_filters = ("status", "unit")
+    column_searchable_list = ("title",)
     column_labels = {
         **LABELS,
-        "meeting": _l("Meeting"),
-        "committee_name": _l("Residents' committee"),
-        "notified_on": _l("Notified on"),
-        "opinion_on": _l("Opinion given on"),
-        "opinion": _l("Opinion"),
+        "title": _l("Title"),
+        "status": _l("Status"),
+        "opens_on": _l("Voting opens on"),
+        "closes_on": _l("Voting closes on"),
+        "noticed_on": _l("Noticed on"),
+        "tallied_on": _l("Tallied on"),
+        "publish_due": _l("Publish by"),
+        "published_on": _l("Published on"),
     }
-    column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-comment", ".opinion_view", title=_l("Record the opinion"))
-    ]
+    column_formatters = {"status": choice(MEETING_STATES), "publish_due": publish_due_column}
+    form_columns = ("unit", "title", "opens_on", "closes_on")
 
-    @expose("/new/", methods=["GET", "POST"])
-    def create_view(self):
-        def make(_record):
-            form = TellForm()
-            form.meeting.choices = meeting_choices(("draft", "noticed"))
-            return form
+    def on_model_change(self, form, model, is_created):
+        if not is_created and model.status != "draft":
+            raise ServiceError(_("The meeting can only be changed while it is a draft."))
+        check_in_compound(model)
+        if model.closes_on and model.opens_on and model.closes_on < model.opens_on:
+            raise ServiceError(_("Voting must close on or after the day it opens."))
 
-        def done(_record, form):
-            meetings.tell_residents_committee(
-                _meeting_in_scope(form.meeting.data),
-                form.committee_name.data,
-                form.notified_on.data,
-                _actor(),
-                g.access,
-            )
+    def _step(self, ids, step):
+        done = 0
+        for meeting in self.scoped_query(Meeting.select(), "update").where(Meeting.id.in_(ids)):
+            try:
+                step(meeting, actor(), access=g.access)
+                done += 1
+            except ServiceError as exc:
+                flash(f"{meeting.title}: {exc}", "error")
+        if done:
+            flash(_("Done."), "success")
 
-        return form_page(self, _("Tell the residents' committee"), make, done)
+    @action("notice", _l("Give notice"), _l("Give notice of the selected meetings?"))
+    def action_notice(self, ids):
+        self._step(ids, services.notice)
 
-    @expose("/opinion/", methods=["GET", "POST"])
-    def opinion_view(self):
-        return form_page(
-            self,
-            _("Record the opinion"),
-            lambda _r: OpinionForm(),
-            lambda r, form: meetings.record_opinion(
-                r, form.opinion.data, form.opinion_on.data, _actor(), g.access
-            ),
-            ResidentsCommitteeNotice,
-            lambda r: f"{r.committee_name} · {r.notified_on}",
-        )
+    @action("open", _l("Open voting"), _l("Open voting on the selected meetings?"))
+    def action_open(self, ids):
+        self._step(ids, services.open_voting)
+
+    @action("close", _l("Close voting"), _l("Close voting on the selected meetings?"))
+    def action_close(self, ids):
+        self._step(ids, services.close_voting)
+
+    @action("tally", _l("Tally"), _l("Tally the selected meetings?"))
+    def action_tally(self, ids):
+        self._step(ids, services.tally_meeting)
+
+    @action(
+        "publish", _l("Publish the results"), _l("Publish the results of the selected meetings?")
+    )
+    def action_publish(self, ids):
+        self._step(ids, services.publish)
+
+    @action(
+        "file",
+        _l("File the decisions"),
+        _l("File the decisions of the selected meetings with the community and the street?"),
+    )
+    def action_file(self, ids):
+        self._step(ids, services.file_decisions)
+
+
+class MatterView(OwnersView):
+    """表决事项 Matters: the Civil Code item sets the threshold; frozen once noticed."""
+
+    column_list = ("title", "meeting", "item", "kind", "result", "unit")
+    column_filters = ("kind", "result", "unit")
+    column_labels = {
+        **LABELS,
+        "title": _l("Title"),
+        "meeting": _l("Meeting"),
+        "item": _l("Civil Code item"),
+        "kind": _l("Kind"),
+        "description": _l("Description"),
+        "result": _l("Result"),
+        "tally": _l("Tally"),
+    }
+    column_formatters = {
+        "item": choice(ITEMS),
+        "kind": choice(KINDS),
+        "result": choice(RESULTS),
+    }
+    form_columns = ("unit", "meeting", "title", "item", "description")
+    form_choices = {"item": ITEMS}
+
+    def on_model_change(self, form, model, is_created):
+        meeting = Meeting.get_or_none(Meeting.id == model.meeting_id)
+        if meeting is None or meeting.status != "draft":
+            raise ServiceError(_("The agenda is frozen once the meeting has been noticed."))
+        model.unit = meeting.unit_id
+        model.kind = rules.kind_of(model.item)
+
+    def on_model_delete(self, model):
+        services.check_matter_change(Meeting.get_by_id(model.meeting_id))
+
+
+def _hidden_choice(view, context, model, name):
+    meeting = Meeting.get_by_id(Matter.get_by_id(model.matter_id).meeting_id)
+    if meeting.status not in rules.RESULTS_VISIBLE:
+        return _("Hidden until voting closes")
+    return str(dict(CHOICES).get(model.choice, model.choice))
+
+
+def _channel(view, context, model, name):
+    return str(dict(BALLOT_CHANNELS).get(model.channel or "portal", model.channel))
+
+
+class BallotLogView(OwnersView):
+    """表决票记录 The ballot log: append-only, hash-chained; choices hidden until close."""
+
+    allow_create = allow_edit = allow_delete = allow_export = False
+    column_list = ("matter", "premises", "owner", "choice", "channel", "receipt", "at", "unit")
+    column_details_list = (*column_list, "proxy_id", "prev_hash", "hash")
+    column_filters = ("unit",)
+    column_labels = {
+        **LABELS,
+        "matter": _l("Matter"),
+        "premises": _l("Unit"),
+        "owner": _l("Owner"),
+        "choice": _l("Choice"),
+        "receipt": _l("Receipt code"),
+        "at": _l("Time"),
+        "channel": _l("Channel"),
+        "proxy_id": _l("Proxy"),
+        "prev_hash": _l("Previous hash"),
+        "hash": _l("Hash"),
+    }
+    column_formatters = {"choice": _hidden_choice, "channel": _channel}
+    column_formatters_detail = column_formatters
 
 
 def support_column(view, context, model, name):
-    s = meetings.request_support(model)
+    s = services.request_support(model)
     return _(
         "%(heads)s of %(total_heads)s owners, %(area)s of %(total_area)s m²",
         heads=s["heads"],
         total_heads=s["total_heads"],
-        area=meetings.area_text(s["area"]),
-        total_area=meetings.area_text(s["total_area"]),
+        area=area_text(s["area"]),
+        total_area=area_text(s["total_area"]),
     )
 
 
@@ -254,8 +248,6 @@ class ProvisionalRequestView(OwnersView):
     ]
 
     def on_model_change(self, form, model, is_created):
-        from .services import check_in_compound
-
         check_in_compound(model)
         if not (model.title or "").strip():
             raise ServiceError(_("Please fill in the title."))
@@ -271,8 +263,8 @@ class ProvisionalRequestView(OwnersView):
             self,
             _("Add a signature"),
             make,
-            lambda r, form: meetings.add_requester(
-                r, Owner.get_by_id(form.owner.data), form.signed_on.data, _actor(), g.access
+            lambda r, form: services.add_requester(
+                r, Owner.get_by_id(form.owner.data), form.signed_on.data, actor(), g.access
             ),
             ProvisionalRequest,
             lambda r: f"{r.title} · {support_column(self, None, r, '')}",
@@ -284,8 +276,8 @@ class ProvisionalRequestView(OwnersView):
             self,
             _("Accept the request"),
             lambda _r: AcceptForm(),
-            lambda r, form: meetings.accept_provisional(
-                r, form.opens_on.data, form.closes_on.data, _actor(), access=g.access
+            lambda r, form: services.accept_provisional(
+                r, form.opens_on.data, form.closes_on.data, actor(), access=g.access
             ),
             ProvisionalRequest,
             lambda r: f"{r.title} · {support_column(self, None, r, '')}",
@@ -334,7 +326,7 @@ class ProxyView(OwnersView):
             return form
 
         def done(_record, form):
-            meeting = _meeting_in_scope(form.meeting.data)
+            meeting = meeting_in_scope(form.meeting.data)
             owner = Owner.get_or_none(Owner.id == form.owner.data)
             if owner is None:
                 raise ServiceError(_("This record does not exist or you may not change it."))
@@ -347,9 +339,9 @@ class ProxyView(OwnersView):
             upload = request.files.get("authorisation")
             file = None
             if upload is not None and upload.filename:
-                limit = int(meetings.setting(meeting, "proxy_max_kb")) * 1024 + 1
+                limit = int(setting(meeting, "proxy_max_kb")) * 1024 + 1
                 file = (upload.read(limit), upload.filename, upload.mimetype)
-            ballots.authorise(meeting, owner, form.proxy_name.data, _actor(), file, user, g.access)
+            ballots.authorise(meeting, owner, form.proxy_name.data, actor(), file, user, g.access)
 
         return form_page(self, _("Record a proxy"), make, done)
 
@@ -358,7 +350,7 @@ class ProxyView(OwnersView):
         done = 0
         for proxy in self.scoped_query(Proxy.select(), "update").where(Proxy.id.in_(ids)):
             try:
-                ballots.revoke(proxy, _actor(), access=g.access)
+                ballots.revoke(proxy, actor(), access=g.access)
                 done += 1
             except ServiceError as exc:
                 flash(f"{proxy.proxy_name}: {exc}", "error")
@@ -368,8 +360,6 @@ class ProxyView(OwnersView):
     @expose("/vote/", methods=["GET", "POST"])
     def vote_view(self):
         """Staff enter the ballot a proxy gives at the counter."""
-        from . import services
-
         back = url_for(".index_view")
         proxy = in_scope(Proxy, request.values.get("id"), "update")
         if proxy is None:
@@ -387,7 +377,7 @@ class ProxyView(OwnersView):
                     continue
                 try:
                     cast += len(
-                        services.cast(owner, matter, wanted, _actor(), proxy=proxy, access=g.access)
+                        ballots.cast(owner, matter, wanted, actor(), proxy=proxy, access=g.access)
                     )
                 except ServiceError as exc:
                     flash(f"{matter.title}: {exc}", "error")
@@ -461,7 +451,7 @@ class PaperEntryView(OwnersView):
                     owner,
                     form.signed_on.data,
                     choices,
-                    _actor(),
+                    actor(),
                     proxy,
                     g.access,
                 )
@@ -579,17 +569,18 @@ class CalculatorView(View):
         compound = None
         if request.args.get("compound"):
             compound = next(
-                (c for c in compounds("read") if str(c.id) == request.args["compound"]), None
+                (c for c in compounds_by_name("read") if str(c.id) == request.args["compound"]),
+                None,
             )
         if compound is not None and request.method == "GET":
-            area, heads = meetings.compound_totals(compound)
-            form.total_area.data = meetings.area_text(area)
+            area, heads = services.compound_totals(compound)
+            form.total_area.data = area_text(area)
             form.total_heads.data = str(heads)
             notes.append(_("Totals of %(name)s from the register.", name=compound.name))
         table = None
         if form.validate_on_submit():
             try:
-                got = meetings.calculate(
+                got = services.calculate(
                     form.kind.data,
                     form.total_area.data,
                     form.total_heads.data,
@@ -602,7 +593,7 @@ class CalculatorView(View):
                 flash(str(exc), "error")
             else:
                 table = self._table(form, got)
-        links = [(url_for(".index", compound=c.id), c.name) for c in compounds("read")]
+        links = [(url_for(".index", compound=c.id), c.name) for c in compounds_by_name("read")]
         return self.render(
             PAGE,
             title=_("Dry-run calculator"),
@@ -655,278 +646,14 @@ RESULT_LABELS = [
 ]
 
 
-def parse_lines(text: str) -> list[list[str]]:
-    lines = []
-    for raw in (text or "").splitlines():
-        raw = raw.replace("，", ",").strip()
-        if raw:
-            lines.append([part.strip() for part in raw.split(",")])
-    return lines
-
-
-def owner_named(compound_id: int, name: str) -> Owner:
-    found = list(Owner.select().where((Owner.unit == compound_id) & (Owner.name == name)))
-    if len(found) != 1:
-        raise ServiceError(
-            _("There is no single owner named %(name)s in this compound.", name=name)
-        )
-    return found[0]
-
-
-class PreparatoryGroupView(OwnersView):
-    """筹备组 Preparatory groups of a compound's first owners' assembly."""
-
-    allow_edit = allow_delete = False
-    column_list = ("name", "formed_on", "posted_on", "due_on", "completed_on", "unit")
-    column_labels = {
-        **LABELS,
-        "name": _l("Name"),
-        "formed_on": _l("Formed on"),
-        "posted_on": _l("List posted on"),
-        "due_on": _l("Preparation due"),
-        "completed_on": _l("Completed on"),
-    }
-
-    @expose("/new/", methods=["GET", "POST"])
-    def create_view(self):
-        def make(_record):
-            form = GroupForm()
-            form.compound.choices = [(c.id, c.name) for c in compounds()]
-            return form
-
-        def done(_record, form):
-            compound = _compound_in_scope(form.compound.data)
-            members = []
-            for parts in parse_lines(form.members.data):
-                source = parts[1] if len(parts) > 1 and parts[1] else "owner"
-                owner = owner_named(compound.id, parts[0]) if source == "owner" else None
-                members.append({"name": parts[0], "source": source, "owner": owner})
-            committees.form_preparatory_group(
-                compound,
-                form.name.data,
-                form.formed_on.data,
-                members,
-                _actor(),
-                form.posted_on.data,
-                g.access,
-            )
-
-        return form_page(self, _("Form a preparatory group"), make, done)
-
-
-class PreparatoryMemberView(OwnersView):
-    allow_create = allow_edit = allow_delete = False
-    column_list = ("group", "name", "source", "owner", "unit")
-    column_labels = {
-        **LABELS,
-        "group": _l("Group"),
-        "source": _l("Represents"),
-        "owner": _l("Owner"),
-    }
-    column_formatters = {"source": choice(MEMBER_SOURCES)}
-
-
-def term_column(view, context, model, name):
-    return f"{_date_text(model.term_ends)} ({STATE_LABELS[committees.term_state(model)]})"
-
-
-def filing_column(view, context, model, name):
-    state = committees.filing_state(model)
-    text = _date_text(model.filing_due)
-    return f"{text} ({STATE_LABELS[state]})" if state else text
-
-
-class CommitteeView(OwnersView):
-    """业主委员会 / 物业管理委员会 Committees with their term and filing (备案)."""
-
-    allow_edit = allow_delete = False
-    column_list = ("name", "kind", "seats", "formed_on", "term_ends", "filing_due", "filed_on")
-    column_labels = {
-        **LABELS,
-        "name": _l("Name"),
-        "kind": _l("Kind"),
-        "meeting": _l("Election meeting"),
-        "seats": _l("Seats"),
-        "formed_on": _l("Elected or formed on"),
-        "term_ends": _l("Term ends on"),
-        "filing_due": _l("File by"),
-        "filed_on": _l("Filed on"),
-        "ended_on": _l("Ended on"),
-    }
-    column_formatters = {
-        "kind": choice(COMMITTEE_KINDS),
-        "term_ends": term_column,
-        "filing_due": filing_column,
-    }
-    column_formatters_detail = column_formatters
-    column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-archive", ".file_view", title=_l("Record the filing"))
-    ]
-
-    @expose("/new/", methods=["GET", "POST"])
-    def create_view(self):
-        def make(_record):
-            form = ElectForm()
-            form.meeting.choices = meeting_choices(("tallied", "published", "filed"))
-            return form
-
-        def done(_record, form):
-            meeting = _meeting_in_scope(form.meeting.data)
-            members = []
-            for parts in parse_lines(form.members.data):
-                role = parts[1] if len(parts) > 1 and parts[1] else "member"
-                members.append(
-                    {
-                        "name": parts[0],
-                        "owner": owner_named(meeting.unit_id, parts[0]),
-                        "role": role,
-                    }
-                )
-            committees.elect_committee(
-                meeting,
-                members,
-                form.elected_on.data,
-                form.term_years.data,
-                _actor(),
-                form.name.data or "",
-                g.access,
-            )
-
-        return form_page(
-            self,
-            _("Record the elected owners' committee"),
-            make,
-            done,
-            links=[(url_for(".interim_view"), _("Form a property management committee instead"))],
-        )
-
-    @expose("/interim/", methods=["GET", "POST"])
-    def interim_view(self):
-        def make(_record):
-            form = InterimForm()
-            form.compound.choices = [(c.id, c.name) for c in compounds()]
-            return form
-
-        def done(_record, form):
-            compound = _compound_in_scope(form.compound.data)
-            members = []
-            for parts in parse_lines(form.members.data):
-                source = parts[1] if len(parts) > 1 and parts[1] else "owner"
-                role = parts[2] if len(parts) > 2 and parts[2] else "member"
-                owner = owner_named(compound.id, parts[0]) if source == "owner" else None
-                members.append({"name": parts[0], "source": source, "role": role, "owner": owner})
-            committees.form_interim_committee(
-                compound,
-                members,
-                form.formed_on.data,
-                form.term_years.data,
-                _actor(),
-                form.name.data or "",
-                g.access,
-            )
-
-        return form_page(self, _("Form a property management committee"), make, done)
-
-    @expose("/file/", methods=["GET", "POST"])
-    def file_view(self):
-        return form_page(
-            self,
-            _("Record the filing"),
-            lambda _r: FileForm(),
-            lambda r, form: committees.file_committee(r, form.filed_on.data, _actor(), g.access),
-            Committee,
-            lambda r: r.name,
-        )
-
-
-class CommitteeMemberView(OwnersView):
-    """Members of committees with their roles; a replacement keeps the history."""
-
-    allow_create = allow_edit = allow_delete = False
-    column_list = (
-        "committee",
-        "name",
-        "role",
-        "source",
-        "started_on",
-        "ended_on",
-        "end_reason",
-        "replaces",
-    )
-    column_labels = {
-        **LABELS,
-        "committee": _l("Committee"),
-        "role": _l("Role"),
-        "source": _l("Represents"),
-        "started_on": _l("Started on"),
-        "ended_on": _l("Ended on"),
-        "end_reason": _l("Reason for leaving"),
-        "replaces": _l("Replaces"),
-        "owner": _l("Owner"),
-    }
-    column_formatters = {"role": choice(ROLES), "source": choice(MEMBER_SOURCES)}
-    column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-exchange", ".replace_view", title=_l("Replace the member"))
-    ]
-
-    def _roles(self, ids, role):
-        for member in self.scoped_query(CommitteeMember.select(), "update").where(
-            CommitteeMember.id.in_(ids)
-        ):
-            try:
-                committees.set_role(member, role, _actor(), g.access)
-            except ServiceError as exc:
-                flash(f"{member.name}: {exc}", "error")
-            else:
-                flash(_("Done."), "success")
-
-    @action("chair", _l("Make chair"), _l("Make the selected member the chair?"))
-    def action_chair(self, ids):
-        self._roles(ids[:1], "chair")
-
-    @action("vice_chair", _l("Make vice chair"), _l("Make the selected members vice chairs?"))
-    def action_vice_chair(self, ids):
-        self._roles(ids, "vice_chair")
-
-    @action("member", _l("Make ordinary member"), _l("Make the selected members ordinary members?"))
-    def action_member(self, ids):
-        self._roles(ids, "member")
-
-    @expose("/replace/", methods=["GET", "POST"])
-    def replace_view(self):
-        def make(member):
-            form = ReplaceForm()
-            form.owner.choices = [(0, "")] + owner_choices(member.unit_id)
-            return form
-
-        def done(member, form):
-            owner = Owner.get_or_none(Owner.id == form.owner.data) if form.owner.data else None
-            committees.replace_member(
-                member,
-                form.name.data,
-                owner,
-                form.started_on.data,
-                form.reason.data,
-                _actor(),
-                access=g.access,
-            )
-
-        return form_page(
-            self, _("Replace the member"), make, done, CommitteeMember, lambda m: m.name
-        )
-
-
-def more_views() -> list:
-    category = _l("Owners' assembly")
+def admin_views(category) -> list:
     views = [
-        (RCNoticeView, ResidentsCommitteeNotice, _l("Residents' committee notices")),
+        (MeetingView, Meeting, _l("Meetings")),
+        (MatterView, Matter, _l("Matters")),
+        (BallotLogView, BallotLog, _l("Ballots")),
         (ProvisionalRequestView, ProvisionalRequest, _l("Provisional meeting requests")),
         (ProxyView, Proxy, _l("Proxies")),
         (PaperEntryView, PaperEntry, _l("Paper ballot entries")),
-        (PreparatoryGroupView, PreparatoryGroup, _l("Preparatory groups")),
-        (PreparatoryMemberView, PreparatoryMember, _l("Preparatory group members")),
-        (CommitteeView, Committee, _l("Committees")),
-        (CommitteeMemberView, CommitteeMember, _l("Committee members")),
     ]
     out = [cls(model, name=name, category=category) for cls, model, name in views]
     out.append(

@@ -1,7 +1,8 @@
-"""Ballots, the parts added on branch ow-ballots (表决票): proxies with an uploaded
-authorisation (委托投票 / 委托书), paper ballots keyed in twice by two people and reconciled
-(书面表决票双人录入), the one-ballot-per-unit guard, and the anonymised ballot list published
-with the results (匿名表决票明细), from which anyone can recompute the tally.
+"""Ballots (表决票): the electorate of a matter, the one ballot per unit cast by the owner, a
+proxy (委托投票, with an uploaded authorisation 委托书) or on paper keyed in twice by two people
+and reconciled (书面表决票双人录入); the hash-chained append-only log of every ballot and its
+verification (``linli owners verify``); the anonymised ballot list published with the results
+(匿名表决票明细), from which anyone can recompute the tally.
 
 Each refusal raises :class:`~core.services.ServiceError` and writes nothing.
 """
@@ -14,35 +15,112 @@ import hashlib
 import hmac
 import io
 import json
-from decimal import Decimal
+import secrets
+
+import peewee as pw
 
 from core.db import db
-from core.models import User
+from core.events import Event, emit
+from core.models import TerritoryUnit, User, utcnow
 from core.workdays import today
 
+from ..fund.models import FundProposal, FundShare
+from ..register import rules as register_rules
+from ..register.services import compound_of, holdings, premises_of
+from ..shared.services import PLUGIN, announce, refuse, require_update, setting
 from . import rules
-from .models import (
-    PLUGIN,
-    BallotLog,
-    Matter,
-    Meeting,
-    Owner,
-    PaperEntry,
-    Premises,
-    Proxy,
-)
-from .services import (
-    _announce,
-    _require,
-    compound_of,
-    electorate,
-    holdings,
-    in_electorate,
-    premises_of,
-    record_ballots,
-    refuse,
-    setting,
-)
+from .models import BallotLog, Matter, Meeting, Owner, PaperEntry, Premises, Proxy
+
+# -- the electorate (列支范围 of the maintenance fund) ---------------------------------------------
+
+
+def affected_unit_ids(matter: Matter) -> set[int] | None:
+    """The units that vote on ``matter`` when it uses the maintenance fund (the proposal's
+    列支范围), or None when every unit of the compound votes."""
+    proposal = FundProposal.get_or_none(
+        (FundProposal.matter == matter.id) & (FundProposal.kind == "use")
+    )
+    if proposal is None:
+        return None
+    return {s.premises_id for s in FundShare.select().where(FundShare.proposal == proposal.id)}
+
+
+def electorate(matter: Matter, units: list[register_rules.Holding]) -> list[register_rules.Holding]:
+    """The units that vote on ``matter``: for using the maintenance fund, the units
+    that bear the cost (列支范围, 《住宅专项维修资金管理办法》第二十二、二十三条); otherwise every
+    unit of the compound."""
+    ids = affected_unit_ids(matter)
+    return units if ids is None else [h for h in units if h.unit_id in ids]
+
+
+def in_electorate(matter: Matter, premises_id: int) -> bool:
+    ids = affected_unit_ids(matter)
+    return ids is None or premises_id in ids
+
+
+# -- the ballot log --------------------------------------------------------------------------------
+
+
+def latest_ballots(matter: Matter) -> dict[int, str]:
+    """The current choice per unit: the latest row of the log for each unit."""
+    query = (
+        BallotLog.select(BallotLog.premises, BallotLog.choice)
+        .where(BallotLog.matter == matter.id)
+        .order_by(BallotLog.id)
+        .tuples()
+    )
+    return dict(query)  # later rows replace earlier ones
+
+
+def row_hash(
+    prev_hash: str | None,
+    matter_id,
+    premises_id,
+    owner_id,
+    choice,
+    receipt,
+    at,
+    channel=None,
+    proxy_id=None,
+) -> str:
+    values = [
+        prev_hash or "",
+        matter_id,
+        premises_id,
+        owner_id,
+        choice,
+        receipt,
+        at.replace(microsecond=0).isoformat(),
+    ]
+    if channel:  # ow-ballots: proxy and paper ballots also seal how they came in
+        values += [channel, proxy_id or ""]
+    text = "|".join(str(v) for v in values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verify() -> list[str]:
+    """Recompute the hash chain of the ballot log; a list of problems (empty: intact)."""
+    problems = []
+    prev = None
+    for row in BallotLog.select().order_by(BallotLog.id):
+        if row.prev_hash != prev:
+            problems.append(f"ballot {row.id}: chain broken (previous hash does not match)")
+        expected = row_hash(
+            row.prev_hash,
+            row.matter_id,
+            row.premises_id,
+            row.owner_id,
+            row.choice,
+            row.receipt,
+            row.at,
+            row.channel,
+            row.proxy_id,
+        )
+        if row.hash != expected:
+            problems.append(f"ballot {row.id}: hash does not match its contents")
+        prev = row.hash
+    return problems
+
 
 # -- who may vote for a unit -----------------------------------------------------------------
 
@@ -103,6 +181,112 @@ def check_second_ballot(matter: Matter, units: list[Premises], owner: Owner, pro
             )
 
 
+# -- casting ---------------------------------------------------------------------------------------
+
+
+def cast(
+    owner: Owner,
+    matter: Matter,
+    choice: str,
+    actor: User,
+    on: dt.date | None = None,
+    proxy=None,
+    access=None,
+) -> list[BallotLog]:
+    """The owner votes ``choice`` on ``matter`` for each unit they hold in the compound (one
+    ballot per unit; a new ballot replaces the unit's previous one, which stays in the log).
+
+    With ``proxy`` (an active :class:`~plugins.owners.models.Proxy` of this owner and
+    meeting) the proxy votes for the owner: ``actor`` is the proxy's login, or staff entering
+    the proxy's ballot (``access`` with update rights)."""
+    meeting = Meeting.get_by_id(matter.meeting_id)
+    check_voter(owner, meeting, actor, proxy, access)
+    if choice not in rules.CHOICES:
+        raise refuse("Unknown choice: %(choice)s.", choice=choice)
+    on = on or today()
+    if meeting.status != "voting_open" or not rules.in_window(
+        on, meeting.opens_on, meeting.closes_on
+    ):
+        raise refuse("Voting on this meeting is not open.")
+    units = premises_of(owner, compound_of(meeting))
+    if not units:
+        raise refuse("You hold no unit in this compound.")
+    channel = "proxy" if proxy is not None else None
+    return record_ballots(owner, matter, meeting, units, choice, actor, channel, proxy)
+
+
+def record_ballots(
+    owner, matter, meeting, units, choice, actor, channel=None, proxy=None, same_ok=False
+) -> list[BallotLog]:
+    """Append the ballots of ``owner`` (through ``proxy`` if given) for ``units``, refusing a
+    second ballot for a unit that someone else has already voted for (a change by the same
+    voter is allowed). With ``same_ok``, an unchanged ballot is no refusal (paper entry).
+
+    Only units in the matter's electorate vote (a use of the maintenance fund is
+    voted by the units that bear its cost, 列支范围), on every path: portal, proxy, paper."""
+    ids = affected_unit_ids(matter)
+    units = [p for p in units if ids is None or p.id in ids]
+    if not units:
+        raise refuse("None of your units bears the cost of this matter, so you do not vote on it.")
+    current = latest_ballots(matter)
+    check_second_ballot(matter, units, owner, proxy)
+    if all(current.get(p.id) == choice for p in units):
+        if same_ok:
+            return []
+        raise refuse("You have already cast this ballot.")
+    for _attempt in range(5):
+        try:
+            return _append(owner, matter, meeting, units, current, choice, actor, channel, proxy)
+        except pw.IntegrityError:  # another ballot extended the chain first: try again
+            continue
+    raise refuse("Many owners are voting at this moment; please try again.")
+
+
+def _append(
+    owner, matter, meeting, units, current, choice, actor, channel=None, proxy=None
+) -> list[BallotLog]:
+    rows = []
+    proxy_id = proxy.id if proxy is not None else None
+    with db.atomic():
+        last = BallotLog.select(BallotLog.hash).order_by(BallotLog.id.desc()).first()
+        prev = last.hash if last else None
+        for p in units:
+            if current.get(p.id) == choice:
+                continue
+            at = utcnow().replace(microsecond=0)
+            receipt = secrets.token_hex(6).upper()
+            digest = row_hash(
+                prev, matter.id, p.id, owner.id, choice, receipt, at, channel, proxy_id
+            )
+            rows.append(
+                BallotLog.create(
+                    unit=meeting.unit_id,
+                    matter=matter,
+                    premises=p,
+                    owner=owner,
+                    choice=choice,
+                    receipt=receipt,
+                    at=at,
+                    prev_hash=prev,
+                    hash=digest,
+                    channel=channel,
+                    proxy_id=proxy_id,
+                )
+            )
+            prev = digest
+        emit(
+            Event(
+                "ballot_cast",
+                plugin=PLUGIN,
+                record=matter,
+                actor=actor,
+                district_id=TerritoryUnit.get_by_id(meeting.unit_id).district_id,
+                summary=f"表决票: {matter.title}",
+            )
+        )
+    return rows
+
+
 # -- proxies (委托投票, 《物业管理条例》第十二条) ------------------------------------------------
 
 
@@ -141,7 +325,7 @@ def authorise(
     access=None,
 ) -> Proxy:
     """Record a proxy: ``file`` is (bytes, file name, declared type) of the authorisation."""
-    _require(access)
+    require_update(access)
     meeting = Meeting.get_by_id(meeting.id)
     if not (proxy_name or "").strip():
         raise refuse("Please give the proxy's name.")
@@ -167,7 +351,7 @@ def authorise(
             created_by=actor,
             updated_by=actor,
         )
-        _announce("created", proxy, actor, summary=f"委托投票: {owner.name} → {proxy.proxy_name}")
+        announce("created", proxy, actor, summary=f"委托投票: {owner.name} → {proxy.proxy_name}")
     return proxy
 
 
@@ -177,7 +361,7 @@ def proxy_has_voted(proxy: Proxy) -> bool:
 
 def revoke(proxy: Proxy, actor: User, on: dt.date | None = None, access=None) -> Proxy:
     """Revoke a proxy before the proxy has voted (and while voting is not closed)."""
-    _require(access)
+    require_update(access)
     proxy = Proxy.get_by_id(proxy.id)
     if proxy.status != "active":
         raise refuse("This proxy has been revoked.")
@@ -191,7 +375,7 @@ def revoke(proxy: Proxy, actor: User, on: dt.date | None = None, access=None) ->
             (Proxy.id == proxy.id) & (Proxy.status == "active")
         ).execute()
         proxy = Proxy.get_by_id(proxy.id)
-        _announce("state_changed", proxy, actor, summary=f"撤销委托: {proxy.proxy_name}")
+        announce("state_changed", proxy, actor, summary=f"撤销委托: {proxy.proxy_name}")
     return proxy
 
 
@@ -270,7 +454,7 @@ def enter_paper(
     """Key in one paper ballot sheet. The first entry waits; the second, by another person, is
     compared: if it matches, the sheet's choices become the unit's ballots through the
     hash-chained log; if not, the sheet waits for a third person (:func:`resolve_paper`)."""
-    _require(access)
+    require_update(access)
     sheet = (sheet or "").strip()
     if not sheet:
         raise refuse("Please give the sheet number.")
@@ -300,7 +484,7 @@ def resolve_paper(
     access=None,
 ) -> tuple[PaperEntry, list[BallotLog]]:
     """A third person, who made neither entry, settles a mismatched sheet from the paper."""
-    _require(access)
+    require_update(access)
     entries = sheet_entries(meeting, sheet)
     if sheet_state(entries) != "mismatch":
         raise refuse("Only a sheet whose two entries differ can be resolved.")
@@ -352,7 +536,7 @@ def _check_sheet(meeting, premises, owner, signed_on, choices, proxy) -> dict:
         raise refuse("Please enter at least one choice from the sheet.")
     # the one-ballot rule and the electorate apply to paper too: refuse before anything is written
     for key in clean:
-        if not in_electorate(matters[key], premises.id):  # ow-fund: 列支范围
+        if not in_electorate(matters[key], premises.id):  # 列支范围
             raise refuse(
                 "This unit does not bear the cost of the matter %(title)s, so it does not vote"
                 " on it.",
@@ -408,10 +592,6 @@ CSV_COLUMNS = (
 )
 
 
-def _area(value) -> str:
-    return str(Decimal(value).quantize(Decimal("0.01")))
-
-
 def head_label(meeting: Meeting, key) -> str:
     """An opaque label of a head for one meeting: a keyed hash, stable for the meeting, that
     cannot be linked to the owner or across meetings without the server's secret."""
@@ -428,14 +608,14 @@ def anonymised_rows(meeting: Meeting) -> list[dict]:
     no unit numbers. Rows are sorted by receipt code, so their order reveals nothing."""
     compound = compound_of(meeting)
     everyone = holdings(compound)
-    labels = {h: head_label(meeting, h) for h in {rules.head_key(u) for u in everyone}}
+    labels = {h: head_label(meeting, h) for h in {register_rules.head_key(u) for u in everyone}}
     out = []
     for matter in Matter.select().where(Matter.meeting == meeting.id).order_by(Matter.id):
-        # the totals of the units that vote on the matter (ow-fund: a use of the maintenance
-        # fund is voted among the units that bear its cost), as in the tally
+        # the totals of the units that vote on the matter (a use of the maintenance fund
+        # is voted among the units that bear its cost), as in the tally
         units = electorate(matter, everyone)
-        total_area = rules.total_area(units)
-        total_heads = rules.headcount(units)
+        total_area = register_rules.total_area(units)
+        total_heads = register_rules.headcount(units)
         by_id = {h.unit_id: h for h in units}
         latest: dict[int, BallotLog] = {}
         for row in BallotLog.select().where(BallotLog.matter == matter.id).order_by(BallotLog.id):
@@ -450,11 +630,11 @@ def anonymised_rows(meeting: Meeting) -> list[dict]:
                     "matter": matter.id,
                     "matter_title": matter.title,
                     "kind": matter.kind,
-                    "total_area": _area(total_area),
+                    "total_area": register_rules.area_text(total_area),
                     "total_heads": total_heads,
                     "receipt": row.receipt,
-                    "area": _area(holding.area),
-                    "head": labels[rules.head_key(holding)],
+                    "area": register_rules.area_text(holding.area),
+                    "head": labels[register_rules.head_key(holding)],
                     "choice": row.choice,
                 }
             )

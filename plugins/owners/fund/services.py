@@ -34,43 +34,18 @@ from decimal import Decimal
 
 import peewee as pw
 
-from core import territory
 from core.db import db
 from core.events import Event, emit
 from core.models import TerritoryUnit, User
 from core.workdays import today
 
+from ..assembly.models import Matter, Meeting
+from ..assembly.services import add_matter
+from ..register.models import Premises
+from ..register.services import compound_of_premises, compound_of_unit, premises_in
+from ..shared.services import PLUGIN, announce, refuse, require_update, setting
 from . import rules
-from .models import (
-    EMERGENCY_REASONS,
-    PLUGIN,
-    FundAccount,
-    FundEntry,
-    FundProposal,
-    FundShare,
-    Matter,
-    Meeting,
-    Premises,
-)
-from .services import _announce, _require, add_matter, refuse, setting
-
-# -- the register seen by the fund ------------------------------------------------------------
-
-
-def compound_of_unit(unit_id) -> TerritoryUnit:
-    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
-    if unit is None or unit.level != "compound":
-        raise refuse("Please choose a compound.")
-    return unit
-
-
-def compound_of_premises(premises: Premises) -> TerritoryUnit:
-    building = TerritoryUnit.get_by_id(premises.unit_id)
-    return TerritoryUnit.get_by_id(building.parent_id)
-
-
-def premises_in(compound: TerritoryUnit) -> pw.ModelSelect:
-    return Premises.select().where(Premises.unit.in_(territory.subtree_ids(compound)))
+from .models import EMERGENCY_REASONS, FundAccount, FundEntry, FundProposal, FundShare
 
 
 def balances(premises_ids=None, compound: TerritoryUnit | None = None, before=None) -> dict:
@@ -140,7 +115,7 @@ def deposit(
     access=None,
 ) -> FundEntry:
     """交存 A deposit for one unit (the first deposit, or a top-up raised by ``proposal``)."""
-    _require(access)
+    require_update(access)
     amount = _amount(amount_fen)
     compound = compound_of_premises(premises)
     _account(compound)
@@ -177,7 +152,7 @@ def post_interest(
 ) -> list[FundEntry]:
     """结息 Interest for the compound, shared among its units by their balances on ``on``
     (the shares sum to the amount to the fen)."""
-    _require(access)
+    require_update(access)
     amount = _amount(amount_fen)
     compound = compound_of_unit(compound.id)
     _account(compound)
@@ -239,7 +214,7 @@ def create_proposal(
 ) -> FundProposal:
     """A use (or raising) proposal with its cost split by exclusive area among ``premises``
     (for raising: every unit of the compound when ``premises`` is None)."""
-    _require(access)
+    require_update(access)
     compound = compound_of_unit(compound.id)
     if not (title or "").strip():
         raise refuse("Please fill in the title.")
@@ -271,14 +246,14 @@ def create_proposal(
                 created_by=actor,
                 updated_by=actor,
             )
-        _announce("created", proposal, actor, summary=f"维修资金方案: {proposal.title}")
+        announce("created", proposal, actor, summary=f"维修资金方案: {proposal.title}")
     return proposal
 
 
 def put_to_vote(proposal: FundProposal, meeting: Meeting, actor: User, access=None) -> Matter:
     """Put a draft proposal on the agenda of a draft meeting of the same compound: item 5
     (using the fund, ordinary, the affected units vote) or item 6 (raising, special)."""
-    _require(access)
+    require_update(access)
     if proposal.status != "draft" or proposal.emergency_reason:
         raise refuse("Only a draft proposal can be put to the vote.")
     if meeting.unit_id != proposal.unit_id:
@@ -300,17 +275,6 @@ def put_to_vote(proposal: FundProposal, meeting: Meeting, actor: User, access=No
         if changed != 1:
             raise refuse("Someone else has just changed this proposal; reload the page.")
     return matter
-
-
-def affected_unit_ids(matter: Matter) -> set[int] | None:
-    """The units that vote on ``matter`` when it uses the maintenance fund (the proposal's
-    列支范围), or None when every unit of the compound votes."""
-    proposal = FundProposal.get_or_none(
-        (FundProposal.matter == matter.id) & (FundProposal.kind == "use")
-    )
-    if proposal is None:
-        return None
-    return {s.premises_id for s in FundShare.select().where(FundShare.proposal == proposal.id)}
 
 
 def on_event(event) -> None:
@@ -347,7 +311,7 @@ def confirm_emergency(
     (``confirmed_by``), without a prior vote; published at once as a public notice."""
     from core.publicity import publish
 
-    _require(access)
+    require_update(access)
     if reason not in dict(EMERGENCY_REASONS):
         raise refuse("Choose the kind of emergency.")
     if not (confirmed_by or "").strip():
@@ -431,7 +395,7 @@ def disburse(
 ) -> list[FundEntry]:
     """拨付 Pay ``amount_fen`` for an approved (or emergency) proposal, charged to the affected
     units by area. Refused beyond the budget or beyond any affected unit's balance."""
-    _require(access)
+    require_update(access)
     proposal = FundProposal.get_by_id(proposal.id)
     if not may_spend(proposal):
         raise refuse(
@@ -481,7 +445,7 @@ def disburse(
 def reverse(batch: str, actor: User, reason: str, on: dt.date | None = None, access=None):
     """冲正 Reverse every row of a booking with rows of the opposite amount; the original rows
     stay. Refused twice, for a reversal itself, or when a balance would fall below zero."""
-    _require(access)
+    require_update(access)
     if not (reason or "").strip():
         raise refuse("Please give the reason for the correction.")
     rows = list(FundEntry.select().where(FundEntry.batch == batch).order_by(FundEntry.id))
@@ -602,7 +566,7 @@ def statement(compound: TerritoryUnit, start: dt.date, end: dt.date) -> Statemen
 
 
 def compound_proxy(compound: TerritoryUnit):
-    """An object with ``unit_id`` for :func:`services.setting`."""
+    """An object with ``unit_id`` for :func:`~plugins.owners.shared.services.setting`."""
 
     class _Proxy:
         unit_id = compound.id
