@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import workdays
+from core.commands import refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
@@ -26,10 +27,6 @@ from .models import PATROL_SOURCES, SOURCES, Hazard, Inspection, Photo, Premises
 
 DEFINITIONS = Path(__file__).parent / "definitions"
 log = logging.getLogger(__name__)
-
-
-def refuse(message: str, **values) -> ServiceError:
-    return ServiceError(_(message, **values))
 
 
 # -- checklists (检查表) on the low-code form engine ---------------------------------------

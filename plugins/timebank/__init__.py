@@ -50,6 +50,13 @@ def linli_admin_views(admin):
 
 
 @hookimpl
+def linli_rules():
+    from .commands import RULES
+
+    return RULES
+
+
+@hookimpl
 def linli_schemas():
     from .schemas import SCHEMAS
 
