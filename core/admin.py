@@ -88,27 +88,33 @@ class FilterConverter(pw_filters.FilterConverter):
 
 class _Required:
     """Blank refused with the commands' message (wtf-peewee's ``ValueRequired``, whose
-    message would be WTForms' own)."""
+    message would be WTForms' own), or the one the model's Rules give the field."""
 
     field_flags = {"required": True}
+
+    def __init__(self, message=None):
+        self.message = message
 
     def __call__(self, form, field):
         from wtforms.validators import StopValidation
 
         if field.data is None or isinstance(field.data, str) and not field.data.strip():
             field.errors[:] = []
-            raise StopValidation(_("This field is required."))
+            raise StopValidation(_(self.message) if self.message else _("This field is required."))
 
 
 class _MaxLength:
-    def __init__(self, maximum: int):
+    def __init__(self, maximum: int, message=None):
         self.max = maximum
+        self.message = message
         self.field_flags = {"maxlength": maximum}
 
     def __call__(self, form, field):
         from wtforms.validators import ValidationError
 
         if isinstance(field.data, str) and len(field.data) > self.max:
+            if self.message:
+                raise ValidationError(_(self.message))
             raise ValidationError(_("At most %(max)s characters.", max=self.max))
 
 
@@ -125,16 +131,18 @@ class ModelConverter(CustomModelConverter):
         unbound = found[1] if isinstance(found, tuple) else None
         if unbound is None or not hasattr(unbound, "kwargs"):
             return found
+        rules = commands.rules_of(model)
+        message = rules.messages.get(field.name)
         kept = []
         for validator in unbound.kwargs.get("validators") or []:
             if type(validator) is ValueRequired or (
                 type(validator) in (v.InputRequired, v.DataRequired) and not validator.message
             ):
-                validator = _Required()
+                validator = _Required(message)
             elif type(validator) is v.Length and validator.max and validator.max > 0:
-                validator = _MaxLength(validator.max)
+                validator = _MaxLength(validator.max, message)
             kept.append(validator)
-        checks = commands.rules_of(model).checks.get(field.name, ())
+        checks = rules.checks.get(field.name, ())
         kept.extend(check.wtforms() for check in checks)
         unbound.kwargs["validators"] = kept
         return found

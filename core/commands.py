@@ -184,6 +184,8 @@ class Rules:
 
     ``checks`` maps a field name to :mod:`core.checks` objects: the command runs them, the
     admin form shows them as validators, the OpenAPI document publishes their bounds.
+    ``messages`` maps a field name to the msgid shown instead of the model's own refusal of
+    that field (required, too long, not a valid choice), on every path.
 
     ``derive`` fills fields that follow from others before anything is checked (for example
     the territory unit of a record from its organisation). ``validate`` raises
@@ -194,6 +196,7 @@ class Rules:
 
     model: ClassVar[type[pw.Model] | None] = None
     checks: ClassVar[dict[str, tuple[Check, ...]]] = {}
+    messages: ClassVar[dict[str, str]] = {}  # field -> msgid shown for its required/length
 
     def derive(self, ctx: Context, record, created: bool) -> None:
         pass
@@ -268,13 +271,16 @@ def field_problems(
     """Problems of ``values`` (model field name -> stored value, foreign keys as ids) by the
     rules every model field carries and the checks its :class:`Rules` declare."""
     errors: dict[str, list[str]] = {}
-    checks = rules_of(model).checks
+    rules = rules_of(model)
+    checks = rules.checks
     must = set(required)
     for name, value in values.items():
         model_field = model._meta.fields.get(name)
         if model_field is None:
             continue
         problem = _field_problem(ctx, model, plugin, name, model_field, value, name in must)
+        if problem is not None and name in rules.messages:
+            problem = _(rules.messages[name])
         if problem is None:
             for check in checks.get(name, ()):
                 if value is not None:
