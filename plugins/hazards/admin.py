@@ -25,7 +25,8 @@ from core.services import ServiceError
 from core.territory import subtree_condition
 from core.workflow import WorkflowViewMixin, state_filter, state_formatter
 
-from . import planning, rules, services, statistics
+from . import forms as checklists
+from . import rules, services
 from .flows import HAZARD_FLOW, PLUGIN
 from .models import (
     FREQUENCIES,
@@ -45,6 +46,8 @@ from .models import (
     Schedule,
     StatisticsReport,
 )
+from .planning import services as planning
+from .statistics import services as statistics
 
 
 def choice(choices):
@@ -424,7 +427,7 @@ class ScheduleView(Base):
     column_formatters = {"frequency": choice(FREQUENCIES)}
 
     def _offer(self, form):
-        form.checklist.choices = [(k, k) for k in services.checklist_keys()]
+        form.checklist.choices = [(k, k) for k in checklists.checklist_keys()]
         form.assignee.query = planning.candidates(g.get("district_id"))
         return form
 

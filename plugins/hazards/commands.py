@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from core.commands import Rules, refuse
 
-from . import planning, statistics
 from .models import Campaign, InspectionTask, Schedule, StatisticsReport
+from .planning import services as planning
+from .statistics import services as statistics
 
 
 class CampaignRules(Rules):

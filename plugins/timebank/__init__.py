@@ -106,7 +106,7 @@ def linli_event(event):
 
 @hookimpl
 def linli_dashboard_widgets(district, user):
-    from .dashboard import widgets
+    from .reports import widgets
 
     return widgets(district, user)
 

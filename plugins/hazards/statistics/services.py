@@ -23,9 +23,9 @@ from core.i18n import gettext as _
 from core.models import PATH_WIDTH, TerritoryUnit, User, utcnow
 from core.territory import subtree_condition
 
-from . import rules
-from .flows import PLUGIN, setting
-from .models import GRADES, Hazard, StatisticsReport
+from .. import rules
+from ..flows import PLUGIN, setting
+from ..models import GRADES, Hazard, StatisticsReport
 
 COMMUNITY_WIDTH = 3 * PATH_WIDTH  # district, street, community: a community's own path
 GRADE_KEYS = ("general", "major", "ungraded")
@@ -223,7 +223,7 @@ def register_columns(kind: str) -> list[str]:
 
 
 def register_rows(units, kind: str, year: int | None) -> list[list]:
-    from .flows import HAZARD_FLOW
+    from ..flows import HAZARD_FLOW
 
     hazards = list(register_query(units, kind, year))
     paths = {h.unit.path[:COMMUNITY_WIDTH] for h in hazards}
@@ -295,7 +295,7 @@ def register_rows(units, kind: str, year: int | None) -> list[list]:
 
 
 def _supervision_levels():
-    from .models import SUPERVISION_LEVELS
+    from ..models import SUPERVISION_LEVELS
 
     return SUPERVISION_LEVELS
 

@@ -29,9 +29,10 @@ from core.events import Event, emit
 from core.models import RoleAssignment, RolePermission, TerritoryUnit, User
 from core.territory import subtree_condition
 
-from . import rules, services
-from .flows import PLUGIN
-from .models import FREQUENCIES, Campaign, Inspection, InspectionTask, Schedule
+from .. import forms as checklists
+from .. import rules
+from ..flows import PLUGIN
+from ..models import FREQUENCIES, Campaign, Inspection, InspectionTask, Schedule
 
 STAGES = {
     "planned": ("未开始", "Not started"),
@@ -61,7 +62,7 @@ def stage(campaign: Campaign, day: dt.date | None = None) -> str:
 
 def _check_checklists(keys: list[str], district_id: int | None, field: str) -> None:
     for key in keys:
-        if services.checklist_version(key, district_id) is None:
+        if checklists.checklist_version(key, district_id) is None:
             raise refuse("Unknown checklist: %(key)s.", field=field, key=key)
 
 
