@@ -147,7 +147,7 @@ def run(rows: int, repeat: int, without_index: bool = False) -> None:
     app = _app(Path(tempfile.mkdtemp(prefix="linli-bench-hazards-")))
     from core import workdays
     from core.models import TerritoryUnit
-    from plugins.hazards import statistics
+    from plugins.hazards.statistics import services as statistics
 
     today = workdays.today()
     with app.app_context(), db.connection_context():

@@ -19,25 +19,14 @@ from bench.lowcode import _row, _time
 
 def run(rows: int, repeat: int) -> None:
     import plugins.socialorgs as socialorgs
-    from core.app import create_app
     from core.db import db
 
     tmp = Path(tempfile.mkdtemp(prefix="linli-bench-socialorgs-"))
-    kwargs = dict(
-        overrides={
-            "SECRET_KEY": "bench-secret-key-0123456789",
-            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-        },
-        instance_path=tmp,
-        plugins=[socialorgs],
-        use_entry_points=False,
-        environ={},
+    from core.testing import migrated_app
+
+    app = migrated_app(
+        tmp, f"sqlite:///{tmp / 'bench.sqlite3'}", [socialorgs], "bench-secret-key-0123456789"
     )
-    app = create_app(**kwargs)
-    with db.connection_context():
-        app.extensions["linli"].migrations.upgrade()
-    app = create_app(**kwargs)
-    app.config["TESTING"] = True
 
     from core import demo
     from core.models import TerritoryUnit

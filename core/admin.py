@@ -33,22 +33,31 @@ from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView as PeeweeModelView
 from flask_admin.contrib.peewee import filters as pw_filters
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
-from flask_admin.contrib.peewee.form import InlineModelConverter, InlineModelFormList
+from flask_admin.contrib.peewee.form import (
+    CustomModelConverter,
+    InlineModelConverter,
+    InlineModelFormList,
+)
 from flask_admin.model import filters as base_filters
 from flask_admin.model import typefmt
 from flask_login import current_user
 from jinja2 import pass_context
 from wtforms import validators as wtf_validators
 
-from core.access import may_write, record_scope
+from core import commands
+from core.access import record_scope
 from core.db import db
-from core.events import Event, diff, emit, snapshot
+from core.errors import Forbidden, Refused, ServiceError
+from core.events import Event, emit
 from core.fields import IdCardField, personal_fields
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
 from core.kernel import PluginError
-from core.models import TerritoryUnit, utcnow
+from core.models import TerritoryUnit
+from core.records import DependentsExist, dependents, refuse_if_dependents  # noqa: F401
+from core.records import district_of as _district_of
+from core.records import stamp as _stamp
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +81,71 @@ class FilterConverter(pw_filters.FilterConverter):
     @base_filters.convert("AutoField", "BigAutoField", "ForeignKeyField")
     def conv_id(self, column, name):
         return [f(column, name) for f in self.int_filters]
+
+
+# -- forms derived from the model and its rules ------------------------------------------
+
+
+class _Required:
+    """Blank refused with the commands' message (wtf-peewee's ``ValueRequired``, whose
+    message would be WTForms' own), or the one the model's Rules give the field."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        from wtforms.validators import StopValidation
+
+        if field.data is None or isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(_(self.message) if self.message else _("This field is required."))
+
+
+class _MaxLength:
+    def __init__(self, maximum: int, message=None):
+        self.max = maximum
+        self.message = message
+        self.field_flags = {"maxlength": maximum}
+
+    def __call__(self, form, field):
+        from wtforms.validators import ValidationError
+
+        if isinstance(field.data, str) and len(field.data) > self.max:
+            if self.message:
+                raise ValidationError(_(self.message))
+            raise ValidationError(_("At most %(max)s characters.", max=self.max))
+
+
+class ModelConverter(CustomModelConverter):
+    """Admin form fields whose refusals are the commands' own: the same "required" and
+    length messages as the API and the import, and the field checks the model's
+    :class:`core.commands.Rules` declare, shown as validators."""
+
+    def convert(self, model, field, field_args):
+        from wtforms import validators as v
+        from wtfpeewee.orm import ValueRequired
+
+        found = super().convert(model, field, field_args)
+        unbound = found[1] if isinstance(found, tuple) else None
+        if unbound is None or not hasattr(unbound, "kwargs"):
+            return found
+        rules = commands.rules_of(model)
+        message = rules.messages.get(field.name)
+        kept = []
+        for validator in unbound.kwargs.get("validators") or []:
+            if type(validator) is ValueRequired or (
+                type(validator) in (v.InputRequired, v.DataRequired) and not validator.message
+            ):
+                validator = _Required(message)
+            elif type(validator) is v.Length and validator.max and validator.max > 0:
+                validator = _MaxLength(validator.max, message)
+            kept.append(validator)
+        checks = rules.checks.get(field.name, ())
+        kept.extend(check.wtforms() for check in checks)
+        unbound.kwargs["validators"] = kept
+        return found
 
 
 # -- inline rows ---------------------------------------------------------------------------
@@ -128,61 +202,17 @@ class SafeInlineModelConverter(InlineModelConverter):
         return info
 
 
-# -- delete safety -------------------------------------------------------------------------
-
-
-class DependentsExist(Exception):
-    """A record still referred to by others; the message lists them."""
-
-
-def dependents(record: pw.Model) -> list[tuple[str, int]]:
-    """(table label, count) of the rows that refer to ``record`` directly."""
-    found = []
-    for fk, model in record._meta.backrefs.items():
-        count = model.select().where(fk == record._pk).count()
-        if count:
-            label = getattr(model._meta, "verbose_name", None) or model._meta.table_name
-            found.append((str(label), count))
-    return found
-
-
-def refuse_if_dependents(record: pw.Model) -> None:
-    found = dependents(record)
-    if found:
-        listing = _(", ").join(_("%(count)s in %(table)s", count=n, table=t) for t, n in found)
-        raise DependentsExist(
-            _(
-                "“%(record)s” cannot be deleted: other records refer to it (%(list)s).",
-                record=str(record),
-                list=listing,
-            )
-        )
+# -- record helpers (core.records), kept here for the views that import them -------------
 
 
 def stamp(record: pw.Model, created: bool) -> None:
-    """Fill created/updated by and at on district-owned records."""
-    fields = record._meta.fields
+    """Fill created/updated by and at with the current user (see :func:`core.records.stamp`)."""
     user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
-    now = utcnow()
-    if created:
-        if "created_by" in fields and record.created_by_id is None:
-            record.created_by = user_id
-        if "created_at" in fields:
-            record.created_at = now
-    if "updated_by" in fields:
-        record.updated_by = user_id
-    if "updated_at" in fields:
-        record.updated_at = now
+    _stamp(record, created, int(user_id) if user_id else None)
 
 
 def district_of(record: pw.Model) -> int | None:
-    unit_id = getattr(record, "unit_id", None)
-    if unit_id is None and isinstance(record, TerritoryUnit):
-        return record.district_id
-    if unit_id is None:
-        return getattr(g, "district_id", None)
-    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
-    return unit.district_id if unit else None
+    return _district_of(record, getattr(g, "district_id", None))
 
 
 # -- access mixin --------------------------------------------------------------------------
@@ -274,6 +304,7 @@ class ModelView(AccessMixin, PeeweeModelView):
     """
 
     filter_converter = FilterConverter()
+    model_form_converter = ModelConverter
     inline_model_form_converter = SafeInlineModelConverter
     allow_create = True
     allow_edit = True
@@ -443,9 +474,11 @@ class ModelView(AccessMixin, PeeweeModelView):
 
     # -- permissions as Flask-Admin flags --
 
+    create_action = "create"  # the permission a create needs (a certificate: "approve")
+
     @property
     def can_create(self):
-        return self.allow_create and self.allowed("create")
+        return self.allow_create and self.allowed(self.create_action)
 
     @can_create.setter
     def can_create(self, value):
@@ -628,28 +661,71 @@ class ModelView(AccessMixin, PeeweeModelView):
 
         return save_custom_values(model, self.custom_fields(), form._custom_cleaned)
 
-    # -- writes, each in one transaction with its audit row --
+    # -- writes: every one through core.commands, which holds the rules --
 
     def _fail(self, message, exc):
         if not self.handle_view_exception(exc):
             flash(message, "error")
             log.info("admin write refused: %s", exc)
 
+    def command_options(self, form=None, created=False) -> dict:
+        """What the command needs to know about this view: its plugin, how it is scoped,
+        the district's custom fields, and (for a form) the inline rows to save with it."""
+        options = {
+            "plugin": self.plugin_id,
+            "through": self.scope_through if self.scoped else None,
+            "scoped": self.scoped,
+        }
+        if form is not None:
+            options["custom"] = self._custom_payload(form)
+            options["prepare"] = lambda record: self._prepare(form, record, created)
+            options["after"] = lambda record: self._save_inline(form, record)
+        return options
+
+    def _custom_payload(self, form):
+        if not hasattr(form, "_custom_cleaned"):
+            return None
+        return {"fields": self.custom_fields(), "cleaned": form._custom_cleaned}
+
+    def _prepare(self, form, record, created):
+        self._on_model_change(form, record, created)
+        if type(self).check_write is not ModelView.check_write:  # a view's own condition
+            self.check_write(record, "create" if created else "update")
+
+    def _save_inline(self, form, record):
+        for field in form._fields.values():
+            if isinstance(field, InlineModelFormList):
+                field.save_related(record)
+
+    def _form_names(self, form) -> list[str]:
+        return [name for name in form._fields if name in self.model._meta.fields]
+
+    def show_refusal(self, form, exc: Refused) -> None:
+        """A refusal beside the form fields it names, and as a message above the form."""
+        shown = False
+        for name, messages in exc.errors.items():
+            if form is not None and name in form._fields:
+                form[name].errors = [*form[name].errors, *messages]
+                shown = True
+        if not shown or not exc.errors:
+            flash(exc.message, "error")
+        else:
+            flash(_("The record was not saved: %(error)s", error=exc.message), "error")
+
     def create_model(self, form):
+        ctx = commands.Context.current("admin")
+        model = self.model()
         try:
-            with db.atomic():
-                model = self.model()
-                form.populate_obj(model)
-                stamp(model, True)
-                self._on_model_change(form, model, True)
-                self.check_write(model, "create")
-                model.save(force_insert=True)
-                for field in form._fields.values():
-                    if isinstance(field, InlineModelFormList):
-                        field.save_related(model)
-                changes = diff({}, snapshot(model))
-                changes.update(self._save_custom(form, model))
-                self.emit("created", model, changes)
+            form.populate_obj(model)
+            commands.save(
+                ctx, model, names=self._form_names(form), **self.command_options(form, True)
+            )
+        except Refused as exc:
+            self.show_refusal(form, exc)
+            return False
+        except (ServiceError, PermissionError) as exc:
+            flash(str(exc), "error")
+            return False
         except Exception as exc:
             self._fail(_("Failed to create record. %(error)s", error=str(exc)), exc)
             return False
@@ -657,22 +733,23 @@ class ModelView(AccessMixin, PeeweeModelView):
         return model
 
     def update_model(self, form, model):
+        from core.events import snapshot
+
+        ctx = commands.Context.current("admin")
+        before, stored = snapshot(model), dict(model.__data__)
         try:
-            with db.atomic():
-                before = snapshot(model)
-                form.populate_obj(model)
-                stamp(model, False)
-                self._on_model_change(form, model, False)
-                self.check_write(model, "update")
-                model.save()
-                for field in form._fields.values():
-                    if isinstance(field, InlineModelFormList):
-                        field.save_related(model)
-                changes = diff(before, snapshot(model))
-                changes.pop("updated_at", None)
-                changes.update(self._save_custom(form, model))
-                self.emit("updated", model, changes)
+            form.populate_obj(model)
+            commands.save(ctx, model, before=before, **self.command_options(form, False))
+        except Refused as exc:
+            model.__data__ = stored
+            self.show_refusal(form, exc)
+            return False
+        except (ServiceError, PermissionError) as exc:
+            model.__data__ = stored
+            flash(str(exc), "error")
+            return False
         except Exception as exc:
+            model.__data__ = stored
             self._fail(_("Failed to update record. %(error)s", error=str(exc)), exc)
             return False
         self.after_model_change(form, model, False)
@@ -683,42 +760,32 @@ class ModelView(AccessMixin, PeeweeModelView):
             with db.atomic():
                 self.on_model_delete(model)
                 self.delete_one(model)
+        except (ServiceError, PermissionError) as exc:
+            flash(str(exc), "error")
+            return False
         except Exception as exc:
-            self._fail(
-                str(exc)
-                if isinstance(exc, DependentsExist)
-                else _("Failed to delete record. %(error)s", error=str(exc)),
-                exc,
-            )
+            self._fail(_("Failed to delete record. %(error)s", error=str(exc)), exc)
             return False
         self.after_model_delete(model)
         return True
 
     def delete_one(self, model):
-        if not self._state().hook_allows(current_user, self.plugin_id, "delete", model):
-            raise PermissionError(_("You are not allowed to do this."))
-        refuse_if_dependents(model)
-        before = snapshot(model)
-        district = district_of(model)
-        model.delete_instance()
-        self.emit("deleted", model, diff(before, {}), district_id=district)
+        commands.delete(
+            commands.Context.current("admin"),
+            model,
+            plugin=self.plugin_id,
+            through=self.scope_through if self.scoped else None,
+            scoped=self.scoped,
+        )
 
     def check_write(self, model, action):
-        """Refuse writing a record into a unit outside the user's scope for ``action``, or
-        one a plugin's ``linli_permission_check`` refuses."""
-        if not self._state().hook_allows(current_user, self.plugin_id, action, model):
-            raise PermissionError(_("You are not allowed to do this."))
-        if self.scoped and self.scope_through:
-            if not may_write(
-                g.access, model, self.plugin_id, action, g.get("district_id"), self.scope_through
-            ):
-                raise PermissionError(_("You may not write records in this territory unit."))
-            return
-        condition = self.scope_condition(action)
-        if condition is None or "unit" not in self.model._meta.fields:
-            return
-        if not may_write(g.access, model, self.plugin_id, action, g.get("district_id")):
-            raise PermissionError(_("You may not write records in this territory unit."))
+        """Refuse writing ``model`` where the user may not ``action`` (the command checks
+        this on every write; views that write through a service of their own call it)."""
+        ctx = commands.Context.current("admin")
+        if not ctx.can(self.plugin_id, action, model):
+            raise Forbidden(_("You are not allowed to do this."))
+        if self.scoped:
+            commands.check_scope(ctx, model, self.plugin_id, action, self.scope_through)
 
     def emit(self, name, model, changes, district_id=None):
         emit(
@@ -748,7 +815,7 @@ class ModelView(AccessMixin, PeeweeModelView):
                             self.on_model_delete(record)
                             self.delete_one(record)
                             deleted += 1
-                    except (DependentsExist, PermissionError) as exc:
+                    except (ServiceError, PermissionError) as exc:
                         refused.append(str(exc))
         except Exception as exc:
             self._fail(_("Failed to delete records. %(error)s", error=str(exc)), exc)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
-from flask import Flask, abort, current_app, g, request, session
+from flask import Flask, abort, g, request, session
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import LoginManager, current_user
@@ -29,7 +29,8 @@ from core.i18n import Label, babel, select_locale
 from core.i18n import lazy_gettext as _l
 from core.kernel import CORE_ID, Kernel, PluginError
 from core.migrations import Migrations
-from core.models import PluginDistrict, TerritoryUnit, User
+from core.models import TerritoryUnit, User
+from core.registry import KernelState, kernel_state  # noqa: F401  (kernel_state: re-exported)
 from core.settings import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,77 +38,6 @@ DEFAULT_INSTANCE = ROOT / "instance"
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-
-
-class KernelState:
-    """Everything the kernel knows about this application, kept in ``app.extensions``."""
-
-    def __init__(self, kernel: Kernel, migrations: Migrations, settings: Registry):
-        self.kernel = kernel
-        self.migrations = migrations
-        self.settings = settings
-        self.models: dict[str, list] = {}
-        self.blueprint_plugins: dict[str, str] = {}
-        self.actions: dict[str, list[str]] = {}  # plugin id -> actions users can be granted
-        self._schemas: dict[str, dict] | None = None
-
-    @property
-    def schemas(self) -> dict[str, dict]:
-        """Plugin id -> {model: marshmallow schema}, collected on first use (the API, import,
-        export) rather than at start-up: importing marshmallow costs about 30 ms."""
-        if self._schemas is None:
-            self._schemas = {
-                pid: dict(schemas)
-                for pid, schemas in self.kernel.collect("linli_schemas", states=("active",))
-            }
-        return self._schemas
-
-    # -- per-district switches --
-
-    def enabled_plugins(self, district_id: int | None) -> set[str]:
-        """Active plugins enabled for ``district_id`` (cached for the current request)."""
-        if district_id is None:
-            return set()
-        cache = g.setdefault("_enabled_cache", {}) if _in_app_context() else {}
-        if district_id not in cache:
-            active = {info.id for info in self.kernel.ordered(("active",))}
-            rows = PluginDistrict.select(PluginDistrict.plugin).where(
-                (PluginDistrict.district == district_id) & PluginDistrict.enabled
-            )
-            cache[district_id] = {row.plugin for row in rows} & active
-        return cache[district_id]
-
-    def runtime(self, hook_name: str):
-        return self.kernel.runtime(hook_name, g.get("enabled_plugins", set()))
-
-    def hook_allows(self, user, plugin: str, action: str, record) -> bool:
-        answers = self.runtime("linli_permission_check")(
-            user=user, plugin=plugin, action=action, record=record
-        )
-        return all(answer is not False for answer in answers)
-
-    def narrow(self, model, query, user):
-        for condition in self.runtime("linli_scope_query")(model=model, query=query, user=user):
-            if condition is not None:
-                query = query.where(condition)
-        return query
-
-    def dashboard_widgets(self, district, user) -> list:
-        widgets = []
-        results = self.runtime("linli_dashboard_widgets")(district=district, user=user)
-        for result in reversed(results):  # pluggy answers last-registered first; core first
-            widgets.extend(result or [])
-        return widgets
-
-
-def _in_app_context() -> bool:
-    from flask import has_app_context
-
-    return has_app_context()
-
-
-def kernel_state() -> KernelState:
-    return current_app.extensions["linli"]
 
 
 def create_app(
@@ -181,6 +111,16 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
             settings.add(pid, setting)
     for pid, models in kernel.collect("linli_models"):
         state.models[pid] = list(models)
+    from core.commands import register_rules
+
+    for pid, classes in kernel.collect("linli_rules", states=("active",)):
+        for cls in classes:
+            if cls.model not in state.models.get(pid, ()):
+                raise PluginError(
+                    f"plugin {pid!r}: {cls.__name__} gives rules for "
+                    f"{getattr(cls.model, '__name__', cls.model)!r}, not one of its own models"
+                )
+        register_rules(classes)
     from core.access import STANDARD_ACTIONS
 
     state.actions = {info.id: list(STANDARD_ACTIONS) for info in kernel.ordered(("active",))}

@@ -97,6 +97,13 @@ def linli_admin_views(admin):
 
 
 @hookimpl
+def linli_rules():
+    from core.publicity.services import PublicationRules
+
+    return [PublicationRules]
+
+
+@hookimpl
 def linli_schemas():
     from core.cases.models import Case
     from core.cases.schemas import CaseSchema

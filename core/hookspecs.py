@@ -68,6 +68,17 @@ def linli_schemas():
 
 
 @hookspec
+def linli_rules():
+    """Return :class:`core.commands.Rules` subclasses: the rules of the plugin's models.
+
+    Each names its ``model`` (one of the plugin's own) and holds that model's field checks
+    and record rules. Every write path — admin, API, import, portal, CLI, jobs — runs them
+    through the commands of :mod:`core.commands`; a rule in an admin view would hold on the
+    admin only.
+    """
+
+
+@hookspec
 def linli_permissions():
     """Return extra :class:`core.access.Action` objects the plugin declares.
 

@@ -14,6 +14,7 @@ import peewee as pw
 
 from core.access import hash_password, verify_password
 from core.db import db
+from core.errors import ServiceError
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.kernel import CORE_ID
@@ -28,10 +29,6 @@ from core.models import (
     User,
     utcnow,
 )
-
-
-class ServiceError(Exception):
-    """A refused operation; ``str(error)`` is shown to the user."""
 
 
 def _state():

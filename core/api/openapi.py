@@ -65,6 +65,10 @@ def document() -> dict:
     for (plugin, name), resource in resources().items():
         component = f"{plugin}_{name}"
         spec.components.schema(component, schema=resource.schema_class)
+        properties = spec.components.schemas[component].get("properties", {})
+        for key, constraints in resource.constraints().items():
+            if key in properties and not properties[key].get("readOnly"):
+                properties[key].update(constraints)
         ref = f"#/components/schemas/{component}"
         tag = f"{plugin}/{name}"
         filters = [

@@ -115,6 +115,30 @@ class Resource:
             if not f.dump_only and self.model_field(n, f) is not None
         ]
 
+    def constraints(self) -> dict[str, dict]:
+        """OpenAPI constraints of each writable key, derived from the model field (its
+        length, its choices) and the checks its :class:`core.commands.Rules` declare: the
+        same declarations the commands run and the admin form shows."""
+        from core.commands import rules_of
+
+        checks = rules_of(self.model).checks
+        found = {}
+        for key in self.writable_names():
+            name = self.key_map()[key]
+            model_field = self.model._meta.fields[name]
+            extra: dict = {}
+            if getattr(model_field, "max_length", None) and isinstance(model_field, pw.CharField):
+                extra["maxLength"] = model_field.max_length
+            if model_field.choices and not isinstance(model_field, pw.ForeignKeyField):
+                extra["enum"] = [c[0] for c in model_field.choices]
+                if model_field.null:
+                    extra["enum"].append(None)
+            for check in checks.get(name, ()):
+                extra.update(check.openapi())
+            if extra:
+                found[key] = extra
+        return found
+
     # -- who may do what --
 
     def can(self, action: str) -> bool:
@@ -327,8 +351,10 @@ def model_field_name(model, attribute: str) -> str | None:
 
 def default_operations(model, schema_class) -> tuple[str, ...]:
     """What a schema offers when it does not say (``linli_operations``): reading, and the
-    workflow steps (which run the plugin's own rules). Writes are opted into, because the
-    generic create, update and delete bypass a plugin's services."""
+    workflow steps. Writes are opted into: the generic create, update and delete run the
+    model's rules (:mod:`core.commands`), but a record made by a plugin operation of its own
+    (an application that starts a workflow with its materials, a ballot) is not created
+    field by field."""
     return ("read", "transition")
 
 

@@ -29,7 +29,7 @@ from core.db import db
 from core.i18n import gettext as _
 
 from .resources import CUSTOM_PREFIX, ApiError, Resource
-from .services import Writer, refused_by_database
+from .services import Writer
 
 BATCH = 1000
 ANALYZE_AFTER = 10_000  # rows imported at once after which SQLite's statistics are renewed
@@ -157,6 +157,16 @@ def resolve_mapping(resource: Resource, headers: list[str], mapping: dict) -> di
     return chosen
 
 
+def _row_problems(number: int, exc: ApiError, table: Table, chosen: dict) -> list[dict]:
+    """One {"row", "column", "field", "message"} per message of a refused row."""
+    found = []
+    for name, messages in (exc.errors or {"": [exc.message]}).items():
+        header = next((table.headers[i] for i, n in chosen.items() if n == name), name)
+        for message in messages if isinstance(messages, list) else [messages]:
+            found.append({"row": number, "column": header, "field": name, "message": str(message)})
+    return found
+
+
 def run_import(
     resource: Resource,
     table: Table,
@@ -170,7 +180,7 @@ def run_import(
     of {"row", "column", "field", "message"} (row 2 is the first data row, as a spreadsheet
     numbers it) when any row is bad: then nothing was written."""
     chosen = resolve_mapping(resource, table.headers, mapping or {})
-    writer = Writer(resource)
+    writer = Writer(resource, source="import")
     valid: list[tuple[dict, dict]] = []
     problems: list[dict] = []
     count = 0
@@ -185,18 +195,12 @@ def run_import(
         }
         try:
             values, custom = writer.validate(payload)
-            record = resource.model(**values)
-            writer.check(record, "import")
+            writer.check(values, "import")
         except ApiError as exc:
-            for name, messages in (exc.errors or {"": [exc.message]}).items():
-                header = next((table.headers[i] for i, n in chosen.items() if n == name), name)
-                for message in messages if isinstance(messages, list) else [messages]:
-                    problems.append(
-                        {"row": number, "column": header, "field": name, "message": str(message)}
-                    )
+            problems.extend(_row_problems(number, exc, table, chosen))
         else:
             if not dry_run and not problems:
-                valid.append((values, custom))
+                valid.append((number, values, custom))
         if progress is not None:
             progress(1)
     if problems:
@@ -210,9 +214,21 @@ def run_import(
         )
     if dry_run:
         return {"rows": count, "created": 0, "dry_run": True}
-    with refused_by_database(), db.atomic():
-        for values, custom in valid:
-            writer.insert(values, custom, "import")
+    with db.atomic() as transaction:
+        for number, values, custom in valid:
+            try:  # the rows written before may refuse this one (a value unique in the file)
+                writer.insert(values, custom, "import")
+            except ApiError as exc:
+                problems.extend(_row_problems(number, exc, table, chosen))
+                break
+        if problems:
+            transaction.rollback()
+    if problems:
+        raise ApiError(
+            400,
+            _("%(count)s problems in the file; nothing was imported.", count=len(problems)),
+            problems,
+        )
     if len(valid) >= ANALYZE_AFTER and isinstance(db.obj, pw.SqliteDatabase):
         # SQLite plans scoped lists well only with statistics (PostgreSQL's autovacuum
         # keeps its own): without them a list page sorts the whole table

@@ -223,12 +223,6 @@ class PublicationView(ModelView):
 
         return self._service(call)
 
-    def on_model_delete(self, model):
-        if model.state != "draft":
-            raise PermissionError(
-                _("Only a draft can be deleted; withdraw a published notice instead.")
-            )
-
     def _each(self, ids, call, done_message):
         if not self.allowed("update"):
             flash(_("You are not allowed to do this."), "error")

@@ -15,6 +15,7 @@ import re
 import peewee as pw
 
 from core import workdays
+from core.commands import Refused, Rules
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
@@ -551,3 +552,14 @@ def answer_due(objection: Objection) -> dt.date:
     publication = objection.publication
     days = int(_setting(publication.unit.district_id, "objection_answer_days"))
     return workdays.deadline(shanghai_date(objection.created_at), days, working=True)
+
+
+class PublicationRules(Rules):
+    """公示: only a draft may be deleted; a published notice is withdrawn instead (撤回), and
+    stays on record."""
+
+    model = Publication
+
+    def before_delete(self, ctx, record):
+        if record.state != "draft":
+            raise Refused(_("Only a draft can be deleted; withdraw a published notice instead."))

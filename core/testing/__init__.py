@@ -40,6 +40,27 @@ def reset_postgres(url: str) -> None:
     database.close()
 
 
+def migrated_app(instance_path, database_url: str, plugins=(), secret: str = SECRET, **settings):
+    """An application on ``database_url`` with ``plugins`` (modules), every migration
+    applied and the plugins active: what tests, benchmarks and fixtures start from."""
+    from core.app import create_app
+    from core.db import db
+
+    kwargs = dict(
+        overrides={"DATABASE_URL": database_url, "SECRET_KEY": secret, **settings},
+        instance_path=instance_path,
+        plugins=list(plugins),
+        use_entry_points=False,
+        environ={},
+    )
+    app = create_app(**kwargs)
+    with db.connection_context():
+        app.extensions["linli"].migrations.upgrade()
+    app = create_app(**kwargs)  # plugins become active once migrated
+    app.config.update(TESTING=True)
+    return app
+
+
 def installed_plugins() -> dict[str, ModuleType]:
     """Every plugin declared in the ``linli.plugins`` entry-point group: id -> module."""
     return {ep.name: ep.load() for ep in entry_points(group="linli.plugins")}

@@ -46,6 +46,7 @@ from core.testing import (
     env_database_url,
     login,
     make_user,
+    migrated_app,
     reset_postgres,
     resolve_plugins,
 )
@@ -84,23 +85,22 @@ def database_url(tmp_path):
 def make_app(tmp_path, database_url):
     """Build a migrated app: ``make_app(plugins=[module or id, ...], migrate=True, **settings)``."""
     from core.app import create_app
-    from core.db import db
 
     def factory(plugins=(), migrate=True, **overrides):
         overrides.setdefault("DATABASE_URL", database_url)
         overrides.setdefault("SECRET_KEY", SECRET)
-        kwargs = dict(
+        if migrate:
+            url, secret = overrides.pop("DATABASE_URL"), overrides.pop("SECRET_KEY")
+            return migrated_app(
+                tmp_path / "instance", url, resolve_plugins(plugins), secret, **overrides
+            )
+        app = create_app(
             overrides=overrides,
             instance_path=tmp_path / "instance",
             plugins=resolve_plugins(plugins),
             use_entry_points=False,
             environ={},
         )
-        app = create_app(**kwargs)
-        if migrate:
-            with db.connection_context():
-                app.extensions["linli"].migrations.upgrade()
-            app = create_app(**kwargs)  # plugins become active once migrated
         app.config.update(TESTING=True)
         return app
 

@@ -60,6 +60,13 @@ def linli_translations():
 
 
 @hookimpl
+def linli_rules():
+    from .commands import RULES
+
+    return RULES
+
+
+@hookimpl
 def linli_schemas():
     from .schemas import SCHEMAS
 

@@ -14,7 +14,6 @@ from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import MultipleFileField, SelectField
-from wtforms.validators import DataRequired
 
 from core import workdays
 from core.admin import ModelView, View
@@ -26,7 +25,8 @@ from core.services import ServiceError
 from core.territory import subtree_condition
 from core.workflow import WorkflowViewMixin, state_filter, state_formatter
 
-from . import planning, rules, services, statistics
+from . import forms as checklists
+from . import rules, services
 from .flows import HAZARD_FLOW, PLUGIN
 from .models import (
     FREQUENCIES,
@@ -46,6 +46,8 @@ from .models import (
     Schedule,
     StatisticsReport,
 )
+from .planning import services as planning
+from .statistics import services as statistics
 
 
 def choice(choices):
@@ -122,9 +124,9 @@ def position(view, context, model, name):
 class Base(ModelView):
     plugin_id = PLUGIN
     column_default_sort = ("id", True)
-    can_create = False
-    can_edit = False
-    can_delete = False
+    allow_create = False
+    allow_edit = False
+    allow_delete = False
 
 
 class InspectionView(Base):
@@ -162,7 +164,7 @@ class HazardView(WorkflowViewMixin, Base):
     reported by hand (自查、楼栋长报告、居民报告、巡查) is created here through the service."""
 
     workflow = HAZARD_FLOW
-    can_create = True
+    allow_create = True
     form_columns = ("source", "unit", "premises", "place", "category", "title", "description")
     form_choices = {"source": SOURCES}
     form_extra_fields = {"photos": MultipleFileField(_l("Photos"))}
@@ -263,8 +265,8 @@ class PremisesView(Base):
     """场所: the registered places inspected in each community (managed here, scoped by
     territory). A premises in use is retired (active off), never deleted."""
 
-    can_create = True
-    can_edit = True
+    allow_create = True
+    allow_edit = True
     can_view_details = True
     column_list = ("name", "kind", "address", "responsible", "phone", "unit", "active")
     column_searchable_list = ("name", "address", "responsible")
@@ -272,9 +274,6 @@ class PremisesView(Base):
     form_columns = ("unit", "name", "kind", "address", "responsible", "phone", "active")
     form_choices = {"kind": PREMISES_KINDS}
     column_formatters = {"kind": choice(PREMISES_KINDS)}
-    form_args = {
-        "name": {"validators": [DataRequired()]},
-    }
 
 
 def admin_views(admin) -> list:
@@ -345,8 +344,8 @@ class CampaignView(Base):
     """排查整治专项行动: stages 自查自改 → 督导检查 → 验收 with their dates, scope and checklists;
     launching gives each community in scope its self-check tasks."""
 
-    can_create = True
-    can_edit = True
+    allow_create = True
+    allow_edit = True
     column_list = (
         "title",
         "year",
@@ -381,9 +380,6 @@ class CampaignView(Base):
 
     column_formatters = {"stage": _stage}
 
-    def on_model_change(self, form, model, is_created):
-        planning.check_campaign(model)
-
     @action("launch", _l("Launch: create the self-check tasks"))
     def action_launch(self, ids):
         for campaign in self.get_query().where(Campaign.id.in_(ids)):
@@ -402,8 +398,8 @@ class ScheduleView(Base):
     """检查计划: recurring inspections of a place (daily patrol, monthly fire check, yearly
     elevator inspection), each due date giving a task (``linli hazards-daily``)."""
 
-    can_create = True
-    can_edit = True
+    allow_create = True
+    allow_edit = True
     column_list = (
         "title",
         "place",
@@ -431,7 +427,7 @@ class ScheduleView(Base):
     column_formatters = {"frequency": choice(FREQUENCIES)}
 
     def _offer(self, form):
-        form.checklist.choices = [(k, k) for k in services.checklist_keys()]
+        form.checklist.choices = [(k, k) for k in checklists.checklist_keys()]
         form.assignee.query = planning.candidates(g.get("district_id"))
         return form
 
@@ -441,15 +437,12 @@ class ScheduleView(Base):
     def edit_form(self, obj=None):
         return self._offer(super().edit_form(obj))
 
-    def on_model_change(self, form, model, is_created):
-        planning.check_schedule(model)
-
 
 class TaskView(Base):
     """检查任务: from schedules and campaigns; only the assignee can be changed here, the task
     is done by an inspection on the portal."""
 
-    can_edit = True
+    allow_edit = True
     column_list = (
         "due",
         "title",
@@ -480,11 +473,6 @@ class TaskView(Base):
         form.assignee.query = planning.candidates(g.get("district_id"))
         return form
 
-    def on_model_change(self, form, model, is_created):
-        if InspectionTask.get_by_id(model.id).state != "open":
-            raise ServiceError(_("This task is no longer open."))
-        planning.check_assignee(model.assignee, model.unit)
-
 
 def _figures(view, context, model, name):
     return Markup(
@@ -496,8 +484,8 @@ class StatisticsView(Base):
     """隐患排查治理统计 (季度/年度): a draft is recomputed on every save; once submitted it is
     locked (the database refuses changes) and a correction is a new version."""
 
-    can_create = True
-    can_edit = True
+    allow_create = True
+    allow_edit = True
     column_list = ("unit", "period", "year", "quarter", "number", "state", "submitted_on", "due")
     column_details_list = (
         *column_list,
@@ -526,9 +514,6 @@ class StatisticsView(Base):
         form = super().edit_form(obj)
         form.period.choices = [(c, str(lb)) for c, lb in PERIODS]
         return form
-
-    def on_model_change(self, form, model, is_created):
-        statistics.prepare(model)
 
     @action("submit", _l("Submit (报送): lock the figures"))
     def action_submit(self, ids):

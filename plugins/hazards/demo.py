@@ -14,6 +14,7 @@ import io
 from core.access import Access
 from core.models import TerritoryUnit
 
+from . import forms as checklists
 from . import services
 from .models import Hazard, Inspection, Premises
 
@@ -26,7 +27,7 @@ PREMISES = [
 
 
 def _answers(name: str, **failed) -> dict:
-    return {**services.all_passed(name), **failed}
+    return {**checklists.all_passed(name), **failed}
 
 
 def _picture(colour) -> services.Upload:
@@ -46,7 +47,7 @@ def load(district, actor):
     )
     if community is None or Inspection.select().where(Inspection.unit == community).exists():
         return None
-    services.install_checklists()
+    checklists.install_checklists()
     access = Access(actor)
     premises = {}
     for name, kind, address, responsible, phone in PREMISES:
@@ -126,8 +127,8 @@ def _manage(district, community, inspection, actor, access) -> None:
 
     from core import workdays
 
-    from . import planning
     from .models import Campaign, Schedule
+    from .planning import services as planning
 
     today = workdays.today()
     exits = inspection.hazards.where(Hazard.item == "major_exits_clear").get()

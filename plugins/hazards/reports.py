@@ -73,8 +73,8 @@ def management_widgets(district) -> list[Widget]:
     places with repeated hazards, within the user's scope (and the dashboard's unit)."""
     from core import workdays
 
-    from . import statistics
     from .models import GRADES
+    from .statistics import services as statistics
 
     units = unit_ids(PLUGIN, district=district)
     grades = {**{code: str(label) for code, label in GRADES}, "ungraded": _("Not graded yet")}
@@ -132,7 +132,7 @@ def overdue_tasks(district) -> list:
     escalates to the supervising unit (the street of a community)."""
     from core.notifications import OverdueItem
 
-    from .planning import overdue_tasks as late
+    from .planning.services import overdue_tasks as late
 
     return [
         OverdueItem(
@@ -151,7 +151,7 @@ def portal_tasks(user, district) -> list:
     """The user's open inspection tasks, each linking to the checklist on the portal."""
     from core.portal import Task
 
-    from .planning import open_tasks
+    from .planning.services import open_tasks
 
     if district is None or user is None or not getattr(user, "id", None):
         return []
@@ -173,7 +173,7 @@ def daily_command(on):
     from core import territory, workdays
     from core.db import db
 
-    from .planning import generate
+    from .planning.services import generate
 
     day = dt.date.fromisoformat(on) if on else workdays.today()
     with db.connection_context():

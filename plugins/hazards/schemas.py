@@ -6,11 +6,10 @@ file is served by the scoped portal view)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from .models import (
     PHOTO_STAGES,
-    PREMISES_KINDS,
     Campaign,
     Hazard,
     Inspection,
@@ -86,11 +85,11 @@ class PremisesSchema(Stamped):
 
     linli_operations = ("read", "create", "update")
     unit = fields.Integer(attribute="unit_id", required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    kind = fields.String(validate=validate.OneOf([k for k, _l in PREMISES_KINDS]))
-    address = fields.String(validate=validate.Length(max=200))
-    responsible = fields.String(validate=validate.Length(max=64))
-    phone = fields.String(validate=validate.Length(max=32))
+    name = fields.String(required=True)
+    kind = fields.String()
+    address = fields.String()
+    responsible = fields.String()
+    phone = fields.String()
     active = fields.Boolean()
 
 

@@ -19,6 +19,7 @@ from core.models import TerritoryUnit
 from core.portal import portal_login_required
 from core.services import ServiceError
 
+from . import forms as checklists
 from . import rules, services
 from .flows import HAZARD_FLOW, PLUGIN
 from .models import SOURCES, Hazard, Inspection, Photo, Premises, Recheck
@@ -61,8 +62,8 @@ def _units(access):
 
 def _checklists():
     found = []
-    for key in services.checklist_keys():
-        version = services.checklist_version(key, g.get("district_id"))
+    for key in checklists.checklist_keys():
+        version = checklists.checklist_version(key, g.get("district_id"))
         from forms.services import version_form
 
         form_def = version_form(version)
@@ -111,8 +112,8 @@ def inspect(key):
     if access is None or not access.can(PLUGIN, "create"):
         flash(_("You are not allowed to record inspections."), "error")
         return redirect(url_for(".index"))
-    version = services.checklist_version(key, g.get("district_id"))
-    if version is None or key not in services.checklist_keys():
+    version = checklists.checklist_version(key, g.get("district_id"))
+    if version is None or key not in checklists.checklist_keys():
         flash(_("Unknown checklist: %(key)s.", key=key), "error")
         return redirect(url_for(".index"))
     form_def = version_form(version)
@@ -128,7 +129,7 @@ def inspect(key):
     )
     task_id = request.args.get("task")  # the inspection task this inspection fulfils
     if task_id and request.method == "GET":
-        from .planning import open_task_defaults
+        from .planning.services import open_task_defaults
 
         form.unit.data, form.place.data = open_task_defaults(task_id, access)
     adding = request.form.get("add_row")

@@ -41,6 +41,13 @@ def linli_settings():
 
 
 @hookimpl
+def linli_rules():
+    from .commands import RULES
+
+    return RULES
+
+
+@hookimpl
 def linli_permissions():
     from core.access import Action
 

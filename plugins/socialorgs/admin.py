@@ -484,10 +484,6 @@ class ActivityView(Base):
     column_searchable_list = ("title",)
     form_columns = ("organisation", "held_on", "title", "participants", "place")
 
-    def on_model_change(self, form, model, is_created):
-        model.unit = model.organisation.unit_id
-        services.after_activity(model)
-
 
 class IncubationView(Base):
     """孵化培育: programmes, bases and the support each organisation receives."""
@@ -504,15 +500,6 @@ class IncubationView(Base):
         "ends_on",
         "graduated",
     )
-
-    def on_model_change(self, form, model, is_created):
-        model.unit = model.organisation.unit_id
-        check_period(model)
-
-
-def check_period(model) -> None:
-    if model.ends_on and model.starts_on and model.ends_on < model.starts_on:
-        raise ServiceError(_("The end date cannot be before the start date."))
 
 
 def total_score(view, context, model, name):
@@ -557,15 +544,6 @@ class PurchaseView(Base):
         "users_score",
         "third_party_score",
     )
-
-    def on_model_change(self, form, model, is_created):
-        if model.budget is not None and model.budget <= 0:
-            raise ServiceError(_("The budget must be more than zero."))
-        check_period(model)
-        for name in ("purchaser_score", "users_score", "third_party_score"):
-            value = getattr(model, name)
-            if value is not None and not 0 <= value <= 100:
-                raise ServiceError(_("Evaluation scores are between 0 and 100."))
 
 
 def admin_views(admin) -> list:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core import workdays
+from core import commands, workdays
 from core.access import Access
+from core.commands import Context
 from core.db import db
 from core.models import TerritoryUnit, User
 from forms.validators import org_code_check_char, uscc_check_char
@@ -106,31 +107,35 @@ def load(district, actor):
             made.append(Organisation.get_by_id(org.id))
         for j, org in enumerate(made):
             if j % 3 != 2:
-                activity = Activity.create(
-                    unit=org.unit_id,
-                    organisation=org,
-                    held_on=today - dt.timedelta(days=30 * (j + 1)),
-                    title="社区公益活动",
-                    participants=20 + j,
-                    created_by=applicant,
+                commands.create(
+                    Context.trusted(district.id, source="cli", actor=applicant),
+                    Activity,
+                    {
+                        "organisation": org,
+                        "held_on": today - dt.timedelta(days=30 * (j + 1)),
+                        "title": "社区公益活动",
+                        "participants": 20 + j,
+                    },
                 )
-                services.after_activity(activity)
         first = made[1] if len(made) > 1 else None
         if first is not None:
             services.adopt_charter(first, dt.date(today.year - 3, 3, 20), "成立大会通过章程", actor)
             services.record_sanction(
                 first, "warning", today - dt.timedelta(days=40), 0, "示民警〔演示〕1号", "", actor
             )
-            PurchaseProject.create(
-                unit=first.unit_id,
-                title="居家养老上门服务",
-                purchaser="东湖街道办事处",
-                organisation=first,
-                budget=Decimal("120000"),
-                starts_on=dt.date(today.year, 1, 1),
-                ends_on=dt.date(today.year, 12, 31),
-                outputs="每月上门服务不少于200人次",
-                created_by=actor,
+            commands.create(
+                Context.trusted(district.id, source="cli", actor=actor),
+                PurchaseProject,
+                {
+                    "unit": first.unit_id,
+                    "title": "居家养老上门服务",
+                    "purchaser": "东湖街道办事处",
+                    "organisation": first,
+                    "budget": Decimal("120000"),
+                    "starts_on": dt.date(today.year, 1, 1),
+                    "ends_on": dt.date(today.year, 12, 31),
+                    "outputs": "每月上门服务不少于200人次",
+                },
             )
         pending = Organisation(
             unit=next(iter(communities.values())),

@@ -1,6 +1,6 @@
 """Forms of the registry. What an application collects beyond the registered items is a
 low-code form definition (:mod:`forms.definition`) shipped as data in
-``formdefs/application_extras.json``; a district administrator changes it in 表单定义 (the
+``definitions/application_extras.json``; a district administrator changes it in 表单定义 (the
 key ``socialorgs_application_extras``, for the platform or for one district) without code."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from core.i18n import is_english
 from forms.definition import FormDef, parse
 
 EXTRAS_KEY = "socialorgs_application_extras"
-SHIPPED = Path(__file__).resolve().parent / "formdefs" / "application_extras.json"
+SHIPPED = Path(__file__).resolve().parent / "definitions" / "application_extras.json"
 PREFIX = "x_"
 
 

@@ -145,30 +145,39 @@ class EvaluationSchema(Stamped):
 
 
 class ActivitySchema(Stamped):
+    """活动记录, written through the API and the import as in the admin: the rules are the
+    model's (``commands.ActivityRules``); the unit follows the organisation."""
+
     class Meta:
         model = Activity
 
+    linli_operations = ("read", "create", "update", "delete")
+    unit = fields.Integer(attribute="unit_id", dump_only=True)
     organisation = fields.Integer(attribute="organisation_id", required=True)
     held_on = fields.Date(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    participants = fields.Integer(validate=validate.Range(min=0))
+    title = fields.String(required=True)
+    participants = fields.Integer(allow_none=True)
     place = fields.String()
 
 
 class PurchaseProjectSchema(Stamped):
+    """政府购买服务, written through the API and the import as in the admin: the rules are the
+    model's (``commands.PurchaseRules``: budget above zero, period, scores 0–100)."""
+
     class Meta:
         model = PurchaseProject
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    linli_operations = ("read", "create", "update", "delete")
+    title = fields.String(required=True)
     purchaser = fields.String(required=True)
     organisation = fields.Integer(attribute="organisation_id", required=True)
-    budget = fields.Decimal(as_string=True, required=True, validate=validate.Range(min=0))
+    budget = fields.Decimal(as_string=True, required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     outputs = fields.String()
-    purchaser_score = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
-    users_score = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
-    third_party_score = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
+    purchaser_score = fields.Integer(allow_none=True)
+    users_score = fields.Integer(allow_none=True)
+    third_party_score = fields.Integer(allow_none=True)
 
 
 SCHEMAS = [

@@ -26,7 +26,6 @@ from .flows import (
     PLUGIN,
 )
 from .models import (
-    Activity,
     AnnualReport,
     Application,
     AreaOfOperation,
@@ -805,19 +804,6 @@ def move_evaluation(ev: Evaluation, code, actor, access, comment="", data=None):
 
 
 # -- activities (活动记录) ---------------------------------------------------------------------
-
-
-def after_activity(activity: Activity) -> None:
-    """Keep the organisation's last activity date up to date."""
-    if activity.held_on > workdays.today():
-        raise ServiceError(_("An activity cannot be logged before it took place."))
-    Organisation.update(last_activity_on=activity.held_on).where(
-        (Organisation.id == activity.organisation_id)
-        & (
-            Organisation.last_activity_on.is_null()
-            | (Organisation.last_activity_on < activity.held_on)
-        )
-    ).execute()
 
 
 def inactive_condition(district_id: int | None, today: dt.date | None = None):

@@ -50,6 +50,13 @@ def linli_admin_views(admin):
 
 
 @hookimpl
+def linli_rules():
+    from .commands import RULES
+
+    return RULES
+
+
+@hookimpl
 def linli_schemas():
     from .schemas import SCHEMAS
 
@@ -99,7 +106,7 @@ def linli_event(event):
 
 @hookimpl
 def linli_dashboard_widgets(district, user):
-    from .dashboard import widgets
+    from .reports import widgets
 
     return widgets(district, user)
 

@@ -7,9 +7,9 @@ the ledger changes only through the services.
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
-from forms.validators import N_, id_card_problem, mobile_problem
+from forms.validators import id_card_problem, mobile_problem
 
 from .models import (
     ACCOUNT_KINDS,
@@ -65,11 +65,11 @@ EDITABLE = ("read", "create", "update")
 
 class TeamSchema(Owned):
     linli_operations = EDITABLE
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    kind = fields.String(load_default="team", validate=validate.OneOf(["team", "station"]))
-    leader_name = fields.String(load_default="", validate=validate.Length(max=64))
-    leader_mobile = fields.String(allow_none=True, validate=mobile)
-    address = fields.String(load_default="", validate=validate.Length(max=200))
+    name = fields.String(required=True)
+    kind = fields.String(load_default="team")
+    leader_name = fields.String(load_default="")
+    leader_mobile = fields.String(allow_none=True)
+    address = fields.String(load_default="")
     description = fields.String(load_default="")
     active = fields.Boolean(load_default=True)
 
@@ -89,15 +89,13 @@ class VolunteerSchema(Owned):
 
 class ActivitySchema(Owned):
     linli_operations = EDITABLE
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True)
     description = fields.String(load_default="")
-    service_type = fields.String(load_default="other", validate=codes(SERVICE_TYPES))
-    target_group = fields.String(load_default="community", validate=codes(TARGET_GROUPS))
+    service_type = fields.String(load_default="other")
+    target_group = fields.String(load_default="community")
     team = fields.Integer(allow_none=True, attribute="team_id", data_key="team")
-    location = fields.String(load_default="", validate=validate.Length(max=200))
-    state = fields.String(
-        load_default="open", validate=validate.OneOf(["open", "closed", "cancelled"])
-    )
+    location = fields.String(load_default="")
+    state = fields.String(load_default="open")
 
 
 class ShiftSchema(Owned):
@@ -105,15 +103,7 @@ class ShiftSchema(Owned):
     activity = fields.Integer(required=True, attribute="activity_id", data_key="activity")
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
-    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1))
-
-    @validates_schema
-    def _ends_after_start(self, data, **kwargs):
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if start is not None and end is not None and end <= start:
-            raise ValidationError(
-                N_("The end of the shift must be after its start."), field_name="ends_at"
-            )
+    capacity = fields.Integer(load_default=1)
 
 
 class SignUpSchema(Owned):
@@ -127,10 +117,10 @@ class SignUpSchema(Owned):
 
 class ServiceRequestSchema(Owned):
     linli_operations = EDITABLE
-    requester_name = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    requester_mobile = fields.String(allow_none=True, validate=mobile)
-    target_group = fields.String(load_default="elderly", validate=codes(TARGET_GROUPS))
-    service_type = fields.String(load_default="daily_care", validate=codes(SERVICE_TYPES))
+    requester_name = fields.String(required=True)
+    requester_mobile = fields.String(allow_none=True)
+    target_group = fields.String(load_default="elderly")
+    service_type = fields.String(load_default="daily_care")
     description = fields.String(load_default="")
     wanted_on = fields.Date(allow_none=True)
     volunteer = fields.Integer(dump_only=True, attribute="volunteer_id", data_key="volunteer")

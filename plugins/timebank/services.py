@@ -346,13 +346,6 @@ def _require_active(vol: Volunteer) -> None:
 # -- activities, shifts and sign-up (活动、班次、报名) -----------------------------------------
 
 
-def check_shift(shift: Shift) -> None:
-    if shift.starts_at is None or shift.ends_at is None or shift.ends_at <= shift.starts_at:
-        raise refuse("The end of the shift must be after its start.")
-    if shift.capacity is None or shift.capacity < 1:
-        raise refuse("A shift needs at least one place.")
-
-
 def _taken(shift_id: int) -> int:
     return (
         SignUp.select()

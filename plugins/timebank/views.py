@@ -20,7 +20,7 @@ from core.portal import Task, portal_login_required
 from core.services import ServiceError
 from forms.validators import normalize_id_card
 
-from . import certificates, rules, services
+from . import reports, rules, services
 from .forms import ConfirmForm, DonateForm, GiftForm, LogForm, RegisterForm
 from .models import (
     ACCOUNT_KINDS,
@@ -261,7 +261,7 @@ def record(record_id):
     qr = link = None
     if rec.status == "pending_confirmation":
         link = url_for(".confirm", token=rec.confirm_token, _external=True)
-        qr = certificates.qr_svg(link)
+        qr = reports.qr_svg(link)
     return render_template(
         "timebank/portal_record.html",
         rec=rec,
@@ -440,20 +440,20 @@ def verify():
         "timebank/public_verify.html",
         number=number,
         cert=cert,
-        view=certificates.public_view(cert) if cert else None,
+        view=reports.public_view(cert) if cert else None,
     )
 
 
 @public.route("/certificate/<number>")
 def certificate(number):
     cert = _certificate(number)
-    return render_template("timebank/certificate.html", c=certificates.public_view(cert, full=True))
+    return render_template("timebank/certificate.html", c=reports.public_view(cert, full=True))
 
 
 @public.route("/certificate/<number>.pdf")
 def certificate_pdf(number):
     cert = _certificate(number)
-    data = certificates.pdf(cert)
+    data = reports.pdf(cert)
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",

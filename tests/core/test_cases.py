@@ -251,7 +251,7 @@ def test_a_bad_mobile_number_is_refused_and_nothing_is_received(staff):
     page = text(create(staff["zhang"], requester_mobile="12345"))
     assert "手机号码应为 11 位数字，以 13 至 19 开头。" in page
     assert not Case.select().exists()
-    assert "该字段是必填字段。" in text(create(staff["zhang"], title="   "))
+    assert "此项为必填项。" in text(create(staff["zhang"], title="   "))
     assert not Case.select().exists()
 
 

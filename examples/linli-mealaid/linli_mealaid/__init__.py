@@ -7,7 +7,8 @@ the district: this plugin listens to the core workflow's ``state_changed`` event
 announces ``volunteer_work``, which the built-in ``timebank`` plugin listens to. Neither
 imports the other.
 
-The manifest and the hook implementations; wiring only: the logic lives in services.py.
+The manifest and the hook implementations; wiring only: the rules live in commands.py, the
+operations in services.py.
 """
 
 from __future__ import annotations
@@ -53,6 +54,20 @@ def linli_admin_views(admin):
     from .admin import admin_views
 
     return admin_views(admin)
+
+
+@hookimpl
+def linli_rules():
+    from .commands import RULES
+
+    return RULES
+
+
+@hookimpl
+def linli_demo_data(district, actor):
+    from .demo import load
+
+    return load(district, actor)
 
 
 @hookimpl

@@ -20,17 +20,12 @@ class MealOrderView(WorkflowViewMixin, ModelView):
 
     plugin_id = PLUGIN
     workflow = FLOW
-    can_edit = False  # an order changes only through its steps
+    allow_edit = False  # an order changes only through its steps
     column_list = ("meal_date", "meal", "diner", "address", "state", "unit", "delivered_at")
     column_searchable_list = ("diner", "address")
     column_filters = (state_filter(FLOW, MealOrder.state), "meal_date", "unit")
     column_formatters = {"state": state_formatter(FLOW), "meal": meal_label}
     form_columns = ("diner", "meal_date", "meal", "address", "unit")
-
-    def on_model_change(self, form, model, is_created):
-        if is_created:
-            model.state, model.version = "ordered", 0
-        super().on_model_change(form, model, is_created)
 
 
 def admin_views(admin) -> list:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from core import workflow
-from core.access import may_write, record_scope
+from core import commands
+from core.access import record_scope
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
@@ -16,7 +17,7 @@ from core.services import ServiceError
 from core.workdays import today
 
 from .flows import PLUGIN
-from .models import MEALS, MealOrder
+from .models import MealOrder
 
 log = logging.getLogger(__name__)
 DINER_MAX = 50
@@ -50,42 +51,29 @@ def open_orders(access, district_id, limit=50):
     )
 
 
-def order(unit, diner, meal_date, meal, address, actor, access) -> MealOrder:
-    """Record an order in ``unit``; refused (nothing written) with a message saying why."""
-    diner = (diner or "").strip()
-    if not diner or len(diner) > DINER_MAX:
-        raise ServiceError(_("Enter the diner's name, at most 50 characters."))
+def order(ctx: Context, unit, diner, meal_date, meal, address) -> MealOrder:
+    """Record an order in ``unit`` (the rules: ``commands.MealOrderRules``); refused
+    (nothing written) with a message saying why."""
     if unit is None:
-        raise ServiceError(_("Choose a community."))
-    if meal not in dict(MEALS):
-        raise ServiceError(_("Choose lunch or dinner."))
-    if not isinstance(meal_date, dt.date) or meal_date < today():
-        raise ServiceError(_("The meal date must be today or later."))
-    record = MealOrder(
-        unit=unit, diner=diner, meal_date=meal_date, meal=meal, address=(address or "").strip()
+        raise refuse("Choose a community.", field="unit")
+    if not isinstance(meal_date, dt.date):
+        raise refuse("Enter a valid date.", field="meal_date")
+    return commands.create(
+        ctx,
+        MealOrder,
+        {
+            "unit": unit,
+            "diner": (diner or "").strip(),
+            "meal_date": meal_date,
+            "meal": meal,
+            "address": (address or "").strip(),
+        },
     )
-    if not may_write(access, record, PLUGIN, "create", district_id=unit.district_id):
-        raise ServiceError(_("You may not take orders in this community."))
-    with db.atomic():
-        workflow.start(record, actor, access)
-        emit(
-            Event(
-                "created",
-                plugin=PLUGIN,
-                record=record,
-                actor=actor,
-                district_id=unit.district_id,
-                summary=f"助餐: {record}"[:255],
-            )
-        )
-    return record
 
 
-def deliver(record, id_number, actor, access) -> MealOrder:
+def deliver(ctx: Context, record, id_number) -> MealOrder:
     """The volunteer with ``id_number`` delivered the meal (a workflow step)."""
-    return workflow.transition(
-        record, "deliver", actor, access, data={"deliverer_id_number": id_number}
-    )
+    return commands.transition(ctx, record, "deliver", data={"deliverer_id_number": id_number})
 
 
 def credit_minutes(district_id) -> int:

@@ -5,10 +5,10 @@ form to take an order."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 
+from core.commands import Context
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -46,13 +46,12 @@ def index():
         unit = next((u for u in units if str(u.id) == form.unit.data), None)
         try:
             order = services.order(
+                Context.current("portal"),
                 unit,
                 form.diner.data,
                 form.meal_date.data,
                 form.meal.data,
                 form.address.data,
-                current_user._get_current_object(),
-                access,
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -90,10 +89,7 @@ def deliver(order_id):
         return redirect(url_for(".index"))
     try:
         services.deliver(
-            order,
-            (request.form.get("id_number") or "").strip(),
-            current_user._get_current_object(),
-            access,
+            Context.current("portal"), order, (request.form.get("id_number") or "").strip()
         )
     except ServiceError as exc:
         flash(str(exc), "error")

@@ -12,7 +12,7 @@ import plugins.hazards as hazards
 from core.access import Access
 from core.db import db
 from core.models import TerritoryUnit
-from plugins.hazards import services
+from plugins.hazards import forms as checklists
 from tests.conftest import make_user
 
 COMMUNITY = "990101002001"  # 长青社区
@@ -69,7 +69,9 @@ class World:
 def answers(name: str = "fire_residential", **failed) -> dict:
     """Every item of a checklist (the residential fire one by default) passed, except
     those given."""
-    data = services.all_passed(f"hazards_{name}" if name != "crowded" else "hazards_crowded_places")
+    data = checklists.all_passed(
+        f"hazards_{name}" if name != "crowded" else "hazards_crowded_places"
+    )
     if name == "fire_residential":
         data["fire_door_closed"] = "na"
     data.update(failed)

@@ -12,8 +12,9 @@ import pytest
 from core import workdays
 from core.services import ServiceError
 from core.workflow import WorkflowError
-from plugins.hazards import planning, services
+from plugins.hazards import services
 from plugins.hazards.models import Hazard, Inspection, InspectionTask, Photo, Premises, Recheck
+from plugins.hazards.planning import services as planning
 from tests.conftest import csrf_token
 
 from .conftest import FIRE, answers

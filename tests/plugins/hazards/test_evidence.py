@@ -15,6 +15,7 @@ from core.notifications import Notification
 from core.services import ServiceError
 from core.workflow import history
 from forms.models import FormVersion, Submission
+from plugins.hazards import forms as checklists
 from plugins.hazards import services
 from plugins.hazards.models import Hazard, Inspection, Photo, Premises, Recheck
 
@@ -281,14 +282,14 @@ def test_a_changed_checklist_is_a_new_version_and_old_inspections_keep_theirs(ap
         hz.inspector,
         hz.access(hz.inspector),
     )
-    data = json.loads(services.DEFINITIONS.joinpath("fire_residential.json").read_text("utf-8"))
+    data = json.loads(checklists.DEFINITIONS.joinpath("fire_residential.json").read_text("utf-8"))
     data["sections"][0]["fields"][2]["label_zh"] = "消火栓完好（新版）"
     from core.models import TerritoryUnit
 
     district = TerritoryUnit.get_by_id(hz.community.district_id)
     new_version = forms_services.save_definition(data, district, plugin="hazards")
     assert new_version.version == 1 and new_version.id != old.submission.version_id
-    assert services.checklist_version(FIRE, district.id).id == new_version.id
+    assert checklists.checklist_version(FIRE, district.id).id == new_version.id
     new = services.inspect(
         hz.community,
         FIRE,

@@ -10,6 +10,7 @@ import pytest
 from core.services import ServiceError
 from core.workflow import history
 from forms.models import Submission
+from plugins.hazards import forms as checklists
 from plugins.hazards import services
 from plugins.hazards.models import Hazard, Inspection
 
@@ -26,11 +27,11 @@ def test_ten_checklists_ship_with_weights_logic_and_legal_basis(hz):
     a failed answer; an item proposing 重大 names the standard or rule that says so."""
     from forms.services import version_form
 
-    keys = services.checklist_keys()
+    keys = checklists.checklist_keys()
     assert len(keys) == 10
     for key in keys:
-        form_def = version_form(services.checklist_version(key, hz.community.district_id))
-        items = services.checklist_items(form_def)
+        form_def = version_form(checklists.checklist_version(key, hz.community.district_id))
+        items = checklists.checklist_items(form_def)
         assert 8 <= len(items) <= 20, key
         assert all(f.help_zh and f.weight for f in items), key
         assert all("action" in f.flags("no") for f in items), key
@@ -39,7 +40,7 @@ def test_ten_checklists_ship_with_weights_logic_and_legal_basis(hz):
                 assert any(
                     word in f.help_zh for word in ("重大", "严重事故隐患", "第二十八条", "第十九条")
                 ), (key, f.key)
-    titles = {version_form(services.checklist_version(k, None)).title_zh for k in keys}
+    titles = {version_form(checklists.checklist_version(k, None)).title_zh for k in keys}
     assert "烟花爆竹零售场所安全检查" in titles and "电梯安全检查" in titles
 
 

@@ -12,8 +12,9 @@ from core import workdays
 from core.models import TerritoryUnit
 from core.notifications import Notification, run_daily
 from core.services import ServiceError
-from plugins.hazards import planning, rules
+from plugins.hazards import rules
 from plugins.hazards.models import Campaign, Inspection, InspectionTask, Schedule
+from plugins.hazards.planning import services as planning
 from tests.conftest import csrf_token, login, make_user
 
 from .conftest import COMMUNITY, FIRE, answers

@@ -16,8 +16,9 @@ from core import workdays
 from core.db import db
 from core.models import TerritoryUnit
 from core.services import ServiceError
-from plugins.hazards import services, statistics
+from plugins.hazards import services
 from plugins.hazards.models import Hazard, StatisticsReport
+from plugins.hazards.statistics import services as statistics
 from tests.conftest import csrf_token, login
 
 from .conftest import COMMUNITY, FIRE, answers

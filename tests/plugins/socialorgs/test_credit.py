@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from core import workdays
+from core import commands, workdays
+from core.commands import Context, Refused
 from core.services import ServiceError
 from core.workflow import WorkflowError
 from plugins.socialorgs import rules, services
@@ -215,11 +216,13 @@ def test_activity_log_and_inactivity_alert(svc):
         (Organisation.id == org.id) & services.inactive_condition(district)
     )
     assert [o.id for o in query.clone()] == [org.id]
-    activity = Activity(unit=org.unit_id, organisation=org, held_on=days_ago(10), title="义诊")
-    activity.save()
-    services.after_activity(activity)
+    ctx = Context.of(svc.applicant, district)
+    commands.create(ctx, Activity, {"organisation": org, "held_on": days_ago(10), "title": "义诊"})
     assert list(query.clone()) == []
-    with pytest.raises(ServiceError, match="活动尚未举行"):
-        services.after_activity(
-            Activity(organisation=org, held_on=TODAY + dt.timedelta(days=2), title="x")
+    assert Organisation.get_by_id(org.id).last_activity_on == days_ago(10)
+    with pytest.raises(Refused, match="活动尚未举行") as refused:
+        commands.create(
+            ctx, Activity, {"organisation": org, "held_on": TODAY + dt.timedelta(2), "title": "x"}
         )
+    assert refused.value.field == "held_on"
+    assert Activity.select().where(Activity.title == "x").count() == 0

@@ -16,23 +16,19 @@ import peewee as pw
 from peewee import fn
 
 from core import workdays
+from core.commands import refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.models import PATH_WIDTH, TerritoryUnit, User, utcnow
-from core.services import ServiceError
 from core.territory import subtree_condition
 
-from . import rules
-from .flows import PLUGIN, setting
-from .models import GRADES, Hazard, StatisticsReport
+from .. import rules
+from ..flows import PLUGIN, setting
+from ..models import GRADES, Hazard, StatisticsReport
 
 COMMUNITY_WIDTH = 3 * PATH_WIDTH  # district, street, community: a community's own path
 GRADE_KEYS = ("general", "major", "ungraded")
-
-
-def refuse(message: str, **values) -> ServiceError:
-    return ServiceError(_(message, **values))
 
 
 def _grade(value) -> str:
@@ -96,10 +92,13 @@ def overdue_by_community(units, today: dt.date | None = None) -> list[dict]:
 
 def closure(units) -> dict:
     """Closure rate (销号率: closed of all but false reports) and mean days to close."""
+    # created_at is UTC; the day it was reported is China's (UTC+8, no summer time)
     if isinstance(db.obj, pw.SqliteDatabase):
-        days = fn.julianday(Hazard.closed_on) - fn.julianday(fn.date(Hazard.created_at))
+        reported = fn.date(Hazard.created_at, "+8 hours")
+        days = fn.julianday(Hazard.closed_on) - fn.julianday(reported)
     else:
-        days = Hazard.closed_on - Hazard.created_at.cast("date")
+        reported = (Hazard.created_at + pw.SQL("interval '8 hours'")).cast("date")
+        days = Hazard.closed_on - reported
     is_closed = Hazard.state == "closed"
     total, n_closed, mean = (
         Hazard.select(
@@ -224,7 +223,7 @@ def register_columns(kind: str) -> list[str]:
 
 
 def register_rows(units, kind: str, year: int | None) -> list[list]:
-    from .flows import HAZARD_FLOW
+    from ..flows import HAZARD_FLOW
 
     hazards = list(register_query(units, kind, year))
     paths = {h.unit.path[:COMMUNITY_WIDTH] for h in hazards}
@@ -296,7 +295,7 @@ def register_rows(units, kind: str, year: int | None) -> list[list]:
 
 
 def _supervision_levels():
-    from .models import SUPERVISION_LEVELS
+    from ..models import SUPERVISION_LEVELS
 
     return SUPERVISION_LEVELS
 
@@ -418,11 +417,11 @@ def _finish(s: dict) -> dict:
 
 def check_period(period: str, year, quarter) -> None:
     if period not in ("quarter", "year"):
-        raise refuse("Please choose quarterly or annual.")
+        raise refuse("Please choose quarterly or annual.", field="period")
     if not year or not 2000 <= int(year) <= 2100:
-        raise refuse("Please give a year between 2000 and 2100.")
+        raise refuse("Please give a year between 2000 and 2100.", field="year")
     if period == "quarter" and quarter not in (1, 2, 3, 4):
-        raise refuse("Please give the quarter (1 to 4).")
+        raise refuse("Please give the quarter (1 to 4).", field="quarter")
 
 
 def _scoped(report_id: int, access, action: str):

@@ -23,16 +23,16 @@ import peewee as pw
 
 from core import workdays
 from core.access import Access
+from core.commands import refuse
 from core.db import db
 from core.events import Event, emit
-from core.i18n import gettext as _
 from core.models import RoleAssignment, RolePermission, TerritoryUnit, User
-from core.services import ServiceError
 from core.territory import subtree_condition
 
-from . import rules, services
-from .flows import PLUGIN
-from .models import FREQUENCIES, Campaign, Inspection, InspectionTask, Schedule
+from .. import forms as checklists
+from .. import rules
+from ..flows import PLUGIN
+from ..models import FREQUENCIES, Campaign, Inspection, InspectionTask, Schedule
 
 STAGES = {
     "planned": ("未开始", "Not started"),
@@ -41,10 +41,6 @@ STAGES = {
     "acceptance": ("验收", "Acceptance"),
     "ended": ("已结束", "Ended"),
 }
-
-
-def refuse(message: str, **values) -> ServiceError:
-    return ServiceError(_(message, **values))
 
 
 # -- campaigns -----------------------------------------------------------------------------
@@ -64,16 +60,19 @@ def stage(campaign: Campaign, day: dt.date | None = None) -> str:
     return "ended"
 
 
-def _check_checklists(keys: list[str], district_id: int | None) -> None:
+def _check_checklists(keys: list[str], district_id: int | None, field: str) -> None:
     for key in keys:
-        if services.checklist_version(key, district_id) is None:
-            raise refuse("Unknown checklist: %(key)s.", key=key)
+        if checklists.checklist_version(key, district_id) is None:
+            raise refuse("Unknown checklist: %(key)s.", field=field, key=key)
+
+
+STAGE_FIELDS = ("self_check_from", "self_check_until", "supervision_until", "acceptance_until")
 
 
 def check_campaign(campaign: Campaign) -> None:
     """The dates follow the stages' order and the checklists exist."""
     if not (campaign.title or "").strip():
-        raise refuse("Please give the campaign a title.")
+        raise refuse("Please give the campaign a title.", field="title")
     dates = (
         campaign.self_check_from,
         campaign.self_check_until,
@@ -81,15 +80,20 @@ def check_campaign(campaign: Campaign) -> None:
         campaign.acceptance_until,
     )
     if any(d is None for d in dates):
-        raise refuse("Please give the dates of every stage.")
-    if any(later < earlier for earlier, later in zip(dates, dates[1:], strict=False)):
-        raise refuse(
-            "The stages must follow each other: self-check, then supervision, then acceptance."
-        )
+        missing = next(n for n, d in zip(STAGE_FIELDS, dates, strict=True) if d is None)
+        raise refuse("Please give the dates of every stage.", field=missing)
+    for name, earlier, later in zip(STAGE_FIELDS[1:], dates[:-1], dates[1:], strict=True):
+        if later < earlier:
+            raise refuse(
+                "The stages must follow each other: self-check, then supervision, then acceptance.",
+                field=name,
+            )
     keys = campaign.checklist_list()
     if not keys:
-        raise refuse("Please name at least one checklist.")
-    _check_checklists(keys, campaign.unit.district_id if campaign.unit_id else None)
+        raise refuse("Please name at least one checklist.", field="checklists")
+    _check_checklists(
+        keys, campaign.unit.district_id if campaign.unit_id else None, field="checklists"
+    )
 
 
 def launch(campaign: Campaign, actor, access) -> int:
@@ -182,6 +186,7 @@ def check_assignee(user, unit) -> None:
     if user is not None and not eligible(user, unit):
         raise refuse(
             "%(user)s cannot be assigned: they may not record inspections in %(unit)s.",
+            field="assignee",
             user=str(user),
             unit=unit.name,
         )
@@ -191,16 +196,16 @@ def check_schedule(schedule: Schedule) -> None:
     """A schedule names a place and a known checklist, has a valid frequency, and is assigned
     (if at all) to someone who may inspect its unit."""
     if not (schedule.place or "").strip():
-        raise refuse("Please name the place inspected.")
+        raise refuse("Please name the place inspected.", field="place")
     if schedule.frequency not in dict(FREQUENCIES):
-        raise refuse("Please choose how often the inspection is due.")
+        raise refuse("Please choose how often the inspection is due.", field="frequency")
     if schedule.frequency == "every_n_days" and not (schedule.every_days or 0) >= 1:
-        raise refuse("“Every N days” needs a number of days of at least 1.")
+        raise refuse("“Every N days” needs a number of days of at least 1.", field="every_days")
     if schedule.next_due is None:
-        raise refuse("Please give the next due date.")
+        raise refuse("Please give the next due date.", field="next_due")
     if (schedule.lead_days or 0) < 0:
-        raise refuse("The days before the due date cannot be negative.")
-    _check_checklists([schedule.checklist], schedule.unit.district_id)
+        raise refuse("The days before the due date cannot be negative.", field="lead_days")
+    _check_checklists([schedule.checklist], schedule.unit.district_id, field="checklist")
     check_assignee(schedule.assignee, schedule.unit)
 
 

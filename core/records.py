@@ -1,0 +1,67 @@
+"""Record helpers (记录工具) shared by every write path: the audit stamp, the district of a
+record, and the records that still refer to one (which refuse its deletion).
+
+Data layer: no Flask request, no admin, no API.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from core.i18n import gettext as _
+from core.models import TerritoryUnit, utcnow
+
+
+class DependentsExist(Exception):
+    """A record still referred to by others; the message lists them."""
+
+
+def dependents(record: pw.Model) -> list[tuple[str, int]]:
+    """(table label, count) of the rows that refer to ``record`` directly."""
+    found = []
+    for fk, model in record._meta.backrefs.items():
+        count = model.select().where(fk == record._pk).count()
+        if count:
+            label = getattr(model._meta, "verbose_name", None) or model._meta.table_name
+            found.append((str(label), count))
+    return found
+
+
+def refuse_if_dependents(record: pw.Model) -> None:
+    found = dependents(record)
+    if found:
+        listing = _(", ").join(_("%(count)s in %(table)s", count=n, table=t) for t, n in found)
+        raise DependentsExist(
+            _(
+                "“%(record)s” cannot be deleted: other records refer to it (%(list)s).",
+                record=str(record),
+                list=listing,
+            )
+        )
+
+
+def stamp(record: pw.Model, created: bool, actor_id: int | None, now=None) -> None:
+    """The one audit stamp (审计戳): created by and at on a new record, updated by and at on
+    every write, for the fields the model has."""
+    fields = record._meta.fields
+    now = now or utcnow()
+    if created:
+        if "created_by" in fields and record.__data__.get("created_by") is None:
+            record.created_by = actor_id
+        if "created_at" in fields:
+            record.created_at = now
+    if "updated_by" in fields:
+        record.updated_by = actor_id
+    if "updated_at" in fields:
+        record.updated_at = now
+
+
+def district_of(record: pw.Model, default: int | None = None) -> int | None:
+    """The district (区) a record belongs to, through its territory unit."""
+    unit_id = record.__data__.get("unit") if "unit" in record._meta.fields else None
+    if unit_id is None and isinstance(record, TerritoryUnit):
+        return record.district_id
+    if unit_id is None:
+        return default
+    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
+    return unit.district_id if unit else None
