@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from .assembly.ballots import verify
 from .assembly.models import BallotLog
+from .assembly.reports import verify
 from .register.importer import import_register
 
 
@@ -49,8 +49,8 @@ def import_register_command(compound_code, path, dry_run, username):
     from core.api.resources import ApiError
     from core.api.spreadsheets import read_upload
     from core.db import db
+    from core.errors import ServiceError
     from core.models import TerritoryUnit, User
-    from core.services import ServiceError
 
     with db.connection_context():
         compound = TerritoryUnit.get_or_none(TerritoryUnit.code == compound_code)

@@ -12,10 +12,10 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 
 from core.admin import View
+from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit, User
-from core.services import ServiceError
 
 from ..register.admin import owner_choices
 from ..register.models import Owner, Premises
@@ -35,7 +35,7 @@ from ..shared.admin import (
 )
 from ..shared.services import PLUGIN, setting
 from ..shared.views import actor
-from . import ballots, rules, services
+from . import reports, rules, services
 from .forms import AcceptForm, CalculatorForm, ConfirmForm, PaperForm, ProxyForm, SignForm
 from .models import (
     BALLOT_CHANNELS,
@@ -70,7 +70,7 @@ def meeting_in_scope(pk) -> Meeting:
 
 
 def publish_due_column(view, context, model, name):
-    state = services.publication_state(model)
+    state = reports.publication_state(model)
     text = date_text(model.publish_due)
     return f"{text} ({STATE_LABELS[state]})" if state else text
 
@@ -214,7 +214,7 @@ class BallotLogView(OwnersView):
 
 
 def support_column(view, context, model, name):
-    s = services.request_support(model)
+    s = reports.request_support(model)
     return _(
         "%(heads)s of %(total_heads)s owners, %(area)s of %(total_area)s m²",
         heads=s["heads"],
@@ -341,7 +341,7 @@ class ProxyView(OwnersView):
             if upload is not None and upload.filename:
                 limit = int(setting(meeting, "proxy_max_kb")) * 1024 + 1
                 file = (upload.read(limit), upload.filename, upload.mimetype)
-            ballots.authorise(meeting, owner, form.proxy_name.data, actor(), file, user, g.access)
+            services.authorise(meeting, owner, form.proxy_name.data, actor(), file, user, g.access)
 
         return form_page(self, _("Record a proxy"), make, done)
 
@@ -350,7 +350,7 @@ class ProxyView(OwnersView):
         done = 0
         for proxy in self.scoped_query(Proxy.select(), "update").where(Proxy.id.in_(ids)):
             try:
-                ballots.revoke(proxy, actor(), access=g.access)
+                services.revoke(proxy, actor(), access=g.access)
                 done += 1
             except ServiceError as exc:
                 flash(f"{proxy.proxy_name}: {exc}", "error")
@@ -377,7 +377,7 @@ class ProxyView(OwnersView):
                     continue
                 try:
                     cast += len(
-                        ballots.cast(owner, matter, wanted, actor(), proxy=proxy, access=g.access)
+                        services.cast(owner, matter, wanted, actor(), proxy=proxy, access=g.access)
                     )
                 except ServiceError as exc:
                     flash(f"{matter.title}: {exc}", "error")
@@ -442,7 +442,7 @@ class PaperEntryView(OwnersView):
             premises = Premises.get_or_none(Premises.id == form.premises.data)
             owner = Owner.get_or_none(Owner.id == form.owner.data)
             proxy = Proxy.get_or_none(Proxy.id == form.proxy.data) if form.proxy.data else None
-            step = ballots.resolve_paper if resolve else ballots.enter_paper
+            step = services.resolve_paper if resolve else services.enter_paper
             try:
                 _row, counted = step(
                     meeting,
@@ -461,7 +461,7 @@ class PaperEntryView(OwnersView):
                 if counted or resolve:
                     flash(_("The sheet matches; its ballots have been counted."), "success")
                 else:
-                    state = ballots.sheet_state(ballots.sheet_entries(meeting, form.sheet.data))
+                    state = reports.sheet_state(reports.sheet_entries(meeting, form.sheet.data))
                     if state == "mismatch":
                         flash(
                             _("The two entries differ; a third person checks the paper."),
@@ -515,12 +515,12 @@ class PaperEntryView(OwnersView):
             "resolved": _("Resolved from the paper"),
         }
         rows = []
-        for s in ballots.sheets(meeting):
+        for s in reports.sheets(meeting):
             people = ", ".join(e.entered_by.username for e in s["entries"])
             rows.append((s["sheet"], states[s["state"]], ", ".join(s["differences"]), people))
         mismatches = [
             (url_for(".resolve_view", meeting=meeting.id, sheet=s["sheet"]), s["sheet"])
-            for s in ballots.sheets(meeting)
+            for s in reports.sheets(meeting)
             if s["state"] == "mismatch"
         ]
         return self.render(
@@ -573,7 +573,7 @@ class CalculatorView(View):
                 None,
             )
         if compound is not None and request.method == "GET":
-            area, heads = services.compound_totals(compound)
+            area, heads = reports.compound_totals(compound)
             form.total_area.data = area_text(area)
             form.total_heads.data = str(heads)
             notes.append(_("Totals of %(name)s from the register.", name=compound.name))

@@ -12,12 +12,14 @@
 Everything is computed with exact fractions (:class:`fractions.Fraction`), never floats.
 
 Also: the notice period and the voting window of a meeting, the threshold of a provisional
-meeting (临时会议), and the comparison of two keyings of a paper ballot sheet (书面表决票).
+meeting (临时会议), the comparison of two keyings of a paper ballot sheet (书面表决票), and the
+hash that chains each row of the ballot log to the one before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -300,3 +302,34 @@ def paper_differences(first: dict, second: dict) -> list[str]:
         if a.get(matter) != b.get(matter):
             names.append(f"matter {matter}")
     return names
+
+
+# -- the hash chain of the ballot log (表决票记录) --------------------------------------------
+
+
+def row_hash(
+    prev_hash: str | None,
+    matter_id,
+    premises_id,
+    owner_id,
+    choice,
+    receipt,
+    at,
+    channel=None,
+    proxy_id=None,
+) -> str:
+    """The SHA-256 of a ballot row, chained to the hash of the row before it: changing,
+    removing or inserting a row breaks every hash after it (``linli owners verify``)."""
+    values = [
+        prev_hash or "",
+        matter_id,
+        premises_id,
+        owner_id,
+        choice,
+        receipt,
+        at.replace(microsecond=0).isoformat(),
+    ]
+    if channel:  # a proxy's or a paper ballot also seals how it came in
+        values += [channel, proxy_id or ""]
+    text = "|".join(str(v) for v in values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

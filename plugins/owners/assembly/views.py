@@ -11,16 +11,16 @@ import json
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.errors import ServiceError
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
 from core.portal import portal_login_required
-from core.services import ServiceError
 
 from ..register.models import Owner
 from ..register.services import compound_of, premises_of
 from ..shared.views import TEMPLATES, actor
-from . import ballots, rules
+from . import reports, rules, services
 from .models import (
     CHOICES,
     ITEMS,
@@ -61,7 +61,7 @@ def _cast_from_form(owner, matters, proxy=None) -> None:
         if not wanted:
             continue
         try:
-            cast += len(ballots.cast(owner, matter, wanted, actor(), proxy=proxy))
+            cast += len(services.cast(owner, matter, wanted, actor(), proxy=proxy))
         except ServiceError as exc:
             flash(f"{matter.title}: {exc}", "error")
     if cast:
@@ -99,7 +99,7 @@ def index():
         "owners/portal_index.html",
         owners=owners,
         meetings=meetings,
-        proxies=ballots.proxies_for_user(current_user),
+        proxies=reports.proxies_for_user(current_user),
         states=dict(MEETING_STATES),
     )
 
@@ -189,7 +189,7 @@ def ballot_list(meeting_id):
     """匿名表决票明细 After publication: every counted ballot by receipt code, with the unit's
     area, an opaque head label and the choice; no names, no unit numbers."""
     record = _published(meeting_id)
-    rows = ballots.anonymised_rows(record)
+    rows = reports.anonymised_rows(record)
     matters = list(Matter.select().where(Matter.meeting == record.id).order_by(Matter.id))
     tallies = {m.id: json.loads(m.tally) for m in matters if m.tally}
     compound = TerritoryUnit.get_by_id(record.unit_id)
@@ -212,7 +212,7 @@ def ballot_csv(meeting_id):
 
     record = _published(meeting_id)
     return Response(
-        ballots.anonymised_csv(record),
+        reports.anonymised_csv(record),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=ballots-{record.id}.csv"},
     )

@@ -11,9 +11,9 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 
+from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.services import ServiceError
 
 from ..assembly.admin import meeting_choices, meeting_in_scope
 from ..register.admin import owner_choices
@@ -29,7 +29,7 @@ from ..shared.admin import (
     form_page,
 )
 from ..shared.views import actor
-from . import services
+from . import reports, services
 from .forms import (
     ElectForm,
     FileForm,
@@ -172,11 +172,11 @@ class PreparatoryMemberView(OwnersView):
 
 
 def term_column(view, context, model, name):
-    return f"{date_text(model.term_ends)} ({STATE_LABELS[services.term_state(model)]})"
+    return f"{date_text(model.term_ends)} ({STATE_LABELS[reports.term_state(model)]})"
 
 
 def filing_column(view, context, model, name):
-    state = services.filing_state(model)
+    state = reports.filing_state(model)
     text = date_text(model.filing_due)
     return f"{text} ({STATE_LABELS[state]})" if state else text
 

@@ -10,10 +10,10 @@ from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
 from markupsafe import Markup, escape
 
+from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
-from core.services import ServiceError
 from core.workdays import today
 
 from ..assembly.models import Meeting
@@ -29,7 +29,7 @@ from ..shared.admin import (
     scoped_compound,
 )
 from ..shared.views import actor
-from . import rules, services
+from . import reports, rules, services
 from .forms import (
     AmountForm,
     DepositForm,
@@ -389,13 +389,13 @@ class FundEntryView(OwnersView):
         if request.args and form.validate():
             compound = scoped_compound(form.compound.data, "read")
             try:
-                result = services.statement(compound, form.start.data, form.end.data)
+                result = reports.statement(compound, form.start.data, form.end.data)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
                 if request.args.get("format") == "csv":
                     return Response(
-                        services.statement_csv(result),
+                        reports.statement_csv(result),
                         mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=fund-statement.csv"},
                     )

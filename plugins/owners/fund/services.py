@@ -1,5 +1,5 @@
 """Maintenance fund operations (住宅专项维修资金): deposits, interest, use proposals and their
-vote, the emergency path, disbursements, reversals and periodic statements.
+vote, the emergency path, disbursements and reversals (the statement: :mod:`.reports`).
 
 《住宅专项维修资金管理办法》(建设部、财政部令第165号) and 《民法典》第二百七十八条、第二百八十一条、
 第二百八十三条:
@@ -19,18 +19,14 @@ vote, the emergency path, disbursements, reversals and periodic statements.
   notice (民法典第二百八十一条第二款). A disbursement never exceeds the budget nor any unit's
   balance.
 
-A refusal raises :class:`~core.services.ServiceError` in the user's language; nothing is
+A refusal raises :class:`~core.errors.ServiceError` in the user's language; nothing is
 written.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import secrets
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 import peewee as pw
 
@@ -43,7 +39,7 @@ from ..assembly.models import Matter, Meeting
 from ..assembly.services import add_matter
 from ..register.models import Premises
 from ..register.services import compound_of_premises, compound_of_unit, premises_in
-from ..shared.services import PLUGIN, announce, refuse, require_update, setting
+from ..shared.services import PLUGIN, announce, refuse, require_update
 from . import rules
 from .models import EMERGENCY_REASONS, FundAccount, FundEntry, FundProposal, FundShare
 
@@ -480,139 +476,3 @@ def reverse(batch: str, actor: User, reason: str, on: dt.date | None = None, acc
             actor,
             f"维修资金冲正: {reason.strip()}",
         )
-
-
-# -- statements -------------------------------------------------------------------------------
-
-
-@dataclass
-class StatementRow:
-    premises_id: int
-    number: str
-    area: Decimal
-    opening: int = 0
-    deposit: int = 0
-    interest: int = 0
-    spending: int = 0
-    first_deposit: int = 0
-    low: bool = False
-
-    @property
-    def closing(self) -> int:
-        return self.opening + self.deposit + self.interest + self.spending
-
-
-@dataclass
-class Statement:
-    compound: TerritoryUnit
-    start: dt.date
-    end: dt.date
-    rows: list[StatementRow] = field(default_factory=list)
-
-    def total(self, name: str) -> int:
-        return sum(getattr(r, name) for r in self.rows)
-
-
-def statement(compound: TerritoryUnit, start: dt.date, end: dt.date) -> Statement:
-    """对账单 The compound's statement for ``start``..``end`` (inclusive): per unit, the
-    opening balance, deposits, interest, spending (negative) and the closing balance; units
-    below the top-up line (``fund_topup_percent`` of their first deposit) are flagged."""
-    compound = compound_of_unit(compound.id)
-    if end < start:
-        raise refuse("The period must end on or after the day it starts.")
-    result = Statement(compound, start, end)
-    query = premises_in(compound).select(Premises.id, Premises.number, Premises.area)
-    rows = {
-        pid: StatementRow(pid, number, area)
-        for pid, number, area in query.order_by(Premises.number).tuples()
-    }
-    for pid, fen in balances(compound=compound, before=start).items():
-        if pid in rows:
-            rows[pid].opening = fen
-    period = (
-        FundEntry.select(
-            FundEntry.premises, FundEntry.kind, pw.fn.SUM(FundEntry.amount_fen).alias("total")
-        )
-        .where(
-            (FundEntry.unit == compound.id)
-            & (FundEntry.booked_on >= start)
-            & (FundEntry.booked_on <= end)
-        )
-        .group_by(FundEntry.premises, FundEntry.kind)
-    )
-    for pid, kind, total in period.tuples():
-        if pid in rows:
-            setattr(rows[pid], kind, int(total or 0))
-    first = (
-        FundEntry.select(pw.fn.MIN(FundEntry.id))
-        .where(
-            (FundEntry.unit == compound.id)
-            & (FundEntry.kind == "deposit")
-            & FundEntry.reverses.is_null()
-        )
-        .group_by(FundEntry.premises)
-    )
-    firsts = FundEntry.select(FundEntry.premises, FundEntry.amount_fen).where(
-        FundEntry.id.in_(first)
-    )
-    for pid, amount in firsts.tuples():
-        if pid in rows:
-            rows[pid].first_deposit = amount
-    percent = int(setting(compound_proxy(compound), "fund_topup_percent"))
-    for r in rows.values():
-        r.low = bool(percent and r.first_deposit and r.closing * 100 < r.first_deposit * percent)
-    result.rows = list(rows.values())
-    return result
-
-
-def compound_proxy(compound: TerritoryUnit):
-    """An object with ``unit_id`` for :func:`~plugins.owners.shared.services.setting`."""
-
-    class _Proxy:
-        unit_id = compound.id
-
-    return _Proxy()
-
-
-STATEMENT_HEADERS = (
-    "单元号",
-    "专有面积(m²)",
-    "期初余额(元)",
-    "交存(元)",
-    "利息(元)",
-    "使用支出(元)",
-    "期末余额(元)",
-    "低于续交线",
-)
-
-
-def statement_csv(st: Statement) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([f"{st.compound.name} 住宅专项维修资金对账单 {st.start} 至 {st.end}"])
-    writer.writerow(STATEMENT_HEADERS)
-    for r in st.rows:
-        writer.writerow(
-            [
-                r.number,
-                f"{Decimal(r.area):.2f}",
-                rules.yuan(r.opening),
-                rules.yuan(r.deposit),
-                rules.yuan(r.interest),
-                rules.yuan(r.spending),
-                rules.yuan(r.closing),
-                "是" if r.low else "",
-            ]
-        )
-    writer.writerow(
-        [
-            "合计",
-            f"{sum((Decimal(r.area) for r in st.rows), Decimal(0)):.2f}",
-            *(
-                rules.yuan(st.total(n))
-                for n in ("opening", "deposit", "interest", "spending", "closing")
-            ),
-            "",
-        ]
-    )
-    return "\ufeff" + out.getvalue()

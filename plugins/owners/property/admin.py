@@ -10,9 +10,9 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from markupsafe import Markup, escape
 
+from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.services import ServiceError
 
 from ..fund.rules import yuan
 from ..register.services import compound_of_unit

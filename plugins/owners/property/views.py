@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.errors import ServiceError
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
 from core.portal import portal_login_required
-from core.services import ServiceError
 
 from ..register.models import Owner
 from ..shared.views import TEMPLATES, actor

@@ -7,9 +7,9 @@ from flask import Response, abort, flash, g, request
 from flask_admin import expose
 
 from core.admin import View
+from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.services import ServiceError
 
 from ..shared.admin import LABELS, OwnersView, choice, compound_choices, scoped_compound
 from ..shared.services import PLUGIN

@@ -1,6 +1,6 @@
 """Register operations (业主名册服务): the compound of a record, the units of a compound as the
 rules see them (:class:`~.rules.Holding`), and the checks of owners, units and ownerships
-made on every path that writes them. A refusal raises :class:`~core.services.ServiceError`
+made on every path that writes them. A refusal raises :class:`~core.errors.ServiceError`
 and writes nothing."""
 
 from __future__ import annotations

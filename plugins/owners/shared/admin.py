@@ -11,10 +11,10 @@ import peewee as pw
 from flask import flash, g, redirect, request, url_for
 
 from core.admin import ModelView
+from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
-from core.services import ServiceError
 
 from .services import PLUGIN
 

@@ -1,14 +1,15 @@
 """Service helpers shared by every subject (业主大会插件公共服务): a refusal raises
-:class:`~core.services.ServiceError` with a message in the user's language and nothing is
+:class:`~core.errors.ServiceError` with a message in the user's language and nothing is
 written; a per-district setting is read for a record's district; every change is announced
 as an event; a staff step needs the plugin's update permission."""
 
 from __future__ import annotations
 
+from core.errors import ServiceError
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
-from core.services import ServiceError
+from core.registry import kernel_state
 
 PLUGIN = "owners"
 
@@ -18,9 +19,10 @@ def refuse(message: str, **values) -> ServiceError:
 
 
 def setting(record, key: str):
-    from core.app import kernel_state
-
-    district_id = TerritoryUnit.get_by_id(record.unit_id).district_id
+    """The district's setting ``key`` for ``record`` (a record with a territory unit, or the
+    territory unit itself)."""
+    unit_id = record.id if isinstance(record, TerritoryUnit) else record.unit_id
+    district_id = TerritoryUnit.get_by_id(unit_id).district_id
     return kernel_state().settings.get(district_id, PLUGIN, key)
 
 

@@ -13,7 +13,7 @@ import pytest
 from core.models import TerritoryUnit
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly import reports, services
 from plugins.owners.assembly.models import Matter, Meeting, ProvisionalRequest, ProvisionalRequester
 from plugins.owners.committees import services as committees
 
@@ -85,9 +85,9 @@ def test_provisional_meeting_below_the_threshold_is_refused(world, app):
     assert reload(request).status == "collecting"
     # the co-owner of the same unit adds no head; the owner of units 0 and 1 does: 2 of 3
     services.add_requester(request, world.owners[2], DAY, world.staff)
-    assert services.request_support(request)["heads"] == 1
+    assert reports.request_support(request)["heads"] == 1
     services.add_requester(request, world.owners[0], DAY, world.staff)
-    support = services.request_support(request)
+    support = reports.request_support(request)
     assert (support["heads"], support["area"]) == (2, Decimal("250.00"))
     meeting = services.accept_provisional(
         request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), world.staff, on=DAY
@@ -110,7 +110,7 @@ def test_provisional_threshold_basis_area_and_heads(world, app):
     request = _request(world)
     # the developer: 50 of 300 m² (16.7% < 20%) though 1 of 3 heads (33%)
     services.add_requester(request, world.developer, DAY, world.staff)
-    support = services.request_support(request)
+    support = reports.request_support(request)
     assert (support["by_heads"], support["by_area"], support["accepted"]) == (True, False, False)
     refused(
         lambda: services.accept_provisional(
@@ -119,7 +119,7 @@ def test_provisional_threshold_basis_area_and_heads(world, app):
         "召开临时会议须 20% 以上的业主提议",
     )
     settings.set(world.compound.district_id, "owners", "provisional_basis", "heads")
-    assert services.request_support(request)["accepted"] is True
+    assert reports.request_support(request)["accepted"] is True
     assert ProvisionalRequest.select().where(ProvisionalRequest.unit == world.compound).count() == 1
 
 
@@ -129,18 +129,18 @@ def test_results_are_published_on_the_notice_board_and_overdue_is_visible(world,
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
     day = world.vote_day(meeting)
-    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=day)
-    ballots.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
+    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     tallied_on = today() - dt.timedelta(5)
     meeting = services.tally_meeting(meeting, world.staff, on=tallied_on)
     assert meeting.publish_due == tallied_on + dt.timedelta(3)
-    assert services.publication_state(meeting) == "overdue"
+    assert reports.publication_state(meeting) == "overdue"
     district = TerritoryUnit.get_by_id(world.compound.district_id)
-    assert [m.id for m in services.overdue_publications(district)] == [meeting.id]
+    assert [m.id for m in reports.overdue_publications(district)] == [meeting.id]
     meeting = services.publish(meeting, world.staff, on=today())
-    assert services.publication_state(meeting) == "late"
-    assert services.overdue_publications(district) == []
+    assert reports.publication_state(meeting) == "late"
+    assert reports.overdue_publications(district) == []
     # the test compound's notices only (the demo compound publishes fund and joint-meeting ones)
     [notice] = Publication.select().where(
         (Publication.plugin == "owners") & (Publication.unit == world.compound.id)

@@ -11,8 +11,9 @@ import pytest
 from core.models import TerritoryUnit
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly import services
 from plugins.owners.assembly.models import Matter
+from plugins.owners.committees import reports as committee_reports
 from plugins.owners.committees import services as committees
 from plugins.owners.committees.models import (
     Committee,
@@ -52,8 +53,8 @@ def election(world):
     meeting = world.meeting("voting_open", items=("3",))
     matter = Matter.get(Matter.meeting == meeting.id)
     day = world.vote_day(meeting)
-    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=day)
-    ballots.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
+    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     assert reload(matter).result == "passed"
@@ -156,14 +157,14 @@ def test_committee_term_filing_roles_and_replacement(world):
     committee = committees.elect_committee(meeting, members, elected_on, 5, world.staff)
     assert committee.term_ends == dt.date(2031, 12, 29)
     assert committee.filing_due == elected_on + dt.timedelta(30)
-    assert committees.filing_state(committee, elected_on + dt.timedelta(30)) == "due"
-    assert committees.filing_state(committee, elected_on + dt.timedelta(31)) == "overdue"
+    assert committee_reports.filing_state(committee, elected_on + dt.timedelta(30)) == "due"
+    assert committee_reports.filing_state(committee, elected_on + dt.timedelta(31)) == "overdue"
     refused(
         lambda: committees.elect_committee(meeting, people(world, 5), elected_on, 5, world.staff),
         "已有在任的业主委员会",
     )
     committee = committees.file_committee(committee, elected_on + dt.timedelta(31), world.staff)
-    assert committees.filing_state(committee) == "late"
+    assert committee_reports.filing_state(committee) == "late"
     refused(lambda: committees.file_committee(committee, elected_on, world.staff), "已备案")
     # roles: one chair only
     chair, vice = committees.current_members(committee)[:2]
@@ -192,7 +193,7 @@ def test_term_expiry_alerts_and_overdue_items(world, app):
     members = people(world, 5)
     elected_on = today() - dt.timedelta(days=5 * 365 - 30)  # ends within 90 days
     committee = committees.elect_committee(meeting, members, elected_on, 5, world.staff)
-    assert committees.term_state(committee) == "ending_soon"
+    assert committee_reports.term_state(committee) == "ending_soon"
     district = TerritoryUnit.get_by_id(world.compound.district_id)
     items = overdue_items(district)
     assert [i.title for i in items] == [f"业主委员会未按期备案：{committee.name}"]

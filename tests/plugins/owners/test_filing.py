@@ -10,7 +10,7 @@ import pytest
 from core.services import ServiceError
 from core.workdays import today
 from plugins.owners import linli_overdue_items as overdue_items
-from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly import services
 from plugins.owners.assembly.models import Matter, Meeting
 from tests.conftest import csrf_token
 
@@ -34,7 +34,7 @@ def test_published_decisions_are_filed_with_the_community_and_the_street(world):
     # the results stay public and the ballot box stays shut
     matter = Matter.get(Matter.meeting == meeting.id)
     with pytest.raises(ServiceError, match="不在表决期间"):
-        ballots.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
+        services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
 
 
 def test_filing_before_publication_or_twice_is_refused_and_changes_nothing(world):

@@ -12,6 +12,7 @@ from core.access import Access
 from core.api.spreadsheets import read_upload
 from core.services import ServiceError
 from core.workdays import today
+from plugins.owners.fund import reports as fund_reports
 from plugins.owners.fund import services as fund
 from plugins.owners.fund.models import FundAccount, FundEntry, FundProposal
 from plugins.owners.property import services as prop
@@ -294,7 +295,7 @@ def test_the_demo_has_a_fund_a_vote_an_emergency_and_the_property_service(app, w
     from plugins.owners.property.models import JointMeeting
 
     compound = TerritoryUnit.get(TerritoryUnit.name == "幸福家园小区")
-    st = fund.statement(compound, today() - dt.timedelta(400), today())
+    st = fund_reports.statement(compound, today() - dt.timedelta(400), today())
     deposits = sum(int(p.area * 100 * 100) for p in premises_in(compound))
     assert st.total("deposit") == deposits and st.total("interest") == 123456
     assert st.total("spending") == -1_250_000

@@ -14,7 +14,7 @@ from core.cli import main
 from core.db import db
 from core.models import AppendOnlyError
 from core.services import ServiceError
-from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly import reports, services
 from plugins.owners.assembly.models import BallotLog, Matter, Meeting
 
 from .conftest import DAY, reload
@@ -77,17 +77,19 @@ def test_voting_outside_the_window_or_for_someone_else_is_refused(world):
     meeting = world.meeting("noticed")
     matter = Matter.get(Matter.meeting == meeting.id)
     owner, user = world.owners[0], world.users[0]
-    refused(lambda: ballots.cast(owner, matter, "agree", user, on=meeting.opens_on), "不在表决期间")
+    refused(
+        lambda: services.cast(owner, matter, "agree", user, on=meeting.opens_on), "不在表决期间"
+    )
     meeting = services.open_voting(meeting, world.staff, on=meeting.opens_on)
     refused(
-        lambda: ballots.cast(owner, matter, "agree", user, on=meeting.closes_on + dt.timedelta(1)),
+        lambda: services.cast(owner, matter, "agree", user, on=meeting.closes_on + dt.timedelta(1)),
         "不在表决期间",
     )
     refused(
-        lambda: ballots.cast(owner, matter, "agree", world.users[1], on=meeting.opens_on), "本人"
+        lambda: services.cast(owner, matter, "agree", world.users[1], on=meeting.opens_on), "本人"
     )
     refused(
-        lambda: ballots.cast(owner, matter, "maybe", user, on=meeting.opens_on), "未知的表决意见"
+        lambda: services.cast(owner, matter, "maybe", user, on=meeting.opens_on), "未知的表决意见"
     )
     assert BallotLog.select().count() == 0
 
@@ -96,17 +98,17 @@ def test_one_ballot_per_unit_changeable_with_history_and_no_double_ballot(world)
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
     day = world.vote_day(meeting)
-    rows = ballots.cast(world.owners[0], matter, "disagree", world.users[0], on=day)
+    rows = services.cast(world.owners[0], matter, "disagree", world.users[0], on=day)
     assert len(rows) == 2  # one ballot per unit the owner holds
     assert len({r.receipt for r in rows}) == 2
     refused(
-        lambda: ballots.cast(world.owners[0], matter, "disagree", world.users[0], on=day),
+        lambda: services.cast(world.owners[0], matter, "disagree", world.users[0], on=day),
         "您已投过相同的票",
     )
     assert BallotLog.select().count() == 2
-    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=day)  # changed
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)  # changed
     assert BallotLog.select().count() == 4  # history kept
-    assert set(ballots.latest_ballots(matter).values()) == {"agree"}
+    assert set(reports.latest_ballots(matter).values()) == {"agree"}
     with pytest.raises(AppendOnlyError):
         rows[0].delete_instance()
 
@@ -117,13 +119,13 @@ def test_tally_publishes_results_by_area_and_heads(world):
     special = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "6"))
     day = world.vote_day(meeting)
     # owner 0: 200 m², 1 head; co-owners of unit 2: 50 m², 1 head. Total 300 m², 3 heads.
-    ballots.cast(world.owners[0], ordinary, "agree", world.users[0], on=day)
-    ballots.cast(world.owners[1], ordinary, "disagree", world.users[1], on=day)
-    ballots.cast(world.owners[0], special, "agree", world.users[0], on=day)
-    ballots.cast(world.owners[2], special, "agree", world.users[2], on=day)
+    services.cast(world.owners[0], ordinary, "agree", world.users[0], on=day)
+    services.cast(world.owners[1], ordinary, "disagree", world.users[1], on=day)
+    services.cast(world.owners[0], special, "agree", world.users[0], on=day)
+    services.cast(world.owners[2], special, "agree", world.users[2], on=day)
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     refused(
-        lambda: ballots.cast(world.owners[1], ordinary, "agree", world.users[1], on=day),
+        lambda: services.cast(world.owners[1], ordinary, "agree", world.users[1], on=day),
         "不在表决期间",
     )
     tally_day = meeting.closes_on + dt.timedelta(2)
@@ -143,7 +145,7 @@ def test_tally_publishes_results_by_area_and_heads(world):
 def test_not_quorate_without_two_thirds(world):
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
-    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
     m = Meeting.get_by_id(matter.meeting_id)
     m = services.close_voting(m, world.staff, on=m.closes_on + dt.timedelta(1))
     services.tally_meeting(m, world.staff, on=m.closes_on + dt.timedelta(1))
@@ -153,8 +155,8 @@ def test_not_quorate_without_two_thirds(world):
 def test_verify_command_detects_a_forged_row_and_a_changed_row(app, world):
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
-    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
-    ballots.cast(world.owners[1], matter, "disagree", world.users[1], on=world.vote_day(meeting))
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
+    services.cast(world.owners[1], matter, "disagree", world.users[1], on=world.vote_day(meeting))
     db.close()
     runner = CliRunner()
 
@@ -193,14 +195,14 @@ def test_verify_detects_a_changed_choice_with_the_trigger_disabled(world):
         pytest.skip("drops the SQLite trigger")
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
-    ballots.cast(world.owners[0], matter, "disagree", world.users[0], on=world.vote_day(meeting))
-    assert ballots.verify() == []
+    services.cast(world.owners[0], matter, "disagree", world.users[0], on=world.vote_day(meeting))
+    assert reports.verify() == []
     db.execute_sql("DROP TRIGGER owners_ballot_log_no_update")
     db.execute_sql(
         "UPDATE owners_ballot_log SET choice = 'agree'"
         " WHERE id = (SELECT MIN(id) FROM owners_ballot_log)"
     )
-    problems = ballots.verify()
+    problems = reports.verify()
     assert any("hash does not match" in p for p in problems)
 
 

@@ -9,7 +9,7 @@ import io
 import json
 
 from core.workdays import today
-from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly import reports, services
 from plugins.owners.assembly.models import BallotLog, Matter, Meeting, PaperEntry, Proxy
 from plugins.owners.committees.models import Committee, ResidentsCommitteeNotice
 from plugins.owners.committees.services import tell_residents_committee
@@ -132,7 +132,7 @@ def test_paper_ballot_pages_refuse_the_same_person_twice(app, world):
     third = client_of(app, "clerk3")
     page = post(third, f"/admin/owners/paper_entry/resolve/?meeting={meeting.id}&sheet=P-1", data)
     assert "两次录入一致，表决票已计入" in page and "已对照纸质票裁定" in page
-    assert ballots.latest_ballots(matter) == {world.units[2].id: "agree"}
+    assert reports.latest_ballots(matter) == {world.units[2].id: "agree"}
     listing = staff.get("/admin/owners/ballot_log/").get_data(as_text=True)
     assert "书面表决票" in listing.split("<tbody")[-1]
 
@@ -183,8 +183,8 @@ def test_an_even_committee_through_the_admin_page_changes_nothing(app, world):
 
     meeting = open_meeting(world, items=("3",))
     matter = Matter.get(Matter.meeting == meeting.id)
-    ballots.cast(world.owners[0], matter, "agree", world.users[0])
-    ballots.cast(world.owners[1], matter, "agree", world.users[1])
+    services.cast(world.owners[0], matter, "agree", world.users[0])
+    services.cast(world.owners[1], matter, "agree", world.users[1])
     Meeting.update(closes_on=today() - dt.timedelta(1)).where(Meeting.id == meeting.id).execute()
     meeting = services.close_voting(Meeting.get_by_id(meeting.id), world.staff)
     services.tally_meeting(meeting, world.staff)
@@ -251,7 +251,7 @@ def test_residents_committee_opinion_page_and_meeting_overdue_column(app, world)
 
 def test_another_communitys_records_are_out_of_reach(app, world):
     meeting = open_meeting(world)
-    proxy = ballots.authorise(meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""))
+    proxy = services.authorise(meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""))
     notice = ResidentsCommitteeNotice.get(ResidentsCommitteeNotice.unit == world.compound)
     make_user("ostaff", "community_staff", OTHER)
     other = client_of(app, "ostaff")
@@ -275,8 +275,8 @@ def test_the_public_ballot_list_and_csv_after_publication_only(app, world):
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
     day = world.vote_day(meeting)
-    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=day)
-    ballots.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
+    services.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     meeting = services.tally_meeting(meeting, world.staff, on=today())
     anonymous = app.test_client()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.workdays import today
-from plugins.owners.assembly import ballots, services
+from plugins.owners.assembly import services
 from plugins.owners.assembly.models import BallotLog, Matter, Meeting
 from plugins.owners.committees.services import tell_residents_committee
 from plugins.owners.register.models import Owner, Ownership, Premises
@@ -75,7 +75,7 @@ def test_someone_elses_meeting_is_not_found(app, world):
 def test_admin_views_list_and_hide_choices_until_close(app, world, admin):
     meeting = open_meeting(world)
     matter = Matter.get(Matter.meeting == meeting.id)
-    ballots.cast(world.owners[0], matter, "agree", world.users[0])
+    services.cast(world.owners[0], matter, "agree", world.users[0])
     for path in ("owner", "premises", "ownership", "meeting", "matter", "ballot_log"):
         assert admin.get(f"/admin/{_endpoint(path)}/").status_code == 200, path
     page = admin.get(f"/admin/{_endpoint('ballot_log')}/").get_data(as_text=True)
@@ -196,8 +196,8 @@ def test_admin_gives_notice_through_the_meeting_action(app, world, admin):
 def test_portal_shows_results_only_once_published(app, world):
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
-    ballots.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
-    ballots.cast(world.owners[1], matter, "agree", world.users[1], on=world.vote_day(meeting))
+    services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
+    services.cast(world.owners[1], matter, "agree", world.users[1], on=world.vote_day(meeting))
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     client = client_of(app, "owner1")
