@@ -5,9 +5,9 @@ meetings with a frozen agenda after notice; ballots per unit, changeable until v
 kept in a hash-chained append-only log (``linli owners verify``); a tally with separate
 counters for area and heads.
 
-The plugin is cut by subject, each subpackage with the same parts inside (``models.py``,
-``rules.py``, ``services.py``, ``schemas.py``, ``forms.py``, ``admin.py``, ``views.py``, as it
-needs them):
+The plugin is cut by subject, each subpackage with the same parts inside, as it needs them
+(``models.py``, ``rules.py``, ``commands.py``, ``services.py``, ``reports.py``,
+``schemas.py``, ``forms.py``, ``admin.py``, ``views.py``, ``importer.py``):
 
 - ``register/``: units (专有部分), owners, co-owners and the register import (业主名册);
 - ``assembly/``: meetings, matters, ballots, proxies, paper entries, the tally, the
@@ -16,11 +16,13 @@ needs them):
   residents' committee (业主委员会);
 - ``fund/``: the maintenance fund's accounts, proposals, ledger and statements (维修资金);
 - ``property/``: companies, contracts, complaints, disputes, joint meetings (物业服务);
-- ``shared/``: what every subject builds on (the refusal, settings lookup, events, the admin
-  base view).
+- ``shared/``: what every subject builds on (the command context of a service, settings
+  lookup, events, the admin base view).
 
-The top-level ``models.py``, ``schemas.py``, ``admin.py`` and ``views.py`` gather the
-subjects' lists; this module only wires the hooks.
+The records' rules are each subject's ``commands.py`` (:class:`core.commands.Rules`, run by
+every write path); the operations and steps are its ``services.py``; what it reads and
+reports is its ``reports.py``. The top-level ``models.py``, ``commands.py``, ``schemas.py``,
+``admin.py`` and ``views.py`` gather the subjects' lists; this module only wires the hooks.
 """
 
 from __future__ import annotations
@@ -51,6 +53,13 @@ def linli_models():
 @hookimpl
 def linli_migrations():
     return HERE.parent.parent / "migrations" / "owners"
+
+
+@hookimpl
+def linli_rules():
+    from .commands import RULES
+
+    return RULES
 
 
 @hookimpl

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core import territory
+from core import commands, territory
+from core.commands import Context
 from core.models import TerritoryUnit
 from core.workdays import today
 
@@ -186,18 +187,18 @@ def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
         scope="更换曳引机制动器",
     )
     fund.disburse(lift, 1_250_000, actor, memo="支付维保单位")
-    company = PropertyCompany(
-        unit=compound.parent_id,
-        name="安居物业服务有限公司",
-        uscc=_credit_code(1),
-        qualification="二级",
-        contact="马经理",
-        phone="010-88886666",
-        created_by=actor,
-        updated_by=actor,
+    company = commands.create(
+        Context.trusted(compound.district_id, source="cli", actor=actor),
+        PropertyCompany,
+        {
+            "unit": compound.parent_id,
+            "name": "安居物业服务有限公司",
+            "uscc": _credit_code(1),
+            "qualification": "二级",
+            "contact": "马经理",
+            "phone": "010-88886666",
+        },
     )
-    prop.check_company(company)
-    company.save()
     starts = today() - dt.timedelta(days=640)
     ServiceContract.create(
         unit=compound,

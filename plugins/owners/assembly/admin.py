@@ -15,12 +15,11 @@ from core.admin import View
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.models import TerritoryUnit, User
+from core.models import TerritoryUnit
 
 from ..register.admin import owner_choices
 from ..register.models import Owner, Premises
 from ..register.rules import area_text
-from ..register.services import check_in_compound
 from ..shared.admin import (
     LABELS,
     PAGE,
@@ -33,7 +32,7 @@ from ..shared.admin import (
     in_scope,
     scoped,
 )
-from ..shared.services import PLUGIN, setting
+from ..shared.services import PLUGIN, found, setting
 from ..shared.views import actor
 from . import reports, rules, services
 from .forms import AcceptForm, CalculatorForm, ConfirmForm, PaperForm, ProxyForm, SignForm
@@ -63,10 +62,8 @@ def meeting_choices(states, action="update"):
 
 
 def meeting_in_scope(pk) -> Meeting:
-    meeting = in_scope(Meeting, pk, "update")
-    if meeting is None:
-        raise ServiceError(_("This record does not exist or you may not change it."))
-    return meeting
+    """The meeting ``pk`` the user may change (refused as unknown otherwise)."""
+    return found(in_scope(Meeting, pk, "update"))
 
 
 def publish_due_column(view, context, model, name):
@@ -76,7 +73,9 @@ def publish_due_column(view, context, model, name):
 
 
 class MeetingView(OwnersView):
-    """业主大会会议 Meetings: draft → noticed → voting open → closed → tallied → published."""
+    """业主大会会议 Meetings: draft → noticed → voting open → closed → tallied → published →
+    filed. The form writes a draft (the rules: :class:`.commands.MeetingRules`); the actions
+    are the steps of :mod:`.services`."""
 
     column_list = ("title", "status", "opens_on", "closes_on", "noticed_on", "publish_due", "unit")
     column_filters = ("status", "unit")
@@ -94,13 +93,6 @@ class MeetingView(OwnersView):
     }
     column_formatters = {"status": choice(MEETING_STATES), "publish_due": publish_due_column}
     form_columns = ("unit", "title", "opens_on", "closes_on")
-
-    def on_model_change(self, form, model, is_created):
-        if not is_created and model.status != "draft":
-            raise ServiceError(_("The meeting can only be changed while it is a draft."))
-        check_in_compound(model)
-        if model.closes_on and model.opens_on and model.closes_on < model.opens_on:
-            raise ServiceError(_("Voting must close on or after the day it opens."))
 
     def _step(self, ids, step):
         done = 0
@@ -145,7 +137,8 @@ class MeetingView(OwnersView):
 
 
 class MatterView(OwnersView):
-    """表决事项 Matters: the Civil Code item sets the threshold; frozen once noticed."""
+    """表决事项 Matters: the Civil Code item sets the threshold; frozen once noticed (the
+    rules: :class:`.commands.MatterRules`)."""
 
     column_list = ("title", "meeting", "item", "kind", "result", "unit")
     column_filters = ("kind", "result", "unit")
@@ -164,18 +157,8 @@ class MatterView(OwnersView):
         "kind": choice(KINDS),
         "result": choice(RESULTS),
     }
-    form_columns = ("unit", "meeting", "title", "item", "description")
+    form_columns = ("meeting", "title", "item", "description")  # the unit is the meeting's
     form_choices = {"item": ITEMS}
-
-    def on_model_change(self, form, model, is_created):
-        meeting = Meeting.get_or_none(Meeting.id == model.meeting_id)
-        if meeting is None or meeting.status != "draft":
-            raise ServiceError(_("The agenda is frozen once the meeting has been noticed."))
-        model.unit = meeting.unit_id
-        model.kind = rules.kind_of(model.item)
-
-    def on_model_delete(self, model):
-        services.check_matter_change(Meeting.get_by_id(model.meeting_id))
 
 
 def _hidden_choice(view, context, model, name):
@@ -246,11 +229,6 @@ class ProvisionalRequestView(OwnersView):
         EndpointLinkRowAction("fa fa-pencil-square-o", ".sign_view", title=_l("Add a signature")),
         EndpointLinkRowAction("fa fa-check", ".accept_view", title=_l("Accept")),
     ]
-
-    def on_model_change(self, form, model, is_created):
-        check_in_compound(model)
-        if not (model.title or "").strip():
-            raise ServiceError(_("Please fill in the title."))
 
     @expose("/sign/", methods=["GET", "POST"])
     def sign_view(self):
@@ -327,15 +305,8 @@ class ProxyView(OwnersView):
 
         def done(_record, form):
             meeting = meeting_in_scope(form.meeting.data)
-            owner = Owner.get_or_none(Owner.id == form.owner.data)
-            if owner is None:
-                raise ServiceError(_("This record does not exist or you may not change it."))
-            user = None
-            login = (form.proxy_login.data or "").strip()
-            if login:
-                user = User.get_or_none(User.username == login)
-                if user is None:
-                    raise ServiceError(_("There is no user %(name)s.", name=login))
+            owner = found(Owner.get_or_none(Owner.id == form.owner.data))
+            user = services.proxy_login(form.proxy_login.data)
             upload = request.files.get("authorisation")
             file = None
             if upload is not None and upload.filename:

@@ -20,6 +20,8 @@ from fractions import Fraction
 
 import peewee as pw
 
+from core import commands
+from core.commands import refuse
 from core.db import db
 from core.events import Event, emit, snapshot
 from core.models import TerritoryUnit, User, utcnow
@@ -28,8 +30,8 @@ from core.workdays import today
 from ..committees.services import check_residents_committee_told
 from ..register import rules as register_rules
 from ..register.models import Owner, Premises
-from ..register.services import check_in_compound, compound_of, holdings, premises_of
-from ..shared.services import PLUGIN, announce, refuse, require_update, setting
+from ..register.services import compound_of, holdings, premises_of
+from ..shared.services import PLUGIN, announce, context, require_update, setting
 from . import rules
 from .models import (
     BallotLog,
@@ -57,34 +59,20 @@ from .reports import (
 # -- the agenda (表决事项) -------------------------------------------------------------------------
 
 
-def check_matter_change(meeting: Meeting) -> None:
-    """The agenda is frozen once noticed (不得就公告以外的事项表决)."""
-    if meeting.status != "draft":
-        raise refuse("The agenda is frozen once the meeting has been noticed.")
-
-
 def add_matter(
     meeting: Meeting, title: str, item: str, actor: User, description: str = "", access=None
 ) -> Matter:
+    """Put a matter on the agenda of a draft meeting; its rules (the agenda frozen once noticed,
+    不得就公告以外的事项表决; the kind from the Civil Code item) are
+    :class:`.commands.MatterRules`, as for the admin form and the API."""
     require_update(access)
-    check_matter_change(meeting)
-    if not (title or "").strip():
-        raise refuse("Please fill in the title.")
-    if item not in rules.ITEMS:
-        raise refuse("Unknown Civil Code item: %(item)s.", item=item)
-    with db.atomic():
-        matter = Matter.create(
-            unit=meeting.unit_id,
-            meeting=meeting,
-            title=title.strip(),
-            item=item,
-            kind=rules.kind_of(item),
-            description=description,
-            created_by=actor,
-            updated_by=actor,
-        )
-        announce("created", matter, actor, summary=f"表决事项: {matter.title}")
-    return matter
+    values = {
+        "meeting": meeting.id,
+        "title": (title or "").strip(),
+        "item": item,
+        "description": description or "",
+    }
+    return commands.create(context(actor, access), Matter, values)
 
 
 # -- the steps of a meeting: draft → noticed → voting open → voting closed → tallied →
@@ -237,16 +225,11 @@ def publish_results(meeting: Meeting, actor: User):
 def request_provisional(
     compound: TerritoryUnit, title: str, actor: User, reason: str = "", access=None
 ) -> ProvisionalRequest:
+    """Owners ask for a provisional meeting of their compound (the rules:
+    :class:`.commands.ProvisionalRequestRules`); they sign it with :func:`add_requester`."""
     require_update(access)
-    if not (title or "").strip():
-        raise refuse("Please fill in the title.")
-    record = ProvisionalRequest(unit=compound.id, title=title.strip(), reason=reason or "")
-    check_in_compound(record)
-    with db.atomic():
-        record.created_by = record.updated_by = actor
-        record.save()
-        announce("created", record, actor, summary=f"临时会议提议: {record.title}")
-    return record
+    values = {"unit": compound.id, "title": (title or "").strip(), "reason": reason or ""}
+    return commands.create(context(actor, access), ProvisionalRequest, values)
 
 
 def add_requester(
@@ -301,23 +284,25 @@ def accept_provisional(
             total_area=register_rules.area_text(support["total_area"]),
             percent=support["percent"],
         )
-    if opens_on is None or closes_on is None or closes_on < opens_on:
-        raise refuse("Voting must close on or after the day it opens.")
+    values = {
+        "unit": request.unit_id,
+        "title": request.title,
+        "opens_on": opens_on,
+        "closes_on": closes_on,
+    }
     with db.atomic():
-        meeting = Meeting.create(
-            unit=request.unit_id,
-            title=request.title,
-            opens_on=opens_on,
-            closes_on=closes_on,
-            created_by=actor,
-            updated_by=actor,
+        meeting = commands.create(context(actor, access), Meeting, values)
+        accepted = (
+            ProvisionalRequest.update(
+                status="accepted", accepted_on=on or today(), meeting=meeting, updated_by=actor
+            )
+            .where(
+                (ProvisionalRequest.id == request.id) & (ProvisionalRequest.status == "collecting")
+            )
+            .execute()
         )
-        ProvisionalRequest.update(
-            status="accepted", accepted_on=on or today(), meeting=meeting, updated_by=actor
-        ).where(
-            (ProvisionalRequest.id == request.id) & (ProvisionalRequest.status == "collecting")
-        ).execute()
-        announce("created", meeting, actor, summary=f"临时会议: {meeting.title}")
+        if accepted != 1:
+            raise refuse("This request has already been accepted.")
     return meeting
 
 
@@ -481,6 +466,18 @@ def _append(
 
 def _allowed_types(record) -> list[str]:
     return [t.strip() for t in str(setting(record, "proxy_types")).split(",") if t.strip()]
+
+
+def proxy_login(login: str | None) -> User | None:
+    """The login of a proxy (受托人) named by its user name, None when none is given; refused
+    when there is no such user."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    user = User.get_or_none(User.username == login)
+    if user is None:
+        raise refuse("There is no user %(name)s.", name=login)
+    return user
 
 
 def store_authorisation(meeting: Meeting, data: bytes | None, name: str, declared: str) -> dict:

@@ -109,15 +109,6 @@ def parse_lines(text: str) -> list[list[str]]:
     return lines
 
 
-def owner_named(compound_id: int, name: str) -> Owner:
-    found = list(Owner.select().where((Owner.unit == compound_id) & (Owner.name == name)))
-    if len(found) != 1:
-        raise ServiceError(
-            _("There is no single owner named %(name)s in this compound.", name=name)
-        )
-    return found[0]
-
-
 class PreparatoryGroupView(OwnersView):
     """筹备组 Preparatory groups of a compound's first owners' assembly."""
 
@@ -144,7 +135,7 @@ class PreparatoryGroupView(OwnersView):
             members = []
             for parts in parse_lines(form.members.data):
                 source = parts[1] if len(parts) > 1 and parts[1] else "owner"
-                owner = owner_named(compound.id, parts[0]) if source == "owner" else None
+                owner = services.owner_named(compound.id, parts[0]) if source == "owner" else None
                 members.append({"name": parts[0], "source": source, "owner": owner})
             services.form_preparatory_group(
                 compound,
@@ -223,7 +214,7 @@ class CommitteeView(OwnersView):
                 members.append(
                     {
                         "name": parts[0],
-                        "owner": owner_named(meeting.unit_id, parts[0]),
+                        "owner": services.owner_named(meeting.unit_id, parts[0]),
                         "role": role,
                     }
                 )
@@ -258,7 +249,7 @@ class CommitteeView(OwnersView):
             for parts in parse_lines(form.members.data):
                 source = parts[1] if len(parts) > 1 and parts[1] else "owner"
                 role = parts[2] if len(parts) > 2 and parts[2] else "member"
-                owner = owner_named(compound.id, parts[0]) if source == "owner" else None
+                owner = services.owner_named(compound.id, parts[0]) if source == "owner" else None
                 members.append({"name": parts[0], "source": source, "role": role, "owner": owner})
             services.form_interim_committee(
                 compound,

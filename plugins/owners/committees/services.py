@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.commands import refuse
 from core.db import db
 from core.models import TerritoryUnit, User
 
 from ..assembly.models import Matter, Meeting
 from ..register.models import Owner
 from ..register.services import check_in_compound, premises_in
-from ..shared.services import (
-    announce,
-    refuse,
-    require_update,
-    setting,
-)
+from ..shared.services import announce, require_update, setting
 from . import rules
 from .models import (
     Committee,
@@ -96,6 +92,14 @@ def check_residents_committee_told(meeting: Meeting, on: dt.date) -> None:
         raise refuse(
             "Tell the residents' committee of the meeting and record it before giving notice."
         )
+
+
+def owner_named(compound_id: int, name: str) -> Owner:
+    """The one owner of the compound registered under ``name`` (a member typed by name)."""
+    found = list(Owner.select().where((Owner.unit == compound_id) & (Owner.name == name)))
+    if len(found) != 1:
+        raise refuse("There is no single owner named %(name)s in this compound.", name=name)
+    return found[0]
 
 
 SOURCES = ("owner", "residents_committee", "street", "developer", "other")

@@ -13,11 +13,9 @@ from markupsafe import Markup, escape
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.models import TerritoryUnit
 from core.workdays import today
 
 from ..assembly.models import Meeting
-from ..register.models import Premises
 from ..register.services import premises_in
 from ..shared.admin import (
     LABELS,
@@ -28,6 +26,7 @@ from ..shared.admin import (
     render_form,
     scoped_compound,
 )
+from ..shared.services import compound_chosen
 from ..shared.views import actor
 from . import reports, rules, services
 from .forms import (
@@ -56,7 +55,7 @@ def fen_fmt(view, context, model, name):
 
 
 class FundAccountView(OwnersView):
-    """维修资金账户 One account per compound."""
+    """维修资金账户 One account per compound (the rules: :class:`.commands.FundAccountRules`)."""
 
     column_list = ("unit", "bank", "account_no", "custodian", "opened_on")
     column_labels = {
@@ -68,28 +67,6 @@ class FundAccountView(OwnersView):
     }
     form_columns = ("unit", "bank", "account_no", "custodian", "opened_on")
     allow_delete = False
-
-    def on_model_change(self, form, model, is_created):
-        services.check_account(model)
-
-
-def _premises_from_numbers(compound: TerritoryUnit, text: str) -> list[Premises] | None:
-    numbers = [n.strip() for n in (text or "").replace(",", "\n").splitlines() if n.strip()]
-    if not numbers:
-        return None
-    inside = {p.number: p for p in premises_in(compound)}
-    found = []
-    for number in numbers:
-        if number not in inside:
-            raise ServiceError(
-                _(
-                    "Unit %(number)s is not in this compound; the cost can only be split among "
-                    "the compound's own units.",
-                    number=number,
-                )
-            )
-        found.append(inside[number])
-    return found
 
 
 def _shares_detail(view, context, model, name):
@@ -162,17 +139,12 @@ class FundProposalView(OwnersView):
         form = ProposalForm()
         form.compound.choices = compound_choices("create")
         if form.validate_on_submit():
-            compound = scoped_compound(form.compound.data, "create")
             budget = rules.parse_yuan(form.budget.data)
+            budget = -1 if budget is None else budget  # refused by the service
             try:
-                if compound is None:
-                    raise ServiceError(_("Please choose a compound."))
-                if budget is None or budget <= 0:
-                    raise ServiceError(
-                        _("The amount must be more than zero yuan, with at most two decimals.")
-                    )
-                units = _premises_from_numbers(compound, form.units.data)
-                if units is None and form.kind.data == "use":
+                compound = compound_chosen(scoped_compound(form.compound.data, "create"))
+                units = services.premises_numbered(compound, form.units.data)
+                if units is None and form.kind.data == "use":  # none named: every unit
                     units = list(premises_in(compound))
                 if form.emergency_reason.data:
                     proposal = services.confirm_emergency(
@@ -223,10 +195,6 @@ class FundProposalView(OwnersView):
                 (Meeting.id == as_int(form.meeting.data)) & (Meeting.unit == proposal.unit_id)
             )
             try:
-                if meeting is None:
-                    raise ServiceError(
-                        _("The meeting must be a meeting of the proposal's compound.")
-                    )
                 services.put_to_vote(proposal, meeting, actor(), access=g.access)
             except ServiceError as exc:
                 flash(str(exc), "error")
@@ -304,18 +272,10 @@ class FundEntryView(OwnersView):
         form = DepositForm()
         form.compound.choices = compound_choices("update")
         if form.validate_on_submit():
-            compound = scoped_compound(form.compound.data)
             amount = rules.parse_yuan(form.amount.data)
             try:
-                if compound is None:
-                    raise ServiceError(_("Please choose a compound."))
-                premises = (
-                    premises_in(compound).where(Premises.number == form.number.data.strip()).first()
-                )
-                if premises is None:
-                    raise ServiceError(
-                        _("There is no unit %(number)s in this compound.", number=form.number.data)
-                    )
+                compound = compound_chosen(scoped_compound(form.compound.data))
+                premises = services.unit_numbered(compound, form.number.data)
                 services.deposit(
                     premises,
                     amount if amount is not None else -1,
@@ -337,11 +297,9 @@ class FundEntryView(OwnersView):
         form = InterestForm()
         form.compound.choices = compound_choices("update")
         if form.validate_on_submit():
-            compound = scoped_compound(form.compound.data)
             amount = rules.parse_yuan(form.amount.data)
             try:
-                if compound is None:
-                    raise ServiceError(_("Please choose a compound."))
+                compound = compound_chosen(scoped_compound(form.compound.data))
                 services.post_interest(
                     compound,
                     amount if amount is not None else -1,

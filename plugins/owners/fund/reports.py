@@ -12,11 +12,12 @@ from decimal import Decimal
 
 import peewee as pw
 
+from core.commands import refuse
 from core.models import TerritoryUnit
 
 from ..register.models import Premises
 from ..register.services import compound_of_unit, premises_in
-from ..shared.services import refuse, setting
+from ..shared.services import setting
 from . import rules
 from .models import FundEntry
 from .services import balances

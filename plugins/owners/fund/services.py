@@ -30,6 +30,7 @@ import secrets
 
 import peewee as pw
 
+from core.commands import refuse
 from core.db import db
 from core.events import Event, emit
 from core.models import TerritoryUnit, User
@@ -39,7 +40,7 @@ from ..assembly.models import Matter, Meeting
 from ..assembly.services import add_matter
 from ..register.models import Premises
 from ..register.services import compound_of_premises, compound_of_unit, premises_in
-from ..shared.services import PLUGIN, announce, refuse, require_update
+from ..shared.services import PLUGIN, announce, require_update
 from . import rules
 from .models import EMERGENCY_REASONS, FundAccount, FundEntry, FundProposal, FundShare
 
@@ -61,16 +62,6 @@ def _account(compound: TerritoryUnit) -> FundAccount:
     if account is None:
         raise refuse("Open the compound's maintenance-fund account first.")
     return account
-
-
-def check_account(account: FundAccount) -> None:
-    """A fund account belongs to a compound (one per compound)."""
-    compound_of_unit(account.unit_id)
-    other = FundAccount.select().where(FundAccount.unit == account.unit_id)
-    if account.id is not None:
-        other = other.where(FundAccount.id != account.id)
-    if other.exists():
-        raise refuse("This compound already has a maintenance-fund account.")
 
 
 def _book(rows: list[dict], actor, summary: str) -> list[FundEntry]:
@@ -179,6 +170,32 @@ def post_interest(
 # -- proposals --------------------------------------------------------------------------------
 
 
+def premises_numbered(compound: TerritoryUnit, text: str) -> list[Premises] | None:
+    """The units of the compound named by their numbers (one per line, or separated by
+    commas), in that order; None when none is named."""
+    numbers = [n.strip() for n in (text or "").replace(",", "\n").splitlines() if n.strip()]
+    if not numbers:
+        return None
+    inside = {p.number: p for p in premises_in(compound)}
+    for number in numbers:
+        if number not in inside:
+            raise refuse(
+                "Unit %(number)s is not in this compound; the cost can only be split among "
+                "the compound's own units.",
+                number=number,
+            )
+    return [inside[number] for number in numbers]
+
+
+def unit_numbered(compound: TerritoryUnit, number: str) -> Premises:
+    """The unit of the compound with the number ``number``."""
+    number = (number or "").strip()
+    premises = premises_in(compound).where(Premises.number == number).first()
+    if premises is None:
+        raise refuse("There is no unit %(number)s in this compound.", number=number)
+    return premises
+
+
 def _shares_for(compound: TerritoryUnit, premises: list[Premises], budget: int) -> dict:
     if not premises:
         raise refuse("Choose the units that bear the cost.")
@@ -246,13 +263,15 @@ def create_proposal(
     return proposal
 
 
-def put_to_vote(proposal: FundProposal, meeting: Meeting, actor: User, access=None) -> Matter:
+def put_to_vote(
+    proposal: FundProposal, meeting: Meeting | None, actor: User, access=None
+) -> Matter:
     """Put a draft proposal on the agenda of a draft meeting of the same compound: item 5
     (using the fund, ordinary, the affected units vote) or item 6 (raising, special)."""
     require_update(access)
     if proposal.status != "draft" or proposal.emergency_reason:
         raise refuse("Only a draft proposal can be put to the vote.")
-    if meeting.unit_id != proposal.unit_id:
+    if meeting is None or meeting.unit_id != proposal.unit_id:
         raise refuse("The meeting must be a meeting of the proposal's compound.")
     with db.atomic():
         matter = add_matter(

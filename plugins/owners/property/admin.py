@@ -1,6 +1,7 @@
 """Admin views of the property service (物业服务): companies, contracts with their notice dates
 highlighted, service models, complaints with their handling, disputes referred to mediation
-and joint meetings whose decisions are published. Every write goes through :mod:`.services`."""
+and joint meetings whose decisions are published. The records' rules are :mod:`.commands`
+(run by every write path); the steps are :mod:`.services`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 
 from ..fund.rules import yuan
-from ..register.services import compound_of_unit
 from ..shared.admin import LABELS, OwnersView, choice, render_form
 from ..shared.views import actor
 from . import services
@@ -47,9 +47,6 @@ class PropertyCompanyView(OwnersView):
         "phone": _l("Phone"),
     }
     form_columns = ("unit", "name", "uscc", "qualification", "contact", "phone")
-
-    def on_model_change(self, form, model, is_created):
-        services.check_company(model)
 
 
 def _notice(name):
@@ -113,9 +110,6 @@ class ServiceContractView(OwnersView):
     )
     form_args = {"fee_fen_per_m2": {"label": _l("Fee (fen per m² per month)")}}
 
-    def on_model_change(self, form, model, is_created):
-        services.check_contract(model)
-
 
 class CompoundServiceView(OwnersView):
     """物业服务模式 The service model of each compound (one of four)."""
@@ -131,9 +125,6 @@ class CompoundServiceView(OwnersView):
     column_formatters = {"model": choice(SERVICE_MODELS)}
     form_columns = ("unit", "model", "since", "note")
     form_choices = {"model": SERVICE_MODELS}
-
-    def on_model_change(self, form, model, is_created):
-        services.check_service_model(model)
 
 
 def _overdue(view, context, model, name):
@@ -231,11 +222,6 @@ class DisputeView(OwnersView):
     column_formatters_detail = column_formatters
     form_columns = ("unit", "title", "parties", "description")
 
-    def on_model_change(self, form, model, is_created):
-        compound_of_unit(model.unit_id)
-        if not (model.title or "").strip():
-            raise ServiceError(_("Please fill in the subject."))
-
     @action("mediate", _l("Refer to mediation"), _l("Refer the selected disputes to mediation?"))
     def action_mediate(self, ids):
         done = 0
@@ -265,21 +251,6 @@ class JointMeetingView(OwnersView):
         "publication_id": _l("Public notice"),
     }
     form_columns = ("unit", "held_on", "topic", "attendees", "minutes", "decisions")
-
-    def on_model_change(self, form, model, is_created):
-        if not is_created:
-            stored = JointMeeting.get_by_id(model.id)
-            if stored.publication_id:
-                raise ServiceError(
-                    _("The decisions have been published; the meeting can no longer be changed.")
-                )
-        services.check_joint_meeting(model)
-
-    def on_model_delete(self, model):
-        if model.publication_id:
-            raise ServiceError(
-                _("The decisions have been published; the meeting can no longer be changed.")
-            )
 
     @action(
         "publish",

@@ -44,8 +44,6 @@ def index():
     if request.method == "POST":
         chosen = next((c for c in compounds if str(c.id) == request.form.get("compound")), None)
         try:
-            if chosen is None:
-                raise ServiceError(_("Please choose a compound."))
             services.file_complaint(
                 chosen, actor(), request.form.get("title", ""), request.form.get("body", "")
             )

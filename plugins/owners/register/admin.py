@@ -1,5 +1,5 @@
-"""Admin views of the register (业主名册): owners, units and ownerships, each checked by the
-register's services on save, and the register import page (业主名册导入)."""
+"""Admin views of the register (业主名册): owners, units and ownerships (their rules are
+:mod:`.commands`, run by every write path), and the register import page (业主名册导入)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 
 from ..shared.admin import LABELS, OwnersView, choice, compound_choices, scoped_compound
-from ..shared.services import PLUGIN
+from ..shared.services import PLUGIN, compound_chosen
 from ..shared.views import actor
-from . import importer, services
+from . import importer
 from .forms import ImportForm
 from .models import AREA_SOURCES, Owner, Ownership, Premises
 
@@ -27,9 +27,6 @@ class OwnerView(OwnersView):
     column_filters = ("is_developer", "unit")
     column_labels = {**LABELS, "is_developer": _l("Developer"), "user": _l("Login")}
     form_columns = ("unit", "name", "is_developer", "user")
-
-    def on_model_change(self, form, model, is_created):
-        services.check_in_compound(model)
 
 
 class PremisesView(OwnersView):
@@ -48,9 +45,6 @@ class PremisesView(OwnersView):
     form_columns = ("unit", "number", "area", "area_source")
     form_choices = {"area_source": AREA_SOURCES}
 
-    def on_model_change(self, form, model, is_created):
-        services.check_premises(model)
-
 
 class OwnershipView(OwnersView):
     """Who holds which unit; several owners of one unit are co-owners."""
@@ -58,10 +52,7 @@ class OwnershipView(OwnersView):
     column_list = ("premises", "owner", "unit")
     column_filters = ("unit",)
     column_labels = {**LABELS, "premises": _l("Unit"), "owner": _l("Owner")}
-    form_columns = ("unit", "premises", "owner")
-
-    def on_model_change(self, form, model, is_created):
-        services.check_ownership(model)
+    form_columns = ("premises", "owner")  # the unit is the unit's building
 
 
 class RegisterImportView(View):
@@ -79,11 +70,9 @@ class RegisterImportView(View):
         form.compound.choices = compound_choices("import")
         report = None
         if form.validate_on_submit():
-            compound = scoped_compound(form.compound.data, "import")
-            upload = request.files.get("file")
+            upload = request.files["file"]  # the form requires it
             try:
-                if compound is None or upload is None:
-                    raise ServiceError(_("Please choose a compound."))
+                compound = compound_chosen(scoped_compound(form.compound.data, "import"))
                 table = read_upload(upload.filename, upload.stream)
                 report = importer.import_register(
                     compound, table, actor(), dry_run=form.dry_run.data, access=g.access

@@ -10,16 +10,17 @@ import peewee as pw
 from core import territory
 from core.models import TerritoryUnit
 
-from ..shared.services import refuse
+from ..shared.services import compound_chosen
 from . import rules
 from .models import Owner, Ownership, Premises
 
 
 def compound_of_unit(unit_id) -> TerritoryUnit:
-    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
-    if unit is None or unit.level != "compound":
-        raise refuse("Please choose a compound.")
-    return unit
+    """The compound (小区) with id ``unit_id``; refused, naming the field ``unit``, for any
+    other territory unit or none."""
+    return compound_chosen(
+        TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id) if unit_id else None
+    )
 
 
 def compound_of_premises(premises: Premises) -> TerritoryUnit:
@@ -68,29 +69,6 @@ def premises_of(owner: Owner, compound: TerritoryUnit) -> list[Premises]:
     )
 
 
-def _level(unit_id) -> str | None:
-    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
-    return unit.level if unit else None
-
-
 def check_in_compound(record) -> None:
     """Owners and meetings belong to a compound (小区)."""
     compound_of_unit(record.unit_id)
-
-
-def check_premises(premises: Premises) -> None:
-    """A unit lies in a building and has a positive exclusive area."""
-    if _level(premises.unit_id) != "building":
-        raise refuse("A unit must be registered in a building.")
-    if premises.area is None or premises.area <= 0:
-        raise refuse("The exclusive area must be more than zero.")
-
-
-def check_ownership(link: Ownership) -> None:
-    """The owner and the unit belong to the same compound; the link lies with the unit."""
-    premises = Premises.get_by_id(link.premises_id)
-    owner = Owner.get_by_id(link.owner_id)
-    building = TerritoryUnit.get_by_id(premises.unit_id)
-    if building.parent_id != owner.unit_id:
-        raise refuse("The owner and the unit must belong to the same compound.")
-    link.unit = premises.unit_id

@@ -16,7 +16,7 @@ from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
 
-from .services import PLUGIN
+from .services import PLUGIN, compound_chosen
 
 PAGE = "owners/admin_page.html"
 
@@ -87,10 +87,8 @@ def compounds_by_name(action="update") -> list[TerritoryUnit]:
 
 
 def compound_in_scope(pk) -> TerritoryUnit:
-    compound = next((c for c in compounds_by_name() if c.id == pk), None)
-    if compound is None:
-        raise ServiceError(_("Please choose a compound."))
-    return compound
+    """The compound ``pk`` in the user's scope (refused as not chosen otherwise)."""
+    return compound_chosen(next((c for c in compounds_by_name() if c.id == pk), None))
 
 
 def scoped(model, action="read"):
