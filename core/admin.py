@@ -75,6 +75,18 @@ def escape_formula(value):
 # -- filters -------------------------------------------------------------------------------
 
 
+def choice_formatter(choices):
+    """A list/details column formatter showing the label of a coded value (``choices``: pairs
+    of code and lazy label), the code itself when it has none."""
+    labels = dict(choices)
+
+    def fmt(view, context, model, name):
+        value = getattr(model, name)
+        return str(labels.get(value, value or ""))
+
+    return fmt
+
+
 class FilterConverter(pw_filters.FilterConverter):
     """Adds filters on primary keys and foreign keys (by id)."""
 
