@@ -110,7 +110,7 @@ class TimebankView(ModelView):
                 flash(_("Saved."), "success")
                 return redirect(back)
         return self.render(
-            "timebank/admin_form.html", title=title, subject=str(record), form=form, back=back
+            "admin/linli_form.html", title=title, subject=str(record), form=form, back=back
         )
 
 
@@ -672,7 +672,7 @@ class ServiceRecordView(TimebankView):
                 flash(_("The service record was saved."), "success")
                 return redirect(back)
         return self.render(
-            "timebank/admin_form.html", title=_("Log a service"), subject="", form=form, back=back
+            "admin/linli_form.html", title=_("Log a service"), subject="", form=form, back=back
         )
 
     @action("approve", _l("Approve"), _l("Approve the selected service records?"))
@@ -772,7 +772,7 @@ class AccountView(TimebankView):
                 flash(_("Posted to the ledger."), "success")
                 return redirect(back)
         return self.render(
-            "timebank/admin_form.html",
+            "admin/linli_form.html",
             title=_("Ledger operation"),
             subject="",
             form=form,
@@ -916,7 +916,7 @@ class CertificateView(TimebankView):
                 flash(_("Certificate %(number)s issued.", number=cert.number), "success")
                 return redirect(url_for(".details_view", id=cert.id))
         return self.render(
-            "timebank/admin_form.html",
+            "admin/linli_form.html",
             title=_("Issue a certificate"),
             subject="",
             form=form,
