@@ -32,6 +32,7 @@ FEATURES = (
     "core.cases",
     "core.publicity",
     "core.notifications",
+    "core.inbox",
     "core.dashboard",
     "core.portal",
     "forms.feature",

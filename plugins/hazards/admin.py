@@ -24,7 +24,7 @@ from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
 from core.services import ServiceError
 from core.territory import subtree_condition
-from core.workflow import WorkflowViewMixin, state_filter, state_formatter
+from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
 
 from . import forms as checklists
 from . import rules, services

@@ -16,7 +16,7 @@ from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
 from core.services import ServiceError
-from core.workflow import (
+from core.workflow_admin import (
     OverdueFilter,
     WorkflowViewMixin,
     overdue_formatter,

@@ -65,7 +65,7 @@ REGISTERED_ITEMS = ("name", "address", "legal_rep", "purpose", "scope", "funds",
 
 
 def setting(district_id: int | None, key: str):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     registry = kernel_state().settings
     if district_id is None:

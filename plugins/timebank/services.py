@@ -51,7 +51,7 @@ COUNTED_STATES = (*OPEN_RECORD_STATES, "approved")  # for overlaps and the daily
 
 def policy(district_id: int | None) -> rules.Policy:
     """The time-bank policy of a district, from its settings (defaults where not set)."""
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     registry = kernel_state().settings
     if district_id is None:

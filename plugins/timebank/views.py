@@ -110,8 +110,8 @@ def register():
     definition an administrator can change without code)."""
     from wtforms import Form
 
-    from forms.engine import wtform_class
     from forms.services import context, version_form
+    from forms.wtform import wtform_class
 
     if services.volunteer_of(current_actor()) is not None:
         flash(_("You have already registered as a volunteer."), "info")

@@ -59,7 +59,7 @@ def election(world):
 
 
 def set_setting(world, key, value):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     kernel_state().settings.set(world.compound.district_id, "owners", key, value)
 
