@@ -35,7 +35,7 @@ FEATURES = (
     "core.inbox",
     "core.dashboard",
     "core.portal",
-    "forms.feature",
+    "core.forms_admin",
     "core.api",
 )
 

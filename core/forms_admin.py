@@ -1,5 +1,9 @@
-"""The low-code layer as a core feature: its models and admin pages (字典管理, 表单定义,
-自定义字段, 表单填报)."""
+"""The low-code layer (:mod:`forms`) as a core feature: its models and admin pages (字典管理,
+表单定义, 自定义字段, 表单填报).
+
+Web layer: it lives in the core beside the other admin pages, so that ``forms/`` itself never
+imports the admin.
+"""
 
 from __future__ import annotations
 
