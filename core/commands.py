@@ -152,13 +152,6 @@ class Context:
         return _hooks_allow(self.actor, plugin, action, record)
 
 
-def current_actor() -> User | None:
-    """The user of the current request (None when nobody is logged in)."""
-    from flask_login import current_user
-
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
 def _hooks_allow(actor, plugin: str, action: str, record) -> bool:
     from flask import has_app_context
 

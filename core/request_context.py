@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from core import territory
 from core.access import Access
-from core.models import TerritoryUnit
+from core.models import TerritoryUnit, User
 from core.registry import kernel_state
 
 
@@ -36,6 +36,12 @@ def load_request_context() -> None:
     g.district = district
     g.district_id = district.id if district else None
     g.enabled_plugins = state.enabled_plugins(g.district_id)
+
+
+def current_actor() -> User | None:
+    """The user of the current request (None when nobody is logged in), for the admin and
+    portal views that pass the actor to a service."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def district_from_request():

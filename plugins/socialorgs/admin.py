@@ -11,10 +11,10 @@ from wtforms import SelectField, TextAreaField, validators
 from wtfpeewee.fields import ModelSelectMultipleField
 
 from core.admin import ModelView, choice_formatter
-from core.commands import current_actor
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
+from core.request_context import current_actor
 from core.services import ServiceError
 from core.workflow_admin import (
     OverdueFilter,
