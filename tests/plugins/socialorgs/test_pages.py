@@ -7,6 +7,8 @@ import io
 import re
 import zipfile
 
+import pytest
+
 from plugins.socialorgs.models import Application, Organisation
 from tests.conftest import csrf_token
 
@@ -130,6 +132,7 @@ def test_public_search_without_login(people):
     assert "身份证" not in page
 
 
+@pytest.mark.awkward_days
 def test_dashboard_shows_targets_rate_and_deadlines(people, admin):
     page = text(admin.get("/admin/"))
     for word in (
@@ -276,6 +279,7 @@ def test_details_pages_show_history_identifier_and_steps(people, client_for):
     assert "待受理" in page and "受理" in page and "退回补正" in page
 
 
+@pytest.mark.awkward_days
 def test_portal_tasks_and_overdue_items(people, client_for):
     import datetime as dt
 
