@@ -54,6 +54,7 @@ from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import AppendOnlyModel, TerritoryUnit, User, utcnow
+from core.records import audit_values
 from core.services import ServiceError
 from core.settings import Setting
 
@@ -514,21 +515,6 @@ def _check_comment(t: Transition, comment: str) -> str:
     return comment
 
 
-def _stamp(model, values: dict, actor, created: bool) -> None:
-    fields = model._meta.fields
-    actor_id = getattr(actor, "id", None)
-    now = utcnow()
-    if "updated_at" in fields:
-        values["updated_at"] = now
-    if "updated_by" in fields and actor_id:
-        values["updated_by"] = actor_id
-    if created:
-        if "created_at" in fields:
-            values["created_at"] = now
-        if "created_by" in fields and actor_id:
-            values["created_by"] = actor_id
-
-
 # -- operations -----------------------------------------------------------------------------
 
 
@@ -553,7 +539,7 @@ def start(record, actor, access, comment: str = "", data: dict | None = None, at
         if "due" in record._meta.fields:
             record.due = due
         stamp: dict = {}
-        _stamp(type(record), stamp, actor, created=True)
+        stamp.update(audit_values(type(record), True, getattr(actor, "id", None)))
         for name, value in stamp.items():
             if record.__data__.get(name) is None:
                 setattr(record, name, value)
@@ -600,7 +586,7 @@ def transition(
     else:
         values_due = {}
     stamp: dict = {}
-    _stamp(model, stamp, actor, created=False)
+    stamp.update(audit_values(model, False, getattr(actor, "id", None)))
     row.update({model._meta.fields[name]: value for name, value in stamp.items()})
     changes = {"state": [before_state, t.target], **_changes(record, {**values, **values_due})}
     with db.atomic():
