@@ -75,6 +75,18 @@ def escape_formula(value):
 # -- filters -------------------------------------------------------------------------------
 
 
+def choice_formatter(choices):
+    """A list/details column formatter showing the label of a coded value (``choices``: pairs
+    of code and lazy label), the code itself when it has none."""
+    labels = dict(choices)
+
+    def fmt(view, context, model, name):
+        value = getattr(model, name)
+        return str(labels.get(value, value or ""))
+
+    return fmt
+
+
 class FilterConverter(pw_filters.FilterConverter):
     """Adds filters on primary keys and foreign keys (by id)."""
 
@@ -226,7 +238,7 @@ class AccessMixin:
     permission = "read"
 
     def _state(self):
-        from core.app import kernel_state
+        from core.registry import kernel_state
 
         return kernel_state()
 
@@ -597,8 +609,8 @@ class ModelView(AccessMixin, PeeweeModelView):
         from flask_admin.helpers import get_form_data
 
         from core.i18n import is_english
-        from forms.engine import wtfield
         from forms.services import choices_for, context, values_for
+        from forms.wtform import wtfield
 
         custom = self.custom_fields()
         if not custom:

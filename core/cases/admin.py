@@ -6,30 +6,20 @@ from __future__ import annotations
 from flask import flash, g
 from flask_login import current_user
 
-from core.admin import ModelView
+from core.admin import ModelView, choice_formatter
 from core.cases import services
 from core.cases.flow import CASE_FLOW
 from core.cases.models import CATEGORIES, HANDLING_MODES, SOURCES, Case
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.services import ServiceError
-from core.workflow import (
+from core.workflow_admin import (
     OverdueFilter,
     WorkflowViewMixin,
     overdue_formatter,
     state_filter,
     state_formatter,
 )
-
-
-def _choice(choices):
-    labels = dict(choices)
-
-    def fmt(view, context, model, name):
-        value = getattr(model, name)
-        return str(labels.get(value, value or ""))
-
-    return fmt
 
 
 def _overdue_text(view, context, model, name):
@@ -113,15 +103,15 @@ class CaseView(WorkflowViewMixin, ModelView):
         "created_at": _l("Received at"),
     }
     column_formatters = {
-        "category": _choice(CATEGORIES),
-        "source": _choice(SOURCES),
-        "handling_mode": _choice(HANDLING_MODES),
+        "category": choice_formatter(CATEGORIES),
+        "source": choice_formatter(SOURCES),
+        "handling_mode": choice_formatter(HANDLING_MODES),
         "state": state_formatter(CASE_FLOW),
         "overdue": overdue_formatter,
     }
     column_formatters_export = {
-        "category": _choice(CATEGORIES),
-        "source": _choice(SOURCES),
+        "category": choice_formatter(CATEGORIES),
+        "source": choice_formatter(SOURCES),
         "state": state_formatter(CASE_FLOW),
         "overdue": _overdue_text,
     }

@@ -12,7 +12,6 @@ from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import TextAreaField, validators
@@ -24,11 +23,8 @@ from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
 from core.publicity import services
 from core.publicity.models import STATE_LABELS, Objection, ObjectionAnswer, Publication
+from core.request_context import current_actor
 from core.services import ServiceError
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 class WithdrawForm(FlaskForm):
@@ -197,7 +193,7 @@ class PublicationView(ModelView):
                 working=bool(form.working_days.data),
                 contact=form.contact.data or "",
                 contact_phone=form.contact_phone.data or "",
-                actor=_actor(),
+                actor=current_actor(),
                 draft=True,
             )
             flash(_("Draft saved. Check it, then publish it with the action “Publish”."), "info")
@@ -217,7 +213,7 @@ class PublicationView(ModelView):
                 working=bool(form.working_days.data),
                 contact=form.contact.data or "",
                 contact_phone=form.contact_phone.data or "",
-                actor=_actor(),
+                actor=current_actor(),
             )
             return True
 
@@ -243,7 +239,7 @@ class PublicationView(ModelView):
     def action_publish(self, ids):
         self._each(
             ids,
-            lambda p: services.publish_draft(p, _actor()),
+            lambda p: services.publish_draft(p, current_actor()),
             lambda n: ngettext("%(num)d notice published.", "%(num)d notices published.", n),
         )
 
@@ -251,7 +247,7 @@ class PublicationView(ModelView):
     def action_close(self, ids):
         self._each(
             ids,
-            lambda p: services.close(p, _actor()),
+            lambda p: services.close(p, current_actor()),
             lambda n: ngettext("%(num)d notice closed.", "%(num)d notices closed.", n),
         )
 
@@ -273,7 +269,9 @@ class PublicationView(ModelView):
             return redirect(back)
         form = WithdrawForm()
         if form.validate_on_submit():
-            done = self._service(lambda: services.withdraw(publication, form.reason.data, _actor()))
+            done = self._service(
+                lambda: services.withdraw(publication, form.reason.data, current_actor())
+            )
             if done:
                 flash(_("The notice was withdrawn."), "success")
                 return redirect(back)
@@ -343,7 +341,7 @@ class ObjectionView(ModelView):
         form = AnswerForm()
         if form.validate_on_submit():
             try:
-                services.answer(objection, form.body.data, _actor())
+                services.answer(objection, form.body.data, current_actor())
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:

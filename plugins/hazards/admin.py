@@ -16,14 +16,15 @@ from markupsafe import Markup, escape
 from wtforms import MultipleFileField, SelectField
 
 from core import workdays
-from core.admin import ModelView, View
+from core.admin import ModelView, View, choice_formatter
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
+from core.request_context import current_actor
 from core.services import ServiceError
 from core.territory import subtree_condition
-from core.workflow import WorkflowViewMixin, state_filter, state_formatter
+from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
 
 from . import forms as checklists
 from . import rules, services
@@ -48,16 +49,6 @@ from .models import (
 )
 from .planning import services as planning
 from .statistics import services as statistics
-
-
-def choice(choices):
-    labels = dict(choices)
-
-    def fmt(view, context, model, name):
-        value = getattr(model, name)
-        return str(labels.get(value, value or ""))
-
-    return fmt
 
 
 def overdue(view, context, model, name):
@@ -216,9 +207,9 @@ class HazardView(WorkflowViewMixin, Base):
     column_formatters = {
         "photos": photos,
         "rechecks": rechecks,
-        "source": choice(SOURCES),
-        "proposed_grade": choice(GRADES),
-        "grade": choice(GRADES),
+        "source": choice_formatter(SOURCES),
+        "proposed_grade": choice_formatter(GRADES),
+        "grade": choice_formatter(GRADES),
         "state": state_formatter(HAZARD_FLOW),
         "overdue": overdue,
     }
@@ -273,7 +264,7 @@ class PremisesView(Base):
     column_filters = ("kind", "unit", "active")
     form_columns = ("unit", "name", "kind", "address", "responsible", "phone", "active")
     form_choices = {"kind": PREMISES_KINDS}
-    column_formatters = {"kind": choice(PREMISES_KINDS)}
+    column_formatters = {"kind": choice_formatter(PREMISES_KINDS)}
 
 
 def admin_views(admin) -> list:
@@ -308,12 +299,8 @@ HazardView.column_export_list = HazardView.column_details_list
 HazardView.column_filters = (*HazardView.column_filters, "supervision_level")
 HazardView.column_formatters = {
     **HazardView.column_formatters,
-    "supervision_level": choice(SUPERVISION_LEVELS),
+    "supervision_level": choice_formatter(SUPERVISION_LEVELS),
 }
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 class SupervisedView(HazardView):
@@ -384,7 +371,7 @@ class CampaignView(Base):
     def action_launch(self, ids):
         for campaign in self.get_query().where(Campaign.id.in_(ids)):
             try:
-                n = planning.launch(campaign, _actor(), g.access)
+                n = planning.launch(campaign, current_actor(), g.access)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -424,7 +411,7 @@ class ScheduleView(Base):
     )
     form_overrides = {"checklist": SelectField}
     form_args = {"checklist": {"choices": []}}
-    column_formatters = {"frequency": choice(FREQUENCIES)}
+    column_formatters = {"frequency": choice_formatter(FREQUENCIES)}
 
     def _offer(self, form):
         form.checklist.choices = [(k, k) for k in checklists.checklist_keys()]
@@ -466,7 +453,7 @@ class TaskView(Base):
             )
         return ""
 
-    column_formatters = {"state": choice(TASK_STATES), "overdue": _late}
+    column_formatters = {"state": choice_formatter(TASK_STATES), "overdue": _late}
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
@@ -499,8 +486,8 @@ class StatisticsView(Base):
     form_args = {"period": {"choices": [(c, str(lb)) for c, lb in PERIODS]}}
     column_labels = {"due": _l("Due")}
     column_formatters = {
-        "period": choice(PERIODS),
-        "state": choice(REPORT_STATES),
+        "period": choice_formatter(PERIODS),
+        "state": choice_formatter(REPORT_STATES),
         "figures": _figures,
         "due": lambda v, c, m, n: (statistics.due_date(m) or "") and str(statistics.due_date(m)),
     }
@@ -519,7 +506,7 @@ class StatisticsView(Base):
     def action_submit(self, ids):
         for report in self.get_query().where(StatisticsReport.id.in_(ids)):
             try:
-                statistics.submit(report, _actor(), g.access)
+                statistics.submit(report, current_actor(), g.access)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -529,7 +516,7 @@ class StatisticsView(Base):
     def action_correct(self, ids):
         for report in self.get_query().where(StatisticsReport.id.in_(ids)):
             try:
-                draft = statistics.correct(report, _actor(), g.access)
+                draft = statistics.correct(report, current_actor(), g.access)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:

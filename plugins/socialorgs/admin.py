@@ -7,23 +7,22 @@ import json
 
 from flask import flash, g
 from flask_admin.actions import action
-from flask_login import current_user
 from wtforms import SelectField, TextAreaField, validators
 from wtfpeewee.fields import ModelSelectMultipleField
 
-from core.admin import ModelView
+from core.admin import ModelView, choice_formatter
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
+from core.request_context import current_actor
 from core.services import ServiceError
-from core.workflow import (
+from core.workflow_admin import (
     OverdueFilter,
     WorkflowViewMixin,
     overdue_formatter,
     state_filter,
     state_formatter,
 )
-from forms.validators import N_
 
 from . import forms as extra_forms
 from . import rules, services
@@ -58,22 +57,13 @@ from .models import (
     Organisation,
     PurchaseProject,
     Sanction,
+    reason_label,
 )
 
 
-def choice(choices):
-    labels = dict(choices)
-
-    def fmt(view, context, model, name):
-        value = getattr(model, name)
-        return str(labels.get(value, value or ""))
-
-    return fmt
-
-
 def translated(view, context, model, name):
-    value = getattr(model, name)
-    return _(value) if value else ""
+    """A reason column: system reasons translated, staff's free text as typed (escaped)."""
+    return reason_label(getattr(model, name))
 
 
 def priority(view, context, model, name):
@@ -83,10 +73,6 @@ def priority(view, context, model, name):
     return (
         _("Priority (3A+)") if rules.is_priority(org.grade, org.grade_valid_until, today()) else ""
     )
-
-
-def actor():
-    return current_user._get_current_object()
 
 
 class Base(ModelView):
@@ -113,7 +99,7 @@ class Flow(WorkflowViewMixin, ServiceCreate, Base):
     move = None  # the service function taking a step
 
     def perform_transition(self, record, code, comment, data):
-        return type(self).move(record, code, actor(), g.access, comment, data)
+        return type(self).move(record, code, current_actor(), g.access, comment, data)
 
 
 # -- organisations -------------------------------------------------------------------------
@@ -190,10 +176,10 @@ class OrganisationView(Flow):
         "state": _l("Status"),
     }
     column_formatters = {
-        "legal_form": choice(LEGAL_FORMS),
-        "org_type": choice(ORG_TYPES),
-        "category": choice(CATEGORIES),
-        "party_status": choice(PARTY_STATUSES),
+        "legal_form": choice_formatter(LEGAL_FORMS),
+        "org_type": choice_formatter(ORG_TYPES),
+        "category": choice_formatter(CATEGORIES),
+        "party_status": choice_formatter(PARTY_STATUSES),
         "state": state_formatter(ORG_FLOW),
         "priority": priority,
         "extras": lambda v, c, m, n: extra_forms.extras_text(m),
@@ -245,7 +231,12 @@ class OrganisationView(Flow):
                 setattr(org, name, form[name].data)
         org.extras = json.dumps(getattr(form, "_extras_cleaned", {}), ensure_ascii=False)
         services.apply_new(
-            org, form.kind.data, actor(), g.access, form.materials.data or "", form.areas.data
+            org,
+            form.kind.data,
+            current_actor(),
+            g.access,
+            form.materials.data or "",
+            form.areas.data,
         )
         return org
 
@@ -254,7 +245,7 @@ class OrganisationView(Flow):
             name: form[name].data for name in services.REGISTRY_FIELDS if name in form._fields
         }
         try:
-            services.update_organisation(model, values, actor())
+            services.update_organisation(model, values, current_actor())
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -297,7 +288,7 @@ class ApplicationView(Flow):
     )
     column_labels = {"overdue": _l("Overdue")}
     column_formatters = {
-        "kind": choice(APPLICATION_KINDS),
+        "kind": choice_formatter(APPLICATION_KINDS),
         "state": state_formatter(APPLICATION_FLOW),
         "overdue": overdue_formatter,
     }
@@ -306,7 +297,7 @@ class ApplicationView(Flow):
     def create_record(self, form):
         """A filed organisation applies to register (new ones apply from the registry)."""
         return services.apply_registration(
-            form.organisation.data, actor(), g.access, form.materials.data or ""
+            form.organisation.data, current_actor(), g.access, form.materials.data or ""
         )
 
 
@@ -317,7 +308,10 @@ class ChangeView(Flow):
     move = staticmethod(services.move_change)
     column_list = ("organisation", "field", "old_value", "new_value", "agreed_on", "state")
     column_filters = (state_filter(CHANGE_FLOW, ChangeRequest.state), "field", "agreed_on")
-    column_formatters = {"field": choice(CHANGE_FIELDS), "state": state_formatter(CHANGE_FLOW)}
+    column_formatters = {
+        "field": choice_formatter(CHANGE_FIELDS),
+        "state": state_formatter(CHANGE_FLOW),
+    }
     form_columns = ("organisation", "field", "new_value", "agreed_on")
 
     def create_record(self, form):
@@ -326,7 +320,7 @@ class ChangeView(Flow):
             form.field.data,
             form.new_value.data,
             form.agreed_on.data,
-            actor(),
+            current_actor(),
             g.access,
         )
 
@@ -351,7 +345,7 @@ class AnnualReportView(Flow):
     def create_record(self, form):
         values = {n: form[n].data for n in ("income", "expenditure", "activities", "summary")}
         return services.submit_report(
-            form.organisation.data, form.year.data, values, actor(), g.access
+            form.organisation.data, form.year.data, values, current_actor(), g.access
         )
 
 
@@ -362,7 +356,7 @@ class SanctionView(ServiceCreate, Base):
     allow_delete = False
     column_list = ("organisation", "kind", "on_date", "amount", "document", "created_at")
     column_filters = ("kind", "on_date", "unit")
-    column_formatters = {"kind": choice(SANCTION_KINDS)}
+    column_formatters = {"kind": choice_formatter(SANCTION_KINDS)}
     form_columns = ("organisation", "kind", "on_date", "amount", "document", "note")
 
     def allowed(self, action):
@@ -376,7 +370,7 @@ class SanctionView(ServiceCreate, Base):
             form.amount.data,
             form.document.data,
             form.note.data,
-            actor(),
+            current_actor(),
         )
 
 
@@ -399,8 +393,8 @@ class ListingView(Base):
     )
     column_filters = ("list_kind", "state", "listed_on", "removable_on", "unit")
     column_formatters = {
-        "list_kind": choice(LIST_KINDS),
-        "state": choice(LISTING_STATES),
+        "list_kind": choice_formatter(LIST_KINDS),
+        "state": choice_formatter(LISTING_STATES),
         "reason": translated,
     }
     column_formatters_export = column_formatters
@@ -415,7 +409,7 @@ class ListingView(Base):
         for listing in query:
             try:
                 services.remove_listing(
-                    listing, N_("Cause fixed; removed on request"), actor(), early=True
+                    listing, rules.REASON_CAUSE_FIXED, current_actor(), early=True
                 )
                 flash(_("%(name)s was removed from the list.", name=listing.organisation.name))
             except ServiceError as exc:
@@ -442,7 +436,7 @@ class ObjectionView(Flow):
     form_columns = ("listing", "content")
 
     def create_record(self, form):
-        return services.object_to(form.listing.data, form.content.data, actor(), g.access)
+        return services.object_to(form.listing.data, form.content.data, current_actor(), g.access)
 
 
 class EvaluationView(Flow):
@@ -456,7 +450,7 @@ class EvaluationView(Flow):
     form_columns = ("organisation",)
 
     def create_record(self, form):
-        return services.apply_evaluation(form.organisation.data, actor(), g.access)
+        return services.apply_evaluation(form.organisation.data, current_actor(), g.access)
 
 
 class CharterView(ServiceCreate, Base):
@@ -472,7 +466,7 @@ class CharterView(ServiceCreate, Base):
         if form.adopted_on.data is None:
             raise ServiceError(_("Please enter the date the charter was adopted."))
         return services.adopt_charter(
-            form.organisation.data, form.adopted_on.data, form.summary.data or "", actor()
+            form.organisation.data, form.adopted_on.data, form.summary.data or "", current_actor()
         )
 
 

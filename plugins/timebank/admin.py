@@ -11,14 +11,14 @@ from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
-from flask_login import current_user
 from markupsafe import Markup
 from wtforms import BooleanField
 
-from core.admin import ModelView
+from core.admin import ModelView, choice_formatter
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
+from core.request_context import current_actor
 from core.services import ServiceError
 
 from . import rules, services
@@ -55,25 +55,11 @@ from .models import (
 PLUGIN = "timebank"
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _int(value) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
         return 0
-
-
-def choice(choices):
-    labels = dict(choices)
-
-    def fmt(view, context, model, name):
-        value = getattr(model, name)
-        return str(labels.get(value, value or ""))
-
-    return fmt
 
 
 def minutes_fmt(view, context, model, name):
@@ -124,7 +110,7 @@ class TimebankView(ModelView):
                 flash(_("Saved."), "success")
                 return redirect(back)
         return self.render(
-            "timebank/admin_form.html", title=title, subject=str(record), form=form, back=back
+            "admin/linli_form.html", title=title, subject=str(record), form=form, back=back
         )
 
 
@@ -143,7 +129,7 @@ class TeamView(TimebankView):
         "description": _l("Description"),
         "active": _l("Active"),
     }
-    column_formatters = {"kind": choice(TEAM_KINDS)}
+    column_formatters = {"kind": choice_formatter(TEAM_KINDS)}
     form_columns = (
         "unit",
         "name",
@@ -249,7 +235,10 @@ class VolunteerView(TimebankView):
         "extras": _l("More details"),
         "created_at": _l("Registered at"),
     }
-    column_formatters = {"status": choice(VOLUNTEER_STATUSES), "source": choice(VOLUNTEER_SOURCES)}
+    column_formatters = {
+        "status": choice_formatter(VOLUNTEER_STATUSES),
+        "source": choice_formatter(VOLUNTEER_SOURCES),
+    }
     column_formatters_detail = {
         **column_formatters,
         "hours": _balance("hours"),
@@ -296,7 +285,7 @@ class VolunteerView(TimebankView):
         form.populate_obj(vol)
         vol.consent_at = True if consent else None
         try:
-            return services.register(vol, _actor(), g.access)
+            return services.register(vol, current_actor(), g.access)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -304,7 +293,7 @@ class VolunteerView(TimebankView):
     def update_model(self, form, model):
         values = {name: form[name].data for name in form._fields if name != "csrf_token"}
         try:
-            services.update_volunteer(model, values, _actor(), g.access)
+            services.update_volunteer(model, values, current_actor(), g.access)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -322,7 +311,7 @@ class VolunteerView(TimebankView):
         done = 0
         for vol in self.scoped_query(Volunteer.select(), "update").where(Volunteer.id.in_(ids)):
             try:
-                services.set_status(vol, move, _actor(), g.access)
+                services.set_status(vol, move, current_actor(), g.access)
                 done += 1
             except ServiceError as exc:
                 flash(f"{vol.name}: {exc}", "error")
@@ -348,7 +337,9 @@ class VolunteerView(TimebankView):
         return self.reason_page(
             _("Change status"),
             vol,
-            lambda record, reason: services.set_status(record, move, _actor(), g.access, reason),
+            lambda record, reason: services.set_status(
+                record, move, current_actor(), g.access, reason
+            ),
         )
 
 
@@ -370,9 +361,9 @@ class ActivityView(TimebankView):
         "state": _l("State"),
     }
     column_formatters = {
-        "service_type": choice(SERVICE_TYPES),
-        "target_group": choice(TARGET_GROUPS),
-        "state": choice(ACTIVITY_STATES),
+        "service_type": choice_formatter(SERVICE_TYPES),
+        "target_group": choice_formatter(TARGET_GROUPS),
+        "state": choice_formatter(ACTIVITY_STATES),
     }
     form_columns = (
         "unit",
@@ -431,7 +422,7 @@ class SignUpView(TimebankView):
         "checked_in_at": _l("Checked in at"),
         "checked_out_at": _l("Checked out at"),
     }
-    column_formatters = {"state": choice(SIGNUP_STATES)}
+    column_formatters = {"state": choice_formatter(SIGNUP_STATES)}
     form_columns = ("shift", "volunteer")
 
     def create_model(self, form):
@@ -442,7 +433,7 @@ class SignUpView(TimebankView):
             for record, model in ((shift, Shift), (vol, Volunteer)):
                 if visible(model, record.id, "create") is None:
                     raise ServiceError(_("This record is outside your data scope."))
-            return services.sign_up(shift, vol, _actor())
+            return services.sign_up(shift, vol, current_actor())
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -462,15 +453,15 @@ class SignUpView(TimebankView):
 
     @action("check_in", _l("Check in"), _l("Check in the selected volunteers?"))
     def action_check_in(self, ids):
-        self._each(ids, lambda s: services.check_in(s, _actor()))
+        self._each(ids, lambda s: services.check_in(s, current_actor()))
 
     @action("check_out", _l("Check out"), _l("Check out the selected volunteers?"))
     def action_check_out(self, ids):
-        self._each(ids, lambda s: services.check_out(s, _actor()))
+        self._each(ids, lambda s: services.check_out(s, current_actor()))
 
     @action("cancel", _l("Cancel the sign-up"), _l("Cancel the selected sign-ups?"))
     def action_cancel(self, ids):
-        self._each(ids, lambda s: services.cancel_signup(s, _actor()))
+        self._each(ids, lambda s: services.cancel_signup(s, current_actor()))
 
 
 def _suggestions(view, context, model, name):
@@ -518,9 +509,9 @@ class ServiceRequestView(TimebankView):
         "suggestions": _l("Suggested volunteers"),
     }
     column_formatters = {
-        "target_group": choice(TARGET_GROUPS),
-        "service_type": choice(SERVICE_TYPES),
-        "state": choice(REQUEST_STATES),
+        "target_group": choice_formatter(TARGET_GROUPS),
+        "service_type": choice_formatter(SERVICE_TYPES),
+        "state": choice_formatter(REQUEST_STATES),
     }
     column_formatters_detail = {**column_formatters, "suggestions": _suggestions}
     form_columns = (
@@ -543,7 +534,7 @@ class ServiceRequestView(TimebankView):
                 raise ServiceError(
                     _("Please choose the request and a volunteer of your communities.")
                 )
-            services.match_request(req, vol, _actor(), g.access)
+            services.match_request(req, vol, current_actor(), g.access)
             flash(_("Matched with %(name)s.", name=vol.name), "success")
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -633,11 +624,11 @@ class ServiceRecordView(TimebankView):
     }
     column_formatters = {
         "minutes": minutes_fmt,
-        "service_type": choice(SERVICE_TYPES),
-        "target_group": choice(TARGET_GROUPS),
-        "source": choice(RECORD_SOURCES),
-        "confirm_method": choice(CONFIRM_METHODS),
-        "status": choice(RECORD_STATES),
+        "service_type": choice_formatter(SERVICE_TYPES),
+        "target_group": choice_formatter(TARGET_GROUPS),
+        "source": choice_formatter(RECORD_SOURCES),
+        "confirm_method": choice_formatter(CONFIRM_METHODS),
+        "status": choice_formatter(RECORD_STATES),
     }
     column_formatters_detail = {**column_formatters, "history": _history}
     column_formatters_export = column_formatters
@@ -672,14 +663,16 @@ class ServiceRecordView(TimebankView):
                     served_name=form.served_name.data or "",
                     source="organiser",
                 )
-                services.log_staff_record(record, _actor(), g.access, form.organiser_confirmed.data)
+                services.log_staff_record(
+                    record, current_actor(), g.access, form.organiser_confirmed.data
+                )
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
                 flash(_("The service record was saved."), "success")
                 return redirect(back)
         return self.render(
-            "timebank/admin_form.html", title=_("Log a service"), subject="", form=form, back=back
+            "admin/linli_form.html", title=_("Log a service"), subject="", form=form, back=back
         )
 
     @action("approve", _l("Approve"), _l("Approve the selected service records?"))
@@ -690,7 +683,7 @@ class ServiceRecordView(TimebankView):
                 ServiceRecord.id.in_(ids)
             )
         ]
-        done, refusals = services.approve_many(visible, _actor(), g.access)
+        done, refusals = services.approve_many(visible, current_actor(), g.access)
         if done:
             flash(
                 ngettext(
@@ -706,7 +699,7 @@ class ServiceRecordView(TimebankView):
         return self.reason_page(
             _("Reject the service record"),
             self.scoped_record(ServiceRecord, "approve"),
-            lambda r, reason: services.reject(r, _actor(), g.access, reason),
+            lambda r, reason: services.reject(r, current_actor(), g.access, reason),
         )
 
     @expose("/reverse/", methods=["GET", "POST"])
@@ -714,7 +707,7 @@ class ServiceRecordView(TimebankView):
         return self.reason_page(
             _("Reverse the service record"),
             self.scoped_record(ServiceRecord, "approve"),
-            lambda r, reason: services.reverse_record(r, _actor(), g.access, reason),
+            lambda r, reason: services.reverse_record(r, current_actor(), g.access, reason),
         )
 
 
@@ -747,8 +740,8 @@ class AccountView(TimebankView):
         "balance": _l("Balance (hours:minutes)"),
     }
     column_formatters = {
-        "kind": choice(ACCOUNT_KINDS),
-        "role": choice(ACCOUNT_ROLES),
+        "kind": choice_formatter(ACCOUNT_KINDS),
+        "role": choice_formatter(ACCOUNT_ROLES),
         "balance": minutes_fmt,
     }
     list_template = "timebank/admin_accounts.html"
@@ -768,16 +761,18 @@ class AccountView(TimebankView):
                         _("There is no volunteer with this number in your communities.")
                     )
                 if form.operation.data == "spend":
-                    services.spend(vol, form.minutes.data, _actor(), form.memo.data)
+                    services.spend(vol, form.minutes.data, current_actor(), form.memo.data)
                 else:
-                    services.grant(vol, form.minutes.data, _actor(), g.access, form.memo.data)
+                    services.grant(
+                        vol, form.minutes.data, current_actor(), g.access, form.memo.data
+                    )
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
                 flash(_("Posted to the ledger."), "success")
                 return redirect(back)
         return self.render(
-            "timebank/admin_form.html",
+            "admin/linli_form.html",
             title=_("Ledger operation"),
             subject="",
             form=form,
@@ -815,7 +810,7 @@ class TransferView(TimebankView):
         "created_by": _l("Created by"),
         "lines": _l("Movements"),
     }
-    column_formatters = {"kind": choice(TRANSFER_KINDS)}
+    column_formatters = {"kind": choice_formatter(TRANSFER_KINDS)}
     column_formatters_detail = {**column_formatters, "lines": _lines}
 
 
@@ -909,7 +904,7 @@ class CertificateView(TimebankView):
                     vol,
                     form.period_start.data,
                     form.period_end.data,
-                    _actor(),
+                    current_actor(),
                     g.access,
                     form.issuer_name.data,
                     form.issuer_head.data,
@@ -921,7 +916,7 @@ class CertificateView(TimebankView):
                 flash(_("Certificate %(number)s issued.", number=cert.number), "success")
                 return redirect(url_for(".details_view", id=cert.id))
         return self.render(
-            "timebank/admin_form.html",
+            "admin/linli_form.html",
             title=_("Issue a certificate"),
             subject="",
             form=form,
@@ -933,7 +928,7 @@ class CertificateView(TimebankView):
         return self.reason_page(
             _("Revoke the certificate"),
             self.scoped_record(Certificate, "approve"),
-            lambda c, reason: services.revoke_certificate(c, _actor(), g.access, reason),
+            lambda c, reason: services.revoke_certificate(c, current_actor(), g.access, reason),
         )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from core.commands import refuse
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
@@ -50,7 +51,7 @@ COUNTED_STATES = (*OPEN_RECORD_STATES, "approved")  # for overlaps and the daily
 
 def policy(district_id: int | None) -> rules.Policy:
     """The time-bank policy of a district, from its settings (defaults where not set)."""
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     registry = kernel_state().settings
     if district_id is None:
@@ -71,10 +72,6 @@ def policy(district_id: int | None) -> rules.Policy:
         second_approval_days=int(get("second_approval_days")),
         star_levels=rules.parse_levels(get("star_levels")),
     )
-
-
-def refuse(message: str, **values) -> ServiceError:
-    return ServiceError(_(message, **values))
 
 
 def _announce(name: str, record, actor, before=None, summary: str = "", data=None) -> None:

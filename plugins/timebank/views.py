@@ -17,6 +17,7 @@ from core.i18n import Label, is_english
 from core.i18n import gettext as _
 from core.models import TerritoryUnit, utcnow
 from core.portal import Task, portal_login_required
+from core.request_context import current_actor
 from core.services import ServiceError
 from forms.validators import normalize_id_card
 
@@ -48,12 +49,8 @@ def blueprints() -> list[Blueprint]:
     return [portal, public]
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _me() -> Volunteer | None:
-    vol = services.volunteer_of(_actor())
+    vol = services.volunteer_of(current_actor())
     if vol is None or g.get("district_id") is None:
         return vol
     return vol if services._district_id(vol) == g.district_id else None
@@ -113,10 +110,10 @@ def register():
     definition an administrator can change without code)."""
     from wtforms import Form
 
-    from forms.engine import wtform_class
     from forms.services import context, version_form
+    from forms.wtform import wtform_class
 
-    if services.volunteer_of(_actor()) is not None:
+    if services.volunteer_of(current_actor()) is not None:
         flash(_("You have already registered as a volunteer."), "info")
         return redirect(url_for(".index"))
     form = RegisterForm()
@@ -150,7 +147,7 @@ def register():
         )
         try:
             services.register(
-                vol, _actor(), self_service=True, extras=extras_form.definition_data()
+                vol, current_actor(), self_service=True, extras=extras_form.definition_data()
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -186,7 +183,7 @@ def sign_up(shift_id):
     if vol is None or shift is None or services._district_id(shift) != services._district_id(vol):
         abort(404)
     try:
-        signup = services.sign_up(shift, vol, _actor())
+        signup = services.sign_up(shift, vol, current_actor())
     except ServiceError as exc:
         flash(str(exc), "error")
     else:
@@ -201,7 +198,9 @@ def sign_up(shift_id):
 @portal_login_required
 def cancel(signup_id):
     return _signup_action(
-        signup_id, lambda s: services.cancel_signup(s, _actor()), _("Your sign-up was cancelled.")
+        signup_id,
+        lambda s: services.cancel_signup(s, current_actor()),
+        _("Your sign-up was cancelled."),
     )
 
 
@@ -209,7 +208,7 @@ def cancel(signup_id):
 @portal_login_required
 def check_in(signup_id):
     return _signup_action(
-        signup_id, lambda s: services.check_in(s, _actor()), _("You have checked in.")
+        signup_id, lambda s: services.check_in(s, current_actor()), _("You have checked in.")
     )
 
 
@@ -218,7 +217,7 @@ def check_in(signup_id):
 def check_out(signup_id):
     return _signup_action(
         signup_id,
-        lambda s: services.check_out(s, _actor()),
+        lambda s: services.check_out(s, current_actor()),
         _("You have checked out; show the confirmation code to the person you served."),
     )
 
@@ -244,7 +243,7 @@ def log():
             source="volunteer",
         )
         try:
-            services.log_record(record, _actor())
+            services.log_record(record, current_actor())
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -283,7 +282,9 @@ def confirm(token):
     form = ConfirmForm(token=token)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            services.confirm_record(form.token.data, _actor(), form.name.data, form.method.data)
+            services.confirm_record(
+                form.token.data, current_actor(), form.name.data, form.method.data
+            )
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -335,7 +336,7 @@ def gift():
         try:
             if receiver is None:
                 raise ServiceError(_("Nobody with this ID card number has a time bank account."))
-            services.gift(vol, receiver, form.minutes.data, form.relationship.data, _actor())
+            services.gift(vol, receiver, form.minutes.data, form.relationship.data, current_actor())
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -355,7 +356,7 @@ def donate():
     form = DonateForm()
     if form.validate_on_submit():
         try:
-            services.donate(vol, form.minutes.data, _actor())
+            services.donate(vol, form.minutes.data, current_actor())
         except ServiceError as exc:
             flash(str(exc), "error")
         else:

@@ -67,7 +67,7 @@ def _request(world):
 
 
 def test_provisional_meeting_below_the_threshold_is_refused(world, app):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     # 3 heads, 300 m²; 20% of heads = 0.6 head, so 1 owner suffices by heads, but set 50%
     kernel_state().settings.set(world.compound.district_id, "owners", "provisional_percent", 50)
@@ -102,7 +102,7 @@ def test_provisional_meeting_below_the_threshold_is_refused(world, app):
 
 
 def test_provisional_threshold_basis_area_and_heads(world, app):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     settings = kernel_state().settings
     settings.set(world.compound.district_id, "owners", "provisional_basis", "area_and_heads")

@@ -75,7 +75,7 @@ def test_a_proxy_without_an_authorisation_is_refused(world):
 
 
 def test_a_too_large_authorisation_is_refused(world, app):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     meeting = world.meeting("noticed")
     kernel_state().settings.set(world.compound.district_id, "owners", "proxy_max_kb", 100)

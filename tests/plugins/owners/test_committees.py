@@ -62,7 +62,7 @@ def election(world):
 
 
 def set_setting(world, key, value):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     kernel_state().settings.set(world.compound.district_id, "owners", key, value)
 
@@ -185,6 +185,7 @@ def test_committee_term_filing_roles_and_replacement(world):
     assert CommitteeMember.select().where(CommitteeMember.committee == committee.id).count() == 6
 
 
+@pytest.mark.awkward_days
 def test_term_expiry_alerts_and_overdue_items(world, app):
     from core.notifications import Notification
     from plugins.owners import linli_overdue_items as overdue_items
@@ -195,8 +196,11 @@ def test_term_expiry_alerts_and_overdue_items(world, app):
     committee = committees.elect_committee(meeting, members, elected_on, 5, world.staff)
     assert committee_reports.term_state(committee) == "ending_soon"
     district = TerritoryUnit.get_by_id(world.compound.district_id)
-    items = overdue_items(district)
-    assert [i.title for i in items] == [f"业主委员会未按期备案：{committee.name}"]
+
+    def of_committee():  # the election meeting's own dates lie on the fixture's fixed days
+        return [i.title for i in overdue_items(district) if committee.name in i.title]
+
+    assert of_committee() == [f"业主委员会未按期备案：{committee.name}"]
     alerts = Notification.select().where(Notification.kind == "deadline_soon")
     assert alerts.count() >= 1
     assert all(a.user_id != world.users[0].id for a in alerts)  # staff, not owners
@@ -206,7 +210,7 @@ def test_term_expiry_alerts_and_overdue_items(world, app):
         Notification.select().where(Notification.kind == "deadline_soon").count() == alerts.count()
     )
     committees.file_committee(committee, today(), world.staff)
-    assert overdue_items(district) == []
+    assert of_committee() == []
 
 
 def test_interim_property_management_committee(world):

@@ -335,7 +335,7 @@ def test_provisional_request_pages_refuse_acceptance_below_the_threshold(app, wo
         {"unit": str(world.compound.id), "title": "更换物业", "reason": ""},
     )
     request = ProvisionalRequest.get(ProvisionalRequest.unit == world.compound)
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     kernel_state().settings.set(world.compound.district_id, "owners", "provisional_percent", 50)
     page = post(

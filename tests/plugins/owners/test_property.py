@@ -133,6 +133,7 @@ def test_one_of_the_four_service_models_per_compound(world):
     ] == ["community"]
 
 
+@pytest.mark.awkward_days
 def test_a_complaint_gets_a_deadline_is_handled_and_rated_by_its_complainant(world):
     resident = world.users[0]
     complaint = prop.file_complaint(world.compound, resident, "电梯经常停运", "3号电梯", on=DAY)

@@ -1,5 +1,9 @@
-"""The low-code layer as a core feature: its models and admin pages (字典管理, 表单定义,
-自定义字段, 表单填报)."""
+"""The low-code layer (:mod:`forms`) as a core feature: its models and admin pages (字典管理,
+表单定义, 自定义字段, 表单填报).
+
+Web layer: it lives in the core beside the other admin pages, so that ``forms/`` itself never
+imports the admin.
+"""
 
 from __future__ import annotations
 
@@ -186,7 +190,7 @@ class FormDefinitionView(ConfigureMixin, ModelView):
         if definition is None:
             abort(404)
         form_def = services.version_form(services.current_version(definition))
-        from forms.engine import wtform_class
+        from forms.wtform import wtform_class
 
         context = services.context(g.get("district_id"), g.get("access"))
         form = wtform_class(form_def, context, locale=str(get_locale()))(formdata=None)
@@ -328,7 +332,7 @@ class CustomFieldView(ConfigureMixin, ModelView):
         return query.where(CustomField.district == (g.get("district_id") or 0))
 
     def _tables(self):
-        from core.app import kernel_state
+        from core.registry import kernel_state
 
         state = kernel_state()
         enabled = g.get("enabled_plugins", set()) | {"core"}
