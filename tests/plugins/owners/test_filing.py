@@ -9,9 +9,9 @@ import pytest
 
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners import services
-from plugins.owners.models import Matter, Meeting
-from plugins.owners.reports import overdue_items
+from plugins.owners import linli_overdue_items as overdue_items
+from plugins.owners.assembly import services
+from plugins.owners.assembly.models import Matter, Meeting
 from tests.conftest import csrf_token
 
 from .conftest import DAY, TerritoryUnit, reload

@@ -1,5 +1,5 @@
 """Maintenance fund operations (住宅专项维修资金): deposits, interest, use proposals and their
-vote, the emergency path, disbursements, reversals and periodic statements.
+vote, the emergency path, disbursements and reversals (the statement: :mod:`.reports`).
 
 《住宅专项维修资金管理办法》(建设部、财政部令第165号) and 《民法典》第二百七十八条、第二百八十一条、
 第二百八十三条:
@@ -19,58 +19,30 @@ vote, the emergency path, disbursements, reversals and periodic statements.
   notice (民法典第二百八十一条第二款). A disbursement never exceeds the budget nor any unit's
   balance.
 
-A refusal raises :class:`~core.services.ServiceError` in the user's language; nothing is
+A refusal raises :class:`~core.errors.ServiceError` in the user's language; nothing is
 written.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import secrets
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 import peewee as pw
 
-from core import territory
+from core.commands import refuse
 from core.db import db
 from core.events import Event, emit
 from core.models import TerritoryUnit, User
 from core.workdays import today
 
+from ..assembly.models import Matter, Meeting
+from ..assembly.services import add_matter
+from ..register.models import Premises
+from ..register.services import compound_of_premises, compound_of_unit, premises_in
+from ..shared.services import PLUGIN, announce, require_update
 from . import rules
-from .models import (
-    EMERGENCY_REASONS,
-    PLUGIN,
-    FundAccount,
-    FundEntry,
-    FundProposal,
-    FundShare,
-    Matter,
-    Meeting,
-    Premises,
-)
-from .services import _announce, _require, add_matter, refuse, setting
-
-# -- the register seen by the fund ------------------------------------------------------------
-
-
-def compound_of_unit(unit_id) -> TerritoryUnit:
-    unit = TerritoryUnit.get_or_none(TerritoryUnit.id == unit_id)
-    if unit is None or unit.level != "compound":
-        raise refuse("Please choose a compound.")
-    return unit
-
-
-def compound_of_premises(premises: Premises) -> TerritoryUnit:
-    building = TerritoryUnit.get_by_id(premises.unit_id)
-    return TerritoryUnit.get_by_id(building.parent_id)
-
-
-def premises_in(compound: TerritoryUnit) -> pw.ModelSelect:
-    return Premises.select().where(Premises.unit.in_(territory.subtree_ids(compound)))
+from .models import EMERGENCY_REASONS, FundAccount, FundEntry, FundProposal, FundShare
 
 
 def balances(premises_ids=None, compound: TerritoryUnit | None = None, before=None) -> dict:
@@ -90,16 +62,6 @@ def _account(compound: TerritoryUnit) -> FundAccount:
     if account is None:
         raise refuse("Open the compound's maintenance-fund account first.")
     return account
-
-
-def check_account(account: FundAccount) -> None:
-    """A fund account belongs to a compound (one per compound)."""
-    compound_of_unit(account.unit_id)
-    other = FundAccount.select().where(FundAccount.unit == account.unit_id)
-    if account.id is not None:
-        other = other.where(FundAccount.id != account.id)
-    if other.exists():
-        raise refuse("This compound already has a maintenance-fund account.")
 
 
 def _book(rows: list[dict], actor, summary: str) -> list[FundEntry]:
@@ -140,7 +102,7 @@ def deposit(
     access=None,
 ) -> FundEntry:
     """交存 A deposit for one unit (the first deposit, or a top-up raised by ``proposal``)."""
-    _require(access)
+    require_update(access)
     amount = _amount(amount_fen)
     compound = compound_of_premises(premises)
     _account(compound)
@@ -177,7 +139,7 @@ def post_interest(
 ) -> list[FundEntry]:
     """结息 Interest for the compound, shared among its units by their balances on ``on``
     (the shares sum to the amount to the fen)."""
-    _require(access)
+    require_update(access)
     amount = _amount(amount_fen)
     compound = compound_of_unit(compound.id)
     _account(compound)
@@ -206,6 +168,32 @@ def post_interest(
 
 
 # -- proposals --------------------------------------------------------------------------------
+
+
+def premises_numbered(compound: TerritoryUnit, text: str) -> list[Premises] | None:
+    """The units of the compound named by their numbers (one per line, or separated by
+    commas), in that order; None when none is named."""
+    numbers = [n.strip() for n in (text or "").replace(",", "\n").splitlines() if n.strip()]
+    if not numbers:
+        return None
+    inside = {p.number: p for p in premises_in(compound)}
+    for number in numbers:
+        if number not in inside:
+            raise refuse(
+                "Unit %(number)s is not in this compound; the cost can only be split among "
+                "the compound's own units.",
+                number=number,
+            )
+    return [inside[number] for number in numbers]
+
+
+def unit_numbered(compound: TerritoryUnit, number: str) -> Premises:
+    """The unit of the compound with the number ``number``."""
+    number = (number or "").strip()
+    premises = premises_in(compound).where(Premises.number == number).first()
+    if premises is None:
+        raise refuse("There is no unit %(number)s in this compound.", number=number)
+    return premises
 
 
 def _shares_for(compound: TerritoryUnit, premises: list[Premises], budget: int) -> dict:
@@ -239,7 +227,7 @@ def create_proposal(
 ) -> FundProposal:
     """A use (or raising) proposal with its cost split by exclusive area among ``premises``
     (for raising: every unit of the compound when ``premises`` is None)."""
-    _require(access)
+    require_update(access)
     compound = compound_of_unit(compound.id)
     if not (title or "").strip():
         raise refuse("Please fill in the title.")
@@ -271,17 +259,19 @@ def create_proposal(
                 created_by=actor,
                 updated_by=actor,
             )
-        _announce("created", proposal, actor, summary=f"维修资金方案: {proposal.title}")
+        announce("created", proposal, actor, summary=f"维修资金方案: {proposal.title}")
     return proposal
 
 
-def put_to_vote(proposal: FundProposal, meeting: Meeting, actor: User, access=None) -> Matter:
+def put_to_vote(
+    proposal: FundProposal, meeting: Meeting | None, actor: User, access=None
+) -> Matter:
     """Put a draft proposal on the agenda of a draft meeting of the same compound: item 5
     (using the fund, ordinary, the affected units vote) or item 6 (raising, special)."""
-    _require(access)
+    require_update(access)
     if proposal.status != "draft" or proposal.emergency_reason:
         raise refuse("Only a draft proposal can be put to the vote.")
-    if meeting.unit_id != proposal.unit_id:
+    if meeting is None or meeting.unit_id != proposal.unit_id:
         raise refuse("The meeting must be a meeting of the proposal's compound.")
     with db.atomic():
         matter = add_matter(
@@ -300,17 +290,6 @@ def put_to_vote(proposal: FundProposal, meeting: Meeting, actor: User, access=No
         if changed != 1:
             raise refuse("Someone else has just changed this proposal; reload the page.")
     return matter
-
-
-def affected_unit_ids(matter: Matter) -> set[int] | None:
-    """The units that vote on ``matter`` when it uses the maintenance fund (the proposal's
-    列支范围), or None when every unit of the compound votes."""
-    proposal = FundProposal.get_or_none(
-        (FundProposal.matter == matter.id) & (FundProposal.kind == "use")
-    )
-    if proposal is None:
-        return None
-    return {s.premises_id for s in FundShare.select().where(FundShare.proposal == proposal.id)}
 
 
 def on_event(event) -> None:
@@ -347,7 +326,7 @@ def confirm_emergency(
     (``confirmed_by``), without a prior vote; published at once as a public notice."""
     from core.publicity import publish
 
-    _require(access)
+    require_update(access)
     if reason not in dict(EMERGENCY_REASONS):
         raise refuse("Choose the kind of emergency.")
     if not (confirmed_by or "").strip():
@@ -431,7 +410,7 @@ def disburse(
 ) -> list[FundEntry]:
     """拨付 Pay ``amount_fen`` for an approved (or emergency) proposal, charged to the affected
     units by area. Refused beyond the budget or beyond any affected unit's balance."""
-    _require(access)
+    require_update(access)
     proposal = FundProposal.get_by_id(proposal.id)
     if not may_spend(proposal):
         raise refuse(
@@ -481,7 +460,7 @@ def disburse(
 def reverse(batch: str, actor: User, reason: str, on: dt.date | None = None, access=None):
     """冲正 Reverse every row of a booking with rows of the opposite amount; the original rows
     stay. Refused twice, for a reversal itself, or when a balance would fall below zero."""
-    _require(access)
+    require_update(access)
     if not (reason or "").strip():
         raise refuse("Please give the reason for the correction.")
     rows = list(FundEntry.select().where(FundEntry.batch == batch).order_by(FundEntry.id))
@@ -516,139 +495,3 @@ def reverse(batch: str, actor: User, reason: str, on: dt.date | None = None, acc
             actor,
             f"维修资金冲正: {reason.strip()}",
         )
-
-
-# -- statements -------------------------------------------------------------------------------
-
-
-@dataclass
-class StatementRow:
-    premises_id: int
-    number: str
-    area: Decimal
-    opening: int = 0
-    deposit: int = 0
-    interest: int = 0
-    spending: int = 0
-    first_deposit: int = 0
-    low: bool = False
-
-    @property
-    def closing(self) -> int:
-        return self.opening + self.deposit + self.interest + self.spending
-
-
-@dataclass
-class Statement:
-    compound: TerritoryUnit
-    start: dt.date
-    end: dt.date
-    rows: list[StatementRow] = field(default_factory=list)
-
-    def total(self, name: str) -> int:
-        return sum(getattr(r, name) for r in self.rows)
-
-
-def statement(compound: TerritoryUnit, start: dt.date, end: dt.date) -> Statement:
-    """对账单 The compound's statement for ``start``..``end`` (inclusive): per unit, the
-    opening balance, deposits, interest, spending (negative) and the closing balance; units
-    below the top-up line (``fund_topup_percent`` of their first deposit) are flagged."""
-    compound = compound_of_unit(compound.id)
-    if end < start:
-        raise refuse("The period must end on or after the day it starts.")
-    result = Statement(compound, start, end)
-    query = premises_in(compound).select(Premises.id, Premises.number, Premises.area)
-    rows = {
-        pid: StatementRow(pid, number, area)
-        for pid, number, area in query.order_by(Premises.number).tuples()
-    }
-    for pid, fen in balances(compound=compound, before=start).items():
-        if pid in rows:
-            rows[pid].opening = fen
-    period = (
-        FundEntry.select(
-            FundEntry.premises, FundEntry.kind, pw.fn.SUM(FundEntry.amount_fen).alias("total")
-        )
-        .where(
-            (FundEntry.unit == compound.id)
-            & (FundEntry.booked_on >= start)
-            & (FundEntry.booked_on <= end)
-        )
-        .group_by(FundEntry.premises, FundEntry.kind)
-    )
-    for pid, kind, total in period.tuples():
-        if pid in rows:
-            setattr(rows[pid], kind, int(total or 0))
-    first = (
-        FundEntry.select(pw.fn.MIN(FundEntry.id))
-        .where(
-            (FundEntry.unit == compound.id)
-            & (FundEntry.kind == "deposit")
-            & FundEntry.reverses.is_null()
-        )
-        .group_by(FundEntry.premises)
-    )
-    firsts = FundEntry.select(FundEntry.premises, FundEntry.amount_fen).where(
-        FundEntry.id.in_(first)
-    )
-    for pid, amount in firsts.tuples():
-        if pid in rows:
-            rows[pid].first_deposit = amount
-    percent = int(setting(compound_proxy(compound), "fund_topup_percent"))
-    for r in rows.values():
-        r.low = bool(percent and r.first_deposit and r.closing * 100 < r.first_deposit * percent)
-    result.rows = list(rows.values())
-    return result
-
-
-def compound_proxy(compound: TerritoryUnit):
-    """An object with ``unit_id`` for :func:`services.setting`."""
-
-    class _Proxy:
-        unit_id = compound.id
-
-    return _Proxy()
-
-
-STATEMENT_HEADERS = (
-    "单元号",
-    "专有面积(m²)",
-    "期初余额(元)",
-    "交存(元)",
-    "利息(元)",
-    "使用支出(元)",
-    "期末余额(元)",
-    "低于续交线",
-)
-
-
-def statement_csv(st: Statement) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([f"{st.compound.name} 住宅专项维修资金对账单 {st.start} 至 {st.end}"])
-    writer.writerow(STATEMENT_HEADERS)
-    for r in st.rows:
-        writer.writerow(
-            [
-                r.number,
-                f"{Decimal(r.area):.2f}",
-                rules.yuan(r.opening),
-                rules.yuan(r.deposit),
-                rules.yuan(r.interest),
-                rules.yuan(r.spending),
-                rules.yuan(r.closing),
-                "是" if r.low else "",
-            ]
-        )
-    writer.writerow(
-        [
-            "合计",
-            f"{sum((Decimal(r.area) for r in st.rows), Decimal(0)):.2f}",
-            *(
-                rules.yuan(st.total(n))
-                for n in ("opening", "deposit", "interest", "spending", "closing")
-            ),
-            "",
-        ]
-    )
-    return "\ufeff" + out.getvalue()

@@ -7,17 +7,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.errors import ServiceError
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
 from core.portal import portal_login_required
-from core.services import ServiceError
 
-from . import property as prop
-from .models import COMPLAINT_STATES, Complaint, Owner
+from ..register.models import Owner
+from ..shared.views import TEMPLATES, actor
+from . import services
+from .models import COMPLAINT_STATES, Complaint
 
 service_portal = Blueprint(
-    "owners_service_portal", __name__, url_prefix="/portal/property", template_folder="templates"
+    "owners_service_portal", __name__, url_prefix="/portal/property", template_folder=TEMPLATES
 )
 service_portal.portal_label = Label("物业服务", "Property service")
 
@@ -35,10 +37,6 @@ def _compounds() -> list[TerritoryUnit]:
     return list(query)
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 @service_portal.route("/", methods=["GET", "POST"])
 @portal_login_required
 def index():
@@ -46,10 +44,8 @@ def index():
     if request.method == "POST":
         chosen = next((c for c in compounds if str(c.id) == request.form.get("compound")), None)
         try:
-            if chosen is None:
-                raise ServiceError(_("Please choose a compound."))
-            prop.file_complaint(
-                chosen, _user(), request.form.get("title", ""), request.form.get("body", "")
+            services.file_complaint(
+                chosen, actor(), request.form.get("title", ""), request.form.get("body", "")
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -59,7 +55,7 @@ def index():
                 complaints=_mine(),
                 states=dict(COMPLAINT_STATES),
                 form=request.form,
-                overdue=prop.is_overdue,
+                overdue=services.is_overdue,
             )
         flash(_("Your complaint has been filed."), "success")
         return redirect(url_for(".index"))
@@ -69,7 +65,7 @@ def index():
         complaints=_mine(),
         states=dict(COMPLAINT_STATES),
         form={},
-        overdue=prop.is_overdue,
+        overdue=services.is_overdue,
     )
 
 
@@ -90,8 +86,8 @@ def rate(complaint_id):
     if complaint is None:
         abort(404)
     try:
-        prop.rate_complaint(
-            complaint, request.form.get("rating"), _user(), request.form.get("comment", "")
+        services.rate_complaint(
+            complaint, request.form.get("rating"), actor(), request.form.get("comment", "")
         )
     except ServiceError as exc:
         flash(str(exc), "error")

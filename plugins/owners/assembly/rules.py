@@ -1,10 +1,7 @@
 """The rules of owners' assembly voting (业主大会表决规则), as pure functions.
 
-- Headcount (专有部分数量, 《建筑物区分所有权司法解释》第九条): one exclusive unit counts as one
-  owner; all of a developer's unsold units count as one together; an owner (or the same
-  co-owners) holding several units counts as one.
-- Area (专有部分面积, 司法解释第八条): the area in the property register (不动产登记簿), else the
-  surveyed area (实测), else the sale-contract area (合同).
+- Who counts and what area counts (the heads and the exclusive areas of the register):
+  :mod:`plugins.owners.register.rules`.
 - 《民法典》第二百七十八条: a vote needs owners holding at least two thirds of the exclusive
   area AND at least two thirds of the heads to take part. Raising the maintenance fund,
   rebuilding and changing the use of common parts (items 6-8) need at least three quarters
@@ -13,17 +10,23 @@
   strictly more than half.
 
 Everything is computed with exact fractions (:class:`fractions.Fraction`), never floats.
+
+Also: the notice period and the voting window of a meeting, the threshold of a provisional
+meeting (临时会议), the comparison of two keyings of a paper ballot sheet (书面表决票), and the
+hash that chains each row of the ballot log to the one before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-AREA_SOURCES = ("register", "survey", "contract")  # 登记簿 > 实测 > 合同 (司法解释第八条)
+from ..register.rules import Holding, head_key, headcount, total_area
+
 CHOICES = ("agree", "disagree", "abstain")
 
 # 《民法典》第二百七十八条第一款, items (1)-(9); items 6-8 are special matters (三分之二/四分之三)
@@ -58,42 +61,6 @@ PUBLISHED = ("published", "filed")  # results public
 def kind_of(item: str) -> str:
     """'special' for 民法典 278 items 6-8 (raise the fund, rebuild, change use), else 'ordinary'."""
     return "special" if str(item) in SPECIAL_ITEMS else "ordinary"
-
-
-def best_area(
-    register: Decimal | None, survey: Decimal | None, contract: Decimal | None
-) -> tuple[Decimal, str] | None:
-    """The area that counts and its source, in the order of 司法解释第八条."""
-    for value, source in ((register, "register"), (survey, "survey"), (contract, "contract")):
-        if value is not None and value > 0:
-            return Decimal(value), source
-    return None
-
-
-@dataclass(frozen=True)
-class Holding:
-    """One exclusive unit (专有部分) as the rules see it."""
-
-    unit_id: int
-    area: Decimal
-    owners: frozenset[int]  # owner ids; co-owners hold one unit together
-    developer_unsold: bool = False
-
-
-def head_key(holding: Holding):
-    """Who the unit counts as: all developer-unsold units are one head; otherwise the set of
-    its owners (an owner, or the same co-owners, holding several units is one head)."""
-    if holding.developer_unsold:
-        return ("developer",)
-    return ("owners", tuple(sorted(holding.owners)) or (f"unit-{holding.unit_id}",))
-
-
-def headcount(holdings: Iterable[Holding]) -> int:
-    return len({head_key(h) for h in holdings})
-
-
-def total_area(holdings: Iterable[Holding]) -> Decimal:
-    return sum((Decimal(h.area) for h in holdings), Decimal(0))
 
 
 @dataclass
@@ -287,9 +254,6 @@ def in_window(on: dt.date, opens_on: dt.date, closes_on: dt.date) -> bool:
     return opens_on <= on <= closes_on
 
 
-# -- ow-ballots: provisional meetings, committees, paper ballots --------------------------------
-
-
 def reaches(part: Fraction, total: Fraction, percent: int) -> bool:
     """``part`` is at least ``percent`` % of ``total`` ("以上" includes the boundary)."""
     return total > 0 and Fraction(part) * 100 >= Fraction(total) * percent
@@ -316,33 +280,6 @@ def provisional_accepted(
     return ok, by_area, by_heads
 
 
-def committee_size_problem(
-    seats: int, households: int, minimum: int, maximum: int, small_households: int
-) -> str | None:
-    """Why ``seats`` is not a lawful size of an owners' committee, or None: an odd number from
-    ``minimum`` to ``maximum`` (指导规则第三十一条: 5-11), or 3 where the compound has at most
-    ``small_households`` households (北京条例第三十九条)."""
-    if seats % 2 == 0:
-        return "even"
-    low = 3 if small_households and households <= small_households else minimum
-    if seats < low or seats > maximum:
-        return "range"
-    return None
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def term_end(start: dt.date, years: int) -> dt.date:
-    """The last day of a term of ``years`` years starting on ``start``."""
-    return add_years(start, years) - dt.timedelta(days=1)
-
-
 def paper_key(entry: dict) -> tuple:
     """What two keyings of a paper ballot sheet must agree on."""
     return (
@@ -367,75 +304,32 @@ def paper_differences(first: dict, second: dict) -> list[str]:
     return names
 
 
-# == Maintenance fund and property service (branch ow-fund) ===================================
+# -- the hash chain of the ballot log (表决票记录) --------------------------------------------
 
 
-def split_fen(total_fen: int, weights: dict) -> dict:
-    """Split ``total_fen`` among keys in proportion to ``weights`` (exclusive areas, 民法典
-    第二百八十三条), exactly, summing to ``total_fen`` to the fen.
-
-    Rounding rule (largest remainder): each key first gets the exact share rounded down to
-    the fen; the fen still left go one each to the keys with the largest remainders, ties to
-    the key that sorts first. Weights are Decimals, ints or strings; all must be positive.
-    """
-    if total_fen < 0:
-        raise ValueError("negative total")
-    exact = {k: Fraction(str(w)) for k, w in weights.items()}
-    if not exact or any(w <= 0 for w in exact.values()):
-        raise ValueError("weights must be positive")
-    whole = sum(exact.values())
-    shares = {}
-    remainders = []
-    for key, weight in exact.items():
-        value = Fraction(total_fen) * weight / whole
-        shares[key] = value.numerator // value.denominator
-        remainders.append((-(value - shares[key]), _sort_key(key), key))
-    left = total_fen - sum(shares.values())
-    for _rem, _order, key in sorted(remainders)[:left]:
-        shares[key] += 1
-    return shares
-
-
-def _sort_key(key):
-    return (type(key).__name__, key)
-
-
-def yuan(fen: int) -> str:
-    """Fen as yuan with two decimals: 123456 -> '1234.56', -5 -> '-0.05'."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(int(fen))
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
-
-
-def parse_yuan(text) -> int | None:
-    """'1234.5' -> 123450 fen; None when it is not an amount with at most two decimals."""
-    try:
-        value = Decimal(str(text).strip().replace(",", ""))
-    except Exception:  # decimal.InvalidOperation
-        return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        return None
-    return int(value * 100)
-
-
-def vote_kind_of_proposal(kind: str) -> str:
-    """The Civil Code item of a fund proposal: using the fund is item 5 (ordinary, more than
-    half), raising it item 6 (special, three quarters)."""
-    return "6" if kind == "raise" else "5"
-
-
-def notice_dates(ends_on: dt.date, renewal_days: int, dismissal_days: int) -> dict:
-    """The dates a service contract's notices fall due (民法典第九百四十七条: a company that will
-    not renew tells the owners ``renewal_days`` (90) days before expiry; 第九百四十六条: owners
-    dismissing the company give ``dismissal_days`` (60) days' written notice)."""
-    return {
-        "renewal": ends_on - dt.timedelta(days=renewal_days),
-        "dismissal": ends_on - dt.timedelta(days=dismissal_days),
-    }
-
-
-def complaint_overdue(status: str, due_on: dt.date, on: dt.date) -> bool:
-    return status == "open" and on > due_on
-
-
-RATINGS = (1, 2, 3, 4, 5)
+def row_hash(
+    prev_hash: str | None,
+    matter_id,
+    premises_id,
+    owner_id,
+    choice,
+    receipt,
+    at,
+    channel=None,
+    proxy_id=None,
+) -> str:
+    """The SHA-256 of a ballot row, chained to the hash of the row before it: changing,
+    removing or inserting a row breaks every hash after it (``linli owners verify``)."""
+    values = [
+        prev_hash or "",
+        matter_id,
+        premises_id,
+        owner_id,
+        choice,
+        receipt,
+        at.replace(microsecond=0).isoformat(),
+    ]
+    if channel:  # a proxy's or a paper ballot also seals how it came in
+        values += [channel, proxy_id or ""]
+    text = "|".join(str(v) for v in values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -32,14 +32,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import territory
+from core.commands import refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.models import TerritoryUnit, User
 
-from .fund import compound_of_unit
-from .models import PLUGIN, Owner, Ownership, Premises
-from .services import refuse
+from ..shared.services import PLUGIN
+from .models import Owner, Ownership, Premises
+from .services import compound_of_unit
 
 COLUMNS = [
     ("building", "楼栋"),

@@ -2,40 +2,112 @@
 election at a meeting (5-11 members, an odd number; 3 in a small compound), the term (at most 5
 years) with expiry alerts, the filing (备案) with the street office within 30 days, members with
 roles and their replacements, and the interim property management committee (物业管理委员会)
-where no owners' committee can be elected. Each refusal raises
-:class:`~core.services.ServiceError` and writes nothing.
+where no owners' committee can be elected; and the residents' committee told of a meeting
+with its opinion (告知居委会并听取意见), which a meeting's notice needs. Each refusal raises
+:class:`~core.errors.ServiceError` and writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from core import territory
+from core.commands import refuse
 from core.db import db
-from core.i18n import gettext as _
 from core.models import TerritoryUnit, User
-from core.workdays import today
 
+from ..assembly.models import Matter, Meeting
+from ..register.models import Owner
+from ..register.services import check_in_compound, premises_in
+from ..shared.services import announce, require_update, setting
 from . import rules
 from .models import (
-    PLUGIN,
     Committee,
     CommitteeMember,
-    Matter,
-    Meeting,
-    Owner,
-    Premises,
     PreparatoryGroup,
     PreparatoryMember,
+    ResidentsCommitteeNotice,
 )
-from .services import _announce, _require, check_in_compound, refuse, setting
+
+# -- the residents' committee (《物业管理条例》第十四条; 北京条例第三十五条) --------------------
+
+
+def notices_of(meeting: Meeting) -> list[ResidentsCommitteeNotice]:
+    return list(
+        ResidentsCommitteeNotice.select()
+        .where(ResidentsCommitteeNotice.meeting == meeting.id)
+        .order_by(ResidentsCommitteeNotice.id)
+    )
+
+
+def tell_residents_committee(
+    meeting: Meeting, committee_name: str, on: dt.date, actor: User, access=None
+) -> ResidentsCommitteeNotice:
+    """Record that the residents' committee was told of the meeting (before the notice)."""
+    require_update(access)
+    if not (committee_name or "").strip():
+        raise refuse("Please name the residents' committee that was told.")
+    if on is None:
+        raise refuse("Please give the date the residents' committee was told.")
+    if meeting.status not in ("draft", "noticed"):
+        raise refuse("This step is not possible in the meeting's current status.")
+    with db.atomic():
+        record = ResidentsCommitteeNotice.create(
+            unit=meeting.unit_id,
+            meeting=meeting,
+            committee_name=committee_name.strip(),
+            notified_on=on,
+            created_by=actor,
+            updated_by=actor,
+        )
+        announce("created", record, actor, summary=f"告知居委会: {meeting.title}")
+    return record
+
+
+def record_opinion(
+    notice: ResidentsCommitteeNotice, text: str, on: dt.date, actor: User, access=None
+) -> ResidentsCommitteeNotice:
+    """The residents' committee's opinion (听取意见): once, with its date."""
+    require_update(access)
+    if not (text or "").strip():
+        raise refuse("Please write down the residents' committee's opinion.")
+    if notice.opinion_on is not None:
+        raise refuse("The opinion has already been recorded.")
+    if on is None or on < notice.notified_on:
+        raise refuse("The opinion cannot be dated before the committee was told.")
+    with db.atomic():
+        ResidentsCommitteeNotice.update(
+            opinion=text.strip(), opinion_on=on, updated_by=actor
+        ).where(ResidentsCommitteeNotice.id == notice.id).execute()
+        notice = ResidentsCommitteeNotice.get_by_id(notice.id)
+        announce("updated", notice, actor, summary="居委会意见")
+    return notice
+
+
+def check_residents_committee_told(meeting: Meeting, on: dt.date) -> None:
+    """《物业管理条例》第十四条: the notice goes out and the residents' committee is told at the
+    same time, so a notice without a record of telling it (on or before the notice day) is
+    refused."""
+    told = [n for n in notices_of(meeting) if n.notified_on <= on]
+    if not told:
+        raise refuse(
+            "Tell the residents' committee of the meeting and record it before giving notice."
+        )
+
+
+def owner_named(compound_id: int, name: str) -> Owner:
+    """The one owner of the compound registered under ``name`` (a member typed by name)."""
+    found = list(Owner.select().where((Owner.unit == compound_id) & (Owner.name == name)))
+    if len(found) != 1:
+        raise refuse("There is no single owner named %(name)s in this compound.", name=name)
+    return found[0]
+
 
 SOURCES = ("owner", "residents_committee", "street", "developer", "other")
 
 
 def households(compound: TerritoryUnit) -> int:
     """Households of the compound: its registered exclusive units (户)."""
-    return Premises.select().where(Premises.unit.in_(territory.subtree_ids(compound))).count()
+    return premises_in(compound).count()
 
 
 def _clean_members(members: list[dict], compound_id: int) -> list[dict]:
@@ -77,7 +149,7 @@ def form_preparatory_group(
 ) -> PreparatoryGroup:
     """A preparatory group: an odd number of members, owners at least half, with the residents'
     committee or the street office represented; preparation due ``prep_days`` after forming."""
-    _require(access)
+    require_update(access)
     group = PreparatoryGroup(unit=compound.id, name=(name or "").strip(), formed_on=formed_on)
     check_in_compound(group)
     if not group.name:
@@ -109,7 +181,7 @@ def form_preparatory_group(
                 created_by=actor,
                 updated_by=actor,
             )
-        _announce("created", group, actor, summary=f"筹备组: {group.name}")
+        announce("created", group, actor, summary=f"筹备组: {group.name}")
     return group
 
 
@@ -140,7 +212,7 @@ def elect_committee(
     """Record the owners' committee elected at ``meeting`` (民法典第二百七十八条第一款第三项):
     the meeting has a passed election matter; the size is odd and within the settings; the
     term at most ``committee_term_years``; filing due ``filing_days`` after the election."""
-    _require(access)
+    require_update(access)
     if meeting.status not in ("tallied", "published", "filed"):
         raise refuse("The committee can be recorded once the election meeting is tallied.")
     if (
@@ -218,7 +290,7 @@ def form_interim_committee(
     """物业管理委员会 where no owners' committee can be elected: an odd number of at least
     ``interim_min`` members, owners at least half, chaired by the residents' committee's
     representative (北京条例第五十二至五十四条)."""
-    _require(access)
+    require_update(access)
     probe = Committee(unit=compound.id)
     check_in_compound(probe)
     if active_committee(compound.id) is not None:
@@ -280,13 +352,13 @@ def _create(compound, kind, name, members, start, ends, filing_due, actor, meeti
                 created_by=actor,
                 updated_by=actor,
             )
-        _announce("created", committee, actor, summary=f"{name}: {len(members)}")
+        announce("created", committee, actor, summary=f"{name}: {len(members)}")
     return committee
 
 
 def file_committee(committee: Committee, on: dt.date, actor: User, access=None) -> Committee:
     """备案 with the street office (《物业管理条例》第十六条); a late filing stays visible."""
-    _require(access)
+    require_update(access)
     if committee.kind != "owners":
         raise refuse("Only an owners' committee is filed.")
     if committee.filed_on is not None:
@@ -298,7 +370,7 @@ def file_committee(committee: Committee, on: dt.date, actor: User, access=None) 
             Committee.id == committee.id
         ).execute()
         committee = Committee.get_by_id(committee.id)
-        _announce("updated", committee, actor, summary=f"备案: {committee.name}")
+        announce("updated", committee, actor, summary=f"备案: {committee.name}")
     return committee
 
 
@@ -321,7 +393,7 @@ def replace_member(
     access=None,
 ) -> CommitteeMember:
     """The member leaves on ``on`` for ``reason``; the successor takes the seat (history kept)."""
-    _require(access)
+    require_update(access)
     member = CommitteeMember.get_by_id(member.id)
     committee = Committee.get_by_id(member.committee_id)
     if member.ended_on is not None:
@@ -358,13 +430,13 @@ def replace_member(
             created_by=actor,
             updated_by=actor,
         )
-        _announce("created", new, actor, summary=f"{committee.name}: {member.name} → {new.name}")
+        announce("created", new, actor, summary=f"{committee.name}: {member.name} → {new.name}")
     return new
 
 
 def set_role(member: CommitteeMember, role: str, actor: User, access=None) -> CommitteeMember:
     """主任/副主任/委员, elected at the committee's first meeting."""
-    _require(access)
+    require_update(access)
     member = CommitteeMember.get_by_id(member.id)
     if role not in ("chair", "vice_chair", "member"):
         raise refuse("Unknown role: %(role)s.", role=role)
@@ -380,92 +452,5 @@ def set_role(member: CommitteeMember, role: str, actor: User, access=None) -> Co
             CommitteeMember.id == member.id
         ).execute()
         member = CommitteeMember.get_by_id(member.id)
-        _announce("updated", member, actor, summary=f"{member.name}: {role}")
+        announce("updated", member, actor, summary=f"{member.name}: {role}")
     return member
-
-
-# -- deadlines: filing overdue, term ending soon or over ----------------------------------------
-
-
-def filing_state(committee: Committee, on: dt.date | None = None) -> str:
-    on = on or today()
-    if committee.filing_due is None:
-        return ""
-    if committee.filed_on is not None:
-        return "late" if committee.filed_on > committee.filing_due else "on_time"
-    return "overdue" if on > committee.filing_due else "due"
-
-
-def term_state(committee: Committee, on: dt.date | None = None) -> str:
-    on = on or today()
-    if committee.ended_on is not None:
-        return "ended"
-    if on > committee.term_ends:
-        return "expired"
-    days = int(setting(committee, "term_alert_days"))
-    if (committee.term_ends - on).days <= days:
-        return "ending_soon"
-    return "in_office"
-
-
-def _in_district(district):
-    return TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district.id)
-
-
-def committee_deadlines(district, on: dt.date | None = None) -> list[tuple[Committee, str]]:
-    """(committee, 'filing_overdue' | 'term_expired' | 'term_ending') for the district."""
-    on = on or today()
-    found = []
-    for c in Committee.select().where(
-        Committee.ended_on.is_null() & Committee.unit.in_(_in_district(district))
-    ):
-        if filing_state(c, on) == "overdue":
-            found.append((c, "filing_overdue"))
-        state = term_state(c, on)
-        if state == "expired":
-            found.append((c, "term_expired"))
-        elif state == "ending_soon":
-            found.append((c, "term_ending"))
-    return found
-
-
-def responsible_staff(unit_id: int) -> list[User]:
-    """Who looks after a compound's owners' bodies: users with update rights on the plugin at
-    the compound's community (the compound's parent) or the compound itself."""
-    from core.models import RoleAssignment, RolePermission
-
-    unit = TerritoryUnit.get_by_id(unit_id)
-    units = [unit.id] + ([unit.parent_id] if unit.parent_id else [])
-    roles = RolePermission.select(RolePermission.role).where(
-        RolePermission.plugin.in_([PLUGIN, "*"]) & RolePermission.action.in_(["update", "*"])
-    )
-    holders = RoleAssignment.select(RoleAssignment.user).where(
-        RoleAssignment.unit.in_(units) & RoleAssignment.role.in_(roles)
-    )
-    return list(User.select().where(User.id.in_(holders) & User.is_active).order_by(User.id))
-
-
-def send_term_alerts(district, on: dt.date | None = None) -> int:
-    """Tell the community's staff once that a committee's term ends within
-    ``term_alert_days`` (core notifications, de-duplicated per committee and term end)."""
-    from core.notifications import notify
-
-    sent = 0
-    for committee, what in committee_deadlines(district, on):
-        if what != "term_ending":
-            continue
-        for user in responsible_staff(committee.unit_id):
-            note = notify(
-                user,
-                "deadline_soon",
-                _(
-                    "The term of %(name)s ends on %(date)s; prepare the re-election.",
-                    name=committee.name,
-                    date=committee.term_ends.isoformat(),
-                ),
-                link=f"/admin/owners/committee/details/?id={committee.id}",
-                district_id=district.id,
-                key=f"owners-term:{committee.id}:{committee.term_ends.isoformat()}",
-            )
-            sent += note is not None
-    return sent

@@ -17,50 +17,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.commands import refuse
 from core.db import db
 from core.events import snapshot
 from core.models import TerritoryUnit, User, utcnow
 from core.workdays import today
-from forms.validators import uscc_problem
 
+from ..shared.services import PLUGIN, announce, compound_chosen, require_update, setting
 from . import rules
-from .fund import compound_of_unit
 from .models import (
-    SERVICE_MODELS,
     Complaint,
-    CompoundService,
     Dispute,
     JointMeeting,
-    PropertyCompany,
     ServiceContract,
 )
-from .services import _announce, _require, refuse, setting
 
 # -- companies and contracts ------------------------------------------------------------------
-
-
-def check_company(company: PropertyCompany) -> None:
-    """A property company has a name and a valid unified social credit code (GB 32100)."""
-    company.name = (company.name or "").strip()
-    if not company.name:
-        raise refuse("Please fill in the name.")
-    company.uscc = (company.uscc or "").strip().upper().replace(" ", "")
-    problem = uscc_problem(company.uscc)
-    if problem:
-        raise refuse(problem)
-
-
-def check_contract(contract: ServiceContract) -> None:
-    """A contract belongs to a compound, ends after it starts, and has no negative fee."""
-    compound_of_unit(contract.unit_id)
-    if contract.starts_on is None or contract.ends_on is None:
-        raise refuse("Please fill in when the contract starts and ends.")
-    if contract.ends_on <= contract.starts_on:
-        raise refuse("The contract must end after it starts.")
-    if contract.fee_fen_per_m2 is None or contract.fee_fen_per_m2 < 0:
-        raise refuse("The fee cannot be negative.")
-    if contract.terminated_on and contract.terminated_on < contract.starts_on:
-        raise refuse("The contract cannot be terminated before it starts.")
 
 
 def contract_notices(contract: ServiceContract) -> dict:
@@ -84,27 +56,20 @@ def contract_notices(contract: ServiceContract) -> dict:
     }
 
 
-def check_service_model(record: CompoundService) -> None:
-    """One service model per compound."""
-    compound_of_unit(record.unit_id)
-    if record.model not in dict(SERVICE_MODELS):
-        raise refuse("Choose one of the four service models.")
-    other = CompoundService.select().where(CompoundService.unit == record.unit_id)
-    if record.id is not None:
-        other = other.where(CompoundService.id != record.id)
-    if other.exists():
-        raise refuse("This compound's service model is already recorded; change that record.")
-
-
 # -- complaints -------------------------------------------------------------------------------
 
 
 def file_complaint(
-    compound: TerritoryUnit, complainant: User, title: str, body: str, on: dt.date | None = None
+    compound: TerritoryUnit | None,
+    complainant: User,
+    title: str,
+    body: str,
+    on: dt.date | None = None,
 ) -> Complaint:
-    """A resident files a complaint about the property service of a compound; it must be
-    handled within ``complaint_days`` days."""
-    compound = compound_of_unit(compound.id)
+    """A resident files a complaint about the property service of a compound (one where they
+    are a registered owner, chosen on the portal); it must be handled within
+    ``complaint_days`` days."""
+    compound = compound_chosen(compound)
     if complainant is None or not getattr(complainant, "id", None):
         raise refuse("Please log in first.")
     title = (title or "").strip()
@@ -125,7 +90,7 @@ def file_complaint(
         )
         complaint.due_on = on + dt.timedelta(days=int(setting(complaint, "complaint_days")))
         complaint.save()
-        _announce("created", complaint, complainant, summary=f"物业投诉: {title}")
+        announce("created", complaint, complainant, summary=f"物业投诉: {title}")
     return complaint
 
 
@@ -140,7 +105,7 @@ def _change(complaint: Complaint, expected: str, actor: User, **values) -> Compl
         if changed != 1:
             raise refuse("Someone else has just changed this complaint; reload the page.")
         complaint = Complaint.get_by_id(complaint.id)
-        _announce("updated", complaint, actor, before, summary=f"物业投诉: {complaint.title}")
+        announce("updated", complaint, actor, before, summary=f"物业投诉: {complaint.title}")
     return complaint
 
 
@@ -148,7 +113,7 @@ def handle_complaint(
     complaint: Complaint, handling: str, actor: User, on: dt.date | None = None, access=None
 ) -> Complaint:
     """Record how an open complaint was handled."""
-    _require(access)
+    require_update(access)
     if complaint.status != "open":
         raise refuse("This complaint has already been handled.")
     if not (handling or "").strip():
@@ -194,7 +159,7 @@ def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
     from core.cases.services import receive
     from core.workflow import WorkflowError
 
-    _require(access)
+    require_update(access)
     if dispute.case_id:
         raise refuse("This dispute has already been referred to mediation.")
     case = Case(
@@ -219,16 +184,8 @@ def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
         if changed != 1:
             raise refuse("This dispute has already been referred to mediation.")
         dispute = Dispute.get_by_id(dispute.id)
-        _announce("updated", dispute, actor, before, summary=f"物业纠纷转调解: {dispute.title}")
+        announce("updated", dispute, actor, before, summary=f"物业纠纷转调解: {dispute.title}")
     return dispute
-
-
-def check_joint_meeting(meeting: JointMeeting) -> None:
-    compound_of_unit(meeting.unit_id)
-    if not (meeting.topic or "").strip():
-        raise refuse("Please fill in the topic.")
-    if meeting.publication_id:
-        raise refuse("The decisions have been published; the meeting can no longer be changed.")
 
 
 def publish_decisions(meeting: JointMeeting, actor: User, access=None) -> JointMeeting:
@@ -236,7 +193,7 @@ def publish_decisions(meeting: JointMeeting, actor: User, access=None) -> JointM
     board; the meeting is then frozen."""
     from core.publicity import publish
 
-    _require(access)
+    require_update(access)
     if meeting.publication_id:
         raise refuse("The decisions of this meeting have already been published.")
     if not (meeting.decisions or "").strip():
@@ -251,12 +208,12 @@ def publish_decisions(meeting: JointMeeting, actor: User, access=None) -> JointM
                 f"决定事项：\n{meeting.decisions}"
             ),
             record=meeting,
-            plugin="owners",
+            plugin=PLUGIN,
             actor=actor,
         )
         JointMeeting.update(publication_id=notice.id, updated_by=actor, updated_at=utcnow()).where(
             JointMeeting.id == meeting.id
         ).execute()
         meeting = JointMeeting.get_by_id(meeting.id)
-        _announce("updated", meeting, actor, before, summary=f"联席会议决定公示: {meeting.topic}")
+        announce("updated", meeting, actor, before, summary=f"联席会议决定公示: {meeting.topic}")
     return meeting

@@ -1,18 +1,16 @@
-"""WTForms of the owners' assembly admin pages added on branch ow-ballots (Flask-WTF: CSRF on
-every form). They check the shape of what was typed; the rules are the services'."""
+"""WTForms of the committees' admin pages (业主委员会): the residents' committee told and its
+opinion, preparatory groups, elected and interim committees, the filing and the replacement of
+a member."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from core.i18n import lazy_gettext as _l
 
-from .models import KINDS
-
-REQUIRED = _l("This field is required.")
+from ..shared.forms import REQUIRED
 
 
 class OpinionForm(FlaskForm):
@@ -26,46 +24,6 @@ class TellForm(FlaskForm):
         _l("Residents' committee"), validators=[InputRequired(REQUIRED), Length(max=100)]
     )
     notified_on = DateField(_l("Notified on"), validators=[InputRequired(REQUIRED)])
-
-
-class SignForm(FlaskForm):
-    owner = SelectField(_l("Owner"), coerce=int, validators=[InputRequired(REQUIRED)])
-    signed_on = DateField(_l("Signed on"), validators=[InputRequired(REQUIRED)])
-
-
-class AcceptForm(FlaskForm):
-    opens_on = DateField(_l("Voting opens on"), validators=[InputRequired(REQUIRED)])
-    closes_on = DateField(_l("Voting closes on"), validators=[InputRequired(REQUIRED)])
-
-
-class ProxyForm(FlaskForm):
-    meeting = SelectField(_l("Meeting"), coerce=int, validators=[InputRequired(REQUIRED)])
-    owner = SelectField(_l("Principal"), coerce=int, validators=[InputRequired(REQUIRED)])
-    proxy_name = StringField(_l("Proxy"), validators=[InputRequired(REQUIRED), Length(max=64)])
-    proxy_login = StringField(_l("Proxy's login"), validators=[Optional(), Length(max=64)])
-    authorisation = FileField(_l("Authorisation"))
-
-
-class PaperForm(FlaskForm):
-    sheet = StringField(_l("Sheet number"), validators=[InputRequired(REQUIRED), Length(max=32)])
-    premises = SelectField(_l("Unit"), coerce=int, validators=[InputRequired(REQUIRED)])
-    owner = SelectField(_l("Owner"), coerce=int, validators=[InputRequired(REQUIRED)])
-    proxy = SelectField(_l("Proxy"), coerce=int, validators=[Optional()])
-    signed_on = DateField(_l("Signed on"), validators=[InputRequired(REQUIRED)])
-
-
-class CalculatorForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=KINDS, validators=[InputRequired(REQUIRED)])
-    total_area = StringField(_l("Total exclusive area (m²)"), validators=[InputRequired(REQUIRED)])
-    total_heads = StringField(_l("Total owners (heads)"), validators=[InputRequired(REQUIRED)])
-    participating_area = StringField(
-        _l("Participating area (m²)"), validators=[InputRequired(REQUIRED)]
-    )
-    participating_heads = StringField(
-        _l("Participating owners (heads)"), validators=[InputRequired(REQUIRED)]
-    )
-    agree_area = StringField(_l("Agreeing area (m²)"), validators=[InputRequired(REQUIRED)])
-    agree_heads = StringField(_l("Agreeing owners (heads)"), validators=[InputRequired(REQUIRED)])
 
 
 class GroupForm(FlaskForm):
@@ -128,7 +86,3 @@ class ReplaceForm(FlaskForm):
     reason = StringField(
         _l("Reason for leaving"), validators=[InputRequired(REQUIRED), Length(max=200)]
     )
-
-
-class ConfirmForm(FlaskForm):
-    """No fields: the CSRF token of a page whose inputs are built per matter."""
