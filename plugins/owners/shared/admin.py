@@ -1,7 +1,7 @@
 """The admin base of every subject (业主大会插件后台公共部分): the base view, the column labels
 and choice formatters, the compounds and records in the user's territory scope, and the two
-page shapes of the custom admin pages (a form on ``admin_form.html``, a form with extra
-inputs, links and tables on ``admin_page.html``). The work is always the services'."""
+page shapes of the custom admin pages (a form on the shared ``admin/linli_form.html``, a form
+with extra inputs, links and tables on ``admin_page.html``). The work is always the services'."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ STATE_LABELS = {
 
 
 def render_form(view, title, form, back, subject=""):
-    return view.render("owners/admin_form.html", title=title, subject=subject, form=form, back=back)
+    return view.render("admin/linli_form.html", title=title, subject=subject, form=form, back=back)
 
 
 def form_page(view, title, make_form, done, model=None, subject=None, **extra):
