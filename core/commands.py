@@ -67,7 +67,6 @@ __all__ = [
     "update",
 ]
 
-WORKFLOW_FIELDS = ("state", "version", "due")
 SOURCES = ("admin", "api", "import", "portal", "cli", "job", "system")
 INT_BOUNDS = {
     pw.BigIntegerField: 2**63,
@@ -435,7 +434,7 @@ def check(
     if flow is not None and not created:
         now = snapshot(record)
         for name in names:
-            if name in WORKFLOW_FIELDS and before.get(name) != now.get(name):
+            if name in flow.managed_fields() and before.get(name) != now.get(name):
                 errors[name] = [_("This field changes only through workflow steps.")]
     if not created and not ctx.can(plugin, "view_personal_data"):
         for name in names:
@@ -443,7 +442,7 @@ def check(
                 errors[name] = [_("You may not change personal data.")]
     if errors:
         raise Refused(errors=errors)
-    must = [n for n in required_fields(model) if not (flow and n in WORKFLOW_FIELDS)]
+    must = [n for n in required_fields(model) if not (flow and n in flow.managed_fields())]
     # the values given first (a derived value may read a related record by them)...
     given = {n: _stored(record, n) for n in names}
     errors = field_problems(ctx, model, plugin, given, required=[n for n in must if n in given])

@@ -73,7 +73,7 @@ class OverdueFilter(BasePeeweeFilter):
         return query.where(
             model.due.is_null()
             | (model.due >= workdays.today())
-            | model.state.not_in(flow.open_states())
+            | flow.state_column(model).not_in(flow.open_states())
         )
 
     def operation(self):
@@ -160,8 +160,9 @@ class WorkflowViewMixin:
             for row in history(record)
         ]
         return {
-            "state": flow.state_label(record.state),
-            "terminal": flow.is_terminal(record.state),
+            "code": flow.state_of(record),
+            "state": flow.state_label(flow.state_of(record)),
+            "terminal": flow.is_terminal(flow.state_of(record)),
             "due": due,
             "overdue": is_overdue(record),
             "days_left": workdays.days_left(due) if due else None,
@@ -201,7 +202,7 @@ class WorkflowViewMixin:
                 _(
                     "Done: %(step)s. The record is now “%(state)s”.",
                     step=str(t.label),
-                    state=self.workflow.state_label(record.state),
+                    state=self.workflow.state_label(self.workflow.state_of(record)),
                 ),
                 "success",
             )
@@ -210,7 +211,7 @@ class WorkflowViewMixin:
 
 def state_formatter(flow: Workflow):
     def fmt(view, context, model, name):
-        return flow.state_label(model.state)
+        return flow.state_label(flow.state_of(model))
 
     return fmt
 

@@ -116,7 +116,7 @@ def columns(resource: Resource) -> dict[str, str]:
     found = {
         key: str(fields[key_map[key]].verbose_name or key)
         for key in resource.writable_names()
-        if not (resource.workflow and key_map[key] in ("state", "version", "due"))
+        if not (resource.workflow and key_map[key] in resource.workflow.managed_fields())
     }
     for row, f in resource.custom_fields():
         found[CUSTOM_PREFIX + row.key] = f.label_zh

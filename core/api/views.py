@@ -225,7 +225,7 @@ def transitions(plugin, name, record_id):
     steps = available_transitions(found, current_user, g.access)
     return jsonify(
         {
-            "state": found.state,
+            "state": resource.workflow.state_of(found),
             "transitions": [
                 {"code": t.code, "label": str(t.label), "fields": list(t.fields)} for t in steps
             ],
