@@ -102,7 +102,7 @@ class Registry:
                 plugin=plugin,
                 key=key,
                 value=json.dumps(value),
-                **audit_values(DistrictSetting, False, getattr(actor, "id", actor)),
+                **audit_values(DistrictSetting, False, actor),
             )
             .on_conflict(
                 conflict_target=[
