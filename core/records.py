@@ -40,20 +40,32 @@ def refuse_if_dependents(record: pw.Model) -> None:
         )
 
 
+def stamp_values(model: type[pw.Model], created: bool, actor_id: int | None, now=None) -> dict:
+    """The audit stamp (审计戳) of a write to ``model`` as field name -> value: updated by and
+    at on every write, created by and at too on a new record, for the fields the model has.
+    For an ``UPDATE`` query; :func:`stamp` sets the same on a record."""
+    fields = model._meta.fields
+    now = now or utcnow()
+    values = {}
+    if created:
+        if "created_by" in fields:
+            values["created_by"] = actor_id
+        if "created_at" in fields:
+            values["created_at"] = now
+    if "updated_by" in fields:
+        values["updated_by"] = actor_id
+    if "updated_at" in fields:
+        values["updated_at"] = now
+    return values
+
+
 def stamp(record: pw.Model, created: bool, actor_id: int | None, now=None) -> None:
     """The one audit stamp (审计戳): created by and at on a new record, updated by and at on
-    every write, for the fields the model has."""
-    fields = record._meta.fields
-    now = now or utcnow()
-    if created:
-        if "created_by" in fields and record.__data__.get("created_by") is None:
-            record.created_by = actor_id
-        if "created_at" in fields:
-            record.created_at = now
-    if "updated_by" in fields:
-        record.updated_by = actor_id
-    if "updated_at" in fields:
-        record.updated_at = now
+    every write, for the fields the model has. A creator already set is kept."""
+    for name, value in stamp_values(type(record), created, actor_id, now).items():
+        if name == "created_by" and record.__data__.get("created_by") is not None:
+            continue
+        setattr(record, name, value)
 
 
 def district_of(record: pw.Model, default: int | None = None) -> int | None:

@@ -64,6 +64,7 @@ from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import AppendOnlyModel, TerritoryUnit, User, utcnow
+from core.records import stamp_values
 from core.services import ServiceError
 from core.settings import Setting
 
@@ -130,10 +131,11 @@ class Transition:
     """A step from any of ``sources`` to ``target``.
 
     ``permission`` is (plugin, action); ``None`` as plugin means the workflow's plugin.
-    ``permission=None`` means no role permission and no data scope: the ``guards`` alone say
-    who may (the volunteer of their own record), or the code in ``token_field``: the step is
-    taken by whoever gives, in the data under that name, the code stored in that field of the
-    record (a QR confirmation link), and it is never offered without it.
+    ``permission=None`` means no role permission and no data scope: ``allow`` says who may
+    (a callable like a guard: the volunteer of their own record), or the code in
+    ``token_field`` does: the step is taken by whoever gives, in the data under that name,
+    the code stored in that field of the record (a QR confirmation link), and it is never
+    offered without it. A trusted caller skips the permission, ``allow`` and the code.
     ``fields`` may be set from the ``data`` given to :func:`transition`; ``sets`` are fixed
     values written with the step; ``required`` must be non-empty after the step.
     ``guards`` decide whether the step is offered at all (they see no data);
@@ -163,6 +165,7 @@ class Transition:
     effect: Effect | None = None
     style: str = "primary"  # the button's colour in the admin: primary, secondary, warning...
     after: tuple[SideEffect, ...] = ()
+    allow: Guard | None = None
     token_field: str = ""
     wrong_state: object = None  # str, lazy string or callable(record) -> str
     comment_message: object = None
@@ -236,9 +239,9 @@ class Workflow:
                 if code in self.states and self.states[code].terminal:
                     problems.append(f"transition {t.code!r} leaves terminal state {code!r}")
         for t in [*entries, *self.transitions.values()]:
-            if t.permission is None and not (t.guards or t.token_field):
+            if t.permission is None and not (t.allow or t.token_field):
                 problems.append(
-                    f"transition {t.code!r} has no permission, no guard and no token: "
+                    f"transition {t.code!r} has no permission, no allow and no token: "
                     "anyone could take it"
                 )
         keys: dict[str, Deadline] = {}
@@ -503,6 +506,10 @@ def refusal(
     elif permission is None:
         if actor is None or not getattr(actor, "id", None):
             return _("You are not allowed to “%(step)s”.", step=str(t.label))
+        if t.allow is not None:
+            message = t.allow(record, actor, access)
+            if message:
+                return str(message)
     else:
         plugin, action = permission
         if access is None or actor is None or not access.can(plugin, action):
@@ -655,21 +662,6 @@ def _trim(model, name: str, value):
     return value
 
 
-def _stamp(model, values: dict, actor, created: bool) -> None:
-    fields = model._meta.fields
-    actor_id = getattr(actor, "id", None)
-    now = utcnow()
-    if "updated_at" in fields:
-        values["updated_at"] = now
-    if "updated_by" in fields and actor_id:
-        values["updated_by"] = actor_id
-    if created:
-        if "created_at" in fields:
-            values["created_at"] = now
-        if "created_by" in fields and actor_id:
-            values["created_by"] = actor_id
-
-
 # -- operations -----------------------------------------------------------------------------
 
 
@@ -705,9 +697,8 @@ def start(
         record.version = 0
         if "due" in record._meta.fields:
             record.due = due
-        stamp: dict = {}
-        _stamp(type(record), stamp, actor, created=True)
-        for name, value in stamp.items():
+        # the audit stamp (core.records), filling what the caller has not stamped already
+        for name, value in stamp_values(type(record), True, getattr(actor, "id", None)).items():
             if record.__data__.get(name) is None:
                 setattr(record, name, value)
         record.save(force_insert=True)
@@ -761,8 +752,7 @@ def transition(
         values_due = {"due": due}
     else:
         values_due = {}
-    stamp: dict = {}
-    _stamp(model, stamp, actor, created=False)
+    stamp = stamp_values(model, False, getattr(actor, "id", None))
     row.update({model._meta.fields[name]: value for name, value in stamp.items()})
     changes = {
         flow.state_field: [before_state, t.target],

@@ -2,8 +2,12 @@
 transaction, each announced with an event (audit, notifications and other plugins listen).
 
 The views (admin, portal) only call these functions; the rules they apply are in
-:mod:`plugins.timebank.rules`. A refusal raises :class:`~core.services.ServiceError` with a
-message in the user's language, and nothing is written.
+:mod:`plugins.timebank.rules` and :mod:`plugins.timebank.policy`. A service record moves
+only through its workflow (:mod:`plugins.timebank.flows`, on the core engine), whichever
+path asks: these functions, the admin's workflow panel and the REST API's transitions all
+take the same steps. The ledger's postings are in :mod:`plugins.timebank.ledger`. A refusal
+raises :class:`~core.services.ServiceError` with a message in the user's language, and
+nothing is written.
 """
 
 from __future__ import annotations
@@ -16,23 +20,38 @@ from pathlib import Path
 
 import peewee as pw
 
+from core import workflow
 from core.commands import refuse
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import RoleAssignment, TerritoryUnit, User, utcnow
+from core.records import stamp, stamp_values
 from core.services import ServiceError
-from core.workdays import SHANGHAI, today
+from core.workdays import today
 from forms.validators import id_card_problem, mobile_problem, normalize_id_card
 
 from . import rules
+from .flows import RECORD_FLOW  # noqa: F401  (binds the service record to its workflow)
+from .ledger import (  # noqa: F401  (the ledger's operations, used through this module too)
+    MAY_GO_NEGATIVE,
+    LedgerError,
+    balances,
+    ensure_accounts,
+    person_account,
+    post,
+    post_service,
+    reverse_transfer,
+    statement,
+    system_account,
+    verify,
+)
 from .models import (
     PLUGIN,
     Account,
     Activity,
     Certificate,
     Movement,
-    RecordHistory,
     ServiceRecord,
     ServiceRequest,
     Shift,
@@ -41,37 +60,24 @@ from .models import (
     Transfer,
     Volunteer,
 )
+from .policy import (  # noqa: F401
+    COUNTED_STATES,
+    OPEN_RECORD_STATES,
+    day_bounds,
+    local_day,
+    needs_second_approval,
+    policy,
+    record_minutes,
+    record_problem,
+    to_local,
+    to_utc,
+)
+from .policy import district_id as _district_id
 
-OPEN_RECORD_STATES = ("draft", "pending_confirmation", "pending_review", "pending_second")
-COUNTED_STATES = (*OPEN_RECORD_STATES, "approved")  # for overlaps and the daily maximum
+_day_bounds = day_bounds
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def policy(district_id: int | None) -> rules.Policy:
-    """The time-bank policy of a district, from its settings (defaults where not set)."""
-    from core.app import kernel_state
-
-    registry = kernel_state().settings
-    if district_id is None:
-        return rules.Policy()
-
-    def get(key):
-        return registry.get(district_id, PLUGIN, key)
-
-    return rules.Policy(
-        credits_per_hour=float(get("credits_per_hour")),
-        post_credits=bool(get("post_credits")),
-        rounding_minutes=int(get("rounding_minutes")),
-        storage_cap_hours=int(get("storage_cap_hours")),
-        min_redeem_age=int(get("min_redeem_age")),
-        expiry_months=int(get("expiry_months")),
-        transfer_policy=str(get("transfer_policy")),
-        max_hours_per_day=int(get("max_hours_per_day")),
-        second_approval_days=int(get("second_approval_days")),
-        star_levels=rules.parse_levels(get("star_levels")),
-    )
 
 
 def _announce(name: str, record, actor, before=None, summary: str = "", data=None) -> None:
@@ -89,27 +95,6 @@ def _announce(name: str, record, actor, before=None, summary: str = "", data=Non
     )
 
 
-def _district_id(record) -> int | None:
-    """The district of a record's unit (cached per application: a unit never leaves its
-    district)."""
-    from flask import current_app
-
-    unit_id = getattr(record, "unit_id", None)
-    if unit_id is None:
-        return None
-    cache = current_app.extensions.setdefault("timebank_unit_district", {})
-    found = cache.get(unit_id)
-    if found is None:
-        found = (
-            TerritoryUnit.select(TerritoryUnit.district_id)
-            .where(TerritoryUnit.id == unit_id)
-            .scalar()
-        )
-        if found is not None:
-            cache[unit_id] = found
-    return found
-
-
 def _in_scope(model, record_id: int, access, action: str) -> bool:
     if access is None:
         return False
@@ -125,26 +110,6 @@ def _require(access, action: str, model=None, record=None) -> None:
         raise refuse("You are not allowed to do this.")
     if record is not None and not _in_scope(model or type(record), record.id, access, action):
         raise refuse("This record is outside your data scope.")
-
-
-def to_utc(local: dt.datetime) -> dt.datetime:
-    """A naive local time in China (as typed in a form) as the naive UTC the database keeps."""
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=SHANGHAI)
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def to_local(utc: dt.datetime) -> dt.datetime:
-    return utc.replace(tzinfo=dt.UTC).astimezone(SHANGHAI).replace(tzinfo=None)
-
-
-def local_day(utc: dt.datetime) -> dt.date:
-    return to_local(utc).date()
-
-
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = to_utc(dt.datetime(day.year, day.month, day.day))
-    return start, start + dt.timedelta(days=1)
 
 
 # -- volunteers (志愿者) -----------------------------------------------------------------------
@@ -183,13 +148,6 @@ def _check_volunteer(vol: Volunteer) -> None:
         same = same.where(Volunteer.id != vol.id)
     if same.exists():
         raise refuse("A volunteer with this ID card number is already registered in this district.")
-
-
-def _ensure_accounts(vol: Volunteer) -> None:
-    for kind in ("hours", "credits"):
-        Account.get_or_create(
-            volunteer=vol, kind=kind, defaults={"unit": vol.unit_id, "role": "person"}
-        )
 
 
 EXTRAS_KEY = "timebank_volunteer_extras"
@@ -244,8 +202,7 @@ def register(
     if vol.consent_at is True:
         vol.consent_at = utcnow()
     _check_volunteer(vol)
-    vol.created_by = actor
-    vol.updated_by = actor
+    stamp(vol, True, actor.id)
     with db.atomic():
         if extras is not None:
             from forms import services as forms_services
@@ -255,7 +212,7 @@ def register(
                 extras_version(unit.district_id), extras, unit, actor, access
             )
         vol.save()
-        _ensure_accounts(vol)
+        ensure_accounts(vol)
         _announce("created", vol, actor, summary=f"志愿者注册: {vol.name}")
     return vol
 
@@ -270,7 +227,7 @@ def update_volunteer(vol: Volunteer, values: dict, actor: User, access) -> Volun
         if name in values:
             setattr(vol, name, values[name])
     _check_volunteer(vol)
-    vol.updated_by, vol.updated_at = actor, utcnow()
+    stamp(vol, False, actor.id)
     with db.atomic():
         vol.save()
         _announce("updated", vol, actor, before)
@@ -304,7 +261,7 @@ def set_status(vol: Volunteer, move: str, actor: User, access, note: str = "") -
     with db.atomic():
         moved = (
             Volunteer.update(
-                status=target, status_note=note[:200], updated_by=actor, updated_at=utcnow()
+                status=target, status_note=note[:200], **stamp_values(Volunteer, False, actor.id)
             )
             .where((Volunteer.id == vol.id) & (Volunteer.status == vol.status))
             .execute()
@@ -370,7 +327,7 @@ def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
                 raise refuse("You have already signed up for this shift.")
             before = snapshot(existing)
             existing.state, existing.signed_at = state, utcnow()
-            existing.updated_by, existing.updated_at = actor, utcnow()
+            stamp(existing, False, actor.id)
             existing.save()
             _announce("updated", existing, actor, before)
             return existing
@@ -379,8 +336,7 @@ def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
             volunteer=vol,
             unit=shift.unit_id,
             state=state,
-            created_by=actor,
-            updated_by=actor,
+            **stamp_values(SignUp, True, actor.id),
         )
         _announce("created", signup, actor, summary=f"报名: {vol.name}")
     return signup
@@ -393,7 +349,8 @@ def cancel_signup(signup: SignUp, actor: User) -> SignUp:
     with db.atomic():
         before = snapshot(signup)
         was = signup.state
-        signup.state, signup.updated_by, signup.updated_at = "cancelled", actor, utcnow()
+        signup.state = "cancelled"
+        stamp(signup, False, actor.id)
         signup.save()
         _announce("updated", signup, actor, before)
         if was == "signed":
@@ -405,7 +362,8 @@ def cancel_signup(signup: SignUp, actor: User) -> SignUp:
             )
             if first is not None:
                 before = snapshot(first)
-                first.state, first.updated_by, first.updated_at = "signed", actor, utcnow()
+                first.state = "signed"
+                stamp(first, False, actor.id)
                 first.save()
                 _announce(
                     "updated", first, actor, before, summary=f"候补转正: {first.volunteer.name}"
@@ -419,7 +377,7 @@ def check_in(signup: SignUp, actor: User, at: dt.datetime | None = None) -> Sign
     with db.atomic():
         before = snapshot(signup)
         signup.state, signup.checked_in_at, signup.checked_by = "checked_in", at or utcnow(), actor
-        signup.updated_by, signup.updated_at = actor, utcnow()
+        stamp(signup, False, actor.id)
         signup.save()
         _announce("updated", signup, actor, before)
     return signup
@@ -437,7 +395,7 @@ def check_out(signup: SignUp, actor: User, at: dt.datetime | None = None) -> Ser
     with db.atomic():
         before = snapshot(signup)
         signup.state, signup.checked_out_at = "checked_out", at
-        signup.updated_by, signup.updated_at = actor, utcnow()
+        stamp(signup, False, actor.id)
         signup.save()
         _announce("updated", signup, actor, before)
         activity = signup.shift.activity
@@ -455,16 +413,14 @@ def check_out(signup: SignUp, actor: User, at: dt.datetime | None = None) -> Ser
             source="checkout",
         )
         record = log_record(record, actor, submit=True, staff=by_staff)
-        if by_staff:
-            _move(
+        if by_staff:  # the organiser who runs the shift vouches for the time
+            move(
                 record,
-                "pending_review",
+                "confirm_organiser",
                 actor,
+                None,
                 _("Checked out by the organiser"),
-                confirm_method="organiser",
-                confirmed_name=actor.display_name or actor.username,
-                confirmed_by=actor,
-                confirmed_at=utcnow(),
+                trusted=True,
             )
     return record
 
@@ -478,7 +434,8 @@ def match_request(req: ServiceRequest, vol: Volunteer, actor: User, access) -> S
     if req.state != "open":
         raise refuse("Only an open request can be matched.")
     before = snapshot(req)
-    req.volunteer, req.state, req.updated_by, req.updated_at = vol, "matched", actor, utcnow()
+    req.volunteer, req.state = vol, "matched"
+    stamp(req, False, actor.id)
     with db.atomic():
         req.save()
         _announce("updated", req, actor, before, summary=f"需求匹配: {vol.name}")
@@ -509,64 +466,21 @@ def suggest_volunteers(req: ServiceRequest, limit: int = 10) -> list[Volunteer]:
 # -- service records (服务记录) ----------------------------------------------------------------
 
 
-def _history(record: ServiceRecord, actor, before: str, after: str, comment: str = "") -> None:
-    RecordHistory.create(
-        record=record,
-        actor=actor,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:64]
-        if actor
-        else "",
-        from_status=before,
-        to_status=after,
-        comment=(comment or "")[:200],
-    )
-
-
-def _check_record(record: ServiceRecord, pol: rules.Policy) -> None:
-    problem = rules.check_period(record.started_at, record.ended_at, utcnow())
-    if problem:
-        raise ServiceError(_(problem))
-    if record.minutes is None:
-        record.minutes = rules.minutes_between(record.started_at, record.ended_at)
-    problem = rules.check_minutes(record.minutes, record.started_at, record.ended_at)
-    if problem:
-        raise ServiceError(_(problem))
-    record.content = (record.content or "").strip()
-    if not record.content:
-        raise refuse("Please describe the service.")
-    others = ServiceRecord.select().where(
-        (ServiceRecord.volunteer == record.volunteer_id)
-        & ServiceRecord.status.in_(COUNTED_STATES)
-        & (ServiceRecord.started_at < record.ended_at)
-        & (ServiceRecord.ended_at > record.started_at)
-    )
-    if record.id is not None:
-        others = others.where(ServiceRecord.id != record.id)
-    clash = others.first()
-    if clash is not None:
-        raise refuse(
-            "This period overlaps another service record of the volunteer (%(start)s to %(end)s).",
-            start=f"{to_local(clash.started_at):%Y-%m-%d %H:%M}",
-            end=f"{to_local(clash.ended_at):%H:%M}",
-        )
-    day = local_day(record.started_at)
-    low, high = _day_bounds(day)
-    same_day = (
-        ServiceRecord.select(pw.fn.COALESCE(pw.fn.SUM(ServiceRecord.minutes), 0))
-        .where(
-            (ServiceRecord.volunteer == record.volunteer_id)
-            & ServiceRecord.status.in_(COUNTED_STATES)
-            & (ServiceRecord.started_at >= low)
-            & (ServiceRecord.started_at < high)
-            & (ServiceRecord.id != (record.id or 0))
-        )
-        .scalar()
-    )
-    problem = rules.day_total_problem(int(same_day or 0), record.minutes, pol)
-    if problem:
-        raise ServiceError(
-            _(problem) + " " + _("At most %(hours)s hours a day.", hours=pol.max_hours_per_day)
-        )
+def move(
+    record: ServiceRecord,
+    code: str,
+    actor,
+    access,
+    comment: str = "",
+    data: dict | None = None,
+    trusted: bool = False,
+) -> ServiceRecord:
+    """Take step ``code`` of the record's workflow (:data:`~plugins.timebank.flows.RECORD_FLOW`):
+    the one way a service record changes state, for the portal, the admin and the API alike
+    (compare-and-set on the status, a history row, the ledger posting of an approval, all in
+    one transaction). ``trusted`` is for a step this module decided on for someone it has
+    already checked (the organiser checking a volunteer out)."""
+    return workflow.transition(record, code, actor, access, comment, data or {}, trusted=trusted)
 
 
 def log_record(
@@ -575,28 +489,27 @@ def log_record(
     """Log a service record (登记服务记录), by the volunteer (their own) or by staff.
 
     ``submit`` sends it at once for the served person's confirmation; otherwise it stays a
-    draft the volunteer can complete.
+    draft the volunteer can complete. ``staff`` marks the organiser checking a volunteer out
+    of a shift (trusted: no access is given).
     """
     vol = Volunteer.get_or_none(Volunteer.id == record.volunteer_id)
     if vol is None:
         raise refuse("Please choose the volunteer.")
     if vol.user_id != actor.id:
-        if access is not None:
-            _require(access, "create", Volunteer, vol)
-        elif not staff:
-            raise refuse("You can only log your own service.")
         record.source = record.source if record.source != "volunteer" else "organiser"
-    _require_active(vol)
     if record.unit_id is None:
         record.unit = vol.unit_id
-    pol = policy(_district_id(vol))
-    _check_record(record, pol)
-    record.status = "pending_confirmation" if submit else "draft"
+    record.content = (record.content or "").strip()
+    record.minutes = record_minutes(record)
     record.confirm_token = secrets.token_urlsafe(24)
-    record.created_by = record.updated_by = actor
     with db.atomic():
-        record.save()
-        _history(record, actor, "", record.status)
+        workflow.start(
+            record,
+            actor,
+            access,
+            code="log" if submit else "draft",
+            trusted=staff and access is None and vol.user_id != actor.id,
+        )
         _announce("created", record, actor, summary=f"服务记录: {vol.name} {record.minutes}分钟")
     return record
 
@@ -607,120 +520,45 @@ def log_staff_record(record: ServiceRecord, actor: User, access, organiser_confi
     with db.atomic():
         log_record(record, actor, access, submit=True)
         if organiser_confirmed:
-            _move(
-                record,
-                "pending_review",
-                actor,
-                _("Confirmed by the organiser"),
-                confirm_method="organiser",
-                confirmed_name=(actor.display_name or actor.username)[:64],
-                confirmed_by=actor,
-                confirmed_at=utcnow(),
-            )
-    return record
-
-
-def _move(record: ServiceRecord, target: str, actor, comment: str = "", **values) -> ServiceRecord:
-    """Compare-and-set the record's status (so two people cannot both act on it), write the
-    history row and announce the change."""
-    before_status, before_version = record.status, record.version
-    before = snapshot(record)
-    values.update(status=target, version=before_version + 1, updated_at=utcnow())
-    if actor is not None and getattr(actor, "id", None):
-        values["updated_by"] = actor
-    moved = (
-        ServiceRecord.update(**values)
-        .where(
-            (ServiceRecord.id == record.id)
-            & (ServiceRecord.status == before_status)
-            & (ServiceRecord.version == before_version)
-        )
-        .execute()
-    )
-    if moved != 1:
-        raise refuse("Someone else has just acted on this service record; reload the page.")
-    for name, value in values.items():
-        setattr(record, name, value)
-    _history(record, actor, before_status, target, comment)
-    _announce(
-        "state_changed", record, actor, before, summary=f"服务记录 {before_status} → {target}"
-    )
+            move(record, "confirm_organiser", actor, access, _("Confirmed by the organiser"))
     return record
 
 
 def submit_record(record: ServiceRecord, actor: User) -> ServiceRecord:
-    if record.volunteer.user_id != actor.id:
-        raise refuse("You can only log your own service.")
-    if record.status != "draft":
-        raise refuse("Only a draft can be submitted.")
-    with db.atomic():
-        _check_record(record, policy(_district_id(record)))
-        return _move(record, "pending_confirmation", actor)
+    """The volunteer sends their draft for the served person's confirmation."""
+    return move(record, "submit", actor, None)
 
 
 def confirm_record(token: str, actor: User, name: str, method: str = "served") -> ServiceRecord:
     """Confirm a service (服务对象确认) by scanning the QR code the volunteer shows: the person
     served, or a proxy (家属、楼栋长) for an elder without a phone. The volunteer cannot
     confirm their own service, and a record is confirmed once."""
-    record = ServiceRecord.get_or_none(ServiceRecord.confirm_token == (token or "").strip())
-    if record is None or not token:
+    token = (token or "").strip()
+    record = ServiceRecord.get_or_none(ServiceRecord.confirm_token == token) if token else None
+    if record is None:
         raise refuse("This confirmation code is not valid. Ask the volunteer to show it again.")
-    if record.volunteer.user_id is not None and record.volunteer.user_id == actor.id:
-        raise refuse("You cannot confirm your own service.")
-    if record.status != "pending_confirmation":
-        if record.confirmed_at is not None:
-            raise refuse("This service has already been confirmed.")
-        raise refuse("This service record is not waiting for confirmation.")
     name = (name or "").strip()
-    if not name:
-        raise refuse("Please give the name of the person confirming.")
-    if method not in ("served", "proxy"):
-        raise refuse("Unknown confirmation method.")
-    with db.atomic():
-        return _move(
-            record,
-            "pending_review",
-            actor,
-            _("Confirmed by %(name)s", name=name),
-            confirm_method=method,
-            confirmed_name=name[:64],
-            confirmed_by=actor,
-            confirmed_at=utcnow(),
-        )
-
-
-def _check_reviewer(record: ServiceRecord, actor: User, access) -> None:
-    _require(access, "approve", record=record)
-    if record.volunteer.user_id == actor.id:
-        raise refuse("You cannot approve your own service.")
-    if record.status == "pending_second" and record.reviewed_by_id == actor.id:
-        raise refuse("The second approval must be given by someone else.")
-    if record.status not in ("pending_review", "pending_second"):
-        raise refuse("This service record is not waiting for approval.")
+    return move(
+        record,
+        "confirm",
+        actor,
+        None,
+        _("Confirmed by %(name)s", name=name),
+        {"confirm_token": token, "confirm_method": method, "confirmed_name": name},
+    )
 
 
 def approve(record: ServiceRecord, actor: User, access, comment: str = "") -> ServiceRecord:
     """Approve (审核通过) a confirmed record and post it to the ledger in the same transaction.
 
     Records entered more than the policy's number of days after the service need a second
-    approval by someone else (复核) before they post.
+    approval by someone else (复核) before they post: their first approval is the step
+    "approve_first".
     """
-    _check_reviewer(record, actor, access)
-    pol = policy(_district_id(record))
-    with db.atomic():
-        logged_on = local_day(record.created_at or utcnow())
-        if record.status == "pending_review" and rules.needs_second_approval(
-            local_day(record.started_at), logged_on, pol
-        ):
-            return _move(record, "pending_second", actor, comment, reviewed_by=actor)
-        values = {"decided_at": utcnow()}
-        if record.status == "pending_second":
-            values["second_reviewer"] = actor
-        else:
-            values["reviewed_by"] = actor
-        _move(record, "approved", actor, comment, **values)
-        post_service(record, actor, pol)
-    return record
+    code = "approve"
+    if record.status == "pending_review" and needs_second_approval(record):
+        code = "approve_first"
+    return move(record, code, actor, access, comment)
 
 
 def approve_many(ids: Iterable[int], actor: User, access) -> tuple[int, list[str]]:
@@ -739,163 +577,17 @@ def approve_many(ids: Iterable[int], actor: User, access) -> tuple[int, list[str
 
 def reject(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
     """Reject (驳回) a record waiting for confirmation or approval, with a reason."""
-    _require(access, "approve", record=record)
-    if record.status not in OPEN_RECORD_STATES:
-        raise refuse("This service record is not waiting for approval.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise refuse("Please give a reason.")
-    with db.atomic():
-        return _move(
-            record, "rejected", actor, reason, reject_reason=reason[:200], decided_at=utcnow()
-        )
+    return move(record, "reject", actor, access, reason)
 
 
 def reverse_record(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
     """Reverse (冲销) an approved record: a reversal transfer takes back what it posted."""
-    _require(access, "approve", record=record)
-    if record.status != "approved":
-        raise refuse("Only an approved service record can be reversed.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise refuse("Please give a reason.")
-    with db.atomic():
-        original = Transfer.get_or_none(
-            (Transfer.record == record.id) & (Transfer.kind == "service")
-        )
-        if original is not None:
-            reverse_transfer(original, actor, reason)
-        return _move(record, "reversed", actor, reason)
+    return move(record, "reverse", actor, access, reason)
 
 
-# -- the ledger (账本) -------------------------------------------------------------------------
-
-
-class LedgerError(ServiceError):
-    """A posting refused by the ledger (not enough balance, a broken transfer)."""
-
-
-def system_account(unit_id: int, role: str, kind: str) -> Account:
-    """The community's issuing, redeemed, pool or expired account (created on first use)."""
-    key = f"{unit_id}:{role}:{kind}"
-    account = Account.get_or_none(Account.system_key == key)
-    if account is None:
-        try:
-            with db.atomic():
-                account = Account.create(unit=unit_id, role=role, kind=kind, system_key=key)
-        except pw.IntegrityError:
-            account = Account.get(Account.system_key == key)
-    return account
-
-
-def person_account(vol: Volunteer, kind: str) -> Account:
-    account = Account.get_or_none((Account.volunteer == vol.id) & (Account.kind == kind))
-    if account is None:
-        _ensure_accounts(vol)
-        account = Account.get((Account.volunteer == vol.id) & (Account.kind == kind))
-    return account
-
-
-# Accounts that may go below zero: the issuing account is the source of everything posted.
-MAY_GO_NEGATIVE = ("issue",)
-
-
-def post(
-    unit_id: int,
-    kind: str,
-    lines: list[tuple[Account, int]],
-    actor=None,
-    record=None,
-    memo: str = "",
-    reverses=None,
-) -> Transfer:
-    """Write one transfer: ``lines`` of (account, minutes) that sum to zero in each ledger.
-
-    Debits check and update the cached balance in one statement (``balance >= amount``), so
-    concurrent postings can never overdraw an account or lose an update; accounts are updated
-    in id order so two transfers cannot deadlock.
-    """
-    lines = [(account, int(amount)) for account, amount in lines if int(amount) != 0]
-    if len(lines) < 2:
-        raise LedgerError(_("A transfer needs at least two lines."))
-    for ledger in {account.kind for account, _amount in lines}:
-        if sum(a for acc, a in lines if acc.kind == ledger) != 0:
-            raise LedgerError(_("The lines of a transfer must sum to zero."))
-    with db.atomic():
-        transfer = Transfer.create(
-            unit=unit_id,
-            kind=kind,
-            record=record,
-            memo=(memo or "")[:200],
-            reverses=reverses,
-            created_by=actor if getattr(actor, "id", None) else None,
-        )
-        for account, amount in sorted(lines, key=lambda line: line[0].id):
-            query = Account.update(balance=Account.balance + amount).where(Account.id == account.id)
-            if amount < 0 and account.role not in MAY_GO_NEGATIVE:
-                query = query.where(Account.balance >= -amount)
-            if query.execute() != 1:
-                raise LedgerError(
-                    _(
-                        "Not enough balance: %(needed)s needed (hours:minutes).",
-                        needed=rules.format_minutes(-amount),
-                    )
-                )
-        Movement.insert_many(
-            [
-                {"transfer": transfer.id, "account": acc.id, "amount": amount}
-                for acc, amount in lines
-            ]
-        ).execute()
-        emit(
-            Event(
-                "created",
-                plugin=PLUGIN,
-                record=transfer,
-                actor=actor,
-                district_id=_district_id(transfer),
-                summary=f"{kind}: " + ", ".join(f"{acc.id}:{amount:+d}" for acc, amount in lines),
-            )
-        )
-    return transfer
-
-
-def post_service(record: ServiceRecord, actor, pol: rules.Policy) -> Transfer:
-    """An approved record posts its minutes to the volunteer's service hours and, as the
-    policy says, time credits to their credits account; credits above the storage cap go
-    to the community pool (南京: hours above 1,500 go to donation)."""
-    vol = record.volunteer
-    unit = vol.unit_id
-    hours = person_account(vol, "hours")
-    lines = [(system_account(unit, "issue", "hours"), -record.minutes), (hours, record.minutes)]
-    credits = rules.credits_for(record.minutes, pol)
-    if credits:
-        account = person_account(vol, "credits")
-        current = Account.select(Account.balance).where(Account.id == account.id).scalar()
-        kept, excess = rules.split_at_cap(int(current), credits, pol)
-        lines += [(system_account(unit, "issue", "credits"), -credits), (account, kept)]
-        if excess:
-            lines.append((system_account(unit, "pool", "credits"), excess))
-    return post(unit, "service", lines, actor, record=record, memo=record.content[:100])
-
-
-def reverse_transfer(transfer: Transfer, actor, memo: str) -> Transfer:
-    """Reverse a transfer (冲正): a new transfer with every line negated. A transfer is reversed
-    at most once; a reversal that would overdraw an account (credits already spent) is
-    refused."""
-    if transfer.kind == "reversal":
-        raise refuse("A reversal cannot itself be reversed.")
-    if Transfer.select().where(Transfer.reverses == transfer.id).exists():
-        raise refuse("This transfer has already been reversed.")
-    lines = [
-        (m.account, -m.amount)
-        for m in Movement.select(Movement, Account)
-        .join(Account)
-        .where(Movement.transfer == transfer.id)
-    ]
-    return post(
-        transfer.unit_id, "reversal", lines, actor, transfer.record_id, memo, reverses=transfer
-    )
+def history(record: ServiceRecord):
+    """The steps the record went through, oldest first (the core's workflow history)."""
+    return workflow.history(record)
 
 
 def _credits(vol: Volunteer) -> Account:
@@ -1024,65 +716,6 @@ def expire_credits(district_id: int, on: dt.date | None = None, actor=None) -> i
     return touched
 
 
-def balances(vol: Volunteer) -> dict[str, int]:
-    """The volunteer's balances in minutes: one indexed read per account, whatever the size
-    of the ledger."""
-    rows = Account.select(Account.kind, Account.balance).where(Account.volunteer == vol.id)
-    found = {row.kind: int(row.balance) for row in rows}
-    return {"hours": found.get("hours", 0), "credits": found.get("credits", 0)}
-
-
-def statement(vol: Volunteer, limit: int = 50) -> list[Movement]:
-    return list(
-        Movement.select(Movement, Transfer, Account)
-        .join(Transfer)
-        .switch(Movement)
-        .join(Account)
-        .where(Account.volunteer == vol.id)
-        .order_by(Movement.id.desc())
-        .limit(limit)
-    )
-
-
-def verify() -> list[str]:
-    """Check the whole ledger: every cached balance equals the sum of its movements, and the
-    movements of every transfer sum to zero in each ledger. Returns the problems found."""
-    problems = []
-    sums = (
-        Account.select(
-            Account.id,
-            Account.balance,
-            pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0).alias("total"),
-        )
-        .join(Movement, pw.JOIN.LEFT_OUTER)
-        .group_by(Account.id, Account.balance)
-        .having(Account.balance != pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0))
-    )
-    for row in sums.objects():
-        problems.append(
-            f"account {row.id}: cached balance {row.balance} != sum of movements {row.total}"
-        )
-    unbalanced = (
-        Movement.select(Movement.transfer, Account.kind, pw.fn.SUM(Movement.amount).alias("total"))
-        .join(Account)
-        .group_by(Movement.transfer, Account.kind)
-        .having(pw.fn.SUM(Movement.amount) != 0)
-    )
-    for row in unbalanced.objects():
-        problems.append(
-            f"transfer {row.transfer_id}: {row.kind} movements sum to {row.total}, not 0"
-        )
-    short = (
-        Transfer.select(Transfer.id, pw.fn.COUNT(Movement.id).alias("n"))
-        .join(Movement, pw.JOIN.LEFT_OUTER)
-        .group_by(Transfer.id)
-        .having(pw.fn.COUNT(Movement.id) < 2)
-    )
-    for row in short.objects():
-        problems.append(f"transfer {row.id}: {row.n} movement(s), at least 2 needed")
-    return problems
-
-
 def stars(vol: Volunteer) -> int:
     return rules.star_level(balances(vol)["hours"], policy(_district_id(vol)).star_levels)
 
@@ -1146,8 +779,7 @@ def issue_certificate(
             handler_name=(actor.display_name or actor.username)[:64],
             issuer_contact=(issuer_contact or "").strip()[:64],
             issued_on=today(),
-            created_by=actor,
-            updated_by=actor,
+            **stamp_values(Certificate, True, actor.id),
         )
         _announce("created", cert, actor, summary=f"出具证明 {cert.number}")
     return cert
@@ -1163,7 +795,7 @@ def revoke_certificate(cert: Certificate, actor: User, access, reason: str) -> C
     before = snapshot(cert)
     with db.atomic():
         cert.revoked_at, cert.revoked_reason = utcnow(), reason[:200]
-        cert.updated_by, cert.updated_at = actor, utcnow()
+        stamp(cert, False, actor.id)
         cert.save()
         _announce("updated", cert, actor, before, summary=f"撤销证明 {cert.number}")
     return cert
@@ -1213,17 +845,15 @@ def record_reported_work(event: Event) -> ServiceRecord | None:
         confirmed_name=str(data.get("confirmed_by", event.plugin))[:64],
         confirmed_at=utcnow(),
     )
-    _check_record(record, policy(event.district_id))
-    record.status = "pending_review"
     record.created_by = event.actor if getattr(event.actor, "id", None) else None
     with db.atomic():
-        record.save()
-        _history(
+        workflow.start(
             record,
             event.actor,
-            "",
-            "pending_review",
+            None,
             _("Reported by module %(plugin)s", plugin=event.plugin),
+            code="report",
+            trusted=True,
         )
     return record
 
