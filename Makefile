@@ -57,7 +57,7 @@ sysdeps:
 	fi
 
 lint:
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports --no-cache --no-logo
 
 fmt:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
@@ -66,6 +66,6 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache build dist *.egg-info
 	find . -path ./instance -prune -o -path ./.git -prune -o \
 	  -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -89,7 +89,8 @@ def form_benchmark(repeat):
     from wtforms import validators as wv
 
     from forms.definition import parse
-    from forms.engine import schema_class, validate, wtform_class
+    from forms.engine import schema_class, validate
+    from forms.wtform import wtform_class
 
     definition = big_definition()
     data = sample_answers(definition)

@@ -2,11 +2,12 @@
 5,000 ballots by default.
 
 1. The tally of one matter, as the app computes it when a meeting is tallied
-   (``services.holdings`` + ``services.electorate`` + ``services.latest_ballots`` +
-   ``rules.tally``: exact fractions, the headcount rule, split heads), against one raw SQL
-   aggregate doing the same work (the latest ballot per unit, the headcount key per unit,
-   area and heads per choice) in the same run. Both results are compared.
-2. The maintenance-fund statement of the compound (``fund.statement``: opening balance,
+   (``register.services.holdings`` + ``assembly.reports.electorate`` +
+   ``assembly.reports.latest_ballots`` + ``assembly.rules.tally``: exact fractions, the
+   headcount rule, split heads), against one raw SQL aggregate doing the same work (the
+   latest ballot per unit, the headcount key per unit, area and heads per choice) in the same
+   run. Both results are compared.
+2. The maintenance-fund statement of the compound (``fund.reports.statement``: opening balance,
    deposits, interest, spending, first deposit per unit) against raw SQL for the same sums.
 
 Run: ``python -m bench owners [--units N] [--ballots N] [--repeat N]``.
@@ -107,8 +108,9 @@ def generate(units: int, ballots: int, actor):
     from core import territory
     from core.db import db
     from core.models import TerritoryUnit, utcnow
-    from plugins.owners import services
-    from plugins.owners.models import BallotLog, Matter, Meeting, Owner, Ownership, Premises
+    from plugins.owners.assembly import rules
+    from plugins.owners.assembly.models import BallotLog, Matter, Meeting
+    from plugins.owners.register.models import Owner, Ownership, Premises
 
     started = time.perf_counter()
     community = TerritoryUnit.get(TerritoryUnit.code == "990101002001")
@@ -196,7 +198,7 @@ def generate(units: int, ballots: int, actor):
             choice = choices[(n * 7 + (n // len(voting))) % 5]
             receipt = secrets.token_hex(6).upper()
             at = now.replace(microsecond=0)
-            digest = services.row_hash(prev, matter.id, p.id, owner_of[p.id], choice, receipt, at)
+            digest = rules.row_hash(prev, matter.id, p.id, owner_of[p.id], choice, receipt, at)
             rows.append(
                 (compound.id, matter.id, p.id, owner_of[p.id], choice, receipt, at, prev, digest)
             )
@@ -229,8 +231,8 @@ def fund_data(compound, premises, actor):
     """Open the account, deposit for every unit (one row each), interest, and one spending."""
     from core.db import db
     from core.models import utcnow
-    from plugins.owners import fund
-    from plugins.owners.models import FundAccount, FundEntry
+    from plugins.owners.fund import services as fund
+    from plugins.owners.fund.models import FundAccount, FundEntry
 
     FundAccount.create(unit=compound)
     now = utcnow()
@@ -269,7 +271,9 @@ def main(argv):
     from core import demo
     from core.db import db
     from core.models import User
-    from plugins.owners import fund, rules, services
+    from plugins.owners.assembly import reports, rules
+    from plugins.owners.fund import reports as fund_reports
+    from plugins.owners.register import services
 
     tmp = Path(tempfile.mkdtemp(prefix="linli-bench-owners-"))
     app = make_app(tmp)
@@ -282,7 +286,7 @@ def main(argv):
         def ours():
             units = services.holdings(compound)
             return rules.tally(
-                matter.kind, services.electorate(matter, units), services.latest_ballots(matter)
+                matter.kind, reports.electorate(matter, units), reports.latest_ballots(matter)
             )
 
         def raw():
@@ -308,9 +312,9 @@ def main(argv):
         print(f"{'figure':<62} {'ours':>10} {'raw SQL':>10} {'ratio':>8}")
         _row("tally (holdings + latest ballots + rules.tally) vs one SQL", t_ours, t_raw)
         t_hold = _time(lambda: services.holdings(compound), args.repeat)
-        t_latest = _time(lambda: services.latest_ballots(matter), args.repeat)
+        t_latest = _time(lambda: reports.latest_ballots(matter), args.repeat)
         units = services.holdings(compound)
-        latest = services.latest_ballots(matter)
+        latest = reports.latest_ballots(matter)
         t_rules = _time(lambda: rules.tally(matter.kind, units, latest), args.repeat)
         print(
             f"   of which: holdings {t_hold:.1f} ms, latest ballots {t_latest:.1f} ms, "
@@ -321,7 +325,7 @@ def main(argv):
         start, end = dt.date(2026, 2, 1), dt.date(2026, 6, 30)
 
         def statement_ours():
-            return fund.statement(compound, start, end)
+            return fund_reports.statement(compound, start, end)
 
         def statement_raw():
             return db.execute_sql(
@@ -338,6 +342,6 @@ def main(argv):
         print(f"\n2. fund statement of {len(st.rows):,} units, {entries:,} ledger rows (ms)")
         print(f"   raw SQL gives the same sums: {'yes' if same else 'NO'}")
         print(f"{'figure':<62} {'ours':>10} {'raw SQL':>10} {'ratio':>8}")
-        _row("fund.statement vs one SQL aggregate", t_st, t_st_raw)
-        problems = services.verify()
+        _row("fund.reports.statement vs one SQL aggregate", t_st, t_st_raw)
+        problems = reports.verify()
         print(f"\n   ballot log verify: {'intact' if not problems else problems[:3]}")

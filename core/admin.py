@@ -238,7 +238,7 @@ class AccessMixin:
     permission = "read"
 
     def _state(self):
-        from core.app import kernel_state
+        from core.registry import kernel_state
 
         return kernel_state()
 
@@ -609,8 +609,8 @@ class ModelView(AccessMixin, PeeweeModelView):
         from flask_admin.helpers import get_form_data
 
         from core.i18n import is_english
-        from forms.engine import wtfield
         from forms.services import choices_for, context, values_for
+        from forms.wtform import wtfield
 
         custom = self.custom_fields()
         if not custom:

@@ -1,4 +1,5 @@
-"""The core's admin pages: territory, modules, settings, users, roles and the audit trail."""
+"""The core's admin pages: territory, modules, settings, users, roles, the audit trail and the
+working-day calendar."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 
 from core import services, territory
 from core.admin import ModelView, OnePermission, View
-from core.app import kernel_state
 from core.db import db
 from core.i18n import Label
 from core.i18n import gettext as _
@@ -29,6 +29,8 @@ from core.models import (
     TerritoryUnit,
     User,
 )
+from core.registry import kernel_state
+from core.workdays import CalendarDay
 
 
 def core_units(action: str):
@@ -654,6 +656,37 @@ class SettingsView(View):
         return self.render("admin/linli_settings.html", rows=rows)
 
 
+class CalendarDayView(ModelView):
+    """工作日历 Calendar: holidays and make-up working days; the platform administrator edits
+    them when the State Council publishes the next year's arrangement."""
+
+    scoped = False
+    permission = "configure"
+    column_list = ("day", "working", "name", "provisional")
+    column_default_sort = "day"
+    column_filters = ("day", "working", "provisional", "name")
+    column_labels = {
+        "day": _l("Date"),
+        "working": _l("Working day"),
+        "name": _l("Name"),
+        "provisional": _l("Provisional"),
+    }
+    form_columns = ("day", "working", "name", "provisional")
+
+    def scoped_query(self, query, action="read"):
+        return query  # one national calendar; who may see it is decided by permission
+
+    def allowed(self, action):
+        if action in ("create", "update", "delete"):
+            access = g.get("access")
+            return bool(access) and access.is_platform_admin
+        return super().allowed("configure")
+
+    def check_write(self, model, action):
+        if not self.allowed(action):
+            raise PermissionError(_l("You are not allowed to do this."))
+
+
 def core_views(admin) -> list:
     system = _l("System")
     return [
@@ -679,4 +712,12 @@ def core_views(admin) -> list:
         ),
         AuditLogView(AuditLog, name=_l("Audit log"), category=system, plugin_id="core"),
         LoginAttemptView(LoginAttempt, name=_l("Login log"), category=system, plugin_id="core"),
+        CalendarDayView(
+            CalendarDay,
+            name=_l("Calendar"),
+            category=system,
+            plugin_id="core",
+            endpoint="core_calendar_day",
+            url="/admin/core/calendar",
+        ),
     ]

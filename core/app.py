@@ -15,29 +15,27 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, g, request
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
-from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFProtect
 
 from core import config as config_module
 from core import territory
-from core.access import Access
 from core.db import db, open_database
+from core.extensions import csrf, login_manager
 from core.i18n import Label, babel, select_locale
 from core.i18n import lazy_gettext as _l
 from core.kernel import CORE_ID, Kernel, PluginError
 from core.migrations import Migrations
-from core.models import TerritoryUnit, User
 from core.registry import KernelState, kernel_state  # noqa: F401  (kernel_state: re-exported)
+from core.request_context import district_from_request as _district_from_request  # noqa: F401
+from core.request_context import load_request_context as _load_request_context
 from core.settings import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
 
-csrf = CSRFProtect()
-login_manager = LoginManager()
+__all__ = ["create_app", "csrf", "kernel_state", "login_manager"]
 
 
 def create_app(
@@ -224,46 +222,3 @@ def _dashboard():
     from core.admin import DashboardView
 
     return DashboardView(name=_l("Dashboard"), url="/admin")
-
-
-@login_manager.user_loader
-def _load_user(user_id: str):
-    if not user_id.isdigit():
-        return None
-    user = User.get_or_none(User.id == int(user_id))
-    return user if user and user.is_active else None
-
-
-def _load_request_context() -> None:
-    """Work out who is asking and in which district (当前辖区) they work."""
-    state = kernel_state()
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    access = Access(user)
-    g.access = access
-    allowed = access.district_ids()
-    query = territory.districts()
-    if allowed is not None:
-        query = query.where(TerritoryUnit.id.in_(allowed or [0]))
-    g.districts = list(query) if user else []
-    chosen = session.get("district_id")
-    district = next((d for d in g.districts if d.id == chosen), None)
-    if district is None and g.districts:
-        district = g.districts[0]
-    if district is None and user is None:
-        district = _district_from_request()
-    g.district = district
-    g.district_id = district.id if district else None
-    g.enabled_plugins = state.enabled_plugins(g.district_id)
-
-
-def _district_from_request():
-    """Anonymous portal pages name their district with ``?district=CODE`` or the session."""
-    code = request.args.get("district") or session.get("portal_district")
-    if not code:
-        return None
-    unit = TerritoryUnit.get_or_none(
-        (TerritoryUnit.code == code) & (TerritoryUnit.level == "district")
-    )
-    if unit is not None:
-        session["portal_district"] = unit.code
-    return unit

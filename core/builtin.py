@@ -32,9 +32,10 @@ FEATURES = (
     "core.cases",
     "core.publicity",
     "core.notifications",
+    "core.inbox",
     "core.dashboard",
     "core.portal",
-    "forms.feature",
+    "core.forms_admin",
     "core.api",
 )
 

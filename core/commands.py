@@ -114,13 +114,13 @@ class Context:
 
     @classmethod
     def current(cls, source: str = "admin") -> Context:
-        """The context of the current request: its user, access and district."""
+        """The context of the current request: its user, access and district, as the web
+        layer put them in ``flask.g`` before the request (:mod:`core.request_context`); the
+        commands never read the login session themselves."""
         from flask import g
-        from flask_login import current_user
 
-        actor = current_user._get_current_object() if current_user.is_authenticated else None
-        access = g.get("access") or Access(actor)
-        return cls(actor, access, g.get("district_id"), source)
+        access = g.get("access") or Access(None)
+        return cls(access.user, access, g.get("district_id"), source)
 
     @classmethod
     def of(cls, user: User | None, district_id: int | None = None, source: str = "cli"):
@@ -149,13 +149,6 @@ class Context:
         if self.access is None or not self.access.can(plugin, action):
             return False
         return _hooks_allow(self.actor, plugin, action, record)
-
-
-def current_actor() -> User | None:
-    """The user of the current request (None when nobody is logged in)."""
-    from flask_login import current_user
-
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def _hooks_allow(actor, plugin: str, action: str, record) -> bool:

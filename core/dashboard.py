@@ -214,7 +214,7 @@ SETTINGS = [
 
 def target(plugin: str, key: str, district=None) -> Any:
     """A per-district setting (a KPI target) of the current district."""
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     district = district if district is not None else g.get("district")
     setting = kernel_state().settings.declared(plugin, key)
@@ -372,7 +372,7 @@ def format_day(day: dt.date | None) -> str:
 
 def plugin_label(plugin_id: str) -> str:
     """A module's name in the current language."""
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     info = kernel_state().kernel.plugins.get(plugin_id)
     if info is None:
@@ -483,7 +483,7 @@ def _activity_trend(district) -> list[Widget]:
 
 
 def _overdue_table(district) -> Table:
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     items = [
         item

@@ -68,13 +68,13 @@ def build_territory() -> tuple[TerritoryUnit, bool]:
 
 
 def state_pending() -> list[str]:
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     return sorted(kernel_state().migrations.pending())
 
 
 def load() -> list[str]:
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     report = []
     pending = state_pending()

@@ -62,7 +62,7 @@ def diff(before: dict[str, Any], after: dict[str, Any], hidden=("password_hash",
 
 def emit(event: Event) -> None:
     """Deliver ``event`` to the core and the plugins enabled in its district."""
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     state = kernel_state()
     enabled = state.enabled_plugins(event.district_id) if event.district_id else set()

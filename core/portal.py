@@ -53,7 +53,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from core import builtin, dashboard
 from core.dashboard import format_day, plugin_label
 from core.i18n import Label
 from core.i18n import lazy_gettext as _l
@@ -120,7 +119,7 @@ def collect_tasks(user, district, on: dt.date | None = None) -> list[ShownTask]:
     overdue ones by due date, then the others by due date, then those without one."""
     if district is None:
         return []
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     results = kernel_state().runtime("linli_portal_tasks")(user=user, district=district)
     tasks = [task for result in results for task in (result or [])]
@@ -148,7 +147,7 @@ def collect_tasks(user, district, on: dt.date | None = None) -> list[ShownTask]:
 
 def module_links() -> list[tuple[str, str]]:
     """(label, url) of the portal pages of the modules enabled here that the user may read."""
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     state = kernel_state()
     access = g.get("access")
@@ -224,17 +223,4 @@ def me():
 
 
 def blueprints() -> list[Blueprint]:
-    found = [bp]
-    if "core.dashboard" not in builtin.FEATURES:
-        found += dashboard.blueprints()  # see the note at the end of this module
-    return found
-
-
-# The dashboard's settings, widgets and request hook belong to ``core.dashboard``; until that
-# module is listed in ``core.builtin.FEATURES`` itself, the portal (a listed feature) hands
-# them over, so they are declared and shown exactly once either way.
-if "core.dashboard" not in builtin.FEATURES:
-    SETTINGS = list(dashboard.SETTINGS)
-
-    def dashboard_widgets(district, user):
-        return dashboard.dashboard_widgets(district, user)
+    return [bp]

@@ -40,31 +40,33 @@ def refuse_if_dependents(record: pw.Model) -> None:
         )
 
 
-def stamp_values(model: type[pw.Model], created: bool, actor_id: int | None, now=None) -> dict:
-    """The audit stamp (审计戳) of a write to ``model`` as field name -> value: updated by and
-    at on every write, created by and at too on a new record, for the fields the model has.
-    For an ``UPDATE`` query; :func:`stamp` sets the same on a record."""
+def audit_values(model, created: bool, actor_id: int | None, now=None) -> dict:
+    """The one audit stamp (审计戳) as column values: updated by and at on every write, created
+    by and at on a new record, for the fields ``model`` has. Without an actor (a job, the
+    system) the "by" columns are left out: they keep who changed the record last."""
     fields = model._meta.fields
     now = now or utcnow()
     values = {}
-    if created:
-        if "created_by" in fields:
-            values["created_by"] = actor_id
-        if "created_at" in fields:
-            values["created_at"] = now
-    if "updated_by" in fields:
-        values["updated_by"] = actor_id
-    if "updated_at" in fields:
-        values["updated_at"] = now
+    names = ("updated_at", "updated_by", *(("created_at", "created_by") if created else ()))
+    for name in names:
+        if name not in fields:
+            continue
+        if name.endswith("_at"):
+            values[name] = now
+        elif actor_id is not None:
+            values[name] = actor_id
     return values
 
 
 def stamp(record: pw.Model, created: bool, actor_id: int | None, now=None) -> None:
-    """The one audit stamp (审计戳): created by and at on a new record, updated by and at on
-    every write, for the fields the model has. A creator already set is kept."""
-    for name, value in stamp_values(type(record), created, actor_id, now).items():
-        if name == "created_by" and record.__data__.get("created_by") is not None:
-            continue
+    """Stamp ``record`` (see :func:`audit_values`); a creator already set is kept, and a write
+    without an actor clears ``updated_by`` (the system, not the last person, changed it)."""
+    values = audit_values(type(record), created, actor_id, now)
+    if actor_id is None and "updated_by" in record._meta.fields:
+        values["updated_by"] = None
+    if record.__data__.get("created_by") is not None:
+        values.pop("created_by", None)
+    for name, value in values.items():
         setattr(record, name, value)
 
 

@@ -32,7 +32,7 @@ from core.models import (
 
 
 def _state():
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     return kernel_state()
 

@@ -54,8 +54,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import peewee as pw
-from flask_admin import expose
-from flask_admin.contrib.peewee.filters import BasePeeweeFilter, FilterEqual
 
 from core import workdays
 from core.db import db
@@ -64,7 +62,7 @@ from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import AppendOnlyModel, TerritoryUnit, User, utcnow
-from core.records import stamp_values
+from core.records import audit_values
 from core.services import ServiceError
 from core.settings import Setting
 
@@ -131,11 +129,12 @@ class Transition:
     """A step from any of ``sources`` to ``target``.
 
     ``permission`` is (plugin, action); ``None`` as plugin means the workflow's plugin.
-    ``permission=None`` means no role permission and no data scope: ``allow`` says who may
-    (a callable like a guard: the volunteer of their own record), or the code in
-    ``token_field`` does: the step is taken by whoever gives, in the data under that name,
-    the code stored in that field of the record (a QR confirmation link), and it is never
-    offered without it. A trusted caller skips the permission, ``allow`` and the code.
+    ``permission=None`` means no role permission and no data scope: ``allow`` or the
+    ``guards`` say who may (the volunteer of their own record), or the code in
+    ``token_field``: the step is taken by whoever gives, in the data under that name, the
+    code stored in that field of the record (a QR confirmation link), and it is never offered
+    without it. ``allow`` (a callable like a guard) stands in for the permission: a trusted
+    caller skips it, as it skips the permission, the scope and the code; guards always hold.
     ``fields`` may be set from the ``data`` given to :func:`transition`; ``sets`` are fixed
     values written with the step; ``required`` must be non-empty after the step.
     ``guards`` decide whether the step is offered at all (they see no data);
@@ -239,9 +238,9 @@ class Workflow:
                 if code in self.states and self.states[code].terminal:
                     problems.append(f"transition {t.code!r} leaves terminal state {code!r}")
         for t in [*entries, *self.transitions.values()]:
-            if t.permission is None and not (t.allow or t.token_field):
+            if t.permission is None and not (t.allow or t.guards or t.token_field):
                 problems.append(
-                    f"transition {t.code!r} has no permission, no allow and no token: "
+                    f"transition {t.code!r} has no permission, no allow, no guard and no token: "
                     "anyone could take it"
                 )
         keys: dict[str, Deadline] = {}
@@ -326,7 +325,7 @@ class Workflow:
         if district_id is None:
             return deadline.default
         try:
-            from core.app import kernel_state
+            from core.registry import kernel_state
 
             return int(kernel_state().settings.get(district_id, self.plugin, deadline.key))
         except (KeyError, RuntimeError):  # not declared (yet) or no application: the default
@@ -467,7 +466,7 @@ def _hooks_allow(actor, plugin: str, action: str, record) -> bool:
 
     if not has_app_context():
         return True
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     return kernel_state().hook_allows(actor, plugin, action, record)
 
@@ -487,9 +486,9 @@ def refusal(
 ) -> str | None:
     """Why ``actor`` may not take ``t`` on ``record`` now (state, permission, scope, the code
     of a step taken with one, guards); None when they may. ``trusted``: the caller vouches
-    for the actor (a job, a step the service itself decided on), so the permission and the
-    scope are not checked; the guards are. The submitted values are checked later, by
-    :func:`transition`."""
+    for the actor (a job, a step the service itself decided on), so the permission, the
+    scope, ``allow`` and the code are not checked; the guards are. The submitted values are
+    checked later, by :func:`transition`."""
     entry = t.code in flow.starts and flow.starts[t.code] is t
     current = None if entry else flow.state_of(record)
     if not entry and current not in t.sources:
@@ -697,8 +696,9 @@ def start(
         record.version = 0
         if "due" in record._meta.fields:
             record.due = due
-        # the audit stamp (core.records), filling what the caller has not stamped already
-        for name, value in stamp_values(type(record), True, getattr(actor, "id", None)).items():
+        stamp: dict = {}
+        stamp.update(audit_values(type(record), True, getattr(actor, "id", None)))
+        for name, value in stamp.items():
             if record.__data__.get(name) is None:
                 setattr(record, name, value)
         record.save(force_insert=True)
@@ -752,7 +752,8 @@ def transition(
         values_due = {"due": due}
     else:
         values_due = {}
-    stamp = stamp_values(model, False, getattr(actor, "id", None))
+    stamp: dict = {}
+    stamp.update(audit_values(model, False, getattr(actor, "id", None)))
     row.update({model._meta.fields[name]: value for name, value in stamp.items()})
     changes = {
         flow.state_field: [before_state, t.target],
@@ -798,188 +799,3 @@ def transition(
             )
         )
     return record
-
-
-# -- the admin (管理后台) ---------------------------------------------------------------------
-
-
-@dataclass
-class Input:
-    """One field of a transition's form on the details page."""
-
-    name: str
-    label: str
-    kind: str  # select | text | textarea | number
-    required: bool = False
-    choices: list = field(default_factory=list)
-    value: str = ""
-
-
-def state_filter(flow: Workflow, column):
-    """A list filter on the state, offering the states' labels."""
-    return FilterEqual(column, _l("State"), options=flow.state_choices)
-
-
-class OverdueFilter(BasePeeweeFilter):
-    """A list filter "overdue: yes / no" for workflow models with a ``due`` field."""
-
-    def __init__(self, column, name=None):
-        super().__init__(column, name or _l("Overdue"), options=(("1", _l("Yes")), ("0", _l("No"))))
-
-    def apply(self, query, value):
-        model = self.column.model
-        if value == "1":
-            return query.where(overdue_condition(model))
-        flow = workflow_of(model)
-        return query.where(
-            model.due.is_null()
-            | (model.due >= workdays.today())
-            | flow.state_column(model).not_in(flow.open_states())
-        )
-
-    def operation(self):
-        return _l("equals")
-
-
-class WorkflowViewMixin:
-    """For a Flask-Admin model view of a workflow model (put it before the base ModelView):
-    a details page with the history timeline and a form per available step, posted to
-    ``/transition/``, which calls the engine. Set ``workflow``; override
-    ``transition_choices`` to offer choices for foreign keys."""
-
-    workflow: Workflow
-    details_template = "workflow/details.html"
-    can_view_details = True
-
-    def transition_choices(self, record, name: str) -> list[tuple[str, str]]:
-        """Choices offered for foreign-key field ``name``: the related records the user may
-        see (territory units: those in the user's scope)."""
-        from flask import g
-
-        f = record._meta.fields[name]
-        access = g.get("access")
-        if access is None:
-            return []
-        rel = f.rel_model
-        if rel is TerritoryUnit:
-            query = TerritoryUnit.select().where(
-                access.unit_condition(self.workflow.plugin, "read")
-            )
-            if g.get("district_id") is not None:
-                query = query.where(TerritoryUnit.district_id == g.district_id)
-            return [(str(u.id), f"{u.name} ({u.code})") for u in query.order_by(TerritoryUnit.path)]
-        if "unit" in rel._meta.fields:
-            query = rel.select().where(
-                access.scope_condition(rel, self.workflow.plugin, "read", g.get("district_id"))
-            )
-            return [(str(r._pk), str(r)) for r in query.limit(200)]
-        return []
-
-    def transition_inputs(self, record, t: Transition) -> list[Input]:
-        model = type(record)
-        inputs = []
-        for name in t.fields:
-            f = model._meta.fields[name]
-            current = record.__data__.get(name)
-            value = "" if current is None else str(current)
-            if isinstance(f, pw.ForeignKeyField):
-                kind, choices = "select", [("", "—"), *self.transition_choices(record, name)]
-            elif f.choices:
-                kind, choices = "select", [("", "—")] + [(str(c), str(lb)) for c, lb in f.choices]
-            elif isinstance(f, pw.IntegerField):
-                kind, choices = "number", []
-            elif isinstance(f, pw.TextField):
-                kind, choices = "textarea", []
-            else:
-                kind, choices = "text", []
-            inputs.append(
-                Input(name, field_label(model, name), kind, name in t.required, choices, value)
-            )
-        return inputs
-
-    def workflow_panel(self, record) -> dict:
-        """What the details page shows: deadline, overdue, timeline and the steps offered."""
-        from flask import g
-        from flask_babel import format_datetime
-        from flask_login import current_user
-
-        flow = self.workflow
-        actor = current_user._get_current_object()
-        due = current_deadline(record)
-        steps = [
-            {"transition": t, "inputs": self.transition_inputs(record, t)}
-            for t in available_transitions(record, actor, g.get("access"))
-        ]
-        timeline = [
-            {
-                "row": row,
-                "at": format_datetime(row.at, "yyyy-MM-dd HH:mm"),
-                "step": flow.transition_label(row.transition),
-                "from": flow.state_label(row.from_state) if row.from_state else "",
-                "to": flow.state_label(row.to_state),
-            }
-            for row in history(record)
-        ]
-        return {
-            "code": flow.state_of(record),
-            "state": flow.state_label(flow.state_of(record)),
-            "terminal": flow.is_terminal(flow.state_of(record)),
-            "due": due,
-            "overdue": is_overdue(record),
-            "days_left": workdays.days_left(due) if due else None,
-            "timeline": timeline,
-            "steps": steps,
-        }
-
-    def perform_transition(self, record, code: str, comment: str, data: dict):
-        """Call the engine (a subclass may call its module's service instead)."""
-        from flask import g
-        from flask_login import current_user
-
-        return transition(record, code, current_user._get_current_object(), g.access, comment, data)
-
-    @expose("/transition/", methods=("POST",))
-    def transition_view(self):
-        from flask import flash, redirect, request
-
-        return_url = request.form.get("url") or self.get_url(".index_view")
-        record = self.get_one(request.form.get("id", ""))
-        if record is None:
-            flash(_("Record does not exist."), "error")
-            return redirect(self.get_url(".index_view"))
-        details = self.get_url(".details_view", id=record._pk, url=return_url)
-        code = request.form.get("transition", "")
-        t = self.workflow.transitions.get(code)
-        if t is None:
-            flash(_("Unknown step: %(code)s.", code=code), "error")
-            return redirect(details)
-        data = {name: request.form.get(name, "") for name in t.fields if name in request.form}
-        try:
-            self.perform_transition(record, code, request.form.get("comment", ""), data)
-        except ServiceError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(
-                _(
-                    "Done: %(step)s. The record is now “%(state)s”.",
-                    step=str(t.label),
-                    state=self.workflow.state_label(self.workflow.state_of(record)),
-                ),
-                "success",
-            )
-        return redirect(details)
-
-
-def state_formatter(flow: Workflow):
-    def fmt(view, context, model, name):
-        return flow.state_label(flow.state_of(model))
-
-    return fmt
-
-
-def overdue_formatter(view, context, model, name):
-    from markupsafe import Markup, escape
-
-    if is_overdue(model):
-        return Markup('<span class="badge badge-danger overdue">%s</span>') % escape(_("Overdue"))
-    return ""

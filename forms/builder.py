@@ -14,9 +14,9 @@ import copy
 import re
 from typing import Any
 
+from core.errors import ServiceError
 from core.i18n import Label
 from core.i18n import gettext as _
-from core.services import ServiceError
 from forms.definition import CHOICE_TYPES, FIELD_TYPES, UPLOAD_TYPES, DefinitionError, parse
 
 # Chinese and English names of the field types, shown in the builder (data, both languages).

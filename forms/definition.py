@@ -55,6 +55,13 @@ YES_NO_NA = ("yes", "no", "na")
 ANSWER_FLAGS = ("photo", "action", "notify")
 
 
+class Invalid(Exception):
+    """A value a field refuses; ``message`` says why in the user's language."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
 class DefinitionError(ValueError):
     """An invalid definition: ``problems`` lists (path, message) pairs; messages are lazy
     translations, shown in the user's language."""

@@ -12,10 +12,10 @@ from typing import Any
 import peewee as pw
 
 from core.db import db
+from core.errors import ServiceError
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
-from core.services import ServiceError
 from forms.definition import KEY, Choice, DefinitionError, FieldDef, FormDef, parse, to_data
 from forms.engine import Context, validate
 from forms.models import (

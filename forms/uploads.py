@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from forms.definition import FieldDef
+from forms.definition import FieldDef, Invalid
 
 EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -48,9 +48,8 @@ def upload_root() -> Path:
 
 
 def store(data: bytes, name: str, declared: str, f: FieldDef) -> dict:
-    """Check and write one upload for field ``f``; raise engine.Invalid when refused."""
+    """Check and write one upload for field ``f``; raise :class:`Invalid` when refused."""
     from core.i18n import gettext as _
-    from forms.engine import Invalid
 
     kind = sniff(data[:16], declared or "")
     if kind not in f.accept:
@@ -74,8 +73,6 @@ def store_field(f: FieldDef, raw):
     """A WTForms FileStorage becomes a stored reference; refused files become an error value
     that validation reports; anything else passes through."""
     from werkzeug.datastructures import FileStorage
-
-    from forms.engine import Invalid
 
     if not isinstance(raw, FileStorage) or not raw.filename:
         return raw if isinstance(raw, dict) else None

@@ -21,7 +21,7 @@ def admin_views(admin) -> list:
 
 def blueprints() -> list:
     from core.api.views import bp
-    from core.app import csrf
+    from core.extensions import csrf
 
     csrf.exempt(bp)  # token calls need no CSRF token; session calls are checked in the view
     return [bp]

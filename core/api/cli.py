@@ -16,15 +16,16 @@ from core.db import db
 def acting_as(username: str, district_code: str | None):
     """A request context in which ``username`` works in ``district_code`` (or their first
     district), with their permissions and data scope, as for an API request."""
-    from core.app import _load_request_context, kernel_state
     from core.models import User
+    from core.registry import kernel_state
+    from core.request_context import load_request_context
 
     with current_app.test_request_context("/api/v1/"), db.connection_context():
         user = User.get_or_none(User.username == username)
         if user is None or not user.is_active:
             raise click.ClickException(f"unknown or inactive user: {username}")
         g._login_user = user
-        _load_request_context()
+        load_request_context()
         if district_code:
             district = next((d for d in g.districts if d.code == district_code), None)
             if district is None:

@@ -142,7 +142,7 @@ class Resource:
     # -- who may do what --
 
     def can(self, action: str) -> bool:
-        from core.app import kernel_state
+        from core.registry import kernel_state
 
         access = g.get("access")
         user = access.user if access else None
@@ -157,7 +157,7 @@ class Resource:
 
     def scoped(self, action: str = "read"):
         """The rows the current user may ``action`` in the district worked in."""
-        from core.app import kernel_state
+        from core.registry import kernel_state
 
         access = g.get("access")
         query = self.model.select().where(
@@ -385,7 +385,7 @@ def resources() -> dict[tuple[str, str], Resource]:
 
 
 def _build() -> dict[tuple[str, str], Resource]:
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     found = {}
     for plugin, schemas in kernel_state().schemas.items():

@@ -40,7 +40,7 @@ def _check_caller():
     token = g.get("api_token")
     if request.method in WRITE_METHODS:
         if token is None:  # a browser session: writes need the CSRF token (X-CSRFToken)
-            from core.app import csrf
+            from core.extensions import csrf
 
             try:
                 csrf.protect()
@@ -55,7 +55,7 @@ def _check_caller():
 
 
 def _choose_district(code: str) -> None:
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     district = next((d for d in g.get("districts", []) if d.code == code), None)
     if district is None:

@@ -13,7 +13,7 @@ from core.cases.models import CATEGORIES, HANDLING_MODES, SOURCES, Case
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.services import ServiceError
-from core.workflow import (
+from core.workflow_admin import (
     OverdueFilter,
     WorkflowViewMixin,
     overdue_formatter,

@@ -140,7 +140,7 @@ def overdue_items(district) -> list:
     due_by_day: dict[dt.date, dt.date] = {}
     for objection in query:
         if days is None:
-            from core.app import kernel_state
+            from core.registry import kernel_state
 
             days = int(kernel_state().settings.get(district.id, "core", "objection_answer_days"))
         raised = shanghai_date(objection.created_at)

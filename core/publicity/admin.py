@@ -17,13 +17,13 @@ from markupsafe import Markup, escape
 from wtforms import TextAreaField, validators
 
 from core.admin import ModelView
-from core.commands import current_actor
 from core.db import db
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
 from core.publicity import services
 from core.publicity.models import STATE_LABELS, Objection, ObjectionAnswer, Publication
+from core.request_context import current_actor
 from core.services import ServiceError
 
 

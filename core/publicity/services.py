@@ -30,7 +30,7 @@ MAX_DAYS = 365
 
 
 def _setting(district_id: int | None, key: str):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     return kernel_state().settings.get(district_id, "core", key)
 

@@ -19,7 +19,9 @@ Linli's own suite runs it for every plugin installed in its environment
   (list, count, open, edit, delete, bulk delete, export, ajax look-ups, import);
 * every admin form, portal form and API write refuses a POST without a CSRF token and
   changes nothing;
-* every string its code and templates mark for translation has a Chinese translation.
+* every string its code and templates mark for translation has a Chinese translation;
+* its package has the plugin layout (:mod:`core.testing.layout`): the same parts under the
+  same names in every plugin, so that a feature is found by its folder.
 """
 
 from __future__ import annotations
@@ -274,6 +276,14 @@ class PluginContract:
                 f"{r.status_code}"
             )
         assert counts() == before
+
+    def test_the_package_has_the_plugin_layout(self, contract_plugin):
+        from core.testing.layout import layout_problems
+
+        module = plugin_module(contract_plugin)
+        folder = Path(inspect.getfile(module)).parent
+        problems = layout_problems(folder, plugin_key(contract_plugin))
+        assert not problems, f"{plugin_key(contract_plugin)}:\n" + "\n".join(problems)
 
     def test_strings_have_chinese_translations(self, contract_plugin):
         problems = translation_problems(contract_plugin)

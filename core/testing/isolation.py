@@ -120,8 +120,8 @@ def make_view_records(views, make=None) -> dict:
 def walk_admin_views(app, views, records, clients, prefix="staff") -> list:
     """List, count, open, edit, delete, bulk-delete, export and ajax-look-up the other
     community's record in every view."""
-    from core.app import _load_request_context
     from core.models import TerritoryUnit, User
+    from core.request_context import load_request_context
 
     checked = []
     for view in views:
@@ -142,7 +142,7 @@ def walk_admin_views(app, views, records, clients, prefix="staff") -> list:
 
             with app.test_request_context(f"{base}/"):
                 login_user(User.get(User.username == f"{prefix}_{me}"))
-                _load_request_context()
+                load_request_context()
                 count, rows = view.get_list(0, None, None, None, [], page_size=0)
                 ids = {row._pk for row in rows}
                 assert pk not in ids and count == len(ids), f"{view.endpoint}: count"

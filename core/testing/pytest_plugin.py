@@ -30,10 +30,20 @@ Fixtures (all function-scoped; each test gets a fresh, migrated database):
     A test client logged in as a user made with ``user_factory`` (or ``make_user``).
 ``portal_client(role="grid_worker", unit=COMMUNITY_A, scope="subtree")``
     A new user of that role and unit, logged in; ``client.user`` is the user.
+
+Marker ``@pytest.mark.awkward_days``
+    A test that depends on "today" (deadlines, overdue, expiry, anniversaries, calendars)
+    runs today and again under a frozen clock (``time-machine``) on each of
+    :data:`AWKWARD_DAYS`: the last day of a month, 31 December late at night, the eve of the
+    Spring Festival holiday, a make-up Saturday (调休上班) and the first minutes of a day in
+    China while it is still the day before in UTC. The clock is frozen before the test's
+    fixtures are made, and ticks on from there. The fixture ``awkward_day`` gives the
+    frozen moment (None for the real today).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -51,11 +61,49 @@ from core.testing import (
     resolve_plugins,
 )
 
+# Awkward days for date-dependent tests (China time; the calendar is migrations/core/0003):
+AWKWARD_DAYS = {
+    "month-end": "2027-01-31T10:00:00+08:00",  # last day of a month, a Sunday
+    "new-years-eve": "2026-12-31T23:30:00+08:00",  # 31 December, half an hour to midnight
+    "spring-festival-eve": "2027-02-04T16:00:00+08:00",  # the day before 春节 2027-02-05..08
+    "make-up-saturday": "2026-02-28T09:00:00+08:00",  # 春节调休上班, a working Saturday
+    "china-ahead-of-utc": "2027-01-01T00:30:00+08:00",  # 元旦 in China, 31 Dec in UTC
+}
+
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "linli_plugins(*plugins): plugin ids or modules of the `app` fixture"
     )
+    config.addinivalue_line(
+        "markers",
+        "awkward_days: run the test today and under frozen clocks on AWKWARD_DAYS "
+        "(month end, 31 December, Spring Festival eve, make-up Saturday, UTC date behind)",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("awkward_days"):
+        metafunc.parametrize(
+            "awkward_day",
+            [None, *AWKWARD_DAYS.values()],
+            indirect=True,
+            ids=["today", *AWKWARD_DAYS],
+        )
+
+
+@pytest.fixture(autouse=True)
+def awkward_day(request):
+    """The frozen moment of an ``awkward_days`` test (None: the real clock)."""
+    moment = getattr(request, "param", None)
+    if moment is None:
+        yield None
+        return
+    import time_machine
+
+    at = dt.datetime.fromisoformat(moment)
+    with time_machine.travel(at, tick=True):
+        yield at
 
 
 def _close_db():

@@ -17,14 +17,14 @@ from wtforms import MultipleFileField, SelectField
 
 from core import workdays
 from core.admin import ModelView, View, choice_formatter
-from core.commands import current_actor
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
+from core.request_context import current_actor
 from core.services import ServiceError
 from core.territory import subtree_condition
-from core.workflow import WorkflowViewMixin, state_filter, state_formatter
+from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
 
 from . import forms as checklists
 from . import rules, services

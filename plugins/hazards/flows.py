@@ -27,7 +27,7 @@ ASSURANCE_LABELS = {
 
 
 def setting(district_id: int | None, key: str):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     registry = kernel_state().settings
     if district_id is None:

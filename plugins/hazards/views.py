@@ -105,8 +105,8 @@ def index():
 @portal.route("/inspect/<key>", methods=["GET", "POST"])
 @portal_login_required
 def inspect(key):
-    from forms.engine import wtform_class
     from forms.services import context, version_form
+    from forms.wtform import wtform_class
 
     access = g.get("access")
     if access is None or not access.can(PLUGIN, "create"):

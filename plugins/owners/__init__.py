@@ -5,8 +5,24 @@ meetings with a frozen agenda after notice; ballots per unit, changeable until v
 kept in a hash-chained append-only log (``linli owners verify``); a tally with separate
 counters for area and heads.
 
-This module only wires the hooks; see ``rules.py`` (the rules), ``services.py`` (what
-changes state), ``admin.py`` and ``views.py`` (the portal page where owners vote).
+The plugin is cut by subject, each subpackage with the same parts inside, as it needs them
+(``models.py``, ``rules.py``, ``commands.py``, ``services.py``, ``reports.py``,
+``schemas.py``, ``forms.py``, ``admin.py``, ``views.py``, ``importer.py``):
+
+- ``register/``: units (专有部分), owners, co-owners and the register import (业主名册);
+- ``assembly/``: meetings, matters, ballots, proxies, paper entries, the tally, the
+  verification of the log, publication and filing (业主大会);
+- ``committees/``: the preparatory group, committees, terms, and the notices to the
+  residents' committee (业主委员会);
+- ``fund/``: the maintenance fund's accounts, proposals, ledger and statements (维修资金);
+- ``property/``: companies, contracts, complaints, disputes, joint meetings (物业服务);
+- ``shared/``: what every subject builds on (the command context of a service, settings
+  lookup, events, the admin base view).
+
+The records' rules are each subject's ``commands.py`` (:class:`core.commands.Rules`, run by
+every write path); the operations and steps are its ``services.py``; what it reads and
+reports is its ``reports.py``. The top-level ``models.py``, ``commands.py``, ``schemas.py``,
+``admin.py`` and ``views.py`` gather the subjects' lists; this module only wires the hooks.
 """
 
 from __future__ import annotations
@@ -37,6 +53,13 @@ def linli_models():
 @hookimpl
 def linli_migrations():
     return HERE.parent.parent / "migrations" / "owners"
+
+
+@hookimpl
+def linli_rules():
+    from .commands import RULES
+
+    return RULES
 
 
 @hookimpl
@@ -90,13 +113,14 @@ def linli_demo_data(district, actor):
 def linli_overdue_items(district):
     """Results not published in time, committees not filed in time, terms expired; committees
     whose term ends soon are announced to the community's staff (core notifications)."""
-    from .reports import overdue_items
+    from .assembly.reports import overdue_items as assembly_items
+    from .committees.reports import overdue_items as committee_items
 
-    return overdue_items(district)
+    return [*assembly_items(district), *committee_items(district)]
 
 
 @hookimpl
 def linli_event(event):
-    from .fund import on_event
+    from .fund.services import on_event
 
     on_event(event)

@@ -1,4 +1,4 @@
-"""``linli owners ...``: check the ballot log."""
+"""``linli owners ...``: verify the ballot log, import the register."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import sys
 
 import click
 from flask.cli import AppGroup
+
+from .assembly.models import BallotLog
+from .assembly.reports import verify
+from .register.importer import import_register
 
 
 @click.group(
@@ -21,9 +25,6 @@ def owners():
 def verify_command():
     """Recompute the hash chain of the ballot log; exit with status 1 on any tampering."""
     from core.db import db
-
-    from .models import BallotLog
-    from .services import verify
 
     with db.connection_context():
         problems = verify()
@@ -48,10 +49,8 @@ def import_register_command(compound_code, path, dry_run, username):
     from core.api.resources import ApiError
     from core.api.spreadsheets import read_upload
     from core.db import db
+    from core.errors import ServiceError
     from core.models import TerritoryUnit, User
-    from core.services import ServiceError
-
-    from .register_import import import_register
 
     with db.connection_context():
         compound = TerritoryUnit.get_or_none(TerritoryUnit.code == compound_code)

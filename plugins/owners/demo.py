@@ -8,12 +8,26 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core import territory
+from core import commands, territory
+from core.commands import Context
 from core.models import TerritoryUnit
 from core.workdays import today
 
-from . import services
-from .models import Meeting, Owner, Ownership, Premises
+from .assembly import services as assembly
+from .assembly.models import Meeting
+from .committees import services as committees
+from .fund import services as fund
+from .fund.models import FundAccount
+from .property import services as prop
+from .property.models import (
+    Complaint,
+    CompoundService,
+    Dispute,
+    JointMeeting,
+    PropertyCompany,
+    ServiceContract,
+)
+from .register.models import Owner, Ownership, Premises
 
 OWNERS = ["陈美华", "刘志强", "赵丽", "孙伟", "周敏", "吴磊", "郑芳"]
 
@@ -68,27 +82,25 @@ def load(district, actor) -> list[str]:
             closes_on=start + dt.timedelta(days=14),
         )
     )
-    services.add_matter(meeting, "续聘物业服务企业", "4", actor)
-    services.add_matter(meeting, "利用小区共有部分设置广告位", "8", actor)
+    assembly.add_matter(meeting, "续聘物业服务企业", "4", actor)
+    assembly.add_matter(meeting, "利用小区共有部分设置广告位", "8", actor)
     lines = [f"owners: compound {compound.name}, {len(premises)} units, 1 meeting"]
-    lines += _more(community, compound, meeting, people, actor)  # ow-ballots
-    return lines + load_fund_and_service(compound, premises, meeting, actor)  # ow-fund
+    lines += load_committees_and_requests(community, compound, meeting, people, actor)
+    return lines + load_fund_and_service(compound, premises, meeting, actor)
 
 
-def _more(community, compound, meeting, people, actor) -> list[str]:
-    """Branch ow-ballots: the residents' committee told of the meeting and its opinion, a
-    provisional-meeting request still below the threshold, a preparatory group, and an older
-    compound without an owners' committee run by an interim property management committee."""
-    from . import committees, meetings
-
+def load_committees_and_requests(community, compound, meeting, people, actor) -> list[str]:
+    """The residents' committee told of the meeting and its opinion, a provisional-meeting
+    request still below the threshold, a preparatory group, and an older compound without an
+    owners' committee run by an interim property management committee."""
     now = today()
-    told = meetings.tell_residents_committee(meeting, f"{community.name}居民委员会", now, actor)
-    meetings.record_opinion(told, "同意召开；建议在小区门口设置书面表决票投票箱。", now, actor)
-    request = meetings.request_provisional(
+    told = committees.tell_residents_committee(meeting, f"{community.name}居民委员会", now, actor)
+    committees.record_opinion(told, "同意召开；建议在小区门口设置书面表决票投票箱。", now, actor)
+    request = assembly.request_provisional(
         compound, "提前解聘物业服务企业", actor, reason="电梯多次停运，物业未及时维修"
     )
     for owner in people[:1]:
-        meetings.add_requester(request, owner, now, actor)
+        assembly.add_requester(request, owner, now, actor)
     committees.form_preparatory_group(
         compound,
         "幸福家园小区首次业主大会筹备组",
@@ -129,7 +141,7 @@ def _more(community, compound, meeting, people, actor) -> list[str]:
     ]
 
 
-# == Maintenance fund and property service (branch ow-fund) ===================================
+# -- maintenance fund and property service ---------------------------------------------------------
 
 
 def _credit_code(seq: int) -> str:
@@ -146,18 +158,6 @@ def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
     proposal on the draft meeting (building 1's roof, units of building 1), an emergency lift
     repair confirmed by the residents' committee and paid; a property company, its contract,
     the compound's service model, a complaint, a dispute and a joint meeting."""
-    from . import fund
-    from . import property as prop
-    from .models import (
-        Complaint,
-        CompoundService,
-        Dispute,
-        FundAccount,
-        JointMeeting,
-        PropertyCompany,
-        ServiceContract,
-    )
-
     FundAccount.create(
         unit=compound,
         bank="中国建设银行",
@@ -187,18 +187,18 @@ def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
         scope="更换曳引机制动器",
     )
     fund.disburse(lift, 1_250_000, actor, memo="支付维保单位")
-    company = PropertyCompany(
-        unit=compound.parent_id,
-        name="安居物业服务有限公司",
-        uscc=_credit_code(1),
-        qualification="二级",
-        contact="马经理",
-        phone="010-88886666",
-        created_by=actor,
-        updated_by=actor,
+    company = commands.create(
+        Context.trusted(compound.district_id, source="cli", actor=actor),
+        PropertyCompany,
+        {
+            "unit": compound.parent_id,
+            "name": "安居物业服务有限公司",
+            "uscc": _credit_code(1),
+            "qualification": "二级",
+            "contact": "马经理",
+            "phone": "010-88886666",
+        },
     )
-    prop.check_company(company)
-    company.save()
     starts = today() - dt.timedelta(days=640)
     ServiceContract.create(
         unit=compound,

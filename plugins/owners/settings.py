@@ -26,7 +26,7 @@ SETTINGS = [
         minimum=1,
         maximum=30,
     ),
-    # -- ow-ballots: provisional meetings, proxies, committees --------------------------------
+    # -- provisional meetings, proxies, committees -------------------------------------------------
     Setting(
         "provisional_percent",
         int,
@@ -175,7 +175,7 @@ SETTINGS = [
         minimum=30,
         maximum=365,
     ),
-    # -- maintenance fund and property service (branch ow-fund) --
+    # -- maintenance fund and property service -----------------------------------------------------
     Setting(
         "fund_topup_percent",
         int,

@@ -11,19 +11,18 @@ from wtforms import SelectField, TextAreaField, validators
 from wtfpeewee.fields import ModelSelectMultipleField
 
 from core.admin import ModelView, choice_formatter
-from core.commands import current_actor
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
+from core.request_context import current_actor
 from core.services import ServiceError
-from core.workflow import (
+from core.workflow_admin import (
     OverdueFilter,
     WorkflowViewMixin,
     overdue_formatter,
     state_filter,
     state_formatter,
 )
-from forms.validators import N_
 
 from . import forms as extra_forms
 from . import rules, services
@@ -58,12 +57,13 @@ from .models import (
     Organisation,
     PurchaseProject,
     Sanction,
+    reason_label,
 )
 
 
 def translated(view, context, model, name):
-    value = getattr(model, name)
-    return _(value) if value else ""
+    """A reason column: system reasons translated, staff's free text as typed (escaped)."""
+    return reason_label(getattr(model, name))
 
 
 def priority(view, context, model, name):
@@ -409,7 +409,7 @@ class ListingView(Base):
         for listing in query:
             try:
                 services.remove_listing(
-                    listing, N_("Cause fixed; removed on request"), current_actor(), early=True
+                    listing, rules.REASON_CAUSE_FIXED, current_actor(), early=True
                 )
                 flash(_("%(name)s was removed from the list.", name=listing.organisation.name))
             except ServiceError as exc:

@@ -52,9 +52,9 @@ def extended_create_form(view, obj=None):
     """The admin's create form with the definition's fields (prefixed ``x_``)."""
     from flask_login import current_user
 
-    from forms.engine import wtfield
     from forms.models import FormDefinition
     from forms.services import choices_for, context
+    from forms.wtform import wtfield
 
     if not FormDefinition.select().where(FormDefinition.key == EXTRAS_KEY).exists():
         install_definition(current_user._get_current_object())  # now the builder can edit it

@@ -13,8 +13,11 @@ from __future__ import annotations
 import peewee as pw
 
 from core.fields import IdCardField, MobileField
+from core.i18n import gettext
 from core.i18n import lazy_gettext as _l
 from core.models import AppendOnlyModel, BaseModel, DistrictOwnedModel, TerritoryUnit, User, utcnow
+
+from .rules import is_system_reason
 
 LEGAL_FORMS = [("filed", _l("Filed (备案)")), ("registered", _l("Registered (登记)"))]
 ORG_TYPES = [
@@ -268,6 +271,15 @@ class Sanction(AppendOnlyModel):
         verbose_name = _l("Inspections and penalties")
 
 
+def reason_label(reason: str | None) -> str:
+    """A listing's or credit event's reason for display: translated only when it is one of
+    the reasons the system writes (:data:`rules.SYSTEM_REASONS`); staff's free text (removal
+    reasons, objections, answers) comes back unchanged, as plain ``str``."""
+    if not reason:
+        return ""
+    return str(gettext(reason)) if is_system_reason(reason) else str(reason)
+
+
 class CreditListing(DistrictOwnedModel):
     """An organisation's stay on a credit list (信用名单). ``clock_from`` restarts when a
     trigger recurs; it may leave the list on ``removable_on`` at the earliest."""
@@ -296,6 +308,12 @@ class CreditListing(DistrictOwnedModel):
     def __str__(self) -> str:
         return f"{self.organisation.name} · {dict(LIST_KINDS).get(self.list_kind)}"
 
+    @property
+    def reason_label(self) -> str:
+        """The reason as shown: a system reason in the user's language, free text as typed
+        (plain ``str``: a template escapes it; user text never goes through gettext)."""
+        return reason_label(self.reason)
+
 
 class CreditEvent(AppendOnlyModel):
     """Full history of the credit lists: listed, trigger recurred, removed, objection..."""
@@ -313,6 +331,12 @@ class CreditEvent(AppendOnlyModel):
     @property
     def kind_label(self) -> str:
         return str(dict(EVENT_KINDS).get(self.kind, self.kind))
+
+    @property
+    def reason_label(self) -> str:
+        """The reason as shown: a system reason in the user's language, free text as typed
+        (plain ``str``: a template escapes it; user text never goes through gettext)."""
+        return reason_label(self.reason)
 
     @property
     def list_label(self) -> str:

@@ -105,12 +105,55 @@ def membership_problem(individual: int, units: int, min_individual: int, min_uni
 # -- credit lists --------------------------------------------------------------------------
 
 
+# Reasons the system writes on a listing or a credit event (English msgids, translated where
+# shown). Staff also write free text there (removal reasons, objections, answers): only a
+# reason that is one of these is translated; any other text is shown as typed, escaped.
+REASON_SMALL_PENALTY = N_("A warning or a fine under 50,000 yuan")
+REASON_LARGE_FINE = N_("A fine of 50,000 yuan or more")
+REASON_RECTIFICATION_OVERDUE = N_("Rectification not completed on time")
+REASON_NO_PARTY_ORGANISATION = N_("No party organisation as required")
+REASON_SUSPENSION = N_("Ordered to suspend activities")
+REASON_FRAUDULENT_CHANGE = N_("Fraudulent change registration revoked")
+REASON_DISHONEST_DEBTOR = N_("Listed as a dishonest judgment debtor")
+REASON_UNREACHABLE = N_("Unreachable at the registered address")
+REASON_REPEATED_PENALTIES = N_("Two or more warnings or small fines within 3 years")
+REASON_REVOKED = N_("Certificate revoked or registration cancelled")
+REASON_REPORT_MISSING = N_("Annual report not filed or not accepted on time")
+REASON_ABNORMAL_TOO_LONG = N_("On the abnormal-activity list for two years")
+REASON_PERIOD_SERVED = N_("Removal period served")
+REASON_OBJECTION_UPHELD = N_("Objection upheld")
+REASON_CAUSE_FIXED = N_("Cause fixed; removed on request")
+
+SYSTEM_REASONS = (
+    REASON_SMALL_PENALTY,
+    REASON_LARGE_FINE,
+    REASON_RECTIFICATION_OVERDUE,
+    REASON_NO_PARTY_ORGANISATION,
+    REASON_SUSPENSION,
+    REASON_FRAUDULENT_CHANGE,
+    REASON_DISHONEST_DEBTOR,
+    REASON_UNREACHABLE,
+    REASON_REPEATED_PENALTIES,
+    REASON_REVOKED,
+    REASON_REPORT_MISSING,
+    REASON_ABNORMAL_TOO_LONG,
+    REASON_PERIOD_SERVED,
+    REASON_OBJECTION_UPHELD,
+    REASON_CAUSE_FIXED,
+)
+
+
+def is_system_reason(reason: str | None) -> bool:
+    """Whether ``reason`` is one the system writes (a msgid to translate), not free text."""
+    return reason in SYSTEM_REASONS
+
+
 @dataclass(frozen=True)
 class Trigger:
     """A reason to list an organisation: on which list, why, and from which day."""
 
     list_kind: str  # abnormal | dishonest
-    reason: str  # English msgid, translated where shown
+    reason: str  # one of SYSTEM_REASONS
     on: dt.date
 
 
@@ -162,29 +205,29 @@ def sanction_triggers(
             letters.append(day)
         elif kind == "warning" or (kind == "fine" and amount < SMALL_FINE):
             penalties.append(day)
-            found.append(Trigger("abnormal", N_("A warning or a fine under 50,000 yuan"), day))
+            found.append(Trigger("abnormal", REASON_SMALL_PENALTY, day))
         elif kind == "fine":
-            found.append(Trigger("dishonest", N_("A fine of 50,000 yuan or more"), day))
+            found.append(Trigger("dishonest", REASON_LARGE_FINE, day))
         elif kind == "rectification_overdue":
-            found.append(Trigger("abnormal", N_("Rectification not completed on time"), day))
+            found.append(Trigger("abnormal", REASON_RECTIFICATION_OVERDUE, day))
         elif kind == "no_party_organisation":
-            found.append(Trigger("abnormal", N_("No party organisation as required"), day))
+            found.append(Trigger("abnormal", REASON_NO_PARTY_ORGANISATION, day))
         elif kind == "suspension":
-            found.append(Trigger("dishonest", N_("Ordered to suspend activities"), day))
+            found.append(Trigger("dishonest", REASON_SUSPENSION, day))
         elif kind == "fraudulent_change":
-            found.append(Trigger("dishonest", N_("Fraudulent change registration revoked"), day))
+            found.append(Trigger("dishonest", REASON_FRAUDULENT_CHANGE, day))
         elif kind == "dishonest_debtor":
-            found.append(Trigger("dishonest", N_("Listed as a dishonest judgment debtor"), day))
+            found.append(Trigger("dishonest", REASON_DISHONEST_DEBTOR, day))
     second = letters_unreachable(letters, min_gap, max_gap)
     if second is not None:
-        found.append(Trigger("abnormal", N_("Unreachable at the registered address"), second))
+        found.append(Trigger("abnormal", REASON_UNREACHABLE, second))
     penalties.sort()
     for i in range(1, len(penalties)):
         if add_months(penalties[i - 1], 12 * window_years) >= penalties[i]:
             found.append(
                 Trigger(
                     "dishonest",
-                    N_("Two or more warnings or small fines within 3 years"),
+                    REASON_REPEATED_PENALTIES,
                     penalties[i],
                 )
             )

@@ -17,7 +17,6 @@ from core.i18n import gettext as _
 from core.models import TerritoryUnit
 from core.services import ServiceError
 from core.workflow import WorkflowError, start, transition
-from forms.validators import N_
 
 from . import rules
 from .flows import (
@@ -65,7 +64,7 @@ REGISTERED_ITEMS = ("name", "address", "legal_rep", "purpose", "scope", "funds",
 
 
 def setting(district_id: int | None, key: str):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     registry = kernel_state().settings
     if district_id is None:
@@ -288,9 +287,7 @@ def move_organisation(org: Organisation, code: str, actor, access, comment="", d
     with db.atomic():
         _move(org, code, actor, access, comment, data)
         if code == "revoke":
-            list_organisation(
-                org, "dishonest", N_("Certificate revoked or registration cancelled"), org.ended_on
-            )
+            list_organisation(org, "dishonest", rules.REASON_REVOKED, org.ended_on)
     return org
 
 
@@ -599,7 +596,7 @@ def triggers_for(org: Organisation, today: dt.date) -> list[rules.Trigger]:
         found.append(
             rules.Trigger(
                 "abnormal",
-                N_("Annual report not filed or not accepted on time"),
+                rules.REASON_REPORT_MISSING,
                 registrar_day + dt.timedelta(days=1),
             )
         )
@@ -610,7 +607,7 @@ def triggers_for(org: Organisation, today: dt.date) -> list[rules.Trigger]:
         found.append(
             rules.Trigger(
                 "dishonest",
-                N_("On the abnormal-activity list for two years"),
+                rules.REASON_ABNORMAL_TOO_LONG,
                 rules.add_months(abnormal.listed_on, 24),
             )
         )
@@ -674,7 +671,7 @@ def run_daily(district: TerritoryUnit, today: dt.date | None = None) -> dict:
             org = listing.organisation
             if listing.list_kind == "abnormal" and missing_reports([org], today):
                 continue  # something is still outstanding
-            remove_listing(listing, N_("Removal period served"), None, today)
+            remove_listing(listing, rules.REASON_PERIOD_SERVED, None, today)
             report["removed"] += 1
     return report
 
@@ -701,7 +698,7 @@ def move_objection(objection: Objection, code, actor, access, comment="", data=N
             listing.state = "removed"
             listing.removed_on = workdays.today()
             listing.save()
-            _event(listing, "removed", workdays.today(), N_("Objection upheld"), actor)
+            _event(listing, "removed", workdays.today(), rules.REASON_OBJECTION_UPHELD, actor)
     return objection
 
 

@@ -15,12 +15,12 @@ from markupsafe import Markup
 from wtforms import BooleanField
 
 from core.admin import ModelView, choice_formatter
-from core.commands import current_actor
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
+from core.request_context import current_actor
 from core.services import ServiceError
-from core.workflow import WorkflowViewMixin, state_filter, state_formatter
+from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
 
 from . import rules, services
 from .flows import RECORD_FLOW

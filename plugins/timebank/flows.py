@@ -24,14 +24,9 @@ from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 from core.workflow import Deadline, State, Transition, Workflow
 
-from . import ledger
+from . import services
 from .models import PLUGIN, ServiceRecord, Volunteer
-from .policy import (
-    OPEN_RECORD_STATES,
-    needs_second_approval,
-    record_policy,
-    record_problem,
-)
+from .services import OPEN_RECORD_STATES, needs_second_approval, record_policy, record_problem
 
 CREATE = (PLUGIN, "create")
 APPROVE = (PLUGIN, "approve")
@@ -208,13 +203,13 @@ def _decided(record, values, actor):
 
 def post_to_ledger(record, step):
     """An approved record posts its hours (and credits, per the policy) to the ledger."""
-    ledger.post_service(record, step.actor, record_policy(record))
+    services.post_service(record, step.actor, record_policy(record))
 
 
 def take_back_posting(record, step):
     """A reversed record takes back what it posted; refused (and the step undone) when the
     credits have been spent."""
-    ledger.reverse_service(record, step.actor, step.comment)
+    services.reverse_service(record, step.actor, step.comment)
 
 
 RECORD_FLOW = Workflow(

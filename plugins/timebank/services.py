@@ -2,10 +2,10 @@
 transaction, each announced with an event (audit, notifications and other plugins listen).
 
 The views (admin, portal) only call these functions; the rules they apply are in
-:mod:`plugins.timebank.rules` and :mod:`plugins.timebank.policy`. A service record moves
-only through its workflow (:mod:`plugins.timebank.flows`, on the core engine), whichever
-path asks: these functions, the admin's workflow panel and the REST API's transitions all
-take the same steps. The ledger's postings are in :mod:`plugins.timebank.ledger`. A refusal
+:mod:`plugins.timebank.rules`. A service record moves only through its workflow
+(:mod:`plugins.timebank.flows`, on the core engine, whose guards and side effects call the
+checks and the ledger postings of this module), whichever path asks: these functions, the
+admin's workflow panel and the REST API's transitions all take the same steps. A refusal
 raises :class:`~core.services.ServiceError` with a message in the user's language, and
 nothing is written.
 """
@@ -26,26 +26,12 @@ from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import RoleAssignment, TerritoryUnit, User, utcnow
-from core.records import stamp, stamp_values
+from core.records import audit_values, stamp
 from core.services import ServiceError
-from core.workdays import today
+from core.workdays import SHANGHAI, today
 from forms.validators import id_card_problem, mobile_problem, normalize_id_card
 
 from . import rules
-from .flows import RECORD_FLOW  # noqa: F401  (binds the service record to its workflow)
-from .ledger import (  # noqa: F401  (the ledger's operations, used through this module too)
-    MAY_GO_NEGATIVE,
-    LedgerError,
-    balances,
-    ensure_accounts,
-    person_account,
-    post,
-    post_service,
-    reverse_transfer,
-    statement,
-    system_account,
-    verify,
-)
 from .models import (
     PLUGIN,
     Account,
@@ -60,24 +46,62 @@ from .models import (
     Transfer,
     Volunteer,
 )
-from .policy import (  # noqa: F401
-    COUNTED_STATES,
-    OPEN_RECORD_STATES,
-    day_bounds,
-    local_day,
-    needs_second_approval,
-    policy,
-    record_minutes,
-    record_problem,
-    to_local,
-    to_utc,
-)
-from .policy import district_id as _district_id
 
-_day_bounds = day_bounds
+OPEN_RECORD_STATES = ("draft", "pending_confirmation", "pending_review", "pending_second")
+COUNTED_STATES = (*OPEN_RECORD_STATES, "approved")  # for overlaps and the daily maximum
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def policy(district_id: int | None) -> rules.Policy:
+    """The time-bank policy of a district, from its settings (defaults where not set)."""
+    from core.registry import kernel_state
+
+    if district_id is None:
+        return rules.Policy()
+    registry = kernel_state().settings
+
+    def get(key):
+        return registry.get(district_id, PLUGIN, key)
+
+    return rules.Policy(
+        credits_per_hour=float(get("credits_per_hour")),
+        post_credits=bool(get("post_credits")),
+        rounding_minutes=int(get("rounding_minutes")),
+        storage_cap_hours=int(get("storage_cap_hours")),
+        min_redeem_age=int(get("min_redeem_age")),
+        expiry_months=int(get("expiry_months")),
+        transfer_policy=str(get("transfer_policy")),
+        max_hours_per_day=int(get("max_hours_per_day")),
+        second_approval_days=int(get("second_approval_days")),
+        star_levels=rules.parse_levels(get("star_levels")),
+    )
+
+
+def _district_id(record) -> int | None:
+    """The district of a record's unit (cached per application: a unit never leaves its
+    district)."""
+    from flask import current_app
+
+    unit_id = getattr(record, "unit_id", None)
+    if unit_id is None:
+        return None
+    cache = current_app.extensions.setdefault("timebank_unit_district", {})
+    found = cache.get(unit_id)
+    if found is None:
+        found = (
+            TerritoryUnit.select(TerritoryUnit.district_id)
+            .where(TerritoryUnit.id == unit_id)
+            .scalar()
+        )
+        if found is not None:
+            cache[unit_id] = found
+    return found
+
+
+def record_policy(record) -> rules.Policy:
+    return policy(_district_id(record))
 
 
 def _announce(name: str, record, actor, before=None, summary: str = "", data=None) -> None:
@@ -110,6 +134,26 @@ def _require(access, action: str, model=None, record=None) -> None:
         raise refuse("You are not allowed to do this.")
     if record is not None and not _in_scope(model or type(record), record.id, access, action):
         raise refuse("This record is outside your data scope.")
+
+
+def to_utc(local: dt.datetime) -> dt.datetime:
+    """A naive local time in China (as typed in a form) as the naive UTC the database keeps."""
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=SHANGHAI)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def to_local(utc: dt.datetime) -> dt.datetime:
+    return utc.replace(tzinfo=dt.UTC).astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def local_day(utc: dt.datetime) -> dt.date:
+    return to_local(utc).date()
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = to_utc(dt.datetime(day.year, day.month, day.day))
+    return start, start + dt.timedelta(days=1)
 
 
 # -- volunteers (志愿者) -----------------------------------------------------------------------
@@ -261,7 +305,7 @@ def set_status(vol: Volunteer, move: str, actor: User, access, note: str = "") -
     with db.atomic():
         moved = (
             Volunteer.update(
-                status=target, status_note=note[:200], **stamp_values(Volunteer, False, actor.id)
+                status=target, status_note=note[:200], **audit_values(Volunteer, False, actor.id)
             )
             .where((Volunteer.id == vol.id) & (Volunteer.status == vol.status))
             .execute()
@@ -336,7 +380,7 @@ def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
             volunteer=vol,
             unit=shift.unit_id,
             state=state,
-            **stamp_values(SignUp, True, actor.id),
+            **audit_values(SignUp, True, actor.id),
         )
         _announce("created", signup, actor, summary=f"报名: {vol.name}")
     return signup
@@ -466,6 +510,70 @@ def suggest_volunteers(req: ServiceRequest, limit: int = 10) -> list[Volunteer]:
 # -- service records (服务记录) ----------------------------------------------------------------
 
 
+def record_minutes(record: ServiceRecord) -> int | None:
+    """The record's minutes, or the length of its period when none were given."""
+    if record.minutes is not None:
+        return record.minutes
+    if record.started_at and record.ended_at:
+        return rules.minutes_between(record.started_at, record.ended_at)
+    return None
+
+
+def record_problem(record: ServiceRecord, pol: rules.Policy) -> str | None:
+    """Why ``record`` cannot be logged or submitted (in the user's language), or None: a
+    period that ends before it starts or lies in the future, minutes that are not positive
+    or longer than the period (travel is not counted, 《志愿服务记录与证明出具办法》), no
+    description, an overlap with another open or approved record of the volunteer, more than
+    the daily maximum."""
+    problem = rules.check_period(record.started_at, record.ended_at, utcnow())
+    if problem:
+        return _(problem)
+    minutes = record_minutes(record)
+    problem = rules.check_minutes(minutes, record.started_at, record.ended_at)
+    if problem:
+        return _(problem)
+    if not (record.content or "").strip():
+        return _("Please describe the service.")
+    others = ServiceRecord.select().where(
+        (ServiceRecord.volunteer == record.volunteer_id)
+        & ServiceRecord.status.in_(COUNTED_STATES)
+        & (ServiceRecord.started_at < record.ended_at)
+        & (ServiceRecord.ended_at > record.started_at)
+    )
+    if record.id is not None:
+        others = others.where(ServiceRecord.id != record.id)
+    clash = others.first()
+    if clash is not None:
+        return _(
+            "This period overlaps another service record of the volunteer (%(start)s to %(end)s).",
+            start=f"{to_local(clash.started_at):%Y-%m-%d %H:%M}",
+            end=f"{to_local(clash.ended_at):%H:%M}",
+        )
+    low, high = _day_bounds(local_day(record.started_at))
+    same_day = (
+        ServiceRecord.select(pw.fn.COALESCE(pw.fn.SUM(ServiceRecord.minutes), 0))
+        .where(
+            (ServiceRecord.volunteer == record.volunteer_id)
+            & ServiceRecord.status.in_(COUNTED_STATES)
+            & (ServiceRecord.started_at >= low)
+            & (ServiceRecord.started_at < high)
+            & (ServiceRecord.id != (record.id or 0))
+        )
+        .scalar()
+    )
+    problem = rules.day_total_problem(int(same_day or 0), minutes, pol)
+    if problem:
+        return _(problem) + " " + _("At most %(hours)s hours a day.", hours=pol.max_hours_per_day)
+    return None
+
+
+def needs_second_approval(record: ServiceRecord, pol: rules.Policy | None = None) -> bool:
+    """Logged more days after the service than the policy allows: a second approver (复核)."""
+    pol = pol or record_policy(record)
+    logged_on = local_day(record.created_at or utcnow())
+    return rules.needs_second_approval(local_day(record.started_at), logged_on, pol)
+
+
 def move(
     record: ServiceRecord,
     code: str,
@@ -588,6 +696,211 @@ def reverse_record(record: ServiceRecord, actor: User, access, reason: str) -> S
 def history(record: ServiceRecord):
     """The steps the record went through, oldest first (the core's workflow history)."""
     return workflow.history(record)
+
+
+# -- the ledger (账本) -------------------------------------------------------------------------
+
+
+def ensure_accounts(vol: Volunteer) -> None:
+    for kind in ("hours", "credits"):
+        Account.get_or_create(
+            volunteer=vol, kind=kind, defaults={"unit": vol.unit_id, "role": "person"}
+        )
+
+
+class LedgerError(ServiceError):
+    """A posting refused by the ledger (not enough balance, a broken transfer)."""
+
+
+def system_account(unit_id: int, role: str, kind: str) -> Account:
+    """The community's issuing, redeemed, pool or expired account (created on first use)."""
+    key = f"{unit_id}:{role}:{kind}"
+    account = Account.get_or_none(Account.system_key == key)
+    if account is None:
+        try:
+            with db.atomic():
+                account = Account.create(unit=unit_id, role=role, kind=kind, system_key=key)
+        except pw.IntegrityError:
+            account = Account.get(Account.system_key == key)
+    return account
+
+
+def person_account(vol: Volunteer, kind: str) -> Account:
+    account = Account.get_or_none((Account.volunteer == vol.id) & (Account.kind == kind))
+    if account is None:
+        ensure_accounts(vol)
+        account = Account.get((Account.volunteer == vol.id) & (Account.kind == kind))
+    return account
+
+
+# Accounts that may go below zero: the issuing account is the source of everything posted.
+MAY_GO_NEGATIVE = ("issue",)
+
+
+def post(
+    unit_id: int,
+    kind: str,
+    lines: list[tuple[Account, int]],
+    actor=None,
+    record=None,
+    memo: str = "",
+    reverses=None,
+) -> Transfer:
+    """Write one transfer: ``lines`` of (account, minutes) that sum to zero in each ledger.
+
+    Debits check and update the cached balance in one statement (``balance >= amount``), so
+    concurrent postings can never overdraw an account or lose an update; accounts are updated
+    in id order so two transfers cannot deadlock.
+    """
+    lines = [(account, int(amount)) for account, amount in lines if int(amount) != 0]
+    if len(lines) < 2:
+        raise LedgerError(_("A transfer needs at least two lines."))
+    for ledger in {account.kind for account, _amount in lines}:
+        if sum(a for acc, a in lines if acc.kind == ledger) != 0:
+            raise LedgerError(_("The lines of a transfer must sum to zero."))
+    with db.atomic():
+        transfer = Transfer.create(
+            unit=unit_id,
+            kind=kind,
+            record=record,
+            memo=(memo or "")[:200],
+            reverses=reverses,
+            created_by=actor if getattr(actor, "id", None) else None,
+        )
+        for account, amount in sorted(lines, key=lambda line: line[0].id):
+            query = Account.update(balance=Account.balance + amount).where(Account.id == account.id)
+            if amount < 0 and account.role not in MAY_GO_NEGATIVE:
+                query = query.where(Account.balance >= -amount)
+            if query.execute() != 1:
+                raise LedgerError(
+                    _(
+                        "Not enough balance: %(needed)s needed (hours:minutes).",
+                        needed=rules.format_minutes(-amount),
+                    )
+                )
+        Movement.insert_many(
+            [
+                {"transfer": transfer.id, "account": acc.id, "amount": amount}
+                for acc, amount in lines
+            ]
+        ).execute()
+        emit(
+            Event(
+                "created",
+                plugin=PLUGIN,
+                record=transfer,
+                actor=actor,
+                district_id=_district_id(transfer),
+                summary=f"{kind}: " + ", ".join(f"{acc.id}:{amount:+d}" for acc, amount in lines),
+            )
+        )
+    return transfer
+
+
+def post_service(record: ServiceRecord, actor, pol: rules.Policy) -> Transfer:
+    """An approved record posts its minutes to the volunteer's service hours and, as the
+    policy says, time credits to their credits account; credits above the storage cap go
+    to the community pool (南京: hours above 1,500 go to donation)."""
+    vol = record.volunteer
+    unit = vol.unit_id
+    hours = person_account(vol, "hours")
+    lines = [(system_account(unit, "issue", "hours"), -record.minutes), (hours, record.minutes)]
+    credits = rules.credits_for(record.minutes, pol)
+    if credits:
+        account = person_account(vol, "credits")
+        current = Account.select(Account.balance).where(Account.id == account.id).scalar()
+        kept, excess = rules.split_at_cap(int(current), credits, pol)
+        lines += [(system_account(unit, "issue", "credits"), -credits), (account, kept)]
+        if excess:
+            lines.append((system_account(unit, "pool", "credits"), excess))
+    return post(unit, "service", lines, actor, record=record, memo=record.content[:100])
+
+
+def reverse_transfer(transfer: Transfer, actor, memo: str) -> Transfer:
+    """Reverse a transfer (冲正): a new transfer with every line negated. A transfer is reversed
+    at most once; a reversal that would overdraw an account (credits already spent) is
+    refused."""
+    if transfer.kind == "reversal":
+        raise refuse("A reversal cannot itself be reversed.")
+    if Transfer.select().where(Transfer.reverses == transfer.id).exists():
+        raise refuse("This transfer has already been reversed.")
+    lines = [
+        (m.account, -m.amount)
+        for m in Movement.select(Movement, Account)
+        .join(Account)
+        .where(Movement.transfer == transfer.id)
+    ]
+    return post(
+        transfer.unit_id, "reversal", lines, actor, transfer.record_id, memo, reverses=transfer
+    )
+
+
+def reverse_service(record: ServiceRecord, actor, memo: str) -> Transfer | None:
+    """Take back what an approved record posted (冲销): the reversal of its service transfer
+    (None when it posted nothing)."""
+    original = Transfer.get_or_none((Transfer.record == record.id) & (Transfer.kind == "service"))
+    if original is None:
+        return None
+    return reverse_transfer(original, actor, memo)
+
+
+def balances(vol: Volunteer) -> dict[str, int]:
+    """The volunteer's balances in minutes: one indexed read per account, whatever the size
+    of the ledger."""
+    rows = Account.select(Account.kind, Account.balance).where(Account.volunteer == vol.id)
+    found = {row.kind: int(row.balance) for row in rows}
+    return {"hours": found.get("hours", 0), "credits": found.get("credits", 0)}
+
+
+def statement(vol: Volunteer, limit: int = 50) -> list[Movement]:
+    return list(
+        Movement.select(Movement, Transfer, Account)
+        .join(Transfer)
+        .switch(Movement)
+        .join(Account)
+        .where(Account.volunteer == vol.id)
+        .order_by(Movement.id.desc())
+        .limit(limit)
+    )
+
+
+def verify() -> list[str]:
+    """Check the whole ledger: every cached balance equals the sum of its movements, and the
+    movements of every transfer sum to zero in each ledger. Returns the problems found."""
+    problems = []
+    sums = (
+        Account.select(
+            Account.id,
+            Account.balance,
+            pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0).alias("total"),
+        )
+        .join(Movement, pw.JOIN.LEFT_OUTER)
+        .group_by(Account.id, Account.balance)
+        .having(Account.balance != pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0))
+    )
+    for row in sums.objects():
+        problems.append(
+            f"account {row.id}: cached balance {row.balance} != sum of movements {row.total}"
+        )
+    unbalanced = (
+        Movement.select(Movement.transfer, Account.kind, pw.fn.SUM(Movement.amount).alias("total"))
+        .join(Account)
+        .group_by(Movement.transfer, Account.kind)
+        .having(pw.fn.SUM(Movement.amount) != 0)
+    )
+    for row in unbalanced.objects():
+        problems.append(
+            f"transfer {row.transfer_id}: {row.kind} movements sum to {row.total}, not 0"
+        )
+    short = (
+        Transfer.select(Transfer.id, pw.fn.COUNT(Movement.id).alias("n"))
+        .join(Movement, pw.JOIN.LEFT_OUTER)
+        .group_by(Transfer.id)
+        .having(pw.fn.COUNT(Movement.id) < 2)
+    )
+    for row in short.objects():
+        problems.append(f"transfer {row.id}: {row.n} movement(s), at least 2 needed")
+    return problems
 
 
 def _credits(vol: Volunteer) -> Account:
@@ -779,7 +1092,7 @@ def issue_certificate(
             handler_name=(actor.display_name or actor.username)[:64],
             issuer_contact=(issuer_contact or "").strip()[:64],
             issued_on=today(),
-            **stamp_values(Certificate, True, actor.id),
+            **audit_values(Certificate, True, actor.id),
         )
         _announce("created", cert, actor, summary=f"出具证明 {cert.number}")
     return cert

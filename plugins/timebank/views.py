@@ -13,11 +13,11 @@ import io
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from core.commands import current_actor
 from core.i18n import Label, is_english
 from core.i18n import gettext as _
 from core.models import TerritoryUnit, utcnow
 from core.portal import Task, portal_login_required
+from core.request_context import current_actor
 from core.services import ServiceError
 from forms.validators import normalize_id_card
 
@@ -109,8 +109,8 @@ def register():
     definition an administrator can change without code)."""
     from wtforms import Form
 
-    from forms.engine import wtform_class
     from forms.services import context, version_form
+    from forms.wtform import wtform_class
 
     if services.volunteer_of(current_actor()) is not None:
         flash(_("You have already registered as a volunteer."), "info")

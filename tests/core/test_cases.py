@@ -12,7 +12,8 @@ import pytest
 from core import workdays
 from core.cases import Case
 from core.models import AuditLog, TerritoryUnit, User
-from core.workflow import OverdueFilter, WorkflowHistory
+from core.workflow import WorkflowHistory
+from core.workflow_admin import OverdueFilter
 from tests.conftest import csrf_token, make_user
 
 D = dt.date

@@ -210,6 +210,7 @@ def test_trend_chart_data_and_only_local_scripts(app, admin):
         response.close()
 
 
+@pytest.mark.awkward_days
 def test_overdue_table_lists_items_in_scope_with_links(admin, staff):
     page = html(admin)
     table = page.split("逾期事项")[1]

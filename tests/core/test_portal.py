@@ -123,6 +123,7 @@ def test_a_one_time_password_is_changed_first(app, demo):
     assert response.status_code == 302 and response.headers["Location"] == "/auth/password"
 
 
+@pytest.mark.awkward_days
 def test_tasks_of_the_modules_overdue_first_by_due_date(worker):
     page = text(worker.get("/portal/"))
     order = re.findall(r'<span class="task-title">([^<]+)</span>', page)

@@ -97,7 +97,7 @@ def test_five_working_days_over_national_day(app, people, today):
 
     # the district's own default
     with app.app_context():
-        from core.app import kernel_state
+        from core.registry import kernel_state
 
         kernel_state().settings.set(unit("990101").id, "core", "publicity_days", 3)
     assert publish(app, "三天公示").ends_on == dt.date(2026, 10, 10)

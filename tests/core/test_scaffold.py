@@ -119,7 +119,7 @@ def test_the_generated_package_passes_its_own_tests_and_the_contract(generated):
         '[project.entry-points."linli.plugins"]\nparking = "linli_parking"'
         in (package / "pyproject.toml").read_text()
     )
-    run_package_tests(package, [site], passed=13)  # 6 of its own, 7 of the contract
+    run_package_tests(package, [site], passed=14)  # 6 of its own, 8 of the contract
 
 
 def test_installed_package_is_discovered_and_enabled_per_district(generated, monkeypatch, make_app):

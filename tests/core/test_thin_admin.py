@@ -16,13 +16,6 @@ from tests.sample_plugins import noticeboard, noticeboard_extra
 
 FLAGS = ("can_create", "can_edit", "can_delete", "can_export")
 HOOKS = ("on_model_change", "on_model_delete")
-# Views whose hooks still wait to move into their models' Rules (the owners plugin is being
-# restructured into subject packages): this set may only shrink.
-PENDING = {
-    "plugins.owners.admin",
-    "plugins.owners.admin_more",
-    "plugins.owners.fund_admin",
-}
 
 
 @pytest.fixture
@@ -55,7 +48,7 @@ def test_no_view_holds_a_records_rules(app):
             if cls is ModelView:
                 break
             for hook in HOOKS:
-                if hook in cls.__dict__ and cls.__module__ not in PENDING:
+                if hook in cls.__dict__:
                     found.append(f"{inspect.getsourcefile(cls)}: {cls.__name__}.{hook}")
     assert not found, "move these rules into the model's Rules (core.commands): " + ", ".join(found)
 

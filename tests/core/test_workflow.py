@@ -12,12 +12,12 @@ import pytest
 
 from core import workdays, workflow
 from core.access import Access
-from core.app import kernel_state
 from core.cases import Case, overdue_items, portal_tasks
 from core.cases import services as cases
 from core.cases.flow import CASE_FLOW
 from core.db import db
 from core.models import AppendOnlyError, AuditLog, DistrictOwnedModel, TerritoryUnit, User
+from core.registry import kernel_state
 from core.workflow import (
     Deadline,
     State,

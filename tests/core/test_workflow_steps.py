@@ -68,7 +68,7 @@ FLOW = Workflow(
     name="test_claim",
     state_field="status",
     start=[
-        Transition("draft", "草稿", "Draft", (), "draft", permission=None, allow=own_claim),
+        Transition("draft", "草稿", "Draft", (), "draft", permission=None, guards=(own_claim,)),
         Transition(
             "file",
             "提交",
@@ -76,7 +76,7 @@ FLOW = Workflow(
             (),
             "filed",
             permission=None,
-            allow=own_claim,
+            guards=(own_claim,),
             deadline=Deadline(
                 "test_claim_witness_days", 3, "见证时限", "Witness", counted_from="happened_on"
             ),
@@ -91,7 +91,7 @@ FLOW = Workflow(
     ],
     transitions=[
         Transition(
-            "submit", "提交", "Submit", ("draft",), "filed", permission=None, allow=own_claim
+            "submit", "提交", "Submit", ("draft",), "filed", permission=None, guards=(own_claim,)
         ),
         Transition(
             "witness",

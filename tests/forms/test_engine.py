@@ -5,7 +5,8 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from forms.definition import DefinitionError, parse, to_data
-from forms.engine import Context, schema_class, validate, wtform_class
+from forms.engine import Context, schema_class, validate
+from forms.wtform import wtform_class
 
 FIRE_CHECK = {
     "key": "fire_check",

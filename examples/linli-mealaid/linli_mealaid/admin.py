@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.admin import ModelView
 from core.i18n import lazy_gettext as _l
-from core.workflow import WorkflowViewMixin, state_filter, state_formatter
+from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
 
 from .flows import FLOW, PLUGIN
 from .models import MEALS, MealOrder

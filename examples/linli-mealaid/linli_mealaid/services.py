@@ -77,7 +77,7 @@ def deliver(ctx: Context, record, id_number) -> MealOrder:
 
 
 def credit_minutes(district_id) -> int:
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     return int(kernel_state().settings.get(district_id, PLUGIN, "credit_minutes"))
 

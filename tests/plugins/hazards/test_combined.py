@@ -24,18 +24,19 @@ from .test_lifecycle import rectifying
 from .test_pages import client_of
 from .test_planning import district, schedule
 
-TODAY = workdays.today()
-
 
 def waiting_extension(hz):
     """A hazard under rectification, due in three days, whose extension request waits."""
-    hazard = rectifying(hz, deadline=TODAY + dt.timedelta(days=3))
+    hazard = rectifying(hz, deadline=workdays.today() + dt.timedelta(days=3))
     services.move(
         hazard,
         "request_extension",
         hz.staff,
         hz.access(hz.staff),
-        data={"extension_reason": "缺货", "requested_deadline": str(TODAY + dt.timedelta(30))},
+        data={
+            "extension_reason": "缺货",
+            "requested_deadline": str(workdays.today() + dt.timedelta(30)),
+        },
     )
     return hazard
 
@@ -43,7 +44,7 @@ def waiting_extension(hz):
 def test_task_done_on_the_phone_with_premises_photos_position_and_rows(app, hz):
     building = Premises.create(unit=hz.community, name="长青公寓3号楼", kind="compound")
     patrol = schedule(hz)
-    planning.generate(district(), TODAY)
+    planning.generate(district(), workdays.today())
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
     client = client_of(app, "inspector")
     url = f"/portal/hazards/inspect/{FIRE}?task={task.id}"
@@ -79,7 +80,11 @@ def test_task_done_on_the_phone_with_premises_photos_position_and_rows(app, hz):
     assert "发现隐患 2 处" in done.get_data(as_text=True)
     inspection = Inspection.get(Inspection.premises == building.id)
     task = InspectionTask.get_by_id(task.id)
-    assert (task.state, task.inspection_id, task.done_on) == ("done", inspection.id, TODAY)
+    assert (task.state, task.inspection_id, task.done_on) == (
+        "done",
+        inspection.id,
+        workdays.today(),
+    )
     assert (float(inspection.latitude), inspection.place) == (39.9, "3号楼")
     assert sorted(p.name for p in inspection.photos) == ["楼道.png", "消火栓.png"]
     assert {h.instance for h in inspection.hazards} == {"", "1单元"}
@@ -88,7 +93,7 @@ def test_task_done_on_the_phone_with_premises_photos_position_and_rows(app, hz):
 def test_a_premises_of_another_community_does_not_fulfil_the_task(hz):
     elsewhere = Premises.create(unit=hz.other, name="幸福超市", kind="shop")
     patrol = schedule(hz)
-    planning.generate(district(), TODAY)
+    planning.generate(district(), workdays.today())
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
     before = counts()
     with pytest.raises(ServiceError) as exc:
@@ -108,7 +113,7 @@ def test_a_premises_of_another_community_does_not_fulfil_the_task(hz):
 
 def test_waiting_extension_is_overdue_and_carried_into_a_reinspection(hz):
     hazard = waiting_extension(hz)
-    later = TODAY + dt.timedelta(days=4)
+    later = workdays.today() + dt.timedelta(days=4)
     overdue = Hazard.select().where(services.overdue_condition(later))
     assert hazard.id in [h.id for h in overdue]
     assert [h.id for h in services.carried_items(hazard.inspection)] == [hazard.id]
@@ -143,7 +148,7 @@ def test_hand_report_goes_through_supervision_and_acceptance(hz):
             "measures": "清理",
             "funds": "物业费",
             "contingency": "专人值守",
-            "deadline": str(TODAY + dt.timedelta(days=10)),
+            "deadline": str(workdays.today() + dt.timedelta(days=10)),
         },
     )
     services.move(
@@ -176,7 +181,7 @@ def test_hand_report_goes_through_supervision_and_acceptance(hz):
     assert (row.state, row.accepted_by_id, row.supervision_lifted_on) == (
         "closed",
         hz.office.id,
-        TODAY,
+        workdays.today(),
     )
 
 

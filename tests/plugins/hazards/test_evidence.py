@@ -179,7 +179,7 @@ def test_position_out_of_range_is_refused(hz, position, message):
 
 
 def test_photo_too_large_is_refused(hz):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     kernel_state().settings.set(hz.community.district_id, "hazards", "photo_max_kb", 100)
     big = photo("大图.png", png((800, 800)) + b"\0" * (101 * 1024))
@@ -221,7 +221,7 @@ def test_not_an_image_is_refused(hz, data):
 
 
 def test_photo_type_not_accepted_by_the_district_is_refused(hz):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     kernel_state().settings.set(hz.community.district_id, "hazards", "photo_types", "jpeg")
     refused(

@@ -19,8 +19,6 @@ from tests.conftest import csrf_token, login
 
 from .conftest import FIRE, answers
 
-TODAY = workdays.today()
-
 
 def rectifying(hz, grade="general", deadline=None, item="extinguishers_ok"):
     inspection = services.inspect(
@@ -57,10 +55,11 @@ def snapshot(hazard):
 # -- extension (延期) -----------------------------------------------------------------------
 
 
+@pytest.mark.awkward_days
 def test_extension_approved_moves_the_deadline_and_overdue_follows_it(hz):
-    hazard = rectifying(hz, deadline=TODAY + dt.timedelta(days=3))
+    hazard = rectifying(hz, deadline=workdays.today() + dt.timedelta(days=3))
     staff, boss = hz.access(hz.staff), hz.access(hz.approver)
-    new = TODAY + dt.timedelta(days=30)
+    new = workdays.today() + dt.timedelta(days=30)
     services.move(
         hazard,
         "request_extension",
@@ -70,20 +69,20 @@ def test_extension_approved_moves_the_deadline_and_overdue_follows_it(hz):
     )
     assert hazard.state == "extension_requested"
     # while the request waits, the old deadline still runs: overdue after it
-    assert services.is_overdue(hazard, TODAY + dt.timedelta(days=4))
+    assert services.is_overdue(hazard, workdays.today() + dt.timedelta(days=4))
     # community staff may not approve their own request
     with pytest.raises(WorkflowError):
         services.move(hazard, "approve_extension", hz.staff, staff)
     services.move(hazard, "approve_extension", hz.approver, boss)
     row = Hazard.get_by_id(hazard.id)
     assert (row.state, row.deadline, row.extensions) == ("rectifying", new, 1)
-    assert not services.is_overdue(row, TODAY + dt.timedelta(days=4))
+    assert not services.is_overdue(row, workdays.today() + dt.timedelta(days=4))
     assert services.is_overdue(row, new + dt.timedelta(days=1))
     assert [h.transition for h in history(row)][-2:] == ["request_extension", "approve_extension"]
 
 
 def test_extension_refused_keeps_the_deadline_and_needs_a_reason(hz):
-    old = TODAY + dt.timedelta(days=3)
+    old = workdays.today() + dt.timedelta(days=3)
     hazard = rectifying(hz, deadline=old)
     staff, boss = hz.access(hz.staff), hz.access(hz.approver)
     data = {"extension_reason": "施工队未到位", "requested_deadline": str(old + dt.timedelta(9))}
@@ -99,7 +98,7 @@ def test_extension_refused_keeps_the_deadline_and_needs_a_reason(hz):
 
 @pytest.mark.parametrize("days", [0, -1])
 def test_extension_not_after_the_current_deadline_is_refused(hz, days):
-    old = TODAY + dt.timedelta(days=5)
+    old = workdays.today() + dt.timedelta(days=5)
     hazard = rectifying(hz, deadline=old)
     before = snapshot(hazard)
     data = {"extension_reason": "缺货", "requested_deadline": str(old + dt.timedelta(days))}
@@ -110,7 +109,7 @@ def test_extension_not_after_the_current_deadline_is_refused(hz, days):
 
 
 def test_extension_beyond_the_district_limit_is_refused(hz):
-    old = TODAY + dt.timedelta(days=5)
+    old = workdays.today() + dt.timedelta(days=5)
     hazard = rectifying(hz, deadline=old)
     before = snapshot(hazard)
     data = {"extension_reason": "缺货", "requested_deadline": str(old + dt.timedelta(days=91))}
@@ -122,6 +121,7 @@ def test_extension_beyond_the_district_limit_is_refused(hz):
 # -- deadline before the report date ---------------------------------------------------------
 
 
+@pytest.mark.awkward_days
 def test_deadline_before_the_report_date_is_refused(hz):
     inspection = services.inspect(
         hz.community, FIRE, "8号楼", answers(hydrant_ok="no"), hz.inspector, hz.access(hz.inspector)
@@ -131,10 +131,14 @@ def test_deadline_before_the_report_date_is_refused(hz):
     services.move(hazard, "register", hz.staff, staff)
     services.move(hazard, "assess", hz.staff, staff, data={"grade": "general"})
     before = snapshot(hazard)
-    data = {"responsible": "王强", "measures": "维修", "deadline": str(TODAY - dt.timedelta(3))}
+    data = {
+        "responsible": "王强",
+        "measures": "维修",
+        "deadline": str(workdays.today() - dt.timedelta(3)),
+    }
     with pytest.raises(WorkflowError) as exc:
         services.move(hazard, "rectify", hz.staff, staff, data=data)
-    assert f"整改期限不能早于隐患上报日期（{TODAY.isoformat()}）" in str(exc.value)
+    assert f"整改期限不能早于隐患上报日期（{workdays.today().isoformat()}）" in str(exc.value)
     assert snapshot(hazard) == before
 
 
@@ -155,11 +159,15 @@ def test_acceptance_by_the_rectifier_is_refused(hz):
     # someone else (the district safety office) accepts
     services.move(hazard, "accept", hz.office, hz.access(hz.office))
     row = Hazard.get_by_id(hazard.id)
-    assert (row.state, row.accepted_by_id, row.accepted_on) == ("closed", hz.office.id, TODAY)
+    assert (row.state, row.accepted_by_id, row.accepted_on) == (
+        "closed",
+        hz.office.id,
+        workdays.today(),
+    )
 
 
 def test_major_hazard_is_closed_only_with_the_acceptance_opinion(hz):
-    hazard = rectifying(hz, "major", TODAY + dt.timedelta(days=60), "major_exits_clear")
+    hazard = rectifying(hz, "major", workdays.today() + dt.timedelta(days=60), "major_exits_clear")
     services.move(
         hazard, "submit_acceptance", hz.staff, hz.access(hz.staff), data={"rectification": "已清"}
     )
@@ -181,11 +189,13 @@ def test_only_acceptance_leads_to_closed():
 
 
 def test_the_database_refuses_closing_a_major_hazard_without_acceptance(hz):
-    hazard = rectifying(hz, "major", TODAY + dt.timedelta(days=60), "major_exits_clear")
+    hazard = rectifying(hz, "major", workdays.today() + dt.timedelta(days=60), "major_exits_clear")
     before = snapshot(hazard)
     with pytest.raises(pw.DatabaseError):  # a bulk update or a script, around the workflow
         with hz_atomic():
-            Hazard.update(state="closed", closed_on=TODAY).where(Hazard.id == hazard.id).execute()
+            Hazard.update(state="closed", closed_on=workdays.today()).where(
+                Hazard.id == hazard.id
+            ).execute()
     assert snapshot(hazard) == before
 
 
@@ -198,7 +208,7 @@ def hz_atomic():
 def test_api_and_admin_cannot_close_a_major_hazard(app, hz):
     from core.api.tokens import create_token
 
-    hazard = rectifying(hz, "major", TODAY + dt.timedelta(days=60), "major_exits_clear")
+    hazard = rectifying(hz, "major", workdays.today() + dt.timedelta(days=60), "major_exits_clear")
     before = snapshot(hazard)
     _row, value = create_token(hz.office, "test", True, 30)
     headers = {"Authorization": f"Bearer {value}"}
@@ -251,7 +261,7 @@ def test_admin_shows_the_rectifier_refusal_in_chinese(app, hz):
 
 
 def test_supervision_is_listed_and_lifted_on_closure(app, hz):
-    hazard = rectifying(hz, "major", TODAY + dt.timedelta(days=60), "major_exits_clear")
+    hazard = rectifying(hz, "major", workdays.today() + dt.timedelta(days=60), "major_exits_clear")
     boss = hz.access(hz.approver)
     with pytest.raises(WorkflowError):  # community staff cannot put a hazard under supervision
         services.move(
@@ -269,11 +279,15 @@ def test_supervision_is_listed_and_lifted_on_closure(app, hz):
         data={
             "supervision_level": "street",
             "supervising_unit": "西山街道安监站",
-            "supervision_deadline": str(TODAY + dt.timedelta(days=30)),
+            "supervision_deadline": str(workdays.today() + dt.timedelta(days=30)),
         },
     )
     row = Hazard.get_by_id(hazard.id)
-    assert (row.state, row.supervision_level, row.supervised_on) == ("rectifying", "street", TODAY)
+    assert (row.state, row.supervision_level, row.supervised_on) == (
+        "rectifying",
+        "street",
+        workdays.today(),
+    )
     before = snapshot(row)
     with pytest.raises(WorkflowError, match="该隐患已挂牌督办"):
         services.move(
@@ -293,7 +307,7 @@ def test_supervision_is_listed_and_lifted_on_closure(app, hz):
     )
     services.move(row, "accept", hz.approver, boss, data={"acceptance_opinion": "复核合格"})
     row = Hazard.get_by_id(hazard.id)
-    assert row.supervision_lifted_on == TODAY and row.state == "closed"
+    assert row.supervision_lifted_on == workdays.today() and row.state == "closed"
     outsider = app.test_client()
     assert login(outsider, "outsider", "Passw0rd-long").status_code == 302
     assert "西山街道安监站" not in outsider.get("/admin/hazards/supervised/").get_data(as_text=True)

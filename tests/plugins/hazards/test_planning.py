@@ -19,8 +19,6 @@ from tests.conftest import csrf_token, login, make_user
 
 from .conftest import COMMUNITY, FIRE, answers
 
-TODAY = workdays.today()
-
 
 def district():
     return TerritoryUnit.get(TerritoryUnit.code == "990101")
@@ -33,7 +31,7 @@ def schedule(hz, **kw):
         place="3号楼",
         checklist=FIRE,
         frequency="daily",
-        next_due=TODAY,
+        next_due=workdays.today(),
         assignee=hz.inspector,
         created_by=hz.staff,
     )
@@ -68,6 +66,7 @@ def test_recurrences():
 # -- schedules and the daily command ------------------------------------------------------------
 
 
+@pytest.mark.awkward_days
 def test_daily_command_creates_due_tasks_once(app, hz):
     patrol = schedule(hz)
     schedule(
@@ -75,21 +74,21 @@ def test_daily_command_creates_due_tasks_once(app, hz):
         title="月度消防检查",
         place="小区",
         frequency="monthly",
-        next_due=TODAY + dt.timedelta(5),
+        next_due=workdays.today() + dt.timedelta(5),
     )
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["hazards-daily", "--date", TODAY.isoformat()])
+    first = runner.invoke(args=["hazards-daily", "--date", workdays.today().isoformat()])
     assert first.exit_code == 0, first.output
     assert "990101: 1 inspection tasks created" in first.output
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
     assert (task.due, task.assignee_id, task.place, task.state) == (
-        TODAY,
+        workdays.today(),
         hz.inspector.id,
         "3号楼",
         "open",
     )
-    assert Schedule.get_by_id(patrol.id).next_due == TODAY + dt.timedelta(days=1)
-    again = runner.invoke(args=["hazards-daily", "--date", TODAY.isoformat()])
+    assert Schedule.get_by_id(patrol.id).next_due == workdays.today() + dt.timedelta(days=1)
+    again = runner.invoke(args=["hazards-daily", "--date", workdays.today().isoformat()])
     assert "990101: 0 inspection tasks created" in again.output
     assert InspectionTask.select().where(InspectionTask.schedule.is_null(False)).count() == 2
 
@@ -107,7 +106,7 @@ def test_bad_schedules_are_refused(hz):
 
 def test_assignment_only_to_people_in_scope(hz):
     patrol = schedule(hz, assignee=None)
-    planning.generate(district(), TODAY)
+    planning.generate(district(), workdays.today())
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
     grid = make_user("grid", "grid_worker", COMMUNITY)
     with pytest.raises(ServiceError, match="不能指派给 outsider"):
@@ -124,7 +123,7 @@ def test_assignment_only_to_people_in_scope(hz):
 
 def test_task_on_the_portal_is_done_by_its_inspection(app, hz):
     patrol = schedule(hz)
-    planning.generate(district(), TODAY)
+    planning.generate(district(), workdays.today())
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
     client = app.test_client()
     assert login(client, "inspector", "Passw0rd-long").status_code == 302
@@ -144,7 +143,11 @@ def test_task_on_the_portal_is_done_by_its_inspection(app, hz):
     assert "发现隐患 0 处" in done
     task = InspectionTask.get_by_id(task.id)
     inspection = Inspection.get(Inspection.created_by == hz.inspector.id)
-    assert (task.state, task.inspection_id, task.done_on) == ("done", inspection.id, TODAY)
+    assert (task.state, task.inspection_id, task.done_on) == (
+        "done",
+        inspection.id,
+        workdays.today(),
+    )
     assert "高层住宅每日防火巡查" not in client.get("/portal/").get_data(as_text=True)
     # the same task cannot be fulfilled twice: refused, nothing written
     before = Inspection.select().count()
@@ -157,7 +160,7 @@ def test_an_inspection_of_another_community_does_not_fulfil_the_task(app, hz):
     from plugins.hazards import services
 
     patrol = schedule(hz)
-    planning.generate(district(), TODAY)
+    planning.generate(district(), workdays.today())
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
     before = (Inspection.select().count(), InspectionTask.get_by_id(task.id).state)
     with pytest.raises(ServiceError, match="本次检查与任务不符"):
@@ -180,11 +183,12 @@ def test_an_inspection_of_another_community_does_not_fulfil_the_task(app, hz):
 # -- overdue: reminder and escalation -------------------------------------------------------------
 
 
+@pytest.mark.awkward_days
 def test_overdue_task_is_escalated_to_the_street(hz):
-    patrol = schedule(hz, next_due=TODAY - dt.timedelta(days=2), frequency="monthly")
-    planning.generate(district(), TODAY)
+    patrol = schedule(hz, next_due=workdays.today() - dt.timedelta(days=2), frequency="monthly")
+    planning.generate(district(), workdays.today())
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
-    assert task.due == TODAY - dt.timedelta(days=2)
+    assert task.due == workdays.today() - dt.timedelta(days=2)
     run_daily()
     mine = Notification.get(
         (Notification.user == hz.inspector.id) & (Notification.kind == "overdue")
@@ -274,8 +278,8 @@ def test_demo_has_a_campaign_a_schedule_and_a_supervised_major_hazard(hz):
     assert planning.stage(campaign) == "self_check"
     assert InspectionTask.select().where(InspectionTask.campaign == campaign.id).count() == 8
     patrol = Schedule.get()
-    assert patrol.next_due == TODAY + dt.timedelta(days=1)
-    assert InspectionTask.get(InspectionTask.schedule == patrol.id).due == TODAY
+    assert patrol.next_due == workdays.today() + dt.timedelta(days=1)
+    assert InspectionTask.get(InspectionTask.schedule == patrol.id).due == workdays.today()
     supervised = Hazard.get(Hazard.supervision_level == "street")
     assert (supervised.grade, supervised.state) == ("major", "rectifying")
 
@@ -292,12 +296,12 @@ def test_campaign_created_and_launched_in_the_admin(app, hz):
             "csrf_token": csrf_token(page),
             "unit": str(street.id),
             "title": "西山街道燃气专项排查",
-            "year": str(TODAY.year),
+            "year": str(workdays.today().year),
             "checklists": "hazards_gas",
-            "self_check_from": str(TODAY),
-            "self_check_until": str(TODAY + dt.timedelta(days=10)),
-            "supervision_until": str(TODAY + dt.timedelta(days=20)),
-            "acceptance_until": str(TODAY + dt.timedelta(days=60)),
+            "self_check_from": str(workdays.today()),
+            "self_check_until": str(workdays.today() + dt.timedelta(days=10)),
+            "supervision_until": str(workdays.today() + dt.timedelta(days=20)),
+            "acceptance_until": str(workdays.today() + dt.timedelta(days=60)),
         },
     )
     created = Campaign.get(Campaign.title == "西山街道燃气专项排查")

@@ -23,8 +23,9 @@ from tests.conftest import csrf_token, login
 
 from .conftest import COMMUNITY, FIRE, answers
 
-TODAY = workdays.today()
-QUARTER = (TODAY.month - 1) // 3 + 1
+
+def quarter() -> int:
+    return (workdays.today().month - 1) // 3 + 1
 
 
 def client_of(app, username):
@@ -56,7 +57,7 @@ def closed_major(hz, place="8号楼"):
             "measures": "=清理疏散通道杂物",  # a formula-looking text, escaped in the XLSX
             "funds": "物业维修资金",
             "funds_amount": "1200.50",
-            "deadline": str(TODAY + dt.timedelta(days=10)),
+            "deadline": str(workdays.today() + dt.timedelta(days=10)),
             "contingency": "专人值守",
         },
     )
@@ -104,7 +105,9 @@ def test_treatment_register_lists_every_hazard_with_overdue(app, hz):
     services.move(late, "register", hz.staff, staff)
     services.move(late, "assess", hz.staff, staff, data={"grade": "general"})
     services.move(late, "rectify", hz.staff, staff, data={"responsible": "王", "measures": "修"})
-    Hazard.update(deadline=TODAY - dt.timedelta(days=1)).where(Hazard.id == late.id).execute()
+    Hazard.update(deadline=workdays.today() - dt.timedelta(days=1)).where(
+        Hazard.id == late.id
+    ).execute()
     client = client_of(app, "staff")
     page = client.get("/admin/hazards/registers/?kind=all").get_data(as_text=True)
     assert "隐患排查治理登记表" in page and "10号楼" in page and "整改中" in page
@@ -137,8 +140,8 @@ def draft(hz, unit=None, user=None):
     report = StatisticsReport(
         unit=unit or hz.community,
         period="quarter",
-        year=TODAY.year,
-        quarter=QUARTER,
+        year=workdays.today().year,
+        quarter=quarter(),
         created_by=user or hz.staff,
     )
     statistics.prepare(report)
@@ -165,7 +168,7 @@ def test_submitted_report_is_locked_and_corrected_by_a_new_version(app, hz):
     locked = StatisticsReport.get_by_id(report.id)
     assert (locked.state, locked.submitted_on, locked.submitted_by_id) == (
         "submitted",
-        TODAY,
+        workdays.today(),
         hz.staff.id,
     )
     before = (locked.figures, locked.note, StatisticsReport.select().count())
@@ -179,8 +182,8 @@ def test_submitted_report_is_locked_and_corrected_by_a_new_version(app, hz):
             "csrf_token": csrf_token(page),
             "unit": str(hz.community.id),
             "period": "quarter",
-            "year": str(TODAY.year),
-            "quarter": str(QUARTER),
+            "year": str(workdays.today().year),
+            "quarter": str(quarter()),
             "note": "改一下",
         },
         follow_redirects=True,
@@ -218,6 +221,7 @@ def test_another_communitys_report_is_not_shown(app, hz):
     assert StatisticsReport.get_by_id(theirs.id).state == "draft"
 
 
+@pytest.mark.awkward_days
 def test_statistics_due_dates_follow_the_settings(hz):
     report = draft(hz)
     report.period, report.quarter, report.year = "quarter", 1, 2026
@@ -236,7 +240,9 @@ def test_dashboard_figures_in_scope(app, hz):
     services.move(late, "register", hz.staff, staff)
     services.move(late, "assess", hz.staff, staff, data={"grade": "general"})
     services.move(late, "rectify", hz.staff, staff, data={"responsible": "王", "measures": "修"})
-    Hazard.update(deadline=TODAY - dt.timedelta(days=1)).where(Hazard.id == late.id).execute()
+    Hazard.update(deadline=workdays.today() - dt.timedelta(days=1)).where(
+        Hazard.id == late.id
+    ).execute()
     for _i in range(2):
         found(hz, "10号楼", extinguishers_ok="no")
     found(hz, "幸福1号楼", unit=hz.other, user=hz.outsider, hydrant_ok="no")
@@ -244,7 +250,7 @@ def test_dashboard_figures_in_scope(app, hz):
     rows = statistics.overdue_by_community(units)
     general = next(r for r in rows if r["grade"] == "general")
     assert (general["name"], general["open"], general["overdue"]) == ("长青社区", 1, 1)
-    repeated = statistics.repeated_places(units, 3, TODAY - dt.timedelta(days=30))
+    repeated = statistics.repeated_places(units, 3, workdays.today() - dt.timedelta(days=30))
     assert repeated == [{"unit": "长青社区", "place": "10号楼", "count": 3}]
     closure = statistics.closure(units)
     assert (closure["closed"], closure["total"], closure["mean_days"]) == (1, 4, 0.0)
@@ -264,7 +270,7 @@ def test_statistics_through_the_admin_draft_submit_and_list(app, hz):
             "csrf_token": csrf_token(page),
             "unit": str(hz.community.id),
             "period": "quarter",
-            "year": str(TODAY.year),
+            "year": str(workdays.today().year),
             "quarter": "9",
             "note": "",
         },
@@ -278,8 +284,8 @@ def test_statistics_through_the_admin_draft_submit_and_list(app, hz):
             "csrf_token": csrf_token(page),
             "unit": str(hz.community.id),
             "period": "quarter",
-            "year": str(TODAY.year),
-            "quarter": str(QUARTER),
+            "year": str(workdays.today().year),
+            "quarter": str(quarter()),
             "note": "季度报表",
         },
     )

@@ -98,6 +98,7 @@ def test_major_hazard_needs_the_five_assurances(hz):
     assert row.state == "rectifying" and row.funds.startswith("物业维修资金")
 
 
+@pytest.mark.awkward_days
 def test_major_deadline_beyond_the_district_limit_is_refused(hz):
     hazard = assessed(hz, "major", "major_exits_clear")
     before = snapshot(hazard)
@@ -114,6 +115,7 @@ def test_major_deadline_beyond_the_district_limit_is_refused(hz):
     assert snapshot(hazard) == before
 
 
+@pytest.mark.awkward_days
 def test_past_deadline_is_refused(hz):
     hazard = assessed(hz, "general")
     reported = hazard.created_at - dt.timedelta(days=10)  # reported ten days ago
@@ -166,6 +168,7 @@ def test_cannot_skip_assessment(hz):
     assert snapshot(hazard) == before
 
 
+@pytest.mark.awkward_days
 def test_overdue_is_derived_from_the_deadline(hz):
     hazard = assessed(hz, "general")
     services.move(

@@ -13,9 +13,10 @@ from core import territory
 from core.access import Access
 from core.db import db
 from core.models import TerritoryUnit
-from plugins.owners import services
-from plugins.owners.meetings import tell_residents_committee
-from plugins.owners.models import Meeting, Owner, Ownership, Premises
+from plugins.owners.assembly import services
+from plugins.owners.assembly.models import Meeting
+from plugins.owners.committees.services import tell_residents_committee
+from plugins.owners.register.models import Owner, Ownership, Premises
 from tests.conftest import make_user
 from tests.plugins.timebank.conftest import FreshClient
 

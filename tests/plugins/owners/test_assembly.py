@@ -10,10 +10,12 @@ from fractions import Fraction
 
 import pytest
 
+from core.models import TerritoryUnit
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners import meetings, services
-from plugins.owners.models import Meeting, ProvisionalRequest, ProvisionalRequester
+from plugins.owners.assembly import reports, services
+from plugins.owners.assembly.models import Matter, Meeting, ProvisionalRequest, ProvisionalRequester
+from plugins.owners.committees import services as committees
 
 from .conftest import DAY, reload
 
@@ -29,50 +31,52 @@ def test_notice_without_telling_the_residents_committee_is_refused(world):
     refused(lambda: services.notice(meeting, world.staff, on=DAY), "请先告知社区居民委员会")
     assert reload(meeting).status == "draft"
     # told only after the notice day does not count
-    meetings.tell_residents_committee(meeting, "长青社区居委会", DAY + dt.timedelta(1), world.staff)
+    committees.tell_residents_committee(
+        meeting, "长青社区居委会", DAY + dt.timedelta(1), world.staff
+    )
     refused(lambda: services.notice(meeting, world.staff, on=DAY), "请先告知社区居民委员会")
     assert reload(meeting).status == "draft"
-    meetings.tell_residents_committee(meeting, "长青社区居委会", DAY, world.staff)
+    committees.tell_residents_committee(meeting, "长青社区居委会", DAY, world.staff)
     assert services.notice(meeting, world.staff, on=DAY).status == "noticed"
 
 
 def test_the_residents_committee_opinion_is_recorded_once_with_its_date(world):
     meeting = world.meeting("noticed")
-    [told] = meetings.notices_of(meeting)
-    refused(lambda: meetings.record_opinion(told, "  ", DAY, world.staff), "请填写居委会的意见")
+    [told] = committees.notices_of(meeting)
+    refused(lambda: committees.record_opinion(told, "  ", DAY, world.staff), "请填写居委会的意见")
     refused(
-        lambda: meetings.record_opinion(told, "同意", DAY - dt.timedelta(1), world.staff),
+        lambda: committees.record_opinion(told, "同意", DAY - dt.timedelta(1), world.staff),
         "意见日期不能早于告知日期",
     )
     assert reload(told).opinion_on is None
-    done = meetings.record_opinion(
+    done = committees.record_opinion(
         told, "同意召开，建议增加线下投票点", DAY + dt.timedelta(2), world.staff
     )
     assert (done.opinion, done.opinion_on) == (
         "同意召开，建议增加线下投票点",
         DAY + dt.timedelta(2),
     )
-    refused(lambda: meetings.record_opinion(done, "改意见", DAY, world.staff), "已记录")
+    refused(lambda: committees.record_opinion(done, "改意见", DAY, world.staff), "已记录")
     assert reload(told).opinion == "同意召开，建议增加线下投票点"
 
 
 def _request(world):
-    return meetings.request_provisional(
+    return services.request_provisional(
         world.compound, "提前解聘物业", world.staff, reason="服务差"
     )
 
 
 def test_provisional_meeting_below_the_threshold_is_refused(world, app):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     # 3 heads, 300 m²; 20% of heads = 0.6 head, so 1 owner suffices by heads, but set 50%
     kernel_state().settings.set(world.compound.district_id, "owners", "provisional_percent", 50)
     request = _request(world)
-    meetings.add_requester(request, world.owners[1], DAY, world.staff)  # unit 2: 50 m², 1 head
-    refused(lambda: meetings.add_requester(request, world.owners[1], DAY, world.staff), "已签名")
+    services.add_requester(request, world.owners[1], DAY, world.staff)  # unit 2: 50 m², 1 head
+    refused(lambda: services.add_requester(request, world.owners[1], DAY, world.staff), "已签名")
     meetings_before = Meeting.select().count()
     refused(
-        lambda: meetings.accept_provisional(
+        lambda: services.accept_provisional(
             request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), world.staff
         ),
         "提议业主 1 / 3 人（面积 50.00 / 300.00 平方米），召开临时会议须 50% 以上的业主提议",
@@ -80,42 +84,42 @@ def test_provisional_meeting_below_the_threshold_is_refused(world, app):
     assert Meeting.select().count() == meetings_before
     assert reload(request).status == "collecting"
     # the co-owner of the same unit adds no head; the owner of units 0 and 1 does: 2 of 3
-    meetings.add_requester(request, world.owners[2], DAY, world.staff)
-    assert meetings.request_support(request)["heads"] == 1
-    meetings.add_requester(request, world.owners[0], DAY, world.staff)
-    support = meetings.request_support(request)
+    services.add_requester(request, world.owners[2], DAY, world.staff)
+    assert reports.request_support(request)["heads"] == 1
+    services.add_requester(request, world.owners[0], DAY, world.staff)
+    support = reports.request_support(request)
     assert (support["heads"], support["area"]) == (2, Decimal("250.00"))
-    meeting = meetings.accept_provisional(
+    meeting = services.accept_provisional(
         request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), world.staff, on=DAY
     )
     assert meeting.status == "draft" and meeting.title == "提前解聘物业"
     request = reload(request)
     assert (request.status, request.meeting_id) == ("accepted", meeting.id)
-    refused(lambda: meetings.add_requester(request, world.owners[0], DAY, world.staff), "已受理")
+    refused(lambda: services.add_requester(request, world.owners[0], DAY, world.staff), "已受理")
     assert (
         ProvisionalRequester.select().where(ProvisionalRequester.request == request.id).count() == 3
     )
 
 
 def test_provisional_threshold_basis_area_and_heads(world, app):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     settings = kernel_state().settings
     settings.set(world.compound.district_id, "owners", "provisional_basis", "area_and_heads")
     settings.set(world.compound.district_id, "owners", "provisional_percent", 20)
     request = _request(world)
     # the developer: 50 of 300 m² (16.7% < 20%) though 1 of 3 heads (33%)
-    meetings.add_requester(request, world.developer, DAY, world.staff)
-    support = meetings.request_support(request)
+    services.add_requester(request, world.developer, DAY, world.staff)
+    support = reports.request_support(request)
     assert (support["by_heads"], support["by_area"], support["accepted"]) == (True, False, False)
     refused(
-        lambda: meetings.accept_provisional(
+        lambda: services.accept_provisional(
             request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), world.staff
         ),
         "召开临时会议须 20% 以上的业主提议",
     )
     settings.set(world.compound.district_id, "owners", "provisional_basis", "heads")
-    assert meetings.request_support(request)["accepted"] is True
+    assert reports.request_support(request)["accepted"] is True
     assert ProvisionalRequest.select().where(ProvisionalRequest.unit == world.compound).count() == 1
 
 
@@ -123,9 +127,7 @@ def test_results_are_published_on_the_notice_board_and_overdue_is_visible(world,
     from core.publicity import Publication
 
     meeting = world.meeting("voting_open")
-    matter = meetings.Matter.get(
-        (meetings.Matter.meeting == meeting.id) & (meetings.Matter.item == "4")
-    )
+    matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
     day = world.vote_day(meeting)
     services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
     services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
@@ -133,12 +135,12 @@ def test_results_are_published_on_the_notice_board_and_overdue_is_visible(world,
     tallied_on = today() - dt.timedelta(5)
     meeting = services.tally_meeting(meeting, world.staff, on=tallied_on)
     assert meeting.publish_due == tallied_on + dt.timedelta(3)
-    assert meetings.publication_state(meeting) == "overdue"
-    district = meetings.TerritoryUnit.get_by_id(world.compound.district_id)
-    assert [m.id for m in meetings.overdue_publications(district)] == [meeting.id]
+    assert reports.publication_state(meeting) == "overdue"
+    district = TerritoryUnit.get_by_id(world.compound.district_id)
+    assert [m.id for m in reports.overdue_publications(district)] == [meeting.id]
     meeting = services.publish(meeting, world.staff, on=today())
-    assert meetings.publication_state(meeting) == "late"
-    assert meetings.overdue_publications(district) == []
+    assert reports.publication_state(meeting) == "late"
+    assert reports.overdue_publications(district) == []
     # the test compound's notices only (the demo compound publishes fund and joint-meeting ones)
     [notice] = Publication.select().where(
         (Publication.plugin == "owners") & (Publication.unit == world.compound.id)
@@ -150,15 +152,15 @@ def test_results_are_published_on_the_notice_board_and_overdue_is_visible(world,
 
 def test_the_dry_run_calculator_includes_the_boundary(world):
     # exactly two thirds take part and exactly three quarters agree: a special matter passes
-    got = meetings.calculate("special", "300", "3", "200", "2", "150", "2")
+    got = services.calculate("special", "300", "3", "200", "2", "150", "2")
     assert got["quorate_area"] and got["quorate_heads"] and got["result"] == "passed"
     # exactly half agrees: an ordinary matter needs more than half
-    got = meetings.calculate("ordinary", "300", "4", "300", "4", "150", "3")
+    got = services.calculate("ordinary", "300", "4", "300", "4", "150", "3")
     assert (got["approved_area"], got["result"]) == (False, "rejected")
-    got = meetings.calculate("ordinary", "300", "3", "199.99", "2", "199.99", "2")
+    got = services.calculate("ordinary", "300", "3", "199.99", "2", "199.99", "2")
     assert got["result"] == "not_quorate" and got["missing_area"] == Fraction(1, 100)
-    refused(lambda: meetings.calculate("ordinary", "300", "3", "abc", "2", "1", "1"), "请输入数字")
+    refused(lambda: services.calculate("ordinary", "300", "3", "abc", "2", "1", "1"), "请输入数字")
     refused(
-        lambda: meetings.calculate("ordinary", "300", "3", "100", "2", "200", "1"),
+        lambda: services.calculate("ordinary", "300", "3", "100", "2", "200", "1"),
         "同意不能超过参与表决",
     )

@@ -15,8 +15,8 @@ import pytest
 
 from core.models import AppendOnlyError
 from core.services import ServiceError
-from plugins.owners import ballots, services
-from plugins.owners.models import BallotLog, Matter, PaperEntry, Proxy
+from plugins.owners.assembly import reports, services
+from plugins.owners.assembly.models import BallotLog, Matter, PaperEntry, Proxy
 from tests.conftest import make_user
 
 from .conftest import COMMUNITY, DAY, reload
@@ -45,24 +45,24 @@ def test_a_proxy_without_an_authorisation_is_refused(world):
     meeting = world.meeting("noticed")
     before = counts()
     refused(
-        lambda: ballots.authorise(meeting, world.owners[0], "王五", world.staff, None),
+        lambda: services.authorise(meeting, world.owners[0], "王五", world.staff, None),
         "须上传业主签署的委托书",
     )
     refused(
-        lambda: ballots.authorise(
+        lambda: services.authorise(
             meeting, world.owners[0], "王五", world.staff, (b"", "a.pdf", "")
         ),
         "须上传业主签署的委托书",
     )
     # a file of a type the district does not allow, and one that only claims to be a PDF
     refused(
-        lambda: ballots.authorise(
+        lambda: services.authorise(
             meeting, world.owners[0], "王五", world.staff, (b"MZ\x90", "a.exe", "application/x")
         ),
         "不允许上传该类型的文件",
     )
     refused(
-        lambda: ballots.authorise(
+        lambda: services.authorise(
             meeting,
             world.owners[0],
             "王五",
@@ -75,12 +75,12 @@ def test_a_proxy_without_an_authorisation_is_refused(world):
 
 
 def test_a_too_large_authorisation_is_refused(world, app):
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     meeting = world.meeting("noticed")
     kernel_state().settings.set(world.compound.district_id, "owners", "proxy_max_kb", 100)
     refused(
-        lambda: ballots.authorise(
+        lambda: services.authorise(
             meeting, world.owners[0], "王五", world.staff, (PDF + b"0" * 200 * 1024, "a.pdf", "")
         ),
         "文件超过 100 KB",
@@ -93,7 +93,7 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
     matter = matters(meeting)["4"]
     day = world.vote_day(meeting)
     agent = make_user("agent", "resident", COMMUNITY)  # not an owner
-    proxy = ballots.authorise(
+    proxy = services.authorise(
         meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
     )
     stored = json.loads(proxy.authorisation)
@@ -103,7 +103,7 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
         "您已委托他人投票",
     )
     refused(  # nor on paper, unless the sheet is entered as signed by the proxy
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting,
             "P-7",
             world.units[0],
@@ -127,10 +127,10 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
     # the proxy may change the ballot until close; history kept, chain intact
     services.cast(world.owners[0], matter, "disagree", agent, on=day, proxy=proxy)
     assert BallotLog.select().count() == 4
-    assert set(services.latest_ballots(matter).values()) == {"disagree"}
-    assert services.verify() == []
+    assert set(reports.latest_ballots(matter).values()) == {"disagree"}
+    assert reports.verify() == []
     # once the proxy has voted the authorisation stands
-    refused(lambda: ballots.revoke(proxy, world.staff), "不能再撤销")
+    refused(lambda: services.revoke(proxy, world.staff), "不能再撤销")
     assert reload(proxy).status == "active"
 
 
@@ -140,8 +140,8 @@ def test_staff_enter_a_proxy_ballot_and_revocation_before_voting(world):
     meeting = world.meeting("voting_open")
     matter = matters(meeting)["4"]
     day = world.vote_day(meeting)
-    proxy = ballots.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a.pdf", ""))
-    revoked = ballots.revoke(proxy, world.staff, on=day)
+    proxy = services.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a.pdf", ""))
+    revoked = services.revoke(proxy, world.staff, on=day)
     assert revoked.status == "revoked"
     before = counts()
     refused(
@@ -159,7 +159,7 @@ def test_staff_enter_a_proxy_ballot_and_revocation_before_voting(world):
     assert counts() == before
     # revoked: the owner votes again personally
     services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
-    second = ballots.authorise(meeting, world.owners[2], "李四", world.staff, (PDF, "b.pdf", ""))
+    second = services.authorise(meeting, world.owners[2], "李四", world.staff, (PDF, "b.pdf", ""))
     # co-owner 1 has voted for unit 2: co-owner 2's proxy cannot add a second ballot
     before = counts()
     refused(
@@ -188,10 +188,10 @@ def test_a_second_ballot_for_a_unit_by_a_co_owner_is_refused(world):
         "专有部分 201室 已有他人投出的表决票",
     )
     assert counts() == before
-    assert services.latest_ballots(matter)[world.units[2].id] == "agree"
+    assert reports.latest_ballots(matter)[world.units[2].id] == "agree"
     # the same co-owner may change their own ballot
     services.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
-    assert services.latest_ballots(matter)[world.units[2].id] == "disagree"
+    assert reports.latest_ballots(matter)[world.units[2].id] == "disagree"
 
 
 def test_a_vote_after_close_is_refused_on_every_path(world):
@@ -199,7 +199,7 @@ def test_a_vote_after_close_is_refused_on_every_path(world):
     matter = matters(meeting)["4"]
     day = world.vote_day(meeting)
     agent = make_user("agent", "resident", COMMUNITY)
-    proxy = ballots.authorise(
+    proxy = services.authorise(
         meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""), proxy_user=agent
     )
     late = meeting.closes_on + dt.timedelta(1)
@@ -209,7 +209,7 @@ def test_a_vote_after_close_is_refused_on_every_path(world):
         "不在表决期间",
     )
     refused(  # paper dated after the last day
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting,
             "P-9",
             world.units[2],
@@ -224,7 +224,7 @@ def test_a_vote_after_close_is_refused_on_every_path(world):
     for call in (
         lambda: services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
         lambda: services.cast(world.owners[1], matter, "agree", world.users[1], on=day),
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting,
             "P-9",
             world.units[2],
@@ -233,7 +233,7 @@ def test_a_vote_after_close_is_refused_on_every_path(world):
             {matter.id: "agree"},
             world.staff,
         ),
-        lambda: ballots.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a", "")),
+        lambda: services.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a", "")),
     ):
         refused(call, "不在表决期间")
     assert counts() == before
@@ -248,29 +248,29 @@ def test_paper_ballot_entered_twice_matching_becomes_the_ballot(world):
     day = world.vote_day(meeting)
     clerk = make_user("clerk", "community_staff", COMMUNITY)
     sheet = {m["4"].id: "agree", m["6"].id: "disagree"}
-    first, counted = ballots.enter_paper(
+    first, counted = services.enter_paper(
         meeting, "P-001", world.units[2], world.owners[1], day, sheet, world.staff
     )
     assert counted == [] and BallotLog.select().count() == 0
     before = counts()
     refused(
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting, "P-001", world.units[2], world.owners[1], day, sheet, world.staff
         ),
         "第二次录入须由另一人进行",
     )
     assert counts() == before
-    second, counted = ballots.enter_paper(
+    second, counted = services.enter_paper(
         meeting, "P-001", world.units[2], world.owners[1], day, dict(sheet), clerk
     )
     assert len(counted) == 2 and {r.channel for r in counted} == {"paper"}
-    assert services.latest_ballots(m["4"]) == {world.units[2].id: "agree"}
-    assert services.latest_ballots(m["6"]) == {world.units[2].id: "disagree"}
-    assert services.verify() == []
-    [state] = ballots.sheets(meeting)
+    assert reports.latest_ballots(m["4"]) == {world.units[2].id: "agree"}
+    assert reports.latest_ballots(m["6"]) == {world.units[2].id: "disagree"}
+    assert reports.verify() == []
+    [state] = reports.sheets(meeting)
     assert state["state"] == "counted" and state["differences"] == []
     refused(
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting,
             "P-001",
             world.units[2],
@@ -291,19 +291,19 @@ def test_paper_mismatch_is_listed_and_resolved_by_a_third_person(world):
     day = world.vote_day(meeting)
     clerk = make_user("clerk", "community_staff", COMMUNITY)
     third = make_user("clerk3", "community_staff", COMMUNITY)
-    ballots.enter_paper(
+    services.enter_paper(
         meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "agree"}, world.staff
     )
-    _, counted = ballots.enter_paper(
+    _, counted = services.enter_paper(
         meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "disagree"}, clerk
     )
     assert counted == [] and BallotLog.select().count() == 0
-    [state] = ballots.sheets(meeting)
+    [state] = reports.sheets(meeting)
     assert state["state"] == "mismatch" and state["differences"] == [f"matter {m['4'].id}"]
     before = counts()
     for person in (world.staff, clerk):
         refused(
-            lambda person=person: ballots.resolve_paper(
+            lambda person=person: services.resolve_paper(
                 meeting,
                 "P-002",
                 world.units[0],
@@ -315,11 +315,11 @@ def test_paper_mismatch_is_listed_and_resolved_by_a_third_person(world):
             "须由未参与两次录入的第三人",
         )
     assert counts() == before
-    _, counted = ballots.resolve_paper(
+    _, counted = services.resolve_paper(
         meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "agree"}, third
     )
     assert [r.choice for r in counted] == ["agree"]
-    assert ballots.sheets(meeting)[0]["state"] == "resolved"
+    assert reports.sheets(meeting)[0]["state"] == "resolved"
 
 
 def test_paper_ballot_for_a_unit_someone_else_voted_for_is_refused(world):
@@ -329,7 +329,7 @@ def test_paper_ballot_for_a_unit_someone_else_voted_for_is_refused(world):
     services.cast(world.owners[2], m["4"], "agree", world.users[2], on=day)
     before = counts()
     refused(
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting,
             "P-003",
             world.units[2],
@@ -341,7 +341,7 @@ def test_paper_ballot_for_a_unit_someone_else_voted_for_is_refused(world):
         "已有他人投出的表决票",
     )
     refused(
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting,
             "P-003",
             world.units[3],
@@ -409,7 +409,7 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
     services.cast(world.owners[0], m["4"], "disagree", world.users[0], on=day)  # changed
     services.cast(world.owners[0], m["6"], "agree", world.users[0], on=day)
     for person in (world.staff, clerk):
-        ballots.enter_paper(
+        services.enter_paper(
             meeting,
             "P-1",
             world.units[2],
@@ -420,7 +420,7 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
         )
     meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
     meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
-    text = ballots.anonymised_csv(meeting)
+    text = reports.anonymised_csv(meeting)
     assert "业主" not in text and "101室" not in text and "201室" not in text  # no names, no units
     mine = {r.receipt for r in BallotLog.select()}
     published = {row["receipt"] for row in csv.DictReader(io.StringIO(text))}
@@ -438,8 +438,8 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
 def fund_meeting(world, affected):
     """A meeting with an ordinary matter (item 4, the whole compound) and a proposal to use the
     maintenance fund borne by the units ``affected`` (indexes), open for voting."""
-    from plugins.owners import fund
-    from plugins.owners.models import FundAccount
+    from plugins.owners.fund import services as fund
+    from plugins.owners.fund.models import FundAccount
 
     FundAccount.create(unit=world.compound, bank="建设银行", account_no="6217")
     meeting = world.meeting("draft", items=("4",))
@@ -458,7 +458,7 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     before = counts()
     # a paper sheet for unit 101室 (owner 0 bears nothing): refused before any entry is written
     refused(
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting, "F-1", world.units[0], world.owners[0], day, {matter.id: "agree"}, world.staff
         ),
         "该专有部分不在事项“2单元水泵”的费用分摊范围内",
@@ -466,7 +466,7 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     assert counts() == before
     # the proxy of owner 0, on the portal and entered by staff
     agent = make_user("agent", "resident", COMMUNITY)
-    proxy = ballots.authorise(
+    proxy = services.authorise(
         meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
     )
     before = counts()
@@ -482,7 +482,7 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     )
     # a paper sheet signed by the proxy is refused too
     refused(
-        lambda: ballots.enter_paper(
+        lambda: services.enter_paper(
             meeting,
             "F-2",
             world.units[1],
@@ -505,7 +505,7 @@ def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(
     meeting, matter = fund_meeting(world, affected=[1, 2])
     day = world.vote_day(meeting)
     agent = make_user("agent", "resident", COMMUNITY)
-    proxy = ballots.authorise(
+    proxy = services.authorise(
         meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
     )
     rows = services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
@@ -515,7 +515,7 @@ def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(
     services.cast(world.owners[0], item4, "disagree", agent, on=day, proxy=proxy)
     clerk = make_user("clerk", "community_staff", COMMUNITY)
     for person in (world.staff, clerk):
-        _entry, counted = ballots.enter_paper(
+        _entry, counted = services.enter_paper(
             meeting,
             "F-3",
             world.units[2],
@@ -532,7 +532,7 @@ def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(
     assert Decimal(tally["participating"]["area"]) == 150 and tally["participating"]["heads"] == 2
     # 100 m² for, 50 m² against, but one head each: not more than half of the heads
     assert reload(matter).result == "rejected"
-    text = ballots.anonymised_csv(meeting)
+    text = reports.anonymised_csv(meeting)
     published = list(csv.DictReader(io.StringIO(text)))
     fund_rows = [r for r in published if int(r["matter"]) == matter.id]
     assert len(fund_rows) == 2 and {r["total_area"] for r in fund_rows} == {"150.00"}

@@ -17,9 +17,13 @@ from core.db import db
 from core.models import AppendOnlyError
 from core.publicity.models import Publication
 from core.services import ServiceError
-from plugins.owners import fund, rules, services
-from plugins.owners.meetings import tell_residents_committee
-from plugins.owners.models import FundAccount, FundEntry, FundProposal, FundShare, Matter, Meeting
+from plugins.owners.assembly import services
+from plugins.owners.assembly.models import Matter, Meeting
+from plugins.owners.committees.services import tell_residents_committee
+from plugins.owners.fund import reports as fund_reports
+from plugins.owners.fund import rules
+from plugins.owners.fund import services as fund
+from plugins.owners.fund.models import FundAccount, FundEntry, FundProposal, FundShare
 
 from .conftest import DAY, reload
 
@@ -219,7 +223,7 @@ def test_an_owner_outside_the_affected_units_cannot_vote(world):
         ),
         "您的单元不在本事项的费用分摊范围内",
     )
-    from plugins.owners.models import BallotLog
+    from plugins.owners.assembly.models import BallotLog
 
     assert BallotLog.select().count() == 0
 
@@ -355,17 +359,19 @@ def test_the_statement_per_unit_and_its_csv(world):
     fund.disburse(p, 30000, world.staff, on=start)
     fund.post_interest(world.compound, 400, world.staff, on=start + dt.timedelta(2))
     fund.deposit(world.units[3], 100, world.staff, on=start + dt.timedelta(40))  # after the period
-    st = fund.statement(world.compound, start, start + dt.timedelta(30))
+    st = fund_reports.statement(world.compound, start, start + dt.timedelta(30))
     row = {r.number: r for r in st.rows}
     assert row["101室"].opening == 500000 and row["101室"].spending == -20000
     assert row["201室"].spending == -10000
     assert st.total("opening") == 1500000 and st.total("interest") == 400
     assert st.total("closing") == 1500000 - 30000 + 400
     assert row["202室"].deposit == 0
-    text = fund.statement_csv(st)
+    text = fund_reports.statement_csv(st)
     assert "住宅专项维修资金对账单" in text and "101室,100.00,5000.00,0.00," in text
     assert "合计" in text
-    refused(lambda: fund.statement(world.compound, start, DAY), "期间的结束日期不能早于开始日期")
+    refused(
+        lambda: fund_reports.statement(world.compound, start, DAY), "期间的结束日期不能早于开始日期"
+    )
 
 
 def test_units_below_the_top_up_line_are_flagged(world):
@@ -374,6 +380,6 @@ def test_units_below_the_top_up_line_are_flagged(world):
         world.compound, "外墙脱落", 400000, [world.units[0]], "facade", "街道办", world.staff
     )
     fund.disburse(p, 400000, world.staff, on=DAY)
-    st = fund.statement(world.compound, DAY, DAY)
+    st = fund_reports.statement(world.compound, DAY, DAY)
     low = {r.number for r in st.rows if r.low}
     assert low == {"101室"}  # 1000 of 5000 yuan left: below 30 %

@@ -12,19 +12,14 @@ from core.access import Access
 from core.api.spreadsheets import read_upload
 from core.services import ServiceError
 from core.workdays import today
-from plugins.owners import fund
-from plugins.owners import property as prop
-from plugins.owners import register_import as ri
-from plugins.owners.models import (
-    Complaint,
-    FundAccount,
-    FundEntry,
-    FundProposal,
-    Owner,
-    Premises,
-    PropertyCompany,
-    ServiceContract,
-)
+from plugins.owners.fund import reports as fund_reports
+from plugins.owners.fund import services as fund
+from plugins.owners.fund.models import FundAccount, FundEntry, FundProposal
+from plugins.owners.property import services as prop
+from plugins.owners.property.models import Complaint, PropertyCompany, ServiceContract
+from plugins.owners.register import importer as ri
+from plugins.owners.register.models import Owner, Premises
+from plugins.owners.register.services import premises_in
 from tests.conftest import csrf_token, login, make_user
 
 from .test_import import GOOD, HEADERS
@@ -296,11 +291,12 @@ def test_staff_handle_complaints_and_see_overdue_ones(app, world):
 def test_the_demo_has_a_fund_a_vote_an_emergency_and_the_property_service(app, world):
     from core.models import TerritoryUnit
     from core.publicity.models import Publication
-    from plugins.owners.models import JointMeeting, Matter
+    from plugins.owners.assembly.models import Matter
+    from plugins.owners.property.models import JointMeeting
 
     compound = TerritoryUnit.get(TerritoryUnit.name == "幸福家园小区")
-    st = fund.statement(compound, today() - dt.timedelta(400), today())
-    deposits = sum(int(p.area * 100 * 100) for p in fund.premises_in(compound))
+    st = fund_reports.statement(compound, today() - dt.timedelta(400), today())
+    deposits = sum(int(p.area * 100 * 100) for p in premises_in(compound))
     assert st.total("deposit") == deposits and st.total("interest") == 123456
     assert st.total("spending") == -1_250_000
     assert st.total("closing") == deposits + 123456 - 1_250_000

@@ -6,9 +6,10 @@ import io
 
 from core.api.spreadsheets import read_upload
 from core.models import TerritoryUnit
-from plugins.owners import register_import as ri
-from plugins.owners import rules, services
-from plugins.owners.models import Owner, Ownership, Premises
+from plugins.owners.register import importer as ri
+from plugins.owners.register import rules
+from plugins.owners.register.models import Owner, Ownership, Premises
+from plugins.owners.register.services import holdings
 
 HEADERS = ["楼栋", "单元号", "专有面积", "面积来源", "业主姓名", "证件号码", "共有人", "开发商未售"]
 GOOD = [
@@ -74,7 +75,7 @@ def test_an_xlsx_register_is_imported_with_co_owners_and_the_developer(world):
     # the headcount rule sees the imported register: 李雷 (2 units) one head, the 韩 co-owners
     # one; the developer's unsold units join the fixture's developer unit as one head; plus
     # the fixture's two other heads
-    assert rules.headcount(services.holdings(world.compound)) == 2 + 3
+    assert rules.headcount(holdings(world.compound)) == 2 + 3
 
 
 def test_a_dry_run_reports_and_writes_nothing(world):

@@ -14,8 +14,8 @@ from core.cli import main
 from core.db import db
 from core.models import AppendOnlyError
 from core.services import ServiceError
-from plugins.owners import services
-from plugins.owners.models import BallotLog, Matter, Meeting
+from plugins.owners.assembly import reports, services
+from plugins.owners.assembly.models import BallotLog, Matter, Meeting
 
 from .conftest import DAY, reload
 
@@ -108,7 +108,7 @@ def test_one_ballot_per_unit_changeable_with_history_and_no_double_ballot(world)
     assert BallotLog.select().count() == 2
     services.cast(world.owners[0], matter, "agree", world.users[0], on=day)  # changed
     assert BallotLog.select().count() == 4  # history kept
-    assert set(services.latest_ballots(matter).values()) == {"agree"}
+    assert set(reports.latest_ballots(matter).values()) == {"agree"}
     with pytest.raises(AppendOnlyError):
         rows[0].delete_instance()
 
@@ -196,13 +196,13 @@ def test_verify_detects_a_changed_choice_with_the_trigger_disabled(world):
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
     services.cast(world.owners[0], matter, "disagree", world.users[0], on=world.vote_day(meeting))
-    assert services.verify() == []
+    assert reports.verify() == []
     db.execute_sql("DROP TRIGGER owners_ballot_log_no_update")
     db.execute_sql(
         "UPDATE owners_ballot_log SET choice = 'agree'"
         " WHERE id = (SELECT MIN(id) FROM owners_ballot_log)"
     )
-    problems = services.verify()
+    problems = reports.verify()
     assert any("hash does not match" in p for p in problems)
 
 

@@ -9,17 +9,10 @@ import io
 import json
 
 from core.workdays import today
-from plugins.owners import ballots, services
-from plugins.owners.meetings import tell_residents_committee
-from plugins.owners.models import (
-    BallotLog,
-    Committee,
-    Matter,
-    Meeting,
-    PaperEntry,
-    Proxy,
-    ResidentsCommitteeNotice,
-)
+from plugins.owners.assembly import reports, services
+from plugins.owners.assembly.models import BallotLog, Matter, Meeting, PaperEntry, Proxy
+from plugins.owners.committees.models import Committee, ResidentsCommitteeNotice
+from plugins.owners.committees.services import tell_residents_committee
 from tests.conftest import csrf_token, login, make_user
 
 from .conftest import COMMUNITY
@@ -139,7 +132,7 @@ def test_paper_ballot_pages_refuse_the_same_person_twice(app, world):
     third = client_of(app, "clerk3")
     page = post(third, f"/admin/owners/paper_entry/resolve/?meeting={meeting.id}&sheet=P-1", data)
     assert "两次录入一致，表决票已计入" in page and "已对照纸质票裁定" in page
-    assert services.latest_ballots(matter) == {world.units[2].id: "agree"}
+    assert reports.latest_ballots(matter) == {world.units[2].id: "agree"}
     listing = staff.get("/admin/owners/ballot_log/").get_data(as_text=True)
     assert "书面表决票" in listing.split("<tbody")[-1]
 
@@ -186,7 +179,7 @@ def test_calculator_page_shows_pass_and_fail_per_threshold(app, world):
 
 
 def test_an_even_committee_through_the_admin_page_changes_nothing(app, world):
-    from plugins.owners.models import Owner
+    from plugins.owners.register.models import Owner
 
     meeting = open_meeting(world, items=("3",))
     matter = Matter.get(Matter.meeting == meeting.id)
@@ -258,7 +251,7 @@ def test_residents_committee_opinion_page_and_meeting_overdue_column(app, world)
 
 def test_another_communitys_records_are_out_of_reach(app, world):
     meeting = open_meeting(world)
-    proxy = ballots.authorise(meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""))
+    proxy = services.authorise(meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""))
     notice = ResidentsCommitteeNotice.get(ResidentsCommitteeNotice.unit == world.compound)
     make_user("ostaff", "community_staff", OTHER)
     other = client_of(app, "ostaff")
@@ -314,15 +307,16 @@ def test_the_public_ballot_list_and_csv_after_publication_only(app, world):
 
 def test_demo_data_shows_the_new_parts(app, world):
     from core.models import TerritoryUnit
-    from plugins.owners import committees
-    from plugins.owners.models import PreparatoryGroup, ProvisionalRequest
+    from plugins.owners.assembly.models import ProvisionalRequest
+    from plugins.owners.committees import services as committees
+    from plugins.owners.committees.models import PreparatoryGroup
 
     compound = TerritoryUnit.get(TerritoryUnit.name == "幸福家园小区")
     meeting = Meeting.get(Meeting.unit == compound)
     [told] = ResidentsCommitteeNotice.select().where(ResidentsCommitteeNotice.meeting == meeting.id)
     assert told.opinion.startswith("同意召开")
     request = ProvisionalRequest.get(ProvisionalRequest.unit == compound)
-    from plugins.owners.meetings import request_support
+    from plugins.owners.assembly.services import request_support
 
     assert request_support(request)["accepted"] is False  # 1 of 7 owners: below 20%
     assert PreparatoryGroup.get(PreparatoryGroup.unit == compound).due_on is not None
@@ -332,7 +326,7 @@ def test_demo_data_shows_the_new_parts(app, world):
 
 
 def test_provisional_request_pages_refuse_acceptance_below_the_threshold(app, world):
-    from plugins.owners.models import ProvisionalRequest
+    from plugins.owners.assembly.models import ProvisionalRequest
 
     staff = client_of(app, "cstaff")
     page = post(
@@ -341,7 +335,7 @@ def test_provisional_request_pages_refuse_acceptance_below_the_threshold(app, wo
         {"unit": str(world.compound.id), "title": "更换物业", "reason": ""},
     )
     request = ProvisionalRequest.get(ProvisionalRequest.unit == world.compound)
-    from core.app import kernel_state
+    from core.registry import kernel_state
 
     kernel_state().settings.set(world.compound.district_id, "owners", "provisional_percent", 50)
     page = post(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from core.workdays import today
-from plugins.owners import services
-from plugins.owners.meetings import tell_residents_committee
-from plugins.owners.models import BallotLog, Matter, Meeting, Owner, Ownership, Premises
+from plugins.owners.assembly import services
+from plugins.owners.assembly.models import BallotLog, Matter, Meeting
+from plugins.owners.committees.services import tell_residents_committee
+from plugins.owners.register.models import Owner, Ownership, Premises
+from plugins.owners.register.services import holdings
 from tests.conftest import csrf_token, login
 
 
@@ -76,8 +78,8 @@ def test_admin_views_list_and_hide_choices_until_close(app, world, admin):
     services.cast(world.owners[0], matter, "agree", world.users[0])
     for path in ("owner", "premises", "ownership", "meeting", "matter", "ballot_log"):
         assert admin.get(f"/admin/{_endpoint(path)}/").status_code == 200, path
-    ballots = admin.get(f"/admin/{_endpoint('ballot_log')}/").get_data(as_text=True)
-    assert "表决结束前不公开" in ballots and "同意" not in ballots.split("<tbody")[-1]
+    page = admin.get(f"/admin/{_endpoint('ballot_log')}/").get_data(as_text=True)
+    assert "表决结束前不公开" in page and "同意" not in page.split("<tbody")[-1]
 
 
 def test_admin_refuses_to_edit_the_agenda_after_notice(app, world, admin):
@@ -108,14 +110,14 @@ def test_demo_data_loads_a_compound_with_units(app, world):
     from plugins.owners.demo import load
 
     compound = TerritoryUnit.get(TerritoryUnit.name == "幸福家园小区")
-    assert len(services.holdings(compound)) == 12
-    assert services.holdings(compound) and Meeting.get(Meeting.unit == compound).status == "draft"
+    assert len(holdings(compound)) == 12
+    assert holdings(compound) and Meeting.get(Meeting.unit == compound).status == "draft"
     district = TerritoryUnit.get_by_id(compound.district_id)
     assert load(district, User.get(User.username == "admin")) == []
     # 7 sold units: 陈美华 holds two, 赵丽 and 孙伟 co-own one: 6 heads; the developer: 1
-    from plugins.owners import rules
+    from plugins.owners.register import rules
 
-    assert rules.headcount(services.holdings(compound)) == 7
+    assert rules.headcount(holdings(compound)) == 7
 
 
 def _endpoint(name):

@@ -7,12 +7,14 @@ import datetime as dt
 
 import pytest
 
+from core import commands
 from core.cases.models import Case
+from core.commands import Context
+from core.errors import Refused, ServiceError
 from core.publicity.models import Publication
-from core.services import ServiceError
 from core.workdays import today
-from plugins.owners import property as prop
-from plugins.owners.models import (
+from plugins.owners.property import services as prop
+from plugins.owners.property.models import (
     Complaint,
     CompoundService,
     Dispute,
@@ -32,34 +34,64 @@ def refused(call, contains):
     assert contains in str(exc.value), str(exc.value)
 
 
+def staff(world) -> Context:
+    """The community staff member writing as on the admin form or the API."""
+    return Context.of(world.staff, source="admin")
+
+
+def refused_on(call, field, contains):
+    """The command is refused naming ``field`` with a message containing ``contains``."""
+    with pytest.raises(Refused) as exc:
+        call()
+    messages = exc.value.errors.get(field, [])
+    assert any(contains in m for m in messages), (field, exc.value.errors)
+
+
 def company(world):
-    c = PropertyCompany(unit=world.compound.parent, name="安居物业有限公司", uscc=USCC)
-    prop.check_company(c)
-    c.save()
-    return c
+    values = {"unit": world.compound.parent_id, "name": "安居物业有限公司", "uscc": USCC}
+    return commands.create(staff(world), PropertyCompany, values)
 
 
 def test_a_company_needs_a_valid_credit_code(world):
-    bad = PropertyCompany(unit=world.compound.parent, name="某物业", uscc="91350100M000100Y44")
-    refused(lambda: prop.check_company(bad), "统一社会信用代码")
+    values = {"unit": world.compound.parent_id, "name": "某物业", "uscc": "91350100M000100Y44"}
+    refused_on(
+        lambda: commands.create(staff(world), PropertyCompany, values), "uscc", "统一社会信用代码"
+    )
+    assert not PropertyCompany.select().where(PropertyCompany.name == "某物业").exists()
+    spaced = {**values, "uscc": "91350100m000100y43", "name": " 某物业 "}
+    made = commands.create(staff(world), PropertyCompany, spaced)
+    assert (reload(made).uscc, reload(made).name) == (USCC, "某物业")
     assert company(world).uscc == USCC
 
 
 def test_a_contract_ending_before_it_starts_is_refused(world):
     c = company(world)
-    contract = ServiceContract(
-        unit=world.compound, company=c, starts_on=DAY, ends_on=DAY - dt.timedelta(1)
-    )
-    refused(lambda: prop.check_contract(contract), "合同终止日期必须晚于开始日期")
-    contract.ends_on = DAY
-    refused(lambda: prop.check_contract(contract), "合同终止日期必须晚于开始日期")
-    contract.ends_on = DAY + dt.timedelta(365)
-    contract.fee_fen_per_m2 = -1
-    refused(lambda: prop.check_contract(contract), "物业费不能为负数")
-    contract.unit = world.building
-    contract.fee_fen_per_m2 = 180
-    refused(lambda: prop.check_contract(contract), "请选择小区")
+    valid = {
+        "unit": world.compound.id,
+        "company": c.id,
+        "starts_on": DAY,
+        "ends_on": DAY + dt.timedelta(365),
+        "fee_fen_per_m2": 180,
+    }
+    for changes, field, message in (
+        ({"ends_on": DAY - dt.timedelta(1)}, "ends_on", "合同终止日期必须晚于开始日期"),
+        ({"ends_on": DAY}, "ends_on", "合同终止日期必须晚于开始日期"),
+        ({"fee_fen_per_m2": -1}, "fee_fen_per_m2", "物业费不能为负数"),
+        ({"unit": world.building.id}, "unit", "请选择小区"),
+        ({"terminated_on": DAY - dt.timedelta(1)}, "terminated_on", "合同不能在开始之前终止"),
+    ):
+        values = {**valid, **changes}
+        refused_on(
+            lambda v=values: commands.create(staff(world), ServiceContract, v), field, message
+        )
     assert not ServiceContract.select().where(ServiceContract.company == c.id).exists()
+    contract = commands.create(staff(world), ServiceContract, valid)
+    refused_on(
+        lambda: commands.update(staff(world), contract, {"ends_on": DAY}),
+        "ends_on",
+        "合同终止日期必须晚于开始日期",
+    )
+    assert reload(contract).ends_on == DAY + dt.timedelta(365)
 
 
 def test_the_renewal_and_dismissal_timers(world):
@@ -84,15 +116,24 @@ def test_the_renewal_and_dismissal_timers(world):
 
 
 def test_one_of_the_four_service_models_per_compound(world):
-    record = CompoundService(unit=world.compound, model="community")
-    prop.check_service_model(record)
-    record.save()
-    again = CompoundService(unit=world.compound, model="self")
-    refused(lambda: prop.check_service_model(again), "本小区已登记物业服务模式")
-    record.model = "nonsense"
-    refused(lambda: prop.check_service_model(record), "请选择四种物业服务模式之一")
+    values = {"unit": world.compound.id, "model": "community"}
+    record = commands.create(staff(world), CompoundService, values)
+    refused_on(
+        lambda: commands.create(staff(world), CompoundService, {**values, "model": "self"}),
+        "unit",
+        "本小区已登记物业服务模式",
+    )
+    refused_on(
+        lambda: commands.update(staff(world), record, {"model": "nonsense"}),
+        "model",
+        "请选择四种物业服务模式之一",
+    )
+    assert [
+        r.model for r in CompoundService.select().where(CompoundService.unit == record.unit_id)
+    ] == ["community"]
 
 
+@pytest.mark.awkward_days
 def test_a_complaint_gets_a_deadline_is_handled_and_rated_by_its_complainant(world):
     resident = world.users[0]
     complaint = prop.file_complaint(world.compound, resident, "电梯经常停运", "3号电梯", on=DAY)
@@ -140,7 +181,12 @@ def test_joint_meeting_decisions_are_published_and_then_frozen(world):
     notice = Publication.get_by_id(meeting.publication_id)
     assert notice.title == "联席会议决定：物业费调整" and "维持现行物业费标准" in notice.body
     assert notice.state == "published"
-    refused(lambda: prop.check_joint_meeting(meeting), "决定事项已公示")
+    for write in (
+        lambda: commands.update(staff(world), meeting, {"topic": "改为别的议题"}),
+        lambda: commands.delete(Context.trusted(actor=world.staff), meeting),
+    ):
+        refused(write, "决定事项已公示")
+    assert reload(meeting).topic == "物业费调整"
     refused(lambda: prop.publish_decisions(meeting, world.staff), "已经公示")
     assert Publication.select().where(Publication.unit == world.compound.id).count() == 1
 

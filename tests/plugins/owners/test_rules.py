@@ -9,8 +9,9 @@ from fractions import Fraction
 
 import pytest
 
-from plugins.owners import rules
-from plugins.owners.rules import Holding
+from plugins.owners.assembly import rules
+from plugins.owners.register import rules as register_rules
+from plugins.owners.register.rules import Holding
 
 
 def H(unit_id, area, owners=(), developer=False):
@@ -83,10 +84,10 @@ def test_items_six_to_eight_are_special_and_using_the_fund_is_ordinary():
 
 def test_area_source_follows_register_then_survey_then_contract():
     d = Decimal
-    assert rules.best_area(d("90.1"), d("91"), d("92")) == (d("90.1"), "register")
-    assert rules.best_area(None, d("91"), d("92")) == (d("91"), "survey")
-    assert rules.best_area(None, None, d("92")) == (d("92"), "contract")
-    assert rules.best_area(d("0"), None, None) is None
+    assert register_rules.best_area(d("90.1"), d("91"), d("92")) == (d("90.1"), "register")
+    assert register_rules.best_area(None, d("91"), d("92")) == (d("91"), "survey")
+    assert register_rules.best_area(None, None, d("92")) == (d("92"), "contract")
+    assert register_rules.best_area(d("0"), None, None) is None
 
 
 def test_headcount_one_unit_one_head_developer_once_multi_unit_owner_once():
@@ -98,8 +99,8 @@ def test_headcount_one_unit_one_head_developer_once_multi_unit_owner_once():
         H(5, "60", [9], developer=True),  # all unsold units: one head together
         H(6, "60", [4]),
     ]
-    assert rules.headcount(units) == 4
-    assert rules.total_area(units) == Decimal("420")
+    assert register_rules.headcount(units) == 4
+    assert register_rules.total_area(units) == Decimal("420")
 
 
 def test_exact_fractions_not_floats():

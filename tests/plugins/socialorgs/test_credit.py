@@ -16,11 +16,9 @@ from plugins.socialorgs.models import CreditEvent, CreditListing, Organisation, 
 
 from .test_registry import file_one, register_one
 
-TODAY = workdays.today()
-
 
 def days_ago(n):
-    return TODAY - dt.timedelta(days=n)
+    return workdays.today() - dt.timedelta(days=n)
 
 
 def kinds(org):
@@ -76,12 +74,12 @@ def test_bad_sanctions_are_refused(svc):
         ),
         (
             lambda: services.record_sanction(
-                org, "warning", TODAY + dt.timedelta(days=1), 0, "", "", None
+                org, "warning", workdays.today() + dt.timedelta(days=1), 0, "", "", None
             ),
             "日期不能晚于今天。",
         ),
         (
-            lambda: services.record_sanction(org, "bogus", TODAY, 0, "", "", None),
+            lambda: services.record_sanction(org, "bogus", workdays.today(), 0, "", "", None),
             "请选择记录类型。",
         ),
     ):
@@ -94,13 +92,13 @@ def test_bad_sanctions_are_refused(svc):
 
 def test_missed_annual_report_lists_and_the_timer_removes(svc):
     org = file_one(svc)
-    start = dt.date(TODAY.year - 2, 3, 1)
+    start = dt.date(workdays.today().year - 2, 3, 1)
     Organisation.update(filed_on=start).where(Organisation.id == org.id).execute()
     org = Organisation.get_by_id(org.id)
     district = svc.unit().district_id
     from core.models import TerritoryUnit
 
-    report = services.run_daily(TerritoryUnit.get_by_id(district), TODAY)
+    report = services.run_daily(TerritoryUnit.get_by_id(district), workdays.today())
     assert report["listed"] >= 1
     listing = services.active_listing(org, "abnormal")
     assert listing.reason == "Annual report not filed or not accepted on time"
@@ -116,7 +114,7 @@ def test_removal_after_six_months_and_early_removal_when_fixed(svc):
     listing = services.active_listing(org, "abnormal")
     from core.models import TerritoryUnit
 
-    result = services.run_daily(TerritoryUnit.get_by_id(svc.unit().district_id), TODAY)
+    result = services.run_daily(TerritoryUnit.get_by_id(svc.unit().district_id), workdays.today())
     assert result["removed"] >= 1
     assert CreditListing.get_by_id(listing.id).state == "removed"
     assert kinds(org)[-1] == ("abnormal", "removed")
@@ -163,13 +161,13 @@ def test_evaluation_eligibility_scoring_publicity_review(svc):
     with pytest.raises(ServiceError) as err:
         services.apply_evaluation(org, svc.applicant, svc.a_access)
     assert str(err.value) == "登记满两个年度的社会组织方可参加评估。"
-    Organisation.update(registered_on=dt.date(TODAY.year - 3, 1, 5)).where(
+    Organisation.update(registered_on=dt.date(workdays.today().year - 3, 1, 5)).where(
         Organisation.id == org.id
     ).execute()
     org = Organisation.get_by_id(org.id)
     with pytest.raises(ServiceError, match="上一年度的年度报告尚未审核通过。"):
         services.apply_evaluation(org, svc.applicant, svc.a_access)
-    report = services.submit_report(org, TODAY.year - 1, {}, svc.applicant, svc.a_access)
+    report = services.submit_report(org, workdays.today().year - 1, {}, svc.applicant, svc.a_access)
     services.move_report(report, "first_review", svc.approver, svc.b_access)
     services.move_report(report, "accept", svc.approver, svc.b_access)
     ev = services.apply_evaluation(org, svc.applicant, svc.a_access)
@@ -199,8 +197,8 @@ def test_evaluation_eligibility_scoring_publicity_review(svc):
         {"score": "810", "review_members": "9", "review_votes": "5"},
     )
     org = Organisation.get_by_id(org.id)
-    assert org.grade == "4A" and org.grade_valid_until == rules.add_months(TODAY, 60)
-    assert rules.is_priority(org.grade, org.grade_valid_until, TODAY)
+    assert org.grade == "4A" and org.grade_valid_until == rules.add_months(workdays.today(), 60)
+    assert rules.is_priority(org.grade, org.grade_valid_until, workdays.today())
     from core.publicity.models import Publication
 
     assert Publication.select().where(Publication.plugin == "socialorgs").count() == 1
@@ -222,7 +220,9 @@ def test_activity_log_and_inactivity_alert(svc):
     assert Organisation.get_by_id(org.id).last_activity_on == days_ago(10)
     with pytest.raises(Refused, match="活动尚未举行") as refused:
         commands.create(
-            ctx, Activity, {"organisation": org, "held_on": TODAY + dt.timedelta(2), "title": "x"}
+            ctx,
+            Activity,
+            {"organisation": org, "held_on": workdays.today() + dt.timedelta(2), "title": "x"},
         )
     assert refused.value.field == "held_on"
     assert Activity.select().where(Activity.title == "x").count() == 0

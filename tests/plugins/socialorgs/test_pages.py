@@ -7,6 +7,8 @@ import io
 import re
 import zipfile
 
+import pytest
+
 from plugins.socialorgs.models import Application, Organisation
 from tests.conftest import csrf_token
 
@@ -130,6 +132,7 @@ def test_public_search_without_login(people):
     assert "身份证" not in page
 
 
+@pytest.mark.awkward_days
 def test_dashboard_shows_targets_rate_and_deadlines(people, admin):
     page = text(admin.get("/admin/"))
     for word in (
@@ -276,6 +279,7 @@ def test_details_pages_show_history_identifier_and_steps(people, client_for):
     assert "待受理" in page and "受理" in page and "退回补正" in page
 
 
+@pytest.mark.awkward_days
 def test_portal_tasks_and_overdue_items(people, client_for):
     import datetime as dt
 
@@ -320,3 +324,49 @@ def test_the_application_extras_are_a_low_code_definition_districts_can_change(p
     assert "必填" in result
     with app.app_context():
         assert not Organisation.select().where(Organisation.name == "幸福社区园艺社").exists()
+
+
+def test_free_text_reasons_are_shown_escaped_and_system_reasons_translated(people, client_for):
+    """An objection and a removal reason are staff's free text: shown as typed and escaped on
+    the listing, the organisation and the credit-list column (never run as script); the
+    reason the system wrote is shown in Chinese."""
+    from core.access import Access
+    from core.models import User
+    from plugins.socialorgs import services
+    from plugins.socialorgs.models import CreditListing
+
+    app = people
+    payload = "<script>xss-objection-7f3a</script>"
+    removal = '"><img src=x onerror=alert(1)>removal-7f3a'
+    with app.app_context():
+        org = Organisation.get(Organisation.name == "幸福社区邻里互助会")
+        listing = CreditListing.get(CreditListing.organisation == org.id)
+        applicant = User.get(User.username == "applicant")
+        approver = User.get(User.username == "approver")
+        services.object_to(listing, payload, applicant, Access(applicant))
+        services.remove_listing(listing, removal, approver, early=True)
+        CreditListing.update(reason=payload).where(CreditListing.id == listing.id).execute()
+    client = client_for("approver")
+    pages = {
+        "listing": f"/admin/socialorgs/listing/details/?id={listing.id}",
+        "organisation": f"/admin/socialorgs/organisation/details/?id={org.id}",
+        "list column": "/admin/socialorgs/listing/",
+    }
+    for name, url in pages.items():
+        html = client.get(url).get_data(as_text=True)
+        assert "&lt;script&gt;xss-objection-7f3a&lt;/script&gt;" in html, name
+        assert "<script>xss-objection-7f3a" not in html, name
+        assert "<img src=x" not in html, name
+    html = client.get(pages["listing"]).get_data(as_text=True)
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;removal-7f3a" in html
+    assert "受到警告或5万元以下罚款" in text(client.get(pages["listing"]))
+
+
+def test_only_the_declared_system_reasons_are_translated():
+    from plugins.socialorgs import rules
+    from plugins.socialorgs.models import reason_label
+
+    assert rules.is_system_reason("Objection upheld")
+    assert not rules.is_system_reason("Objection")  # a msgid of the catalogue, typed by staff
+    assert reason_label("Objection") == "Objection"
+    assert type(reason_label("<b>x</b>")) is str and reason_label("<b>x</b>") == "<b>x</b>"

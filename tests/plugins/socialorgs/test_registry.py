@@ -202,6 +202,7 @@ def test_the_applicant_cannot_approve(svc):
         services.move_application(app, "approve", svc.applicant, svc.a_access)
 
 
+@pytest.mark.awkward_days
 def test_annual_report_for_a_future_year_is_refused(svc):
     org = file_one(svc)
     year = workdays.today().year

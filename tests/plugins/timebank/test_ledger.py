@@ -132,6 +132,7 @@ def test_policy_hours_only_and_rounding(app, tb):
     assert services.balances(vol) == {"hours": 110, "credits": 45}
 
 
+@pytest.mark.awkward_days
 def test_expiry_takes_the_oldest_unspent_credits(app, tb):
     vol = tb.volunteer(0)
     tb.approved(vol, minutes=60)

@@ -166,6 +166,7 @@ def test_unconfirmed_record_cannot_be_approved(tb):
     )
 
 
+@pytest.mark.awkward_days
 def test_late_record_needs_a_second_approval_by_someone_else(tb):
     vol = tb.volunteer(0)
     record = tb.confirmed(vol, hours_ago=24 * 40)  # logged 40 days after the service
