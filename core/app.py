@@ -149,6 +149,7 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
         translations_path=str(ROOT / "core" / "translations"),  # admin.po: Flask-Admin's gaps
         theme=Bootstrap4Theme(base_template="admin/linli_master.html", fluid=True),
         index_view=_dashboard(),
+        csp_nonce_generator=security.csp_nonce,
     )
     from core.admin import AdminContext
 

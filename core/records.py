@@ -40,10 +40,12 @@ def refuse_if_dependents(record: pw.Model) -> None:
         )
 
 
-def audit_values(model, created: bool, actor_id: int | None, now=None) -> dict:
+def audit_values(model, created: bool, actor_id, now=None) -> dict:
     """The one audit stamp (审计戳) as column values: updated by and at on every write, created
-    by and at on a new record, for the fields ``model`` has. Without an actor (a job, the
-    system) the "by" columns are left out: they keep who changed the record last."""
+    by and at on a new record, for the fields ``model`` has. ``actor_id``: the user acting, or
+    their id. Without an actor (a job, the system) the "by" columns are left out: they keep
+    who changed the record last."""
+    actor_id = getattr(actor_id, "id", actor_id)
     fields = model._meta.fields
     now = now or utcnow()
     values = {}
@@ -58,9 +60,10 @@ def audit_values(model, created: bool, actor_id: int | None, now=None) -> dict:
     return values
 
 
-def stamp(record: pw.Model, created: bool, actor_id: int | None, now=None) -> None:
+def stamp(record: pw.Model, created: bool, actor_id, now=None) -> None:
     """Stamp ``record`` (see :func:`audit_values`); a creator already set is kept, and a write
     without an actor clears ``updated_by`` (the system, not the last person, changed it)."""
+    actor_id = getattr(actor_id, "id", actor_id)
     values = audit_values(type(record), created, actor_id, now)
     if actor_id is None and "updated_by" in record._meta.fields:
         values["updated_by"] = None

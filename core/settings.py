@@ -13,7 +13,8 @@ from typing import Any
 
 from core.i18n import Label
 from core.i18n import gettext as _
-from core.models import DistrictSetting, utcnow
+from core.models import DistrictSetting
+from core.records import audit_values
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,7 @@ class Registry:
                 plugin=plugin,
                 key=key,
                 value=json.dumps(value),
-                updated_at=utcnow(),
-                updated_by=actor,
+                **audit_values(DistrictSetting, False, getattr(actor, "id", actor)),
             )
             .on_conflict(
                 conflict_target=[

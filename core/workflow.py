@@ -129,10 +129,12 @@ class Transition:
     """A step from any of ``sources`` to ``target``.
 
     ``permission`` is (plugin, action); ``None`` as plugin means the workflow's plugin.
-    ``permission=None`` means no role permission and no data scope: the ``guards`` alone say
-    who may (the volunteer of their own record), or the code in ``token_field``: the step is
-    taken by whoever gives, in the data under that name, the code stored in that field of the
-    record (a QR confirmation link), and it is never offered without it.
+    ``permission=None`` means no role permission and no data scope: ``allow`` or the
+    ``guards`` say who may (the volunteer of their own record), or the code in
+    ``token_field``: the step is taken by whoever gives, in the data under that name, the
+    code stored in that field of the record (a QR confirmation link), and it is never offered
+    without it. ``allow`` (a callable like a guard) stands in for the permission: a trusted
+    caller skips it, as it skips the permission, the scope and the code; guards always hold.
     ``fields`` may be set from the ``data`` given to :func:`transition`; ``sets`` are fixed
     values written with the step; ``required`` must be non-empty after the step.
     ``guards`` decide whether the step is offered at all (they see no data);
@@ -162,6 +164,7 @@ class Transition:
     effect: Effect | None = None
     style: str = "primary"  # the button's colour in the admin: primary, secondary, warning...
     after: tuple[SideEffect, ...] = ()
+    allow: Guard | None = None
     token_field: str = ""
     wrong_state: object = None  # str, lazy string or callable(record) -> str
     comment_message: object = None
@@ -235,9 +238,9 @@ class Workflow:
                 if code in self.states and self.states[code].terminal:
                     problems.append(f"transition {t.code!r} leaves terminal state {code!r}")
         for t in [*entries, *self.transitions.values()]:
-            if t.permission is None and not (t.guards or t.token_field):
+            if t.permission is None and not (t.allow or t.guards or t.token_field):
                 problems.append(
-                    f"transition {t.code!r} has no permission, no guard and no token: "
+                    f"transition {t.code!r} has no permission, no allow, no guard and no token: "
                     "anyone could take it"
                 )
         keys: dict[str, Deadline] = {}
@@ -483,9 +486,9 @@ def refusal(
 ) -> str | None:
     """Why ``actor`` may not take ``t`` on ``record`` now (state, permission, scope, the code
     of a step taken with one, guards); None when they may. ``trusted``: the caller vouches
-    for the actor (a job, a step the service itself decided on), so the permission and the
-    scope are not checked; the guards are. The submitted values are checked later, by
-    :func:`transition`."""
+    for the actor (a job, a step the service itself decided on), so the permission, the
+    scope, ``allow`` and the code are not checked; the guards are. The submitted values are
+    checked later, by :func:`transition`."""
     entry = t.code in flow.starts and flow.starts[t.code] is t
     current = None if entry else flow.state_of(record)
     if not entry and current not in t.sources:
@@ -502,6 +505,10 @@ def refusal(
     elif permission is None:
         if actor is None or not getattr(actor, "id", None):
             return _("You are not allowed to “%(step)s”.", step=str(t.label))
+        if t.allow is not None:
+            message = t.allow(record, actor, access)
+            if message:
+                return str(message)
     else:
         plugin, action = permission
         if access is None or actor is None or not access.can(plugin, action):

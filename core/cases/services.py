@@ -11,7 +11,8 @@ from core.cases.models import SOURCES, Case
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
-from core.models import TerritoryUnit, User, utcnow
+from core.models import TerritoryUnit, User
+from core.records import stamp
 from core.workflow import WorkflowError
 
 __all__ = [
@@ -92,8 +93,7 @@ def edit(case: Case, values: dict, actor: User, access) -> Case:
         if name in values:
             setattr(case, name, values[name])
     _check_details(case)
-    case.updated_by = actor
-    case.updated_at = utcnow()
+    stamp(case, False, getattr(actor, "id", None))
     with db.atomic():
         updated = (
             Case.update(

@@ -22,6 +22,7 @@ from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.models import TerritoryUnit, User, utcnow
 from core.publicity.models import STATE_LABELS, Objection, ObjectionAnswer, Publication
+from core.records import audit_values, stamp
 from core.services import ServiceError
 
 PHONE = re.compile(r"^[0-9+\-() ]{3,32}$")
@@ -203,10 +204,7 @@ def publish(
             state="draft",
             contact=contact,
             contact_phone=contact_phone,
-            created_by=actor_id,
-            updated_by=actor_id,
-            created_at=now,
-            updated_at=now,
+            **audit_values(Publication, True, actor_id, now),
         )
         _event("created", publication, actor, diff({}, snapshot(publication)))
         if not draft:
@@ -217,7 +215,8 @@ def publish(
 def _set_published(publication: Publication, actor) -> None:
     publication.state = "published"
     publication.published_by = getattr(actor, "id", None)
-    publication.published_at = publication.updated_at = utcnow()
+    publication.published_at = utcnow()
+    stamp(publication, False, publication.published_by, publication.published_at)
     publication.save()
     _event(
         "state_changed",
@@ -295,8 +294,7 @@ def update_draft(
         publication.contact, publication.contact_phone = contact, contact_phone
         publication.starts_on, publication.ends_on = starts_on, ends_on
         publication.period_days, publication.working_days = days, working
-        publication.updated_by = getattr(actor, "id", None)
-        publication.updated_at = utcnow()
+        stamp(publication, False, getattr(actor, "id", None))
         publication.save()
         changes = diff(before, snapshot(publication))
         changes.pop("updated_at", None)
@@ -320,8 +318,7 @@ def withdraw(publication: Publication, reason: str, actor: User | None = None) -
         before = publication.state
         publication.state = "withdrawn"
         publication.withdrawn_reason = reason
-        publication.updated_by = getattr(actor, "id", None)
-        publication.updated_at = utcnow()
+        stamp(publication, False, getattr(actor, "id", None))
         publication.save()
         _event(
             "state_changed",
@@ -362,9 +359,9 @@ def close(publication: Publication, actor: User | None = None, note: str = "") -
     note = (note or "").strip()
     with db.atomic():
         publication.state = "closed"
-        publication.closed_at = publication.updated_at = utcnow()
+        publication.closed_at = utcnow()
         publication.closing_note = note
-        publication.updated_by = getattr(actor, "id", None)
+        stamp(publication, False, getattr(actor, "id", None), publication.closed_at)
         publication.save()
         _event(
             "state_changed",

@@ -462,9 +462,10 @@ class TaskView(Base):
 
 
 def _figures(view, context, model, name):
-    return Markup(
-        render_template("hazards/statistics_table.html", figures=json.loads(model.figures))
-    )
+    figures = json.loads(model.figures or "{}")
+    if "total" not in figures:  # a draft whose figures were never computed
+        return _("Not computed yet")
+    return Markup(render_template("hazards/statistics_table.html", figures=figures))
 
 
 class StatisticsView(Base):

@@ -13,6 +13,7 @@ import io
 
 from core.access import Access
 from core.models import TerritoryUnit
+from core.records import audit_values
 
 from . import forms as checklists
 from . import services
@@ -58,8 +59,7 @@ def load(district, actor):
             address=address,
             responsible=responsible,
             phone=phone,
-            created_by=actor,
-            updated_by=actor,
+            **audit_values(Premises, True, actor),
         )
     answers = _answers(
         "hazards_fire_residential",
@@ -170,8 +170,7 @@ def _manage(district, community, inspection, actor, access) -> None:
         supervision_until=today + dt.timedelta(days=18),
         acceptance_until=today + dt.timedelta(days=120),
         note="示范方案（参照3月23日至月底自查、4月10日前督导、11月底前验收的安排，按演示日期平移）",
-        created_by=actor,
-        updated_by=actor,
+        **audit_values(Campaign, True, actor),
     )
     planning.launch(campaign, actor, access)
     Schedule.create(
@@ -181,7 +180,6 @@ def _manage(district, community, inspection, actor, access) -> None:
         checklist="hazards_fire_residential",
         frequency="daily",
         next_due=today,
-        created_by=actor,
-        updated_by=actor,
+        **audit_values(Schedule, True, actor),
     )
     planning.generate(district, today)

@@ -17,6 +17,7 @@ from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.models import RoleAssignment, RolePermission, TerritoryUnit, User, utcnow
+from core.records import audit_values
 from core.services import ServiceError
 from core.workflow import start, transition
 
@@ -98,8 +99,7 @@ def inspect(
             latitude=lat,
             longitude=lon,
             note=(note or "").strip(),
-            created_by=actor,
-            updated_by=actor,
+            **audit_values(Inspection, True, actor),
         )
         _emit_created(inspection, actor, f"检查: {place} · {form_def.title_zh}")
         if for_task is not None:
@@ -463,8 +463,7 @@ def _save_photo(kind, upload, unit, actor, *, inspection, hazard, item, stage="b
         name=ref["name"],
         size=ref["size"],
         content_type=kind,
-        created_by=actor,
-        updated_by=actor,
+        **audit_values(Photo, True, actor),
     )
     return upload_root() / ref["path"]
 
@@ -648,8 +647,7 @@ def reinspect(
             latitude=lat,
             longitude=lon,
             note=(note or "").strip(),
-            created_by=actor,
-            updated_by=actor,
+            **audit_values(Inspection, True, actor),
         )
         _emit_created(inspection, actor, f"复查: {place} · {original.checklist_title}")
         for hazard in items:
@@ -660,8 +658,7 @@ def reinspect(
                 inspection=inspection,
                 passed=passed,
                 checked_on=inspection.inspected_on,
-                created_by=actor,
-                updated_by=actor,
+                **audit_values(Recheck, True, actor),
             )
             for upload in photos.get(str(hazard.id), ()):
                 batch.save(

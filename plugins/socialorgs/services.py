@@ -15,6 +15,7 @@ from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
+from core.records import audit_values, stamp
 from core.services import ServiceError
 from core.workflow import WorkflowError, start, transition
 
@@ -304,8 +305,7 @@ def update_organisation(org: Organisation, values: dict, actor) -> Organisation:
         setattr(org, key, value)
     check_organisation(org)
     with db.atomic():
-        org.updated_by = getattr(actor, "id", None)
-        org.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        stamp(org, False, actor)
         org.save()
         changes = diff(before, snapshot(org))
         changes.pop("updated_at", None)
@@ -321,7 +321,7 @@ def adopt_charter(org: Organisation, adopted_on: dt.date, summary: str, actor) -
             number=number,
             adopted_on=adopted_on,
             summary=summary,
-            created_by=actor,
+            **audit_values(CharterVersion, True, actor),
         )
         Organisation.update(charter_version=number).where(Organisation.id == org.id).execute()
         org.charter_version = number
@@ -541,7 +541,7 @@ def list_organisation(org, list_kind, reason, on, actor=None) -> CreditListing |
             listed_on=on,
             clock_from=on,
             removable_on=rules.removable_on(list_kind, on, months, years),
-            created_by=getattr(actor, "id", None),
+            **audit_values(CreditListing, True, actor),
         )
         _event(listing, "listed", on, reason, actor)
         _emit("created", listing, actor, diff({}, snapshot(listing)), org.name)
@@ -643,7 +643,7 @@ def record_sanction(org: Organisation, kind, on_date, amount, document, note, ac
             amount=amount,
             document=document or "",
             note=note or "",
-            created_by=getattr(actor, "id", None),
+            **audit_values(Sanction, True, actor),
         )
         _emit("created", row, actor, diff({}, snapshot(row)), org.name)
         apply_credit_rules(org, actor=actor)

@@ -8,8 +8,9 @@ credits (时间币), which can be redeemed for services, given to relatives or d
 community pool, and never bought or cashed out. Certificates (志愿服务记录证明) follow
 民发〔2015〕149号 and can be verified by number on a public page.
 
-This module only wires the hooks; see ``rules.py`` (the rules), ``services.py`` (what
-changes state), ``admin.py``, ``views.py`` (portal and public pages) and ``docs/timebank.md``.
+This module only wires the hooks; see ``rules.py`` (the rules), ``flows.py`` (the service
+record's workflow), ``services.py`` (what changes state), ``admin.py``, ``views.py`` (portal
+and public pages) and ``docs/timebank.md``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ HERE = Path(__file__).parent
 
 @hookimpl
 def linli_models():
+    from . import flows  # noqa: F401  (binds the service record to its workflow)
     from .models import MODELS
 
     return MODELS

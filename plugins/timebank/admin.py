@@ -20,8 +20,10 @@ from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
 from core.request_context import current_actor
 from core.services import ServiceError
+from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
 
 from . import rules, services
+from .flows import RECORD_FLOW
 from .forms import IssueForm, LedgerForm, ReasonForm, StaffLogForm
 from .models import (
     ACCOUNT_KINDS,
@@ -29,7 +31,6 @@ from .models import (
     ACTIVITY_STATES,
     CONFIRM_METHODS,
     RECORD_SOURCES,
-    RECORD_STATES,
     REQUEST_STATES,
     SERVICE_TYPES,
     SIGNUP_STATES,
@@ -42,7 +43,6 @@ from .models import (
     Activity,
     Certificate,
     Movement,
-    RecordHistory,
     ServiceRecord,
     ServiceRequest,
     Shift,
@@ -541,23 +541,14 @@ class ServiceRequestView(TimebankView):
         return redirect(url_for(".details_view", id=req.id) if req else url_for(".index_view"))
 
 
-def _history(view, context, model, name):
-    rows = RecordHistory.select().where(RecordHistory.record == model.id).order_by(RecordHistory.id)
-    labels = dict(RECORD_STATES)
-    return Markup("<br>").join(
-        Markup("{} {}: {} → {} {}").format(
-            services.to_local(h.at).strftime("%Y-%m-%d %H:%M"),
-            h.actor_name,
-            str(labels.get(h.from_status, h.from_status or "—")),
-            str(labels.get(h.to_status, h.to_status)),
-            h.comment,
-        )
-        for h in rows
-    )
+class ServiceRecordView(WorkflowViewMixin, TimebankView):
+    """志愿服务记录 Service records: confirmation, approval (in bulk), rejection, reversal.
 
+    The details page shows the record's workflow (core.workflow): its state and deadline, the
+    steps the user may take and the history; every step, the bulk approval and the reason
+    pages call the same workflow steps as the portal and the API."""
 
-class ServiceRecordView(TimebankView):
-    """志愿服务记录 Service records: confirmation, approval (in bulk), rejection, reversal."""
+    workflow = RECORD_FLOW
 
     allow_edit = allow_delete = False  # evidence: rejected or reversed, never edited
     create_template = "timebank/admin_log.html"
@@ -593,11 +584,17 @@ class ServiceRecordView(TimebankView):
         "decided_at",
         "reject_reason",
         "status",
-        "history",
         "unit",
     )
     column_export_list = column_list
-    column_filters = ("status", "unit", "volunteer", "service_type", "source", "started_at")
+    column_filters = (
+        state_filter(RECORD_FLOW, ServiceRecord.status),
+        "unit",
+        "volunteer",
+        "service_type",
+        "source",
+        "started_at",
+    )
     column_searchable_list = ("content", "served_name")
     column_default_sort = ("started_at", True)
     column_labels = {
@@ -620,7 +617,6 @@ class ServiceRecordView(TimebankView):
         "decided_at": _l("Decided at"),
         "reject_reason": _l("Reason"),
         "status": _l("Status"),
-        "history": _l("History"),
     }
     column_formatters = {
         "minutes": minutes_fmt,
@@ -628,14 +624,16 @@ class ServiceRecordView(TimebankView):
         "target_group": choice_formatter(TARGET_GROUPS),
         "source": choice_formatter(RECORD_SOURCES),
         "confirm_method": choice_formatter(CONFIRM_METHODS),
-        "status": choice_formatter(RECORD_STATES),
+        "status": state_formatter(RECORD_FLOW),
     }
-    column_formatters_detail = {**column_formatters, "history": _history}
     column_formatters_export = column_formatters
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-times", ".reject_view", title=_l("Reject")),
         EndpointLinkRowAction("fa fa-undo", ".reverse_view", title=_l("Reverse")),
     ]
+
+    def perform_transition(self, record, code, comment, data):
+        return services.move(record, code, current_actor(), g.access, comment, data)
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):

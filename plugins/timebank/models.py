@@ -3,8 +3,9 @@
 People and organisation: :class:`Team` (志愿服务队伍, or a 志愿服务站 service station),
 :class:`Volunteer` (实名注册的志愿者). Work: :class:`Activity` (活动/项目) with
 :class:`Shift` (班次) and :class:`SignUp` (报名, with a waiting list and check-in/out),
-:class:`ServiceRequest` (居民服务需求), :class:`ServiceRecord` (志愿服务记录) with its
-append-only :class:`RecordHistory`. Money-like evidence: the double-entry ledger
+:class:`ServiceRequest` (居民服务需求), :class:`ServiceRecord` (志愿服务记录), whose steps run
+on the core workflow engine (``flows.py``) and are kept in its append-only history
+(``core_workflow_history``). Money-like evidence: the double-entry ledger
 (:class:`Account`, :class:`Transfer`, :class:`Movement`, all amounts in integer minutes) and
 :class:`Certificate` (志愿服务记录证明). Table names start with ``timebank_``.
 """
@@ -379,21 +380,6 @@ class ServiceRecord(DistrictOwnedModel):
         return f"{self.volunteer.name} {self.started_at:%Y-%m-%d} {self.content[:20]}"
 
 
-class RecordHistory(AppendOnlyModel):
-    """The history of a service record (记录流转): every step, who took it and when."""
-
-    record = pw.ForeignKeyField(ServiceRecord, backref="history", on_delete="RESTRICT")
-    at = pw.DateTimeField(default=utcnow, verbose_name=_l("Time"))
-    actor = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
-    actor_name = pw.CharField(max_length=64, default="", verbose_name=_l("By"))
-    from_status = pw.CharField(max_length=24, default="", verbose_name=_l("From"))
-    to_status = pw.CharField(max_length=24, verbose_name=_l("To"))
-    comment = pw.CharField(max_length=200, default="", verbose_name=_l("Comment"))
-
-    class Meta:
-        table_name = "timebank_record_history"
-
-
 class Account(DistrictOwnedModel):
     """账户 An account of the ledger, in integer minutes.
 
@@ -513,7 +499,6 @@ MODELS = [
     SignUp,
     ServiceRequest,
     ServiceRecord,
-    RecordHistory,
     Account,
     Transfer,
     Movement,

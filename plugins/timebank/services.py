@@ -2,8 +2,12 @@
 transaction, each announced with an event (audit, notifications and other plugins listen).
 
 The views (admin, portal) only call these functions; the rules they apply are in
-:mod:`plugins.timebank.rules`. A refusal raises :class:`~core.services.ServiceError` with a
-message in the user's language, and nothing is written.
+:mod:`plugins.timebank.rules`. A service record moves only through its workflow
+(:mod:`plugins.timebank.flows`, on the core engine, whose guards and side effects call the
+checks and the ledger postings of this module), whichever path asks: these functions, the
+admin's workflow panel and the REST API's transitions all take the same steps. A refusal
+raises :class:`~core.services.ServiceError` with a message in the user's language, and
+nothing is written.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from pathlib import Path
 
 import peewee as pw
 
+from core import workflow
 from core.commands import refuse
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import RoleAssignment, TerritoryUnit, User, utcnow
+from core.records import audit_values, stamp
 from core.services import ServiceError
 from core.workdays import SHANGHAI, today
 from forms.validators import id_card_problem, mobile_problem, normalize_id_card
@@ -32,7 +38,6 @@ from .models import (
     Activity,
     Certificate,
     Movement,
-    RecordHistory,
     ServiceRecord,
     ServiceRequest,
     Shift,
@@ -53,9 +58,9 @@ def policy(district_id: int | None) -> rules.Policy:
     """The time-bank policy of a district, from its settings (defaults where not set)."""
     from core.registry import kernel_state
 
-    registry = kernel_state().settings
     if district_id is None:
         return rules.Policy()
+    registry = kernel_state().settings
 
     def get(key):
         return registry.get(district_id, PLUGIN, key)
@@ -71,21 +76,6 @@ def policy(district_id: int | None) -> rules.Policy:
         max_hours_per_day=int(get("max_hours_per_day")),
         second_approval_days=int(get("second_approval_days")),
         star_levels=rules.parse_levels(get("star_levels")),
-    )
-
-
-def _announce(name: str, record, actor, before=None, summary: str = "", data=None) -> None:
-    emit(
-        Event(
-            name,
-            plugin=PLUGIN,
-            record=record,
-            actor=actor,
-            district_id=_district_id(record),
-            changes=diff(before or {}, snapshot(record)) if name != "deleted" else {},
-            summary=summary[:255],
-            data=data or {},
-        )
     )
 
 
@@ -108,6 +98,25 @@ def _district_id(record) -> int | None:
         if found is not None:
             cache[unit_id] = found
     return found
+
+
+def record_policy(record) -> rules.Policy:
+    return policy(_district_id(record))
+
+
+def _announce(name: str, record, actor, before=None, summary: str = "", data=None) -> None:
+    emit(
+        Event(
+            name,
+            plugin=PLUGIN,
+            record=record,
+            actor=actor,
+            district_id=_district_id(record),
+            changes=diff(before or {}, snapshot(record)) if name != "deleted" else {},
+            summary=summary[:255],
+            data=data or {},
+        )
+    )
 
 
 def _in_scope(model, record_id: int, access, action: str) -> bool:
@@ -185,13 +194,6 @@ def _check_volunteer(vol: Volunteer) -> None:
         raise refuse("A volunteer with this ID card number is already registered in this district.")
 
 
-def _ensure_accounts(vol: Volunteer) -> None:
-    for kind in ("hours", "credits"):
-        Account.get_or_create(
-            volunteer=vol, kind=kind, defaults={"unit": vol.unit_id, "role": "person"}
-        )
-
-
 EXTRAS_KEY = "timebank_volunteer_extras"
 EXTRAS_FILE = Path(__file__).parent / "definitions" / "volunteer_extras.json"
 
@@ -244,8 +246,7 @@ def register(
     if vol.consent_at is True:
         vol.consent_at = utcnow()
     _check_volunteer(vol)
-    vol.created_by = actor
-    vol.updated_by = actor
+    stamp(vol, True, actor.id)
     with db.atomic():
         if extras is not None:
             from forms import services as forms_services
@@ -255,7 +256,7 @@ def register(
                 extras_version(unit.district_id), extras, unit, actor, access
             )
         vol.save()
-        _ensure_accounts(vol)
+        ensure_accounts(vol)
         _announce("created", vol, actor, summary=f"志愿者注册: {vol.name}")
     return vol
 
@@ -270,7 +271,7 @@ def update_volunteer(vol: Volunteer, values: dict, actor: User, access) -> Volun
         if name in values:
             setattr(vol, name, values[name])
     _check_volunteer(vol)
-    vol.updated_by, vol.updated_at = actor, utcnow()
+    stamp(vol, False, actor.id)
     with db.atomic():
         vol.save()
         _announce("updated", vol, actor, before)
@@ -304,7 +305,7 @@ def set_status(vol: Volunteer, move: str, actor: User, access, note: str = "") -
     with db.atomic():
         moved = (
             Volunteer.update(
-                status=target, status_note=note[:200], updated_by=actor, updated_at=utcnow()
+                status=target, status_note=note[:200], **audit_values(Volunteer, False, actor.id)
             )
             .where((Volunteer.id == vol.id) & (Volunteer.status == vol.status))
             .execute()
@@ -370,7 +371,7 @@ def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
                 raise refuse("You have already signed up for this shift.")
             before = snapshot(existing)
             existing.state, existing.signed_at = state, utcnow()
-            existing.updated_by, existing.updated_at = actor, utcnow()
+            stamp(existing, False, actor.id)
             existing.save()
             _announce("updated", existing, actor, before)
             return existing
@@ -379,8 +380,7 @@ def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
             volunteer=vol,
             unit=shift.unit_id,
             state=state,
-            created_by=actor,
-            updated_by=actor,
+            **audit_values(SignUp, True, actor.id),
         )
         _announce("created", signup, actor, summary=f"报名: {vol.name}")
     return signup
@@ -393,7 +393,8 @@ def cancel_signup(signup: SignUp, actor: User) -> SignUp:
     with db.atomic():
         before = snapshot(signup)
         was = signup.state
-        signup.state, signup.updated_by, signup.updated_at = "cancelled", actor, utcnow()
+        signup.state = "cancelled"
+        stamp(signup, False, actor.id)
         signup.save()
         _announce("updated", signup, actor, before)
         if was == "signed":
@@ -405,7 +406,8 @@ def cancel_signup(signup: SignUp, actor: User) -> SignUp:
             )
             if first is not None:
                 before = snapshot(first)
-                first.state, first.updated_by, first.updated_at = "signed", actor, utcnow()
+                first.state = "signed"
+                stamp(first, False, actor.id)
                 first.save()
                 _announce(
                     "updated", first, actor, before, summary=f"候补转正: {first.volunteer.name}"
@@ -419,7 +421,7 @@ def check_in(signup: SignUp, actor: User, at: dt.datetime | None = None) -> Sign
     with db.atomic():
         before = snapshot(signup)
         signup.state, signup.checked_in_at, signup.checked_by = "checked_in", at or utcnow(), actor
-        signup.updated_by, signup.updated_at = actor, utcnow()
+        stamp(signup, False, actor.id)
         signup.save()
         _announce("updated", signup, actor, before)
     return signup
@@ -437,7 +439,7 @@ def check_out(signup: SignUp, actor: User, at: dt.datetime | None = None) -> Ser
     with db.atomic():
         before = snapshot(signup)
         signup.state, signup.checked_out_at = "checked_out", at
-        signup.updated_by, signup.updated_at = actor, utcnow()
+        stamp(signup, False, actor.id)
         signup.save()
         _announce("updated", signup, actor, before)
         activity = signup.shift.activity
@@ -455,16 +457,14 @@ def check_out(signup: SignUp, actor: User, at: dt.datetime | None = None) -> Ser
             source="checkout",
         )
         record = log_record(record, actor, submit=True, staff=by_staff)
-        if by_staff:
-            _move(
+        if by_staff:  # the organiser who runs the shift vouches for the time
+            move(
                 record,
-                "pending_review",
+                "confirm_organiser",
                 actor,
+                None,
                 _("Checked out by the organiser"),
-                confirm_method="organiser",
-                confirmed_name=actor.display_name or actor.username,
-                confirmed_by=actor,
-                confirmed_at=utcnow(),
+                trusted=True,
             )
     return record
 
@@ -478,7 +478,8 @@ def match_request(req: ServiceRequest, vol: Volunteer, actor: User, access) -> S
     if req.state != "open":
         raise refuse("Only an open request can be matched.")
     before = snapshot(req)
-    req.volunteer, req.state, req.updated_by, req.updated_at = vol, "matched", actor, utcnow()
+    req.volunteer, req.state = vol, "matched"
+    stamp(req, False, actor.id)
     with db.atomic():
         req.save()
         _announce("updated", req, actor, before, summary=f"需求匹配: {vol.name}")
@@ -509,31 +510,30 @@ def suggest_volunteers(req: ServiceRequest, limit: int = 10) -> list[Volunteer]:
 # -- service records (服务记录) ----------------------------------------------------------------
 
 
-def _history(record: ServiceRecord, actor, before: str, after: str, comment: str = "") -> None:
-    RecordHistory.create(
-        record=record,
-        actor=actor,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:64]
-        if actor
-        else "",
-        from_status=before,
-        to_status=after,
-        comment=(comment or "")[:200],
-    )
+def record_minutes(record: ServiceRecord) -> int | None:
+    """The record's minutes, or the length of its period when none were given."""
+    if record.minutes is not None:
+        return record.minutes
+    if record.started_at and record.ended_at:
+        return rules.minutes_between(record.started_at, record.ended_at)
+    return None
 
 
-def _check_record(record: ServiceRecord, pol: rules.Policy) -> None:
+def record_problem(record: ServiceRecord, pol: rules.Policy) -> str | None:
+    """Why ``record`` cannot be logged or submitted (in the user's language), or None: a
+    period that ends before it starts or lies in the future, minutes that are not positive
+    or longer than the period (travel is not counted, 《志愿服务记录与证明出具办法》), no
+    description, an overlap with another open or approved record of the volunteer, more than
+    the daily maximum."""
     problem = rules.check_period(record.started_at, record.ended_at, utcnow())
     if problem:
-        raise ServiceError(_(problem))
-    if record.minutes is None:
-        record.minutes = rules.minutes_between(record.started_at, record.ended_at)
-    problem = rules.check_minutes(record.minutes, record.started_at, record.ended_at)
+        return _(problem)
+    minutes = record_minutes(record)
+    problem = rules.check_minutes(minutes, record.started_at, record.ended_at)
     if problem:
-        raise ServiceError(_(problem))
-    record.content = (record.content or "").strip()
-    if not record.content:
-        raise refuse("Please describe the service.")
+        return _(problem)
+    if not (record.content or "").strip():
+        return _("Please describe the service.")
     others = ServiceRecord.select().where(
         (ServiceRecord.volunteer == record.volunteer_id)
         & ServiceRecord.status.in_(COUNTED_STATES)
@@ -544,13 +544,12 @@ def _check_record(record: ServiceRecord, pol: rules.Policy) -> None:
         others = others.where(ServiceRecord.id != record.id)
     clash = others.first()
     if clash is not None:
-        raise refuse(
+        return _(
             "This period overlaps another service record of the volunteer (%(start)s to %(end)s).",
             start=f"{to_local(clash.started_at):%Y-%m-%d %H:%M}",
             end=f"{to_local(clash.ended_at):%H:%M}",
         )
-    day = local_day(record.started_at)
-    low, high = _day_bounds(day)
+    low, high = _day_bounds(local_day(record.started_at))
     same_day = (
         ServiceRecord.select(pw.fn.COALESCE(pw.fn.SUM(ServiceRecord.minutes), 0))
         .where(
@@ -562,11 +561,34 @@ def _check_record(record: ServiceRecord, pol: rules.Policy) -> None:
         )
         .scalar()
     )
-    problem = rules.day_total_problem(int(same_day or 0), record.minutes, pol)
+    problem = rules.day_total_problem(int(same_day or 0), minutes, pol)
     if problem:
-        raise ServiceError(
-            _(problem) + " " + _("At most %(hours)s hours a day.", hours=pol.max_hours_per_day)
-        )
+        return _(problem) + " " + _("At most %(hours)s hours a day.", hours=pol.max_hours_per_day)
+    return None
+
+
+def needs_second_approval(record: ServiceRecord, pol: rules.Policy | None = None) -> bool:
+    """Logged more days after the service than the policy allows: a second approver (复核)."""
+    pol = pol or record_policy(record)
+    logged_on = local_day(record.created_at or utcnow())
+    return rules.needs_second_approval(local_day(record.started_at), logged_on, pol)
+
+
+def move(
+    record: ServiceRecord,
+    code: str,
+    actor,
+    access,
+    comment: str = "",
+    data: dict | None = None,
+    trusted: bool = False,
+) -> ServiceRecord:
+    """Take step ``code`` of the record's workflow (:data:`~plugins.timebank.flows.RECORD_FLOW`):
+    the one way a service record changes state, for the portal, the admin and the API alike
+    (compare-and-set on the status, a history row, the ledger posting of an approval, all in
+    one transaction). ``trusted`` is for a step this module decided on for someone it has
+    already checked (the organiser checking a volunteer out)."""
+    return workflow.transition(record, code, actor, access, comment, data or {}, trusted=trusted)
 
 
 def log_record(
@@ -575,28 +597,27 @@ def log_record(
     """Log a service record (登记服务记录), by the volunteer (their own) or by staff.
 
     ``submit`` sends it at once for the served person's confirmation; otherwise it stays a
-    draft the volunteer can complete.
+    draft the volunteer can complete. ``staff`` marks the organiser checking a volunteer out
+    of a shift (trusted: no access is given).
     """
     vol = Volunteer.get_or_none(Volunteer.id == record.volunteer_id)
     if vol is None:
         raise refuse("Please choose the volunteer.")
     if vol.user_id != actor.id:
-        if access is not None:
-            _require(access, "create", Volunteer, vol)
-        elif not staff:
-            raise refuse("You can only log your own service.")
         record.source = record.source if record.source != "volunteer" else "organiser"
-    _require_active(vol)
     if record.unit_id is None:
         record.unit = vol.unit_id
-    pol = policy(_district_id(vol))
-    _check_record(record, pol)
-    record.status = "pending_confirmation" if submit else "draft"
+    record.content = (record.content or "").strip()
+    record.minutes = record_minutes(record)
     record.confirm_token = secrets.token_urlsafe(24)
-    record.created_by = record.updated_by = actor
     with db.atomic():
-        record.save()
-        _history(record, actor, "", record.status)
+        workflow.start(
+            record,
+            actor,
+            access,
+            code="log" if submit else "draft",
+            trusted=staff and access is None and vol.user_id != actor.id,
+        )
         _announce("created", record, actor, summary=f"服务记录: {vol.name} {record.minutes}分钟")
     return record
 
@@ -607,120 +628,45 @@ def log_staff_record(record: ServiceRecord, actor: User, access, organiser_confi
     with db.atomic():
         log_record(record, actor, access, submit=True)
         if organiser_confirmed:
-            _move(
-                record,
-                "pending_review",
-                actor,
-                _("Confirmed by the organiser"),
-                confirm_method="organiser",
-                confirmed_name=(actor.display_name or actor.username)[:64],
-                confirmed_by=actor,
-                confirmed_at=utcnow(),
-            )
-    return record
-
-
-def _move(record: ServiceRecord, target: str, actor, comment: str = "", **values) -> ServiceRecord:
-    """Compare-and-set the record's status (so two people cannot both act on it), write the
-    history row and announce the change."""
-    before_status, before_version = record.status, record.version
-    before = snapshot(record)
-    values.update(status=target, version=before_version + 1, updated_at=utcnow())
-    if actor is not None and getattr(actor, "id", None):
-        values["updated_by"] = actor
-    moved = (
-        ServiceRecord.update(**values)
-        .where(
-            (ServiceRecord.id == record.id)
-            & (ServiceRecord.status == before_status)
-            & (ServiceRecord.version == before_version)
-        )
-        .execute()
-    )
-    if moved != 1:
-        raise refuse("Someone else has just acted on this service record; reload the page.")
-    for name, value in values.items():
-        setattr(record, name, value)
-    _history(record, actor, before_status, target, comment)
-    _announce(
-        "state_changed", record, actor, before, summary=f"服务记录 {before_status} → {target}"
-    )
+            move(record, "confirm_organiser", actor, access, _("Confirmed by the organiser"))
     return record
 
 
 def submit_record(record: ServiceRecord, actor: User) -> ServiceRecord:
-    if record.volunteer.user_id != actor.id:
-        raise refuse("You can only log your own service.")
-    if record.status != "draft":
-        raise refuse("Only a draft can be submitted.")
-    with db.atomic():
-        _check_record(record, policy(_district_id(record)))
-        return _move(record, "pending_confirmation", actor)
+    """The volunteer sends their draft for the served person's confirmation."""
+    return move(record, "submit", actor, None)
 
 
 def confirm_record(token: str, actor: User, name: str, method: str = "served") -> ServiceRecord:
     """Confirm a service (服务对象确认) by scanning the QR code the volunteer shows: the person
     served, or a proxy (家属、楼栋长) for an elder without a phone. The volunteer cannot
     confirm their own service, and a record is confirmed once."""
-    record = ServiceRecord.get_or_none(ServiceRecord.confirm_token == (token or "").strip())
-    if record is None or not token:
+    token = (token or "").strip()
+    record = ServiceRecord.get_or_none(ServiceRecord.confirm_token == token) if token else None
+    if record is None:
         raise refuse("This confirmation code is not valid. Ask the volunteer to show it again.")
-    if record.volunteer.user_id is not None and record.volunteer.user_id == actor.id:
-        raise refuse("You cannot confirm your own service.")
-    if record.status != "pending_confirmation":
-        if record.confirmed_at is not None:
-            raise refuse("This service has already been confirmed.")
-        raise refuse("This service record is not waiting for confirmation.")
     name = (name or "").strip()
-    if not name:
-        raise refuse("Please give the name of the person confirming.")
-    if method not in ("served", "proxy"):
-        raise refuse("Unknown confirmation method.")
-    with db.atomic():
-        return _move(
-            record,
-            "pending_review",
-            actor,
-            _("Confirmed by %(name)s", name=name),
-            confirm_method=method,
-            confirmed_name=name[:64],
-            confirmed_by=actor,
-            confirmed_at=utcnow(),
-        )
-
-
-def _check_reviewer(record: ServiceRecord, actor: User, access) -> None:
-    _require(access, "approve", record=record)
-    if record.volunteer.user_id == actor.id:
-        raise refuse("You cannot approve your own service.")
-    if record.status == "pending_second" and record.reviewed_by_id == actor.id:
-        raise refuse("The second approval must be given by someone else.")
-    if record.status not in ("pending_review", "pending_second"):
-        raise refuse("This service record is not waiting for approval.")
+    return move(
+        record,
+        "confirm",
+        actor,
+        None,
+        _("Confirmed by %(name)s", name=name),
+        {"confirm_token": token, "confirm_method": method, "confirmed_name": name},
+    )
 
 
 def approve(record: ServiceRecord, actor: User, access, comment: str = "") -> ServiceRecord:
     """Approve (审核通过) a confirmed record and post it to the ledger in the same transaction.
 
     Records entered more than the policy's number of days after the service need a second
-    approval by someone else (复核) before they post.
+    approval by someone else (复核) before they post: their first approval is the step
+    "approve_first".
     """
-    _check_reviewer(record, actor, access)
-    pol = policy(_district_id(record))
-    with db.atomic():
-        logged_on = local_day(record.created_at or utcnow())
-        if record.status == "pending_review" and rules.needs_second_approval(
-            local_day(record.started_at), logged_on, pol
-        ):
-            return _move(record, "pending_second", actor, comment, reviewed_by=actor)
-        values = {"decided_at": utcnow()}
-        if record.status == "pending_second":
-            values["second_reviewer"] = actor
-        else:
-            values["reviewed_by"] = actor
-        _move(record, "approved", actor, comment, **values)
-        post_service(record, actor, pol)
-    return record
+    code = "approve"
+    if record.status == "pending_review" and needs_second_approval(record):
+        code = "approve_first"
+    return move(record, code, actor, access, comment)
 
 
 def approve_many(ids: Iterable[int], actor: User, access) -> tuple[int, list[str]]:
@@ -739,36 +685,27 @@ def approve_many(ids: Iterable[int], actor: User, access) -> tuple[int, list[str
 
 def reject(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
     """Reject (驳回) a record waiting for confirmation or approval, with a reason."""
-    _require(access, "approve", record=record)
-    if record.status not in OPEN_RECORD_STATES:
-        raise refuse("This service record is not waiting for approval.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise refuse("Please give a reason.")
-    with db.atomic():
-        return _move(
-            record, "rejected", actor, reason, reject_reason=reason[:200], decided_at=utcnow()
-        )
+    return move(record, "reject", actor, access, reason)
 
 
 def reverse_record(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
     """Reverse (冲销) an approved record: a reversal transfer takes back what it posted."""
-    _require(access, "approve", record=record)
-    if record.status != "approved":
-        raise refuse("Only an approved service record can be reversed.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise refuse("Please give a reason.")
-    with db.atomic():
-        original = Transfer.get_or_none(
-            (Transfer.record == record.id) & (Transfer.kind == "service")
-        )
-        if original is not None:
-            reverse_transfer(original, actor, reason)
-        return _move(record, "reversed", actor, reason)
+    return move(record, "reverse", actor, access, reason)
+
+
+def history(record: ServiceRecord):
+    """The steps the record went through, oldest first (the core's workflow history)."""
+    return workflow.history(record)
 
 
 # -- the ledger (账本) -------------------------------------------------------------------------
+
+
+def ensure_accounts(vol: Volunteer) -> None:
+    for kind in ("hours", "credits"):
+        Account.get_or_create(
+            volunteer=vol, kind=kind, defaults={"unit": vol.unit_id, "role": "person"}
+        )
 
 
 class LedgerError(ServiceError):
@@ -791,7 +728,7 @@ def system_account(unit_id: int, role: str, kind: str) -> Account:
 def person_account(vol: Volunteer, kind: str) -> Account:
     account = Account.get_or_none((Account.volunteer == vol.id) & (Account.kind == kind))
     if account is None:
-        _ensure_accounts(vol)
+        ensure_accounts(vol)
         account = Account.get((Account.volunteer == vol.id) & (Account.kind == kind))
     return account
 
@@ -896,6 +833,74 @@ def reverse_transfer(transfer: Transfer, actor, memo: str) -> Transfer:
     return post(
         transfer.unit_id, "reversal", lines, actor, transfer.record_id, memo, reverses=transfer
     )
+
+
+def reverse_service(record: ServiceRecord, actor, memo: str) -> Transfer | None:
+    """Take back what an approved record posted (冲销): the reversal of its service transfer
+    (None when it posted nothing)."""
+    original = Transfer.get_or_none((Transfer.record == record.id) & (Transfer.kind == "service"))
+    if original is None:
+        return None
+    return reverse_transfer(original, actor, memo)
+
+
+def balances(vol: Volunteer) -> dict[str, int]:
+    """The volunteer's balances in minutes: one indexed read per account, whatever the size
+    of the ledger."""
+    rows = Account.select(Account.kind, Account.balance).where(Account.volunteer == vol.id)
+    found = {row.kind: int(row.balance) for row in rows}
+    return {"hours": found.get("hours", 0), "credits": found.get("credits", 0)}
+
+
+def statement(vol: Volunteer, limit: int = 50) -> list[Movement]:
+    return list(
+        Movement.select(Movement, Transfer, Account)
+        .join(Transfer)
+        .switch(Movement)
+        .join(Account)
+        .where(Account.volunteer == vol.id)
+        .order_by(Movement.id.desc())
+        .limit(limit)
+    )
+
+
+def verify() -> list[str]:
+    """Check the whole ledger: every cached balance equals the sum of its movements, and the
+    movements of every transfer sum to zero in each ledger. Returns the problems found."""
+    problems = []
+    sums = (
+        Account.select(
+            Account.id,
+            Account.balance,
+            pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0).alias("total"),
+        )
+        .join(Movement, pw.JOIN.LEFT_OUTER)
+        .group_by(Account.id, Account.balance)
+        .having(Account.balance != pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0))
+    )
+    for row in sums.objects():
+        problems.append(
+            f"account {row.id}: cached balance {row.balance} != sum of movements {row.total}"
+        )
+    unbalanced = (
+        Movement.select(Movement.transfer, Account.kind, pw.fn.SUM(Movement.amount).alias("total"))
+        .join(Account)
+        .group_by(Movement.transfer, Account.kind)
+        .having(pw.fn.SUM(Movement.amount) != 0)
+    )
+    for row in unbalanced.objects():
+        problems.append(
+            f"transfer {row.transfer_id}: {row.kind} movements sum to {row.total}, not 0"
+        )
+    short = (
+        Transfer.select(Transfer.id, pw.fn.COUNT(Movement.id).alias("n"))
+        .join(Movement, pw.JOIN.LEFT_OUTER)
+        .group_by(Transfer.id)
+        .having(pw.fn.COUNT(Movement.id) < 2)
+    )
+    for row in short.objects():
+        problems.append(f"transfer {row.id}: {row.n} movement(s), at least 2 needed")
+    return problems
 
 
 def _credits(vol: Volunteer) -> Account:
@@ -1024,65 +1029,6 @@ def expire_credits(district_id: int, on: dt.date | None = None, actor=None) -> i
     return touched
 
 
-def balances(vol: Volunteer) -> dict[str, int]:
-    """The volunteer's balances in minutes: one indexed read per account, whatever the size
-    of the ledger."""
-    rows = Account.select(Account.kind, Account.balance).where(Account.volunteer == vol.id)
-    found = {row.kind: int(row.balance) for row in rows}
-    return {"hours": found.get("hours", 0), "credits": found.get("credits", 0)}
-
-
-def statement(vol: Volunteer, limit: int = 50) -> list[Movement]:
-    return list(
-        Movement.select(Movement, Transfer, Account)
-        .join(Transfer)
-        .switch(Movement)
-        .join(Account)
-        .where(Account.volunteer == vol.id)
-        .order_by(Movement.id.desc())
-        .limit(limit)
-    )
-
-
-def verify() -> list[str]:
-    """Check the whole ledger: every cached balance equals the sum of its movements, and the
-    movements of every transfer sum to zero in each ledger. Returns the problems found."""
-    problems = []
-    sums = (
-        Account.select(
-            Account.id,
-            Account.balance,
-            pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0).alias("total"),
-        )
-        .join(Movement, pw.JOIN.LEFT_OUTER)
-        .group_by(Account.id, Account.balance)
-        .having(Account.balance != pw.fn.COALESCE(pw.fn.SUM(Movement.amount), 0))
-    )
-    for row in sums.objects():
-        problems.append(
-            f"account {row.id}: cached balance {row.balance} != sum of movements {row.total}"
-        )
-    unbalanced = (
-        Movement.select(Movement.transfer, Account.kind, pw.fn.SUM(Movement.amount).alias("total"))
-        .join(Account)
-        .group_by(Movement.transfer, Account.kind)
-        .having(pw.fn.SUM(Movement.amount) != 0)
-    )
-    for row in unbalanced.objects():
-        problems.append(
-            f"transfer {row.transfer_id}: {row.kind} movements sum to {row.total}, not 0"
-        )
-    short = (
-        Transfer.select(Transfer.id, pw.fn.COUNT(Movement.id).alias("n"))
-        .join(Movement, pw.JOIN.LEFT_OUTER)
-        .group_by(Transfer.id)
-        .having(pw.fn.COUNT(Movement.id) < 2)
-    )
-    for row in short.objects():
-        problems.append(f"transfer {row.id}: {row.n} movement(s), at least 2 needed")
-    return problems
-
-
 def stars(vol: Volunteer) -> int:
     return rules.star_level(balances(vol)["hours"], policy(_district_id(vol)).star_levels)
 
@@ -1146,8 +1092,7 @@ def issue_certificate(
             handler_name=(actor.display_name or actor.username)[:64],
             issuer_contact=(issuer_contact or "").strip()[:64],
             issued_on=today(),
-            created_by=actor,
-            updated_by=actor,
+            **audit_values(Certificate, True, actor.id),
         )
         _announce("created", cert, actor, summary=f"出具证明 {cert.number}")
     return cert
@@ -1163,7 +1108,7 @@ def revoke_certificate(cert: Certificate, actor: User, access, reason: str) -> C
     before = snapshot(cert)
     with db.atomic():
         cert.revoked_at, cert.revoked_reason = utcnow(), reason[:200]
-        cert.updated_by, cert.updated_at = actor, utcnow()
+        stamp(cert, False, actor.id)
         cert.save()
         _announce("updated", cert, actor, before, summary=f"撤销证明 {cert.number}")
     return cert
@@ -1213,17 +1158,15 @@ def record_reported_work(event: Event) -> ServiceRecord | None:
         confirmed_name=str(data.get("confirmed_by", event.plugin))[:64],
         confirmed_at=utcnow(),
     )
-    _check_record(record, policy(event.district_id))
-    record.status = "pending_review"
     record.created_by = event.actor if getattr(event.actor, "id", None) else None
     with db.atomic():
-        record.save()
-        _history(
+        workflow.start(
             record,
             event.actor,
-            "",
-            "pending_review",
+            None,
             _("Reported by module %(plugin)s", plugin=event.plugin),
+            code="report",
+            trusted=True,
         )
     return record
 

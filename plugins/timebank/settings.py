@@ -8,6 +8,7 @@ from __future__ import annotations
 from core.i18n import gettext as _
 from core.settings import Setting
 
+from .flows import RECORD_FLOW
 from .rules import TRANSFER_POLICIES, parse_levels
 
 
@@ -124,4 +125,6 @@ SETTINGS = [
         minimum=0,
         maximum=100,
     ),
+    # the time limits of the service record's steps (confirmation, review, second approval)
+    *RECORD_FLOW.settings(),
 ]

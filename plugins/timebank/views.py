@@ -30,7 +30,6 @@ from .models import (
     TRANSFER_KINDS,
     VOLUNTEER_STATUSES,
     Certificate,
-    RecordHistory,
     ServiceRecord,
     Shift,
     SignUp,
@@ -269,9 +268,7 @@ def record(record_id):
         fmt=rules.format_minutes,
         local=services.to_local,
         states=dict(RECORD_STATES),
-        history=list(
-            RecordHistory.select().where(RecordHistory.record == rec.id).order_by(RecordHistory.id)
-        ),
+        history=services.history(rec),
     )
 
 

@@ -27,6 +27,7 @@ from core.commands import refuse
 from core.db import db
 from core.events import Event, emit
 from core.models import RoleAssignment, RolePermission, TerritoryUnit, User
+from core.records import audit_values
 from core.territory import subtree_condition
 
 from .. import forms as checklists
@@ -132,8 +133,7 @@ def launch(campaign: Campaign, actor, access) -> int:
                     checklist=key,
                     due=campaign.self_check_until,
                     campaign=campaign,
-                    created_by=actor,
-                    updated_by=actor,
+                    **audit_values(InspectionTask, True, actor),
                 )
                 created += 1
         Campaign.update(launched_on=workdays.today()).where(
@@ -237,8 +237,7 @@ def generate(district: TerritoryUnit, day: dt.date | None = None) -> int:
                     due=due,
                     schedule=schedule,
                     assignee=schedule.assignee_id,
-                    created_by=schedule.created_by_id,
-                    updated_by=schedule.created_by_id,
+                    **audit_values(InspectionTask, True, schedule.created_by_id),
                 )
                 created += 1
             Schedule.update(next_due=following).where(Schedule.id == schedule.id).execute()
@@ -259,7 +258,7 @@ def assign(task: InspectionTask, user: User | None, actor, access) -> Inspection
     check_assignee(user, task.unit)
     with db.atomic():
         InspectionTask.update(
-            assignee=user.id if user else None, updated_by=actor.id, updated_at=_now()
+            assignee=user.id if user else None, **audit_values(InspectionTask, False, actor)
         ).where(InspectionTask.id == task.id).execute()
     task.assignee = user
     return task

@@ -21,6 +21,7 @@ from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.models import PATH_WIDTH, TerritoryUnit, User, utcnow
+from core.records import audit_values
 from core.territory import subtree_condition
 
 from .. import rules
@@ -467,8 +468,7 @@ def submit(report: StatisticsReport, actor, access) -> StatisticsReport:
                 figures=json.dumps(figures, ensure_ascii=False),
                 submitted_on=workdays.today(),
                 submitted_by=actor.id,
-                updated_by=actor.id,
-                updated_at=utcnow(),
+                **audit_values(StatisticsReport, False, actor),
             )
             .where((StatisticsReport.id == found.id) & (StatisticsReport.state == "draft"))
             .execute()
@@ -509,8 +509,7 @@ def correct(report: StatisticsReport, actor, access) -> StatisticsReport:
         number=found.number + 1,
         corrects=found,
         note=found.note,
-        created_by=actor,
-        updated_by=actor,
+        **audit_values(StatisticsReport, True, actor),
     )
     prepare(draft)
     with db.atomic():

@@ -13,8 +13,9 @@ import pytest
 from core.events import Event, emit
 from core.models import utcnow
 from core.services import ServiceError
+from core.workflow import WorkflowHistory, history
 from plugins.timebank import services
-from plugins.timebank.models import Movement, RecordHistory, ServiceRecord, Transfer
+from plugins.timebank.models import Movement, ServiceRecord, Transfer
 
 from .conftest import user
 
@@ -22,7 +23,7 @@ from .conftest import user
 def counts():
     return (
         ServiceRecord.select().count(),
-        RecordHistory.select().count(),
+        WorkflowHistory.select().count(),
         Transfer.select().count(),
         Movement.select().count(),
     )
@@ -43,8 +44,10 @@ def test_logged_record_waits_for_confirmation_with_history(tb):
     assert record.status == "pending_confirmation"
     assert record.source == "organiser"  # logged by staff for the volunteer
     assert len(record.confirm_token) >= 24
-    history = list(RecordHistory.select().where(RecordHistory.record == record.id))
-    assert [(h.from_status, h.to_status) for h in history] == [("", "pending_confirmation")]
+    rows = history(record)
+    assert [(h.table, h.from_state, h.to_state) for h in rows] == [
+        ("timebank_record", "", "pending_confirmation")
+    ]
 
 
 @pytest.mark.parametrize(

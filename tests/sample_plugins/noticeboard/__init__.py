@@ -49,9 +49,9 @@ def linli_admin_views(admin):
 
 @hookimpl
 def linli_settings():
-    from core.settings import Setting
+    from .settings import SETTINGS
 
-    return [Setting("max_notices", int, 50, "公告上限", "Maximum notices", minimum=1)]
+    return SETTINGS
 
 
 @hookimpl
@@ -123,12 +123,9 @@ def linli_commands():
 
 @hookimpl
 def linli_demo_data(district, actor):
-    from .models import Notice
+    from .demo import load
 
-    if Notice.select().where(Notice.unit == district).exists():
-        return None
-    Notice.create(unit=district, title="欢迎使用公告栏", created_by=actor)
-    return "1 notice"
+    return load(district, actor)
 
 
 @hookimpl
