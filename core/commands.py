@@ -522,7 +522,7 @@ def save(
             from core import workflow
 
             try:
-                workflow.start(record, ctx.actor, ctx.access)
+                workflow.start(record, ctx.actor, ctx.access, trusted=ctx.system)
             except workflow.WorkflowError as exc:
                 raise Refused(str(exc)) from None
         elif created:

@@ -84,11 +84,17 @@ class WorkflowViewMixin:
     """For a Flask-Admin model view of a workflow model (put it before the base ModelView):
     a details page with the history timeline and a form per available step, posted to
     ``/transition/``, which calls the engine. Set ``workflow``; override
-    ``transition_choices`` to offer choices for foreign keys."""
+    ``transition_choices`` to offer choices for foreign keys.
+
+    ``offer_steps = False``: the steps are taken elsewhere (the view's list actions or pages
+    of its own, which call the plugin's services); the details page shows the state and the
+    history only, and a step posted to ``/transition/`` still goes to
+    :meth:`perform_transition`, which such a view points at its services."""
 
     workflow: Workflow
     details_template = "workflow/details.html"
     can_view_details = True
+    offer_steps = True
 
     def transition_choices(self, record, name: str) -> list[tuple[str, str]]:
         """Choices offered for foreign-key field ``name``: the related records the user may
@@ -145,10 +151,14 @@ class WorkflowViewMixin:
         flow = self.workflow
         actor = current_user._get_current_object()
         due = current_deadline(record)
-        steps = [
-            {"transition": t, "inputs": self.transition_inputs(record, t)}
-            for t in available_transitions(record, actor, g.get("access"))
-        ]
+        steps = (
+            [
+                {"transition": t, "inputs": self.transition_inputs(record, t)}
+                for t in available_transitions(record, actor, g.get("access"))
+            ]
+            if self.offer_steps
+            else []
+        )
         timeline = [
             {
                 "row": row,
@@ -168,6 +178,7 @@ class WorkflowViewMixin:
             "days_left": workdays.days_left(due) if due else None,
             "timeline": timeline,
             "steps": steps,
+            "offers_steps": self.offer_steps,
         }
 
     def perform_transition(self, record, code: str, comment: str, data: dict):

@@ -288,3 +288,20 @@ def test_a_step_that_anyone_could_take_is_refused_at_declaration():
             states=[State("new", "新", "New"), State("done", "完成", "Done", True)],
             transitions=[Transition("close", "完成", "Close", ("new",), "done", permission=None)],
         )
+
+
+def test_a_trusted_command_context_starts_a_record_for_nobody_in_particular(claims):
+    """core.commands creates a workflow record through the engine's entry step; a trusted
+    context (a job, the demo, the operator's CLI) is trusted there too, while the entry
+    step's guards still hold."""
+    from core import commands
+
+    unit = TerritoryUnit.get(TerritoryUnit.code == XINGFU)
+    job = commands.Context.trusted(unit.district_id, source="job")
+    claim = commands.create(job, Claim, {"unit": unit.id, "title": "夜间巡查报修"})
+    assert (fresh(claim).status, fresh(claim).title) == ("draft", "夜间巡查报修")
+    assert [r.transition for r in workflow.history(claim)] == ["draft"]
+    # the guard of the entry step is not skipped: a claim in someone else's name is refused
+    with pytest.raises(commands.Refused, match="只有申请人本人可以提交。"):
+        commands.create(job, Claim, {"unit": unit.id, "title": "冒名", "claimant": user("zhang")})
+    assert Claim.select().where(Claim.title == "冒名").count() == 0

@@ -16,6 +16,7 @@ from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
+from core.workflow_admin import WorkflowViewMixin
 
 from ..register.admin import owner_choices
 from ..register.models import Owner, Premises
@@ -35,6 +36,7 @@ from ..shared.admin import (
 from ..shared.services import PLUGIN, found, setting
 from ..shared.views import actor
 from . import reports, rules, services
+from .flows import MEETING_FLOW
 from .forms import AcceptForm, CalculatorForm, ConfirmForm, PaperForm, ProxyForm, SignForm
 from .models import (
     BALLOT_CHANNELS,
@@ -72,10 +74,27 @@ def publish_due_column(view, context, model, name):
     return f"{text} ({STATE_LABELS[state]})" if state else text
 
 
-class MeetingView(OwnersView):
+class MeetingView(WorkflowViewMixin, OwnersView):
     """业主大会会议 Meetings: draft → noticed → voting open → closed → tallied → published →
     filed. The form writes a draft (the rules: :class:`.commands.MeetingRules`); the actions
-    are the steps of :mod:`.services`."""
+    are the steps of :mod:`.services` on the meeting's workflow (:mod:`.flows`), and the
+    details page shows the workflow's history (流转记录) without offering the steps."""
+
+    workflow = MEETING_FLOW
+    offer_steps = False
+    column_details_list = (
+        "title",
+        "status",
+        "opens_on",
+        "closes_on",
+        "noticed_on",
+        "tallied_on",
+        "publish_due",
+        "published_on",
+        "filed_on",
+        "filed_with",
+        "unit",
+    )
 
     column_list = ("title", "status", "opens_on", "closes_on", "noticed_on", "publish_due", "unit")
     column_filters = ("status", "unit")
@@ -90,9 +109,19 @@ class MeetingView(OwnersView):
         "tallied_on": _l("Tallied on"),
         "publish_due": _l("Publish by"),
         "published_on": _l("Published on"),
+        "filed_on": _l("Decisions filed on"),
+        "filed_with": _l("Filed with"),
     }
     column_formatters = {"status": choice(MEETING_STATES), "publish_due": publish_due_column}
+    column_formatters_detail = column_formatters
     form_columns = ("unit", "title", "opens_on", "closes_on")
+
+    def perform_transition(self, record, code, comment, data):
+        """A step posted to the details page goes through its service, as the list actions."""
+        step = services.STEPS.get(code)
+        if step is None:
+            raise ServiceError(_("Unknown step: %(code)s.", code=code))
+        return step(record, actor(), access=g.access)
 
     def _step(self, ids, step):
         done = 0

@@ -3,9 +3,9 @@ write path — the admin form, the REST API, the spreadsheet import and the serv
 :mod:`.services` — so that none of them can skip one.
 
 A meeting, its agenda and a provisional-meeting request are written as records while they
-are drafts; from the notice on, a meeting moves only through its steps
-(:func:`.services.notice` and the steps after it), which these rules keep a plain write from
-imitating.
+are drafts; a new meeting enters its workflow (:data:`.flows.MEETING_FLOW`) as a draft, and
+from then on it moves only through the workflow's steps (:func:`.services.notice` and the
+steps after it), which these rules keep a plain write from imitating.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from core.events import jsonable
 from ..register.services import compound_of_unit
 from ..shared.services import STEPS_ONLY
 from . import rules
+from .flows import MEETING_FLOW
 from .models import Matter, Meeting, ProvisionalRequest
 
 # the fields a meeting's steps set (notice, tally, publication, filing): never by a plain write
 STEP_FIELDS = (
-    "status",
+    MEETING_FLOW.state_field,
     "noticed_on",
     "tallied_on",
     "publish_due",

@@ -66,7 +66,8 @@ PROXY_STATES = [("active", _l("Active")), ("revoked", _l("Revoked"))]
 
 class Meeting(DistrictOwnedModel):
     """业主大会会议 A meeting of the owners of a compound (``unit``), voting between two dates
-    (inclusive, China time)."""
+    (inclusive, China time). Its ``status`` moves only through the steps of its workflow
+    (:mod:`.flows`); ``version`` is the engine's compare-and-set counter."""
 
     title = pw.CharField(max_length=200, verbose_name=_l("Title"))
     status = pw.CharField(
@@ -86,6 +87,7 @@ class Meeting(DistrictOwnedModel):
     # (《物业管理条例》第二十条)
     filed_on = pw.DateField(null=True, verbose_name=_l("Decisions filed on"))
     filed_with = pw.CharField(max_length=200, default="", verbose_name=_l("Filed with"))
+    version = pw.IntegerField(default=0)
 
     class Meta:
         table_name = "owners_meeting"

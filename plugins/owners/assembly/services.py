@@ -1,6 +1,6 @@
 """Operations of the owners' assembly (业主大会): the agenda (表决事项, frozen once noticed); the
-steps of a meeting from draft to filed, each a compare-and-set move announced as an event
-(:func:`_move`, the one place a meeting changes state, and the steps below it); the tally;
+steps of a meeting from draft to filed, each a step of its workflow on the core engine
+(:mod:`.flows`: compare-and-set, history, event), taken by the services below; the tally;
 the publication of the results on the community's notice board (公告) and the filing of the
 decisions (备案); provisional meetings requested by owners (临时会议); ballots — one per unit,
 cast by the owner, by a proxy (委托投票, with an uploaded authorisation 委托书) or on paper
@@ -20,19 +20,18 @@ from fractions import Fraction
 
 import peewee as pw
 
-from core import commands
+from core import commands, workflow
 from core.commands import refuse
 from core.db import db
-from core.events import Event, emit, snapshot
+from core.events import Event, emit
 from core.models import TerritoryUnit, User, utcnow
 from core.workdays import today
 
-from ..committees.services import check_residents_committee_told
 from ..register import rules as register_rules
 from ..register.models import Owner, Premises
-from ..register.services import compound_of, holdings, premises_of
+from ..register.services import compound_of, premises_of
 from ..shared.services import PLUGIN, announce, context, require_update, setting
-from . import rules
+from . import flows, rules
 from .models import (
     BallotLog,
     Matter,
@@ -45,13 +44,11 @@ from .models import (
 from .reports import (
     active_proxy,
     affected_unit_ids,
-    electorate,
     in_electorate,
     latest_ballots,
     paper_values,
     proxy_has_voted,
     request_support,
-    results_text,
     sheet_entries,
     sheet_state,
 )
@@ -76,102 +73,46 @@ def add_matter(
 
 
 # -- the steps of a meeting: draft → noticed → voting open → voting closed → tallied →
-#    published → filed -----------------------------------------------------------------------------
+#    published → filed (their rules are the flow's, :mod:`.flows`) ----------------------------
 
 
-def _move(meeting: Meeting, to: str, actor: User, **values) -> Meeting:
-    before = snapshot(meeting)
-    with db.atomic():
-        changed = (
-            Meeting.update(status=to, updated_by=actor, updated_at=utcnow(), **values)
-            .where((Meeting.id == meeting.id) & (Meeting.status == meeting.status))
-            .execute()
-        )
-        if changed != 1:
-            raise refuse("Someone else has just changed this meeting; reload the page.")
-        meeting = Meeting.get_by_id(meeting.id)
-        announce(
-            "state_changed", meeting, actor, before, summary=f"业主大会: {meeting.title} → {to}"
-        )
-    return meeting
-
-
-def _expect(meeting: Meeting, status: str) -> None:
-    if meeting.status != status:
-        raise refuse("This step is not possible in the meeting's current status.")
+def _step(meeting: Meeting, code: str, actor: User, on, access, comment: str = "") -> Meeting:
+    """Take the step ``code`` of the meeting's workflow, as on the day ``on`` (default today).
+    With ``access`` the actor needs the plugin's update permission and the meeting in their
+    scope; without it the caller is trusted (the demo, the CLI, a job). A refusal changes
+    nothing; a move that someone else made first is refused by the engine's compare-and-set."""
+    require_update(access)
+    with flows.on_day(on):
+        return workflow.transition(meeting, code, actor, access, comment, trusted=access is None)
 
 
 def notice(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
-    """draft → noticed: the notice goes out at least ``notice_days`` days before voting opens."""
-    require_update(access)
-    _expect(meeting, "draft")
-    on = on or today()
-    if not Matter.select().where(Matter.meeting == meeting.id).exists():
-        raise refuse("Add at least one matter to the agenda first.")
-    if meeting.closes_on < meeting.opens_on:
-        raise refuse("Voting must close on or after the day it opens.")
-    days = int(setting(meeting, "notice_days"))
-    if rules.notice_problem(on, meeting.opens_on, days):
-        raise refuse(
-            "The notice must be given at least %(days)s days before voting opens.", days=days
-        )
-    check_residents_committee_told(meeting, on)
-    return _move(meeting, "noticed", actor, noticed_on=on)
+    """draft → noticed: the notice goes out at least ``notice_days`` days before voting opens,
+    with at least one matter and the residents' committee told."""
+    return _step(meeting, "notice", actor, on, access)
 
 
 def open_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
-    require_update(access)
-    _expect(meeting, "noticed")
-    on = on or today()
-    if not rules.in_window(on, meeting.opens_on, meeting.closes_on):
-        raise refuse(
-            "Voting can only be opened between %(start)s and %(end)s.",
-            start=meeting.opens_on.isoformat(),
-            end=meeting.closes_on.isoformat(),
-        )
-    return _move(meeting, "voting_open", actor)
+    """noticed → voting open, on a day of the voting window."""
+    return _step(meeting, "open", actor, on, access)
 
 
 def close_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
-    require_update(access)
-    _expect(meeting, "voting_open")
-    on = on or today()
-    if on <= meeting.closes_on:
-        raise refuse(
-            "Voting stays open until the end of %(end)s.", end=meeting.closes_on.isoformat()
-        )
-    return _move(meeting, "voting_closed", actor)
+    """voting open → voting closed, once the last day of voting is over."""
+    return _step(meeting, "close", actor, on, access)
 
 
 def tally_meeting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
-    """voting_closed → tallied: counts every matter (area and heads separately)."""
-    require_update(access)
-    _expect(meeting, "voting_closed")
-    on = on or today()
-    units = holdings(compound_of(meeting))
-    with db.atomic():
-        for matter in Matter.select().where(Matter.meeting == meeting.id):
-            result = rules.tally(matter.kind, electorate(matter, units), latest_ballots(matter))
-            Matter.update(
-                result=result.result, tally=json.dumps(result.as_dict(), ensure_ascii=False)
-            ).where(Matter.id == matter.id).execute()
-        days = int(setting(meeting, "publish_days"))
-        meeting = _move(
-            meeting, "tallied", actor, tallied_on=on, publish_due=on + dt.timedelta(days=days)
-        )
-    return meeting
+    """voting_closed → tallied: counts every matter (area and heads separately); the results
+    are due ``publish_days`` after the tally."""
+    return _step(meeting, "tally", actor, on, access)
 
 
 def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
     """tallied → published: the results go on the community's notice board (core publicity,
     《物业管理条例》第二十条 / 北京条例第三十七条); a publication after ``publish_due`` stays
     visible as late."""
-    require_update(access)
-    _expect(meeting, "tallied")
-    with db.atomic():
-        meeting = _move(meeting, "published", actor, published_on=on or today())
-        publish_results(meeting, actor)
-    return meeting
+    return _step(meeting, "publish", actor, on, access)
 
 
 def file_decisions(
@@ -180,43 +121,18 @@ def file_decisions(
     """published → filed (备案): the published decisions are told to the residents' committee
     and filed with the street office (《物业管理条例》第二十条); both are the compound's parent
     units, recorded by name. Due ``decision_filing_days`` after publication (see reports)."""
-    require_update(access)
-    _expect(meeting, "published")
-    on = on or today()
-    if meeting.published_on and on < meeting.published_on:
-        raise refuse("The decisions cannot be filed before they were published.")
-    compound = compound_of(meeting)
-    offices = []
-    unit = compound.parent
-    while unit is not None:
-        if unit.level in ("community", "street"):
-            offices.append(unit.name)
-        unit = unit.parent
-    if not offices:
-        raise refuse("The compound has no community or street above it to file with.")
-    return _move(meeting, "filed", actor, filed_on=on, filed_with="、".join(offices)[:200])
+    return _step(meeting, "file", actor, on, access)
 
 
-def publish_results(meeting: Meeting, actor: User):
-    """Put the results on the community's board through core publicity; the body links the
-    anonymised ballot list from which anyone can recompute the tally."""
-    from core import publicity
-
-    compound = compound_of(meeting)
-    district = TerritoryUnit.get_by_id(compound.district_id)
-    body = (
-        results_text(meeting)
-        + f"\n表决票明细（匿名）：/public/owners/ballots/{meeting.id}?district={district.code}"
-    )
-    return publicity.publish(
-        f"业主大会表决结果公告：{meeting.title}",
-        compound,
-        body=body,
-        starts_on=max(meeting.published_on or today(), today()),
-        record=meeting,
-        plugin="owners",
-        actor=actor,
-    )
+STEPS = {
+    "notice": notice,
+    "open": open_voting,
+    "close": close_voting,
+    "tally": tally_meeting,
+    "publish": publish,
+    "file": file_decisions,
+}
+"""The service of each step of :data:`.flows.MEETING_FLOW`, by the step's code."""
 
 
 # -- provisional meetings (《物业管理条例》第十三条) --------------------------------------------
