@@ -593,11 +593,36 @@ def delete(
 
 
 def transition(ctx: Context, record, code: str, comment: str = "", data=None, attachments=()):
-    """Take the workflow step ``code`` on ``record`` (see :mod:`core.workflow`)."""
+    """Take the workflow step ``code`` on ``record`` (see :mod:`core.workflow`); a trusted
+    context (``ctx.system``) is trusted by the engine, whose guards still hold."""
     from core import workflow
 
     return workflow.transition(
-        record, code, ctx.actor, ctx.access, comment, data or {}, attachments=attachments
+        record,
+        code,
+        ctx.actor,
+        ctx.access,
+        comment,
+        data or {},
+        attachments=attachments,
+        trusted=ctx.system,
+    )
+
+
+def start(ctx: Context, record, comment: str = "", data=None, attachments=(), code=None):
+    """Insert the new workflow ``record`` in the state of its entry step ``code`` (default:
+    the first), inside the caller's transaction (see :func:`core.workflow.start`)."""
+    from core import workflow
+
+    return workflow.start(
+        record,
+        ctx.actor,
+        ctx.access,
+        comment,
+        data,
+        attachments,
+        code=code,
+        trusted=ctx.system,
     )
 
 

@@ -11,6 +11,7 @@ from wtforms import SelectField, TextAreaField, validators
 from wtfpeewee.fields import ModelSelectMultipleField
 
 from core.admin import ModelView, choice_formatter
+from core.commands import Context
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
@@ -99,7 +100,7 @@ class Flow(WorkflowViewMixin, ServiceCreate, Base):
     move = None  # the service function taking a step
 
     def perform_transition(self, record, code, comment, data):
-        return type(self).move(record, code, current_actor(), g.access, comment, data)
+        return type(self).move(Context.current(), record, code, comment, data)
 
 
 # -- organisations -------------------------------------------------------------------------
@@ -231,12 +232,7 @@ class OrganisationView(Flow):
                 setattr(org, name, form[name].data)
         org.extras = json.dumps(getattr(form, "_extras_cleaned", {}), ensure_ascii=False)
         services.apply_new(
-            org,
-            form.kind.data,
-            current_actor(),
-            g.access,
-            form.materials.data or "",
-            form.areas.data,
+            Context.current(), org, form.kind.data, form.materials.data or "", form.areas.data
         )
         return org
 
@@ -245,7 +241,7 @@ class OrganisationView(Flow):
             name: form[name].data for name in services.REGISTRY_FIELDS if name in form._fields
         }
         try:
-            services.update_organisation(model, values, current_actor())
+            services.update_organisation(Context.current(), model, values)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -297,7 +293,7 @@ class ApplicationView(Flow):
     def create_record(self, form):
         """A filed organisation applies to register (new ones apply from the registry)."""
         return services.apply_registration(
-            form.organisation.data, current_actor(), g.access, form.materials.data or ""
+            Context.current(), form.organisation.data, form.materials.data or ""
         )
 
 
@@ -316,12 +312,11 @@ class ChangeView(Flow):
 
     def create_record(self, form):
         return services.request_change(
+            Context.current(),
             form.organisation.data,
             form.field.data,
             form.new_value.data,
             form.agreed_on.data,
-            current_actor(),
-            g.access,
         )
 
 
@@ -345,7 +340,7 @@ class AnnualReportView(Flow):
     def create_record(self, form):
         values = {n: form[n].data for n in ("income", "expenditure", "activities", "summary")}
         return services.submit_report(
-            form.organisation.data, form.year.data, values, current_actor(), g.access
+            Context.current(), form.organisation.data, form.year.data, values
         )
 
 
@@ -364,13 +359,13 @@ class SanctionView(ServiceCreate, Base):
 
     def create_record(self, form):
         return services.record_sanction(
+            Context.current(),
             form.organisation.data,
             form.kind.data,
             form.on_date.data,
             form.amount.data,
             form.document.data,
             form.note.data,
-            current_actor(),
         )
 
 
@@ -436,7 +431,7 @@ class ObjectionView(Flow):
     form_columns = ("listing", "content")
 
     def create_record(self, form):
-        return services.object_to(form.listing.data, form.content.data, current_actor(), g.access)
+        return services.object_to(Context.current(), form.listing.data, form.content.data)
 
 
 class EvaluationView(Flow):
@@ -450,7 +445,7 @@ class EvaluationView(Flow):
     form_columns = ("organisation",)
 
     def create_record(self, form):
-        return services.apply_evaluation(form.organisation.data, current_actor(), g.access)
+        return services.apply_evaluation(Context.current(), form.organisation.data)
 
 
 class CharterView(ServiceCreate, Base):
@@ -466,7 +461,7 @@ class CharterView(ServiceCreate, Base):
         if form.adopted_on.data is None:
             raise ServiceError(_("Please enter the date the charter was adopted."))
         return services.adopt_charter(
-            form.organisation.data, form.adopted_on.data, form.summary.data or "", current_actor()
+            Context.current(), form.organisation.data, form.adopted_on.data, form.summary.data or ""
         )
 
 

@@ -95,11 +95,15 @@ def load(district, actor):
                 contact_name=rep,
                 founded_on=dt.date(today.year - 4, 3, 1),
             )
-            application = services.apply_new(org, kind, applicant, staff, "申请书、章程草案")
+            application = services.apply_new(
+                Context(applicant, staff), org, kind, "申请书、章程草案"
+            )
             accept = "accept_registration" if kind == "registration" else "accept_filing"
-            services.move_application(application, accept, actor, boss)
+            services.move_application(Context(actor, boss), application, accept)
             data = {"credit_code": credit_code(district.code, org_type, i)}
-            services.move_application(application, "approve", actor, boss, "材料齐全", data)
+            services.move_application(
+                Context(actor, boss), application, "approve", "材料齐全", data
+            )
             Organisation.update(
                 filed_on=dt.date(today.year - 3, 4, 1) if kind == "filing" else None,
                 registered_on=dt.date(today.year - 3, 4, 1) if kind == "registration" else None,
@@ -119,9 +123,17 @@ def load(district, actor):
                 )
         first = made[1] if len(made) > 1 else None
         if first is not None:
-            services.adopt_charter(first, dt.date(today.year - 3, 3, 20), "成立大会通过章程", actor)
+            services.adopt_charter(
+                Context.of(actor), first, dt.date(today.year - 3, 3, 20), "成立大会通过章程"
+            )
             services.record_sanction(
-                first, "warning", today - dt.timedelta(days=40), 0, "示民警〔演示〕1号", "", actor
+                Context.of(actor),
+                first,
+                "warning",
+                today - dt.timedelta(days=40),
+                0,
+                "示民警〔演示〕1号",
+                "",
             )
             commands.create(
                 Context.trusted(district.id, source="cli", actor=actor),
@@ -144,5 +156,5 @@ def load(district, actor):
             supervisor="幸福社区居民委员会",
             legal_rep="郑敏",
         )
-        services.apply_new(pending, "filing", applicant, staff, "申请书")
+        services.apply_new(Context(applicant, staff), pending, "filing", "申请书")
     return f"{len(made) + 1} social organisations"

@@ -10,14 +10,15 @@ from decimal import Decimal, InvalidOperation
 
 import peewee as pw
 
-from core import workdays
+from core import commands, workdays
+from core.commands import Context
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
 from core.records import audit_values, stamp
 from core.services import ServiceError
-from core.workflow import WorkflowError, start, transition
+from core.workflow import WorkflowError
 
 from . import rules
 from .flows import (
@@ -94,9 +95,9 @@ def _emit(name, record, actor, changes=None, summary=""):
     )
 
 
-def _move(record, code, actor, access, comment="", data=None):
+def _move(ctx: Context, record, code, comment="", data=None):
     try:
-        return transition(record, code, actor, access, comment, data)
+        return commands.transition(ctx, record, code, comment, data)
     except WorkflowError:
         raise
     except pw.IntegrityError as exc:
@@ -200,25 +201,25 @@ def set_areas(org: Organisation, units) -> None:
 # -- applications (备案 / 登记) ----------------------------------------------------------------
 
 
-def apply_new(org: Organisation, kind: str, actor, access, materials="", areas=()) -> Application:
+def apply_new(ctx: Context, org: Organisation, kind: str, materials="", areas=()) -> Application:
     """A new organisation applies for filing or registration: one identity from here on."""
     if kind not in ("filing", "registration"):
         raise ServiceError(_("Choose filing or registration."))
     org.legal_form = "filed" if kind == "filing" else "registered"
     check_organisation(org)
     with db.atomic():
-        start(org, actor, access)
+        commands.start(ctx, org)
         set_areas(org, areas or [org.unit])
-        _emit("created", org, actor, diff({}, snapshot(org)), org.name)
+        _emit("created", org, ctx.actor, diff({}, snapshot(org)), org.name)
         application = Application(
             unit=org.unit_id, organisation=org, kind=kind, materials=materials
         )
-        start(application, actor, access)
-        _emit("created", application, actor, diff({}, snapshot(application)), org.name)
+        commands.start(ctx, application)
+        _emit("created", application, ctx.actor, diff({}, snapshot(application)), org.name)
     return application
 
 
-def apply_registration(org: Organisation, actor, access, materials="") -> Application:
+def apply_registration(ctx: Context, org: Organisation, materials="") -> Application:
     """A filed organisation applies to register: the same record, now becoming a legal person."""
     if org.state != "filed":
         raise ServiceError(_("Only a filed organisation can apply to register."))
@@ -232,8 +233,8 @@ def apply_registration(org: Organisation, actor, access, materials="") -> Applic
         application = Application(
             unit=org.unit_id, organisation=org, kind="registration", materials=materials
         )
-        start(application, actor, access)
-        _emit("created", application, actor, diff({}, snapshot(application)), org.name)
+        commands.start(ctx, application)
+        _emit("created", application, ctx.actor, diff({}, snapshot(application)), org.name)
     return application
 
 
@@ -251,19 +252,19 @@ def next_filing_number(org: Organisation, on: dt.date) -> str:
     return rules.filing_number(district.code, on.year, n)
 
 
-def move_application(application: Application, code: str, actor, access, comment="", data=None):
+def move_application(ctx: Context, application: Application, code: str, comment="", data=None):
     """A step of an application; approval files or registers the organisation."""
     org = application.organisation
     with db.atomic():
         if code == "approve" and application.kind == "registration":
             check_legal_rep(org, "registered")
             check_members(org)
-        _move(application, code, actor, access, comment, data)
-        today = workdays.today()
+        _move(ctx, application, code, comment, data)
+        today = ctx.today()
         if code == "approve" and application.kind == "filing":
             org.filing_number = org.filing_number or next_filing_number(org, today)
             org.save(only=[Organisation.filing_number])
-            _move(org, "file", actor, access, comment, {})
+            _move(ctx, org, "file", comment, {})
             Organisation.update(filed_on=today, legal_form="filed").where(
                 Organisation.id == org.id
             ).execute()
@@ -272,27 +273,27 @@ def move_application(application: Application, code: str, actor, access, comment
                 Organisation.id == org.id
             ).execute()
             org.credit_code = application.credit_code
-            _move(org, "register", actor, access, comment, {})
+            _move(ctx, org, "register", comment, {})
             Organisation.update(registered_on=today, legal_form="registered").where(
                 Organisation.id == org.id
             ).execute()
         elif code in ("reject", "withdraw") and org.state == "pending":
-            _move(org, "refuse" if code == "reject" else "withdraw", actor, access, comment, {})
+            _move(ctx, org, "refuse" if code == "reject" else "withdraw", comment, {})
     return application
 
 
 # -- organisation lifecycle ----------------------------------------------------------------
 
 
-def move_organisation(org: Organisation, code: str, actor, access, comment="", data=None):
+def move_organisation(ctx: Context, org: Organisation, code: str, comment="", data=None):
     with db.atomic():
-        _move(org, code, actor, access, comment, data)
+        _move(ctx, org, code, comment, data)
         if code == "revoke":
             list_organisation(org, "dishonest", rules.REASON_REVOKED, org.ended_on)
     return org
 
 
-def update_organisation(org: Organisation, values: dict, actor) -> Organisation:
+def update_organisation(ctx: Context, org: Organisation, values: dict) -> Organisation:
     """Edit the items that do not need a change registration (contacts, members...)."""
     before = snapshot(org)
     if org.state != "pending":
@@ -305,15 +306,17 @@ def update_organisation(org: Organisation, values: dict, actor) -> Organisation:
         setattr(org, key, value)
     check_organisation(org)
     with db.atomic():
-        stamp(org, False, actor)
+        stamp(org, False, ctx.actor)
         org.save()
         changes = diff(before, snapshot(org))
         changes.pop("updated_at", None)
-        _emit("updated", org, actor, changes, org.name)
+        _emit("updated", org, ctx.actor, changes, org.name)
     return org
 
 
-def adopt_charter(org: Organisation, adopted_on: dt.date, summary: str, actor) -> CharterVersion:
+def adopt_charter(
+    ctx: Context, org: Organisation, adopted_on: dt.date, summary: str
+) -> CharterVersion:
     with db.atomic():
         number = (org.charter_version or 0) + 1
         row = CharterVersion.create(
@@ -321,11 +324,11 @@ def adopt_charter(org: Organisation, adopted_on: dt.date, summary: str, actor) -
             number=number,
             adopted_on=adopted_on,
             summary=summary,
-            **audit_values(CharterVersion, True, actor),
+            **audit_values(CharterVersion, True, ctx.actor),
         )
         Organisation.update(charter_version=number).where(Organisation.id == org.id).execute()
         org.charter_version = number
-        _emit("created", row, actor, {"charter_version": [number - 1, number]}, org.name)
+        _emit("created", row, ctx.actor, {"charter_version": [number - 1, number]}, org.name)
     return row
 
 
@@ -339,7 +342,7 @@ def _change_value(field: str, raw: str):
 
 
 def request_change(
-    org: Organisation, field: str, new_value: str, agreed_on: dt.date, actor, access
+    ctx: Context, org: Organisation, field: str, new_value: str, agreed_on: dt.date
 ) -> ChangeRequest:
     """Ask to change one registered item, within the window after the supervisor agreed."""
     from .models import CHANGE_FIELDS
@@ -351,7 +354,7 @@ def request_change(
     value = _change_value(field, new_value)
     if value in ("", None):
         raise ServiceError(_("Please enter the new value."))
-    today = workdays.today()
+    today = ctx.today()
     if agreed_on is None or agreed_on > today:
         raise ServiceError(_("The supervisor's agreement cannot be dated in the future."))
     window = setting(district_of(org), "change_window_days")
@@ -377,21 +380,21 @@ def request_change(
         agreed_on=agreed_on,
     )
     with db.atomic():
-        start(change, actor, access)
+        commands.start(ctx, change)
         change.due = last_day
         change.save(only=[ChangeRequest.due])
-        _emit("created", change, actor, diff({}, snapshot(change)), org.name)
+        _emit("created", change, ctx.actor, diff({}, snapshot(change)), org.name)
     return change
 
 
-def move_change(change: ChangeRequest, code: str, actor, access, comment="", data=None):
+def move_change(ctx: Context, change: ChangeRequest, code: str, comment="", data=None):
     org = change.organisation
     with db.atomic():
         if code == "approve":
             probe = Organisation.get_by_id(org.id)
             setattr(probe, change.field, _change_value(change.field, change.new_value))
             check_organisation(probe)
-        _move(change, code, actor, access, comment, data)
+        _move(ctx, change, code, comment, data)
         if code == "approve":
             before = snapshot(org)
             if change.field == "name":
@@ -399,7 +402,7 @@ def move_change(change: ChangeRequest, code: str, actor, access, comment="", dat
                 org.former_names = "\n".join([*names, org.name])
             setattr(org, change.field, _change_value(change.field, change.new_value))
             org.save()
-            _emit("updated", org, actor, diff(before, snapshot(org)), org.name)
+            _emit("updated", org, ctx.actor, diff(before, snapshot(org)), org.name)
     return change
 
 
@@ -415,12 +418,12 @@ def report_dates(org: Organisation, year: int) -> tuple[dt.date, dt.date]:
     )
 
 
-def submit_report(org: Organisation, year, values: dict, actor, access) -> AnnualReport:
+def submit_report(ctx: Context, org: Organisation, year, values: dict) -> AnnualReport:
     try:
         year = int(year)
     except (TypeError, ValueError):
         raise ServiceError(_("Please enter the year as four digits.")) from None
-    problem = rules.report_year_problem(year, workdays.today())
+    problem = rules.report_year_problem(year, ctx.today())
     if problem:
         raise ServiceError(_(problem))
     if org.state not in LIVE_STATES:
@@ -438,20 +441,20 @@ def submit_report(org: Organisation, year, values: dict, actor, access) -> Annua
         expenditure=_decimal(values.get("expenditure"), _("Expenditure")),
         activities=int(values.get("activities") or 0),
         summary=values.get("summary") or "",
-        submitted_on=workdays.today(),
+        submitted_on=ctx.today(),
     )
     with db.atomic():
-        start(report, actor, access)
+        commands.start(ctx, report)
         supervisor_day, registrar_day = report_dates(org, year)
         report.due = supervisor_day if report.submitted_on <= supervisor_day else registrar_day
         report.save(only=[AnnualReport.due])
-        _emit("created", report, actor, diff({}, snapshot(report)), f"{org.name} {year}")
+        _emit("created", report, ctx.actor, diff({}, snapshot(report)), f"{org.name} {year}")
     return report
 
 
-def move_report(report: AnnualReport, code: str, actor, access, comment="", data=None):
+def move_report(ctx: Context, report: AnnualReport, code: str, comment="", data=None):
     with db.atomic():
-        _move(report, code, actor, access, comment, data)
+        _move(ctx, report, code, comment, data)
         if report.state in ("reviewed", "submitted", "needs_fix"):
             report.due = report_dates(report.organisation, report.year)[1]
             report.save(only=[AnnualReport.due])
@@ -624,12 +627,14 @@ def apply_credit_rules(org: Organisation, today: dt.date | None = None, actor=No
     return applied
 
 
-def record_sanction(org: Organisation, kind, on_date, amount, document, note, actor) -> Sanction:
+def record_sanction(
+    ctx: Context, org: Organisation, kind, on_date, amount, document, note
+) -> Sanction:
     from .models import SANCTION_KINDS
 
     if kind not in dict(SANCTION_KINDS):
         raise ServiceError(_("Choose the kind of record."))
-    if on_date is None or on_date > workdays.today():
+    if on_date is None or on_date > ctx.today():
         raise ServiceError(_("The date cannot be in the future."))
     amount = _decimal(amount, _("Amount (yuan)"))
     if kind == "fine" and amount <= 0:
@@ -643,10 +648,10 @@ def record_sanction(org: Organisation, kind, on_date, amount, document, note, ac
             amount=amount,
             document=document or "",
             note=note or "",
-            **audit_values(Sanction, True, actor),
+            **audit_values(Sanction, True, ctx.actor),
         )
-        _emit("created", row, actor, diff({}, snapshot(row)), org.name)
-        apply_credit_rules(org, actor=actor)
+        _emit("created", row, ctx.actor, diff({}, snapshot(row)), org.name)
+        apply_credit_rules(org, actor=ctx.actor)
     return row
 
 
@@ -676,29 +681,29 @@ def run_daily(district: TerritoryUnit, today: dt.date | None = None) -> dict:
     return report
 
 
-def object_to(listing: CreditListing, content: str, actor, access) -> Objection:
+def object_to(ctx: Context, listing: CreditListing, content: str) -> Objection:
     if not (content or "").strip():
         raise ServiceError(_("Please write what the objection is."))
     if listing.state != "listed":
         raise ServiceError(_("This organisation is no longer on the list."))
     objection = Objection(unit=listing.unit_id, listing=listing, content=content.strip())
     with db.atomic():
-        start(objection, actor, access)
-        _event(listing, "objection", workdays.today(), content.strip()[:200], actor)
-        _emit("created", objection, actor, diff({}, snapshot(objection)), str(listing))
+        commands.start(ctx, objection)
+        _event(listing, "objection", ctx.today(), content.strip()[:200], ctx.actor)
+        _emit("created", objection, ctx.actor, diff({}, snapshot(objection)), str(listing))
     return objection
 
 
-def move_objection(objection: Objection, code, actor, access, comment="", data=None):
+def move_objection(ctx: Context, objection: Objection, code, comment="", data=None):
     with db.atomic():
-        _move(objection, code, actor, access, comment, data)
+        _move(ctx, objection, code, comment, data)
         listing = objection.listing
-        _event(listing, f"objection_{code}", workdays.today(), objection.answer or comment, actor)
+        _event(listing, f"objection_{code}", ctx.today(), objection.answer or comment, ctx.actor)
         if code == "uphold" and listing.state == "listed":
             listing.state = "removed"
-            listing.removed_on = workdays.today()
+            listing.removed_on = ctx.today()
             listing.save()
-            _event(listing, "removed", workdays.today(), rules.REASON_OBJECTION_UPHELD, actor)
+            _event(listing, "removed", ctx.today(), rules.REASON_OBJECTION_UPHELD, ctx.actor)
     return objection
 
 
@@ -718,8 +723,8 @@ def grade_bands(district_id) -> dict[str, int]:
     return {g: setting(district_id, f"grade_{g.lower()}_min") for g in rules.GRADE_ORDER}
 
 
-def apply_evaluation(org: Organisation, actor, access) -> Evaluation:
-    today = workdays.today()
+def apply_evaluation(ctx: Context, org: Organisation) -> Evaluation:
+    today = ctx.today()
     listed = (
         CreditListing.select()
         .where((CreditListing.organisation == org.id) & (CreditListing.state == "listed"))
@@ -763,18 +768,18 @@ def apply_evaluation(org: Organisation, actor, access) -> Evaluation:
         raise ServiceError(_("This organisation already has an evaluation in progress."))
     evaluation = Evaluation(unit=org.unit_id, organisation=org)
     with db.atomic():
-        start(evaluation, actor, access)
-        _emit("created", evaluation, actor, diff({}, snapshot(evaluation)), org.name)
+        commands.start(ctx, evaluation)
+        _emit("created", evaluation, ctx.actor, diff({}, snapshot(evaluation)), org.name)
     return evaluation
 
 
-def move_evaluation(ev: Evaluation, code, actor, access, comment="", data=None):
+def move_evaluation(ctx: Context, ev: Evaluation, code, comment="", data=None):
     from core.publicity import publish
 
     org = ev.organisation
     district = district_of(ev)
     with db.atomic():
-        _move(ev, code, actor, access, comment, data)
+        _move(ctx, ev, code, comment, data)
         if code in ("score", "decide_review"):
             ev.grade = rules.grade_for(ev.score, grade_bands(district))
             ev.save(only=[Evaluation.grade])
@@ -786,10 +791,10 @@ def move_evaluation(ev: Evaluation, code, actor, access, comment="", data=None):
                 ends_on=ev.due,
                 record=ev,
                 plugin=PLUGIN,
-                actor=actor,
+                actor=ctx.actor,
             )
         if ev.state == "graded":
-            today = workdays.today()
+            today = ctx.today()
             years = setting(district, "evaluation_valid_years")
             ev.graded_on = today
             ev.valid_until = rules.add_months(today, 12 * years) if ev.grade else None

@@ -27,12 +27,18 @@ def kinds(org):
 
 def test_a_warning_lists_and_a_recurring_trigger_restarts_the_clock(svc):
     org = file_one(svc)
-    services.record_sanction(org, "warning", days_ago(100), 0, "警字1号", "", svc.approver)
+    services.record_sanction(
+        Context.of(svc.approver), org, "warning", days_ago(100), 0, "警字1号", ""
+    )
     listing = CreditListing.get(CreditListing.organisation == org.id)
     assert listing.list_kind == "abnormal"
     assert listing.removable_on == rules.add_months(days_ago(100), 6)
-    services.record_sanction(org, "letter_unsigned", days_ago(50), 0, "", "", svc.approver)
-    services.record_sanction(org, "letter_unsigned", days_ago(20), 0, "", "", svc.approver)
+    services.record_sanction(
+        Context.of(svc.approver), org, "letter_unsigned", days_ago(50), 0, "", ""
+    )
+    services.record_sanction(
+        Context.of(svc.approver), org, "letter_unsigned", days_ago(20), 0, "", ""
+    )
     listing = CreditListing.get_by_id(listing.id)
     assert listing.clock_from == days_ago(20)  # unreachable: the clock starts again
     assert listing.removable_on == rules.add_months(days_ago(20), 6)
@@ -43,8 +49,10 @@ def test_a_warning_lists_and_a_recurring_trigger_restarts_the_clock(svc):
 
 def test_two_small_penalties_within_3_years_move_to_the_dishonesty_list(svc):
     org = file_one(svc)
-    services.record_sanction(org, "warning", days_ago(300), 0, "", "", svc.approver)
-    services.record_sanction(org, "fine", days_ago(10), "2000", "罚字2号", "", svc.approver)
+    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(300), 0, "", "")
+    services.record_sanction(
+        Context.of(svc.approver), org, "fine", days_ago(10), "2000", "罚字2号", ""
+    )
     states = {
         x.list_kind: x.state
         for x in CreditListing.select().where(CreditListing.organisation == org.id)
@@ -60,7 +68,7 @@ def test_two_small_penalties_within_3_years_move_to_the_dishonesty_list(svc):
 
 def test_a_large_fine_lists_as_seriously_dishonest(svc):
     org = file_one(svc)
-    services.record_sanction(org, "fine", days_ago(1), "50000", "", "", svc.approver)
+    services.record_sanction(Context.of(svc.approver), org, "fine", days_ago(1), "50000", "", "")
     assert services.active_listing(org, "dishonest") is not None
 
 
@@ -69,17 +77,27 @@ def test_bad_sanctions_are_refused(svc):
     before = Sanction.select().count()
     for call, message in (
         (
-            lambda: services.record_sanction(org, "fine", days_ago(1), 0, "", "", None),
+            lambda: services.record_sanction(
+                Context.trusted(), org, "fine", days_ago(1), 0, "", ""
+            ),
             "罚款须填写金额。",
         ),
         (
             lambda: services.record_sanction(
-                org, "warning", workdays.today() + dt.timedelta(days=1), 0, "", "", None
+                Context.trusted(),
+                org,
+                "warning",
+                workdays.today() + dt.timedelta(days=1),
+                0,
+                "",
+                "",
             ),
             "日期不能晚于今天。",
         ),
         (
-            lambda: services.record_sanction(org, "bogus", workdays.today(), 0, "", "", None),
+            lambda: services.record_sanction(
+                Context.trusted(), org, "bogus", workdays.today(), 0, "", ""
+            ),
             "请选择记录类型。",
         ),
     ):
@@ -110,7 +128,7 @@ def test_missed_annual_report_lists_and_the_timer_removes(svc):
 
 def test_removal_after_six_months_and_early_removal_when_fixed(svc):
     org = file_one(svc)
-    services.record_sanction(org, "warning", days_ago(200), 0, "", "", svc.approver)
+    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(200), 0, "", "")
     listing = services.active_listing(org, "abnormal")
     from core.models import TerritoryUnit
 
@@ -119,7 +137,9 @@ def test_removal_after_six_months_and_early_removal_when_fixed(svc):
     assert CreditListing.get_by_id(listing.id).state == "removed"
     assert kinds(org)[-1] == ("abnormal", "removed")
     other = file_one(svc, "幸福社区第二协会")
-    services.record_sanction(other, "rectification_overdue", days_ago(5), 0, "", "", None)
+    services.record_sanction(
+        Context.trusted(), other, "rectification_overdue", days_ago(5), 0, "", ""
+    )
     fixed = services.active_listing(other, "abnormal")
     with pytest.raises(ServiceError, match="请填写移出原因。"):
         services.remove_listing(fixed, " ", svc.approver, early=True)
@@ -129,15 +149,17 @@ def test_removal_after_six_months_and_early_removal_when_fixed(svc):
 
 def test_objection_upheld_removes_and_is_in_the_history(svc):
     org = file_one(svc)
-    services.record_sanction(org, "warning", days_ago(3), 0, "", "", svc.approver)
+    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(3), 0, "", "")
     listing = services.active_listing(org, "abnormal")
     with pytest.raises(ServiceError, match="请填写异议内容。"):
-        services.object_to(listing, "  ", svc.applicant, svc.a_access)
-    objection = services.object_to(listing, "警告已被复议撤销", svc.applicant, svc.a_access)
+        services.object_to(Context(svc.applicant, svc.a_access), listing, "  ")
+    objection = services.object_to(
+        Context(svc.applicant, svc.a_access), listing, "警告已被复议撤销"
+    )
     with pytest.raises(WorkflowError):
-        services.move_objection(objection, "uphold", svc.approver, svc.b_access, "", {})
+        services.move_objection(Context(svc.approver, svc.b_access), objection, "uphold", "", {})
     services.move_objection(
-        objection, "uphold", svc.approver, svc.b_access, "", {"answer": "经核实，异议成立"}
+        Context(svc.approver, svc.b_access), objection, "uphold", "", {"answer": "经核实，异议成立"}
     )
     assert CreditListing.get_by_id(listing.id).state == "removed"
     events = [e.kind for e in CreditEvent.select().where(CreditEvent.listing == listing.id)]
@@ -148,7 +170,7 @@ def test_history_is_append_only(svc):
     from core.models import AppendOnlyError
 
     org = file_one(svc)
-    services.record_sanction(org, "warning", days_ago(3), 0, "", "", svc.approver)
+    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(3), 0, "", "")
     event = CreditEvent.select().first()
     with pytest.raises(AppendOnlyError):
         event.delete_instance()
@@ -159,40 +181,42 @@ def test_history_is_append_only(svc):
 def test_evaluation_eligibility_scoring_publicity_review(svc):
     org = register_one(svc)
     with pytest.raises(ServiceError) as err:
-        services.apply_evaluation(org, svc.applicant, svc.a_access)
+        services.apply_evaluation(Context(svc.applicant, svc.a_access), org)
     assert str(err.value) == "登记满两个年度的社会组织方可参加评估。"
     Organisation.update(registered_on=dt.date(workdays.today().year - 3, 1, 5)).where(
         Organisation.id == org.id
     ).execute()
     org = Organisation.get_by_id(org.id)
     with pytest.raises(ServiceError, match="上一年度的年度报告尚未审核通过。"):
-        services.apply_evaluation(org, svc.applicant, svc.a_access)
-    report = services.submit_report(org, workdays.today().year - 1, {}, svc.applicant, svc.a_access)
-    services.move_report(report, "first_review", svc.approver, svc.b_access)
-    services.move_report(report, "accept", svc.approver, svc.b_access)
-    ev = services.apply_evaluation(org, svc.applicant, svc.a_access)
+        services.apply_evaluation(Context(svc.applicant, svc.a_access), org)
+    report = services.submit_report(
+        Context(svc.applicant, svc.a_access), org, workdays.today().year - 1, {}
+    )
+    services.move_report(Context(svc.approver, svc.b_access), report, "first_review")
+    services.move_report(Context(svc.approver, svc.b_access), report, "accept")
+    ev = services.apply_evaluation(Context(svc.applicant, svc.a_access), org)
     with pytest.raises(WorkflowError, match="0到1000"):
-        services.move_evaluation(ev, "score", svc.approver, svc.b_access, "", {"score": "1200"})
-    services.move_evaluation(ev, "score", svc.approver, svc.b_access, "", {"score": "780"})
+        services.move_evaluation(
+            Context(svc.approver, svc.b_access), ev, "score", "", {"score": "1200"}
+        )
+    services.move_evaluation(Context(svc.approver, svc.b_access), ev, "score", "", {"score": "780"})
     assert ev.grade == "3A"
-    services.move_evaluation(ev, "publicise", svc.approver, svc.b_access)
+    services.move_evaluation(Context(svc.approver, svc.b_access), ev, "publicise")
     with pytest.raises(WorkflowError, match="公示期至"):
-        services.move_evaluation(ev, "confirm", svc.approver, svc.b_access)
-    services.move_evaluation(ev, "request_review", svc.applicant, svc.a_access, "材料漏评")
+        services.move_evaluation(Context(svc.approver, svc.b_access), ev, "confirm")
+    services.move_evaluation(Context(svc.applicant, svc.a_access), ev, "request_review", "材料漏评")
     with pytest.raises(WorkflowError, match="半数以上"):
         services.move_evaluation(
+            Context(svc.approver, svc.b_access),
             ev,
             "decide_review",
-            svc.approver,
-            svc.b_access,
             "",
             {"score": "810", "review_members": "9", "review_votes": "4"},
         )
     services.move_evaluation(
+        Context(svc.approver, svc.b_access),
         ev,
         "decide_review",
-        svc.approver,
-        svc.b_access,
         "",
         {"score": "810", "review_members": "9", "review_votes": "5"},
     )

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from core.commands import Context
 from plugins.socialorgs.models import Application, Organisation
 from tests.conftest import csrf_token
 
@@ -330,7 +331,6 @@ def test_free_text_reasons_are_shown_escaped_and_system_reasons_translated(peopl
     """An objection and a removal reason are staff's free text: shown as typed and escaped on
     the listing, the organisation and the credit-list column (never run as script); the
     reason the system wrote is shown in Chinese."""
-    from core.access import Access
     from core.models import User
     from plugins.socialorgs import services
     from plugins.socialorgs.models import CreditListing
@@ -343,7 +343,7 @@ def test_free_text_reasons_are_shown_escaped_and_system_reasons_translated(peopl
         listing = CreditListing.get(CreditListing.organisation == org.id)
         applicant = User.get(User.username == "applicant")
         approver = User.get(User.username == "approver")
-        services.object_to(listing, payload, applicant, Access(applicant))
+        services.object_to(Context.of(applicant), listing, payload)
         services.remove_listing(listing, removal, approver, early=True)
         CreditListing.update(reason=payload).where(CreditListing.id == listing.id).execute()
     client = client_for("approver")
