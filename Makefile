@@ -34,15 +34,10 @@ run: install
 	export LINLI_BLOCKED_PLUGINS="$${LINLI_BLOCKED_PLUGINS-$(DEMO_BLOCKED)}"; \
 	$(BIN)/linli db upgrade && $(BIN)/linli demo && $(BIN)/linli run --host 127.0.0.1 --port 5000
 
-# SQLite run (with browser tests), then PostgreSQL run; both always run, any failure fails.
-# Any non-zero pytest status fails, including 5 (= no tests collected).
+# The SQLite run (with browser tests) and the PostgreSQL run, side by side
+# (tests/run_both.sh); both always run, any failure fails.
 test: install sysdeps lint
-	@status=0; \
-	echo "== pytest on SQLite =="; \
-	$(BIN)/pytest || status=$$?; \
-	echo "== pytest on PostgreSQL =="; \
-	bash tests/with_postgres.sh $(BIN)/pytest -m "not e2e" || status=$$?; \
-	exit $$status
+	@bash tests/run_both.sh $(BIN)/pytest
 
 # Debian chromium (browser tests, with a Chinese font for screenshots) and postgresql
 # (tests/with_postgres.sh), when missing.
