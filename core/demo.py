@@ -10,6 +10,7 @@ import secrets
 import string
 
 from core import services, territory
+from core.commands import Context
 from core.db import db
 from core.models import TerritoryUnit, User
 
@@ -150,8 +151,8 @@ def samples() -> list[str]:
                 description=description,
                 requester_name="居民",
             )
-            cases.append(receive(case, admin, access, "演示数据"))
-        move(cases[0], "register", admin, access, "已登记分类")
+            cases.append(receive(Context(admin, access), case, "演示数据"))
+        move(Context(admin, access), cases[0], "register", "已登记分类")
         publish(
             "幸福社区楼栋长名单公示",
             community,

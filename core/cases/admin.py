@@ -3,13 +3,13 @@ the history and the steps the user may take. The view only calls the case servic
 
 from __future__ import annotations
 
-from flask import flash, g
-from flask_login import current_user
+from flask import flash
 
 from core.admin import ModelView, choice_formatter
 from core.cases import services
 from core.cases.flow import CASE_FLOW
 from core.cases.models import CATEGORIES, HANDLING_MODES, SOURCES, Case
+from core.commands import Context
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.services import ServiceError
@@ -127,7 +127,7 @@ class CaseView(WorkflowViewMixin, ModelView):
         case = Case()
         form.populate_obj(case)
         try:
-            return services.receive(case, current_user._get_current_object(), g.access)
+            return services.receive(Context.current(), case)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -135,16 +135,14 @@ class CaseView(WorkflowViewMixin, ModelView):
     def update_model(self, form, model):
         values = {name: form[name].data for name in services.EDITABLE if name in form}
         try:
-            services.edit(model, values, current_user._get_current_object(), g.access)
+            services.edit(Context.current(), model, values)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
         return True
 
     def perform_transition(self, record, code, comment, data):
-        return services.move(
-            record, code, current_user._get_current_object(), g.access, comment, data
-        )
+        return services.move(Context.current(), record, code, comment, data)
 
     def transition_choices(self, record, name):
         if name == "handler":

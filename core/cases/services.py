@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import peewee as pw
 
-from core import workflow
+from core import commands, workflow
 from core.cases.flow import CASE_FLOW, PLUGIN, candidates, responsible_id, transfer_units
 from core.cases.models import SOURCES, Case
+from core.commands import Context
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
@@ -55,14 +56,15 @@ def _check_details(case: Case) -> None:
         )
 
 
-def receive(case: Case, actor: User, access, comment: str = "") -> Case:
+def receive(ctx: Context, case: Case, comment: str = "") -> Case:
     """Receive (受理) a new case: the actor becomes its first-contact person (首问负责人)."""
+    actor = ctx.actor
     if case.unit_id is None:
         raise WorkflowError(_("A territory unit is required."))
     _check_details(case)
     case.receiver = actor
     with db.atomic():
-        workflow.start(case, actor, access, comment)
+        commands.start(ctx, case, comment)
         emit(
             Event(
                 "created",
@@ -76,9 +78,10 @@ def receive(case: Case, actor: User, access, comment: str = "") -> Case:
     return case
 
 
-def edit(case: Case, values: dict, actor: User, access) -> Case:
+def edit(ctx: Context, case: Case, values: dict) -> Case:
     """Correct a case's description (事由、情况、诉求人); its state, people and results change
     only through the flow, so an edit never undoes a step someone else just took."""
+    actor, access = ctx.actor, ctx.access
     if CASE_FLOW.is_terminal(case.state):
         raise WorkflowError(_("An archived case cannot be changed."))
     if access is None or not access.can(PLUGIN, "update"):
@@ -122,9 +125,9 @@ def edit(case: Case, values: dict, actor: User, access) -> Case:
     return case
 
 
-def move(case: Case, code: str, actor: User, access, comment: str = "", data=None, attachments=()):
+def move(ctx: Context, case: Case, code: str, comment: str = "", data=None, attachments=()):
     """Take a step of the community service flow (see :mod:`core.cases.flow`)."""
-    return workflow.transition(case, code, actor, access, comment, data, attachments)
+    return commands.transition(ctx, case, code, comment, data, attachments)
 
 
 # -- lists -------------------------------------------------------------------------------------

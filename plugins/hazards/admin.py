@@ -17,11 +17,11 @@ from wtforms import MultipleFileField, SelectField
 
 from core import workdays
 from core.admin import ModelView, View, choice_formatter
+from core.commands import Context
 from core.i18n import Label
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
-from core.request_context import current_actor
 from core.services import ServiceError
 from core.territory import subtree_condition
 from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
@@ -215,9 +215,7 @@ class HazardView(WorkflowViewMixin, Base):
     }
 
     def perform_transition(self, record, code, comment, data):
-        return services.move(
-            record, code, current_user._get_current_object(), g.access, comment, data
-        )
+        return services.move(Context.current(), record, code, comment, data)
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -235,8 +233,7 @@ class HazardView(WorkflowViewMixin, Base):
         ]
         try:
             hazard = services.report_hazard(
-                current_user._get_current_object(),
-                g.access,
+                Context.current(),
                 source=form.source.data,
                 title=form.title.data,
                 unit=form.unit.data,
@@ -371,7 +368,7 @@ class CampaignView(Base):
     def action_launch(self, ids):
         for campaign in self.get_query().where(Campaign.id.in_(ids)):
             try:
-                n = planning.launch(campaign, current_actor(), g.access)
+                n = planning.launch(Context.current(), campaign)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -507,7 +504,7 @@ class StatisticsView(Base):
     def action_submit(self, ids):
         for report in self.get_query().where(StatisticsReport.id.in_(ids)):
             try:
-                statistics.submit(report, current_actor(), g.access)
+                statistics.submit(Context.current(), report)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -517,7 +514,7 @@ class StatisticsView(Base):
     def action_correct(self, ids):
         for report in self.get_query().where(StatisticsReport.id.in_(ids)):
             try:
-                draft = statistics.correct(report, current_actor(), g.access)
+                draft = statistics.correct(Context.current(), report)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:

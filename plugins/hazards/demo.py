@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 from core.access import Access
+from core.commands import Context
 from core.models import TerritoryUnit
 from core.records import audit_values
 
@@ -82,41 +83,33 @@ def load(district, actor):
         },
     ]
     inspection = services.inspect(
+        Context(actor, access),
         community,
         "hazards_fire_residential",
         "3号楼",
         answers,
-        actor,
-        access,
         photos={"stairwells[1].stair_clear": [_picture((150, 120, 90))]},
         position=("39.9087", "116.3975"),
     )
     hazard = inspection.hazards.where(Hazard.item == "extinguishers_ok").get()
-    services.move(hazard, "register", actor, access)
-    services.move(hazard, "assess", actor, access, data={"grade": "general"})
+    services.move(Context(actor, access), hazard, "register")
+    services.move(Context(actor, access), hazard, "assess", data={"grade": "general"})
     services.move(
+        Context(actor, access),
         hazard,
         "rectify",
-        actor,
-        access,
         data={"responsible": "物业经理 王强", "measures": "更换过期灭火器，补齐每层两具"},
     )
     shop = services.inspect(
+        Context(actor, access),
         None,
         "hazards_five_small",
         "",
         _answers("hazards_five_small", wiring_safe="no"),
-        actor,
-        access,
         premises=premises["five_small"],
         photos={"wiring_safe": [_picture((200, 60, 60))]},
     )
-    services.reinspect(
-        shop,
-        {str(h.id): "yes" for h in shop.hazards},
-        actor,
-        access,
-    )
+    services.reinspect(Context(actor, access), shop, {str(h.id): "yes" for h in shop.hazards})
     _manage(district, community, inspection, actor, access)
     return inspection
 
@@ -132,13 +125,12 @@ def _manage(district, community, inspection, actor, access) -> None:
 
     today = workdays.today()
     exits = inspection.hazards.where(Hazard.item == "major_exits_clear").get()
-    services.move(exits, "register", actor, access)
-    services.move(exits, "assess", actor, access, data={"grade": "major"})
+    services.move(Context(actor, access), exits, "register")
+    services.move(Context(actor, access), exits, "assess", data={"grade": "major"})
     services.move(
+        Context(actor, access),
         exits,
         "rectify",
-        actor,
-        access,
         data={
             "responsible": "物业服务中心 李明",
             "measures": "清理楼梯间及安全出口堆放的杂物，拆除锁闭的铁栅栏",
@@ -150,10 +142,9 @@ def _manage(district, community, inspection, actor, access) -> None:
     )
     street = community.parent
     services.move(
+        Context(actor, access),
         exits,
         "escalate",
-        actor,
-        access,
         data={
             "supervision_level": "street",
             "supervising_unit": f"{street.name}安全生产监督管理站" if street else "街道安监站",
@@ -172,7 +163,7 @@ def _manage(district, community, inspection, actor, access) -> None:
         note="示范方案（参照3月23日至月底自查、4月10日前督导、11月底前验收的安排，按演示日期平移）",
         **audit_values(Campaign, True, actor),
     )
-    planning.launch(campaign, actor, access)
+    planning.launch(Context(actor, access), campaign)
     Schedule.create(
         unit=community,
         title="高层住宅每日防火巡查",

@@ -11,15 +11,15 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import workdays
-from core.commands import refuse
+from core import commands, workdays
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
 from core.models import RoleAssignment, RolePermission, TerritoryUnit, User, utcnow
 from core.records import audit_values
 from core.services import ServiceError
-from core.workflow import start, transition
+from core.workflow import start
 
 from . import rules
 from .flows import PLUGIN, setting
@@ -33,12 +33,11 @@ log = logging.getLogger(__name__)
 
 
 def inspect(
+    ctx: Context,
     unit: TerritoryUnit | None,
     checklist: str,
     place: str,
     answers: dict,
-    actor,
-    access,
     *,
     premises: Premises | None = None,
     photos: dict | None = None,
@@ -57,6 +56,7 @@ def inspect(
     from forms.engine import validate
     from forms.services import context, version_form
 
+    actor, access = ctx.actor, ctx.access
     unit, place = _place(unit, premises, place, access)
     lat, lon = _position(position)
     version = checklist_version(checklist, unit.district_id)
@@ -300,10 +300,9 @@ def safety_office(district_id: int) -> list[User]:
 
 
 def move(
+    ctx: Context,
     hazard: Hazard,
     code: str,
-    actor,
-    access,
     comment: str = "",
     data: dict | None = None,
     photos=(),
@@ -312,9 +311,10 @@ def move(
     safety office by :func:`report_major`, which listens to the step's event: whatever path
     took it (admin, portal, API). ``photos`` (uploads) are kept as evidence of the step: on
     "submit_acceptance" they are the photos after rectification (整改后)."""
+    actor = ctx.actor
     batch = PhotoBatch(list(photos or ()), hazard.unit.district_id)
     with batch, db.atomic():
-        transition(hazard, code, actor, access, comment, data)
+        commands.transition(ctx, hazard, code, comment, data)
         stage = "after" if code == "submit_acceptance" else "before"
         for upload in batch.uploads:
             batch.save(upload, hazard.unit, actor, hazard=hazard, item=hazard.item, stage=stage)
@@ -484,8 +484,7 @@ def hazard_photos(hazard: Hazard) -> list[Photo]:
 
 
 def report_hazard(
-    actor,
-    access,
+    ctx: Context,
     *,
     source: str,
     title: str,
@@ -499,6 +498,7 @@ def report_hazard(
     """A hazard reported without an inspection, with its place, category, description and
     photos (before). A report made on a patrol (building head under 八必报, volunteer)
     also emits ``volunteer_work`` so the time bank can credit the patrol."""
+    actor, access = ctx.actor, ctx.access
     if source not in dict(SOURCES):
         raise refuse("Choose where the report comes from.")
     unit, place = _place(unit, premises, place, access)
@@ -597,10 +597,9 @@ def carried_items(original: Inspection) -> list[Hazard]:
 
 
 def reinspect(
+    ctx: Context,
     original: Inspection,
     results: dict,
-    actor,
-    access,
     *,
     photos: dict | None = None,
     position: tuple | None = None,
@@ -610,6 +609,7 @@ def reinspect(
     open hazards): ``results`` maps hazard id to "yes" (now passes) or "no" (still fails).
     Each answer is recorded against its hazard (a Recheck shown on the hazard); the hazard's
     own steps (acceptance, closure) stay with the approvers. Photos by hazard id."""
+    actor, access = ctx.actor, ctx.access
     if access is None or not access.can(PLUGIN, "create"):
         raise refuse("You are not allowed to record inspections.")
     in_scope = (

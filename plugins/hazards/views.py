@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectField, StringField, TextAreaField
 
+from core.commands import Context
 from core.i18n import Label, is_english
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -139,12 +140,11 @@ def inspect(key):
         try:
             chosen = _premises_by_id(form.premises.data)
             inspection = services.inspect(
+                Context.current("portal"),
                 None if chosen else _unit(units, form.unit.data),
                 key,
                 form.place.data,
                 items_form.definition_data(),
-                current_user._get_current_object(),
-                access,
                 premises=chosen,
                 photos=_photos(g.get("district_id")),
                 position=(form.latitude.data, form.longitude.data),
@@ -254,7 +254,6 @@ def inspection(id):
 @portal_login_required
 def reinspect(id):
     """复查: only the failed items of the original that are still open."""
-    access = g.get("access")
     original = _scoped(Inspection).where(Inspection.id == id).first()
     if original is None:
         abort(404)
@@ -269,10 +268,9 @@ def reinspect(id):
         }
         try:
             done = services.reinspect(
+                Context.current("portal"),
                 original,
                 results,
-                current_user._get_current_object(),
-                access,
                 photos=photos,
                 position=(form.latitude.data, form.longitude.data),
             )
@@ -319,8 +317,7 @@ def report():
         try:
             chosen = _premises_by_id(form.premises.data)
             hazard = services.report_hazard(
-                current_user._get_current_object(),
-                access,
+                Context.current("portal"),
                 source=form.source.data,
                 title=form.title.data,
                 unit=None if chosen else _unit(units, form.unit.data),
@@ -355,10 +352,9 @@ def hazard(id):
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.move(
+                Context.current("portal"),
                 found,
                 "submit_acceptance",
-                current_user._get_current_object(),
-                access,
                 data={"rectification": form.rectification.data},
                 photos=_photos(g.get("district_id")).get("", []),
             )

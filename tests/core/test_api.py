@@ -11,6 +11,7 @@ import pytest
 
 from core.api.models import ApiToken
 from core.api.tokens import revoke_token
+from core.commands import Context
 from core.models import AuditLog, User
 from tests.conftest import csrf_token, make_user
 from tests.core.api_helpers import (
@@ -364,7 +365,7 @@ def test_workflow_transition_through_the_api(app, api, client_for):
     with app.test_request_context():
         staff = User.get(User.username == "staff_a")
         case = Case(unit=unit_id(A), title="路灯不亮", source="window")
-        services.receive(case, staff, Access(staff))
+        services.receive(Context(staff, Access(staff)), case)
     url = f"/api/v1/core/case/{case.id}"
     offered = client.get(f"{url}/transitions", headers=headers).get_json()
     assert "register" in {t["code"] for t in offered["transitions"]}

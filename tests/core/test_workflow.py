@@ -15,6 +15,7 @@ from core.access import Access
 from core.cases import Case, overdue_items, portal_tasks
 from core.cases import services as cases
 from core.cases.flow import CASE_FLOW
+from core.commands import Context
 from core.db import db
 from core.models import AppendOnlyError, AuditLog, DistrictOwnedModel, TerritoryUnit, User
 from core.registry import kernel_state
@@ -65,12 +66,12 @@ def on(monkeypatch):
 def receive(name="zhang", code=XINGFU, title="3号楼路灯不亮", **fields):
     actor = user(name)
     case = Case(unit=unit(code), title=title, requester_name="刘阿姨", **fields)
-    return cases.receive(case, actor, Access(actor))
+    return cases.receive(Context(actor, Access(actor)), case)
 
 
 def move(case, code, name, comment="", **data):
     actor = user(name)
-    return cases.move(case, code, actor, Access(actor), comment, data)
+    return cases.move(Context(actor, Access(actor)), case, code, comment, data)
 
 
 def fresh(case):
@@ -295,7 +296,7 @@ def test_a_case_of_another_community_is_refused(people):
     # receiving a case into another community is refused too, and nothing is created
     actor = user("chen")
     with pytest.raises(WorkflowError, match="该记录不在您的数据范围内。"):
-        cases.receive(Case(unit=unit(XINGFU), title="越权受理"), actor, Access(actor))
+        cases.receive(Context(actor, Access(actor)), Case(unit=unit(XINGFU), title="越权受理"))
     assert not Case.select().where(Case.title == "越权受理").exists()
 
 

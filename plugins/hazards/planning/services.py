@@ -23,7 +23,7 @@ import peewee as pw
 
 from core import workdays
 from core.access import Access
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
 from core.models import RoleAssignment, RolePermission, TerritoryUnit, User
@@ -97,9 +97,10 @@ def check_campaign(campaign: Campaign) -> None:
     )
 
 
-def launch(campaign: Campaign, actor, access) -> int:
+def launch(ctx: Context, campaign: Campaign) -> int:
     """Give every community in the campaign's scope one self-check task per checklist, due
     at the end of the self-check stage. Idempotent: returns how many tasks were created."""
+    actor, access = ctx.actor, ctx.access
     if access is None or not access.can(PLUGIN, "update"):
         raise refuse("You are not allowed to do this.")
     visible = Campaign.select().where(
@@ -244,8 +245,9 @@ def generate(district: TerritoryUnit, day: dt.date | None = None) -> int:
     return created
 
 
-def assign(task: InspectionTask, user: User | None, actor, access) -> InspectionTask:
+def assign(ctx: Context, task: InspectionTask, user: User | None) -> InspectionTask:
     """Give ``task`` to ``user`` (None: unassigned)."""
+    actor, access = ctx.actor, ctx.access
     if access is None or not access.can(PLUGIN, "update"):
         raise refuse("You are not allowed to do this.")
     visible = InspectionTask.select().where(

@@ -16,7 +16,7 @@ import peewee as pw
 from peewee import fn
 
 from core import workdays
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
@@ -451,8 +451,9 @@ def prepare(report: StatisticsReport) -> StatisticsReport:
     return report
 
 
-def submit(report: StatisticsReport, actor, access) -> StatisticsReport:
+def submit(ctx: Context, report: StatisticsReport) -> StatisticsReport:
     """Submit (报送) a draft: its figures are recomputed once more and frozen."""
+    actor, access = ctx.actor, ctx.access
     if access is None or not access.can(PLUGIN, "update"):
         raise refuse("You are not allowed to do this.")
     found = _scoped(report.id, access, "update")
@@ -488,9 +489,10 @@ def submit(report: StatisticsReport, actor, access) -> StatisticsReport:
     return StatisticsReport.get_by_id(found.id)
 
 
-def correct(report: StatisticsReport, actor, access) -> StatisticsReport:
+def correct(ctx: Context, report: StatisticsReport) -> StatisticsReport:
     """A correction (更正) of a submitted report: a new draft, version + 1, referring to it.
     The submitted report stays as it was."""
+    actor, access = ctx.actor, ctx.access
     if access is None or not access.can(PLUGIN, "update"):
         raise refuse("You are not allowed to do this.")
     found = _scoped(report.id, access, "update")

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from core import workdays
+from core.commands import Context
 from core.services import ServiceError
 from core.workflow import WorkflowError
 from plugins.hazards import services
@@ -29,10 +30,9 @@ def waiting_extension(hz):
     """A hazard under rectification, due in three days, whose extension request waits."""
     hazard = rectifying(hz, deadline=workdays.today() + dt.timedelta(days=3))
     services.move(
+        Context(hz.staff, hz.access(hz.staff)),
         hazard,
         "request_extension",
-        hz.staff,
-        hz.access(hz.staff),
         data={
             "extension_reason": "缺货",
             "requested_deadline": str(workdays.today() + dt.timedelta(30)),
@@ -98,12 +98,11 @@ def test_a_premises_of_another_community_does_not_fulfil_the_task(hz):
     before = counts()
     with pytest.raises(ServiceError) as exc:
         services.inspect(
+            Context(hz.office, hz.access(hz.office)),
             None,
             FIRE,
             "",
             answers(),
-            hz.office,
-            hz.access(hz.office),
             premises=elsewhere,
             task=task.id,
         )
@@ -118,7 +117,7 @@ def test_waiting_extension_is_overdue_and_carried_into_a_reinspection(hz):
     assert hazard.id in [h.id for h in overdue]
     assert [h.id for h in services.carried_items(hazard.inspection)] == [hazard.id]
     recheck = services.reinspect(
-        hazard.inspection, {hazard.id: "no"}, hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)), hazard.inspection, {hazard.id: "no"}
     )
     assert Recheck.get(Recheck.inspection == recheck.id).hazard_id == hazard.id
     # the re-inspection records a result; the hazard's steps stay with the approvers
@@ -127,8 +126,7 @@ def test_waiting_extension_is_overdue_and_carried_into_a_reinspection(hz):
 
 def test_hand_report_goes_through_supervision_and_acceptance(hz):
     hazard = services.report_hazard(
-        hz.inspector,
-        hz.access(hz.inspector),
+        Context(hz.inspector, hz.access(hz.inspector)),
         source="building_head",
         title="楼道堆放纸箱",
         unit=hz.community,
@@ -136,13 +134,12 @@ def test_hand_report_goes_through_supervision_and_acceptance(hz):
         photos=[photo("纸箱.png")],
     )
     staff, boss = hz.access(hz.staff), hz.access(hz.approver)
-    services.move(hazard, "register", hz.staff, staff)
-    services.move(hazard, "assess", hz.staff, staff, data={"grade": "major"})
+    services.move(Context(hz.staff, staff), hazard, "register")
+    services.move(Context(hz.staff, staff), hazard, "assess", data={"grade": "major"})
     services.move(
+        Context(hz.staff, staff),
         hazard,
         "rectify",
-        hz.staff,
-        staff,
         data={
             "responsible": "物业 李明",
             "measures": "清理",
@@ -152,17 +149,15 @@ def test_hand_report_goes_through_supervision_and_acceptance(hz):
         },
     )
     services.move(
+        Context(hz.approver, boss),
         hazard,
         "escalate",
-        hz.approver,
-        boss,
         data={"supervision_level": "street", "supervising_unit": "西山街道安监站"},
     )
     services.move(
+        Context(hz.approver, boss),
         hazard,
         "submit_acceptance",
-        hz.approver,
-        boss,
         data={"rectification": "已清理"},
         photos=[photo("清理后.png")],
     )
@@ -171,11 +166,13 @@ def test_hand_report_goes_through_supervision_and_acceptance(hz):
     stages = sorted((p.stage, p.name) for p in Photo.select().where(Photo.hazard == hazard.id))
     assert stages == [("after", "清理后.png"), ("before", "纸箱.png")]
     with pytest.raises(WorkflowError) as exc:
-        services.move(row, "accept", hz.approver, boss, data={"acceptance_opinion": "合格"})
+        services.move(
+            Context(hz.approver, boss), row, "accept", data={"acceptance_opinion": "合格"}
+        )
     assert "验收人不能是整改人" in str(exc.value)
     assert Hazard.get_by_id(hazard.id).state == "awaiting_acceptance"
     services.move(
-        row, "accept", hz.office, hz.access(hz.office), data={"acceptance_opinion": "合格"}
+        Context(hz.office, hz.access(hz.office)), row, "accept", data={"acceptance_opinion": "合格"}
     )
     row = Hazard.get_by_id(hazard.id)
     assert (row.state, row.accepted_by_id, row.supervision_lifted_on) == (
@@ -203,7 +200,7 @@ def test_rectified_on_the_phone_with_photos_the_sender_is_the_rectifier(app, hz)
     assert (row.state, row.rectified_by_id) == ("awaiting_acceptance", hz.approver.id)
     assert [p.name for p in services.hazard_photos(row) if p.stage == "after"] == ["更换后.png"]
     with pytest.raises(WorkflowError):
-        services.move(row, "accept", hz.approver, hz.access(hz.approver))
+        services.move(Context(hz.approver, hz.access(hz.approver)), row, "accept")
     assert Hazard.get_by_id(hazard.id).state == "awaiting_acceptance"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import current_app
 
+from core.commands import Context
 from core.notifications import Notification
 from core.services import ServiceError
 from core.workflow import history
@@ -70,12 +71,11 @@ def refused(call, message):
 def test_score_version_position_and_premises_are_stored(hz):
     shop = premises(hz)
     inspection = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         None,
         FIVE,
         "",
         answers("five_small", owner_trained="no", gas_safe="na"),
-        hz.inspector,
-        hz.access(hz.inspector),
         premises=shop,
         position=("39.9087", "116.3975"),
     )
@@ -112,7 +112,12 @@ def test_repeat_group_each_failed_row_is_its_own_hazard_with_its_photo(hz):
     }
     stored = len(files())
     inspection = services.inspect(
-        hz.community, FIRE, "5号楼", data, hz.inspector, hz.access(hz.inspector), photos=shots
+        Context(hz.inspector, hz.access(hz.inspector)),
+        hz.community,
+        FIRE,
+        "5号楼",
+        data,
+        photos=shots,
     )
     found = {h.item: h for h in inspection.hazards}
     assert set(found) == {"stair_clear", "stair_no_ebike"}
@@ -135,7 +140,7 @@ def test_required_photo_missing_is_refused(hz):
     ]
     message = refused(
         lambda: services.inspect(
-            hz.community, FIRE, "5号楼", data, hz.inspector, hz.access(hz.inspector)
+            Context(hz.inspector, hz.access(hz.inspector)), hz.community, FIRE, "5号楼", data
         ),
         "以下项目须拍照",
     )
@@ -147,7 +152,7 @@ def test_unanswered_item_is_refused_naming_it(hz):
     del data["smoke_control_ok"]
     message = refused(
         lambda: services.inspect(
-            hz.community, FIRE, "5号楼", data, hz.inspector, hz.access(hz.inspector)
+            Context(hz.inspector, hz.access(hz.inspector)), hz.community, FIRE, "5号楼", data
         ),
         "此项为必填项",
     )
@@ -166,12 +171,11 @@ def test_unanswered_item_is_refused_naming_it(hz):
 def test_position_out_of_range_is_refused(hz, position, message):
     refused(
         lambda: services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)),
             hz.community,
             FIRE,
             "5号楼",
             answers(),
-            hz.inspector,
-            hz.access(hz.inspector),
             position=position,
         ),
         message,
@@ -185,12 +189,11 @@ def test_photo_too_large_is_refused(hz):
     big = photo("大图.png", png((800, 800)) + b"\0" * (101 * 1024))
     refused(
         lambda: services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)),
             hz.community,
             FIRE,
             "5号楼",
             answers(hydrant_ok="no"),
-            hz.inspector,
-            hz.access(hz.inspector),
             photos={"hydrant_ok": [big]},
         ),
         "超过 100 KB",
@@ -208,12 +211,11 @@ def test_photo_too_large_is_refused(hz):
 def test_not_an_image_is_refused(hz, data):
     refused(
         lambda: services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)),
             hz.community,
             FIRE,
             "5号楼",
             answers(hydrant_ok="no"),
-            hz.inspector,
-            hz.access(hz.inspector),
             photos={"hydrant_ok": [photo("x.jpg", data)]},
         ),
         "不是允许格式",
@@ -226,12 +228,11 @@ def test_photo_type_not_accepted_by_the_district_is_refused(hz):
     kernel_state().settings.set(hz.community.district_id, "hazards", "photo_types", "jpeg")
     refused(
         lambda: services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)),
             hz.community,
             FIRE,
             "5号楼",
             answers(hydrant_ok="no"),
-            hz.inspector,
-            hz.access(hz.inspector),
             photos={"hydrant_ok": [photo()]},
         ),
         "不是允许格式（jpeg）",
@@ -242,12 +243,11 @@ def test_premises_outside_the_inspectors_scope_is_refused(hz):
     elsewhere = premises(hz, unit=hz.other, name="幸福面馆")
     refused(
         lambda: services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)),
             None,
             FIVE,
             "",
             answers("five_small"),
-            hz.inspector,
-            hz.access(hz.inspector),
             premises=elsewhere,
         ),
         "该场所不在您的数据范围内",
@@ -256,12 +256,11 @@ def test_premises_outside_the_inspectors_scope_is_refused(hz):
 
 def test_notify_answer_tells_the_community_staff(hz):
     inspection = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "5号楼",
         answers(major_exits_clear="no"),
-        hz.inspector,
-        hz.access(hz.inspector),
     )
     notes = list(Notification.select().where(Notification.user == hz.staff.id))
     assert len(notes) == 1 and "疏散通道" in notes[0].title
@@ -275,12 +274,11 @@ def test_a_changed_checklist_is_a_new_version_and_old_inspections_keep_theirs(ap
     from plugins.hazards.admin import answers as shown
 
     old = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "5号楼",
         answers(hydrant_ok="no"),
-        hz.inspector,
-        hz.access(hz.inspector),
     )
     data = json.loads(checklists.DEFINITIONS.joinpath("fire_residential.json").read_text("utf-8"))
     data["sections"][0]["fields"][2]["label_zh"] = "消火栓完好（新版）"
@@ -291,12 +289,11 @@ def test_a_changed_checklist_is_a_new_version_and_old_inspections_keep_theirs(ap
     assert new_version.version == 1 and new_version.id != old.submission.version_id
     assert checklists.checklist_version(FIRE, district.id).id == new_version.id
     new = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "6号楼",
         answers(hydrant_ok="no"),
-        hz.inspector,
-        hz.access(hz.inspector),
     )
     assert new.submission.version_id == new_version.id
     assert "消火栓完好（新版）" in str(shown(None, None, new, "answers"))
@@ -310,8 +307,7 @@ def test_a_changed_checklist_is_a_new_version_and_old_inspections_keep_theirs(ap
 
 def test_a_building_heads_report_with_photos(hz):
     hazard = services.report_hazard(
-        hz.inspector,
-        hz.access(hz.inspector),
+        Context(hz.inspector, hz.access(hz.inspector)),
         source="building_head",
         title="楼道堆放纸箱",
         unit=hz.community,
@@ -344,14 +340,16 @@ def test_refused_reports_change_nothing(hz, change, message):
         "photos": [photo()],
     }
     args.update(change)
-    refused(lambda: services.report_hazard(hz.inspector, hz.access(hz.inspector), **args), message)
+    refused(
+        lambda: services.report_hazard(Context(hz.inspector, hz.access(hz.inspector)), **args),
+        message,
+    )
 
 
 def test_report_outside_scope_is_refused(hz):
     refused(
         lambda: services.report_hazard(
-            hz.inspector,
-            hz.access(hz.inspector),
+            Context(hz.inspector, hz.access(hz.inspector)),
             source="resident",
             title="井盖缺失",
             unit=hz.other,
@@ -366,22 +364,20 @@ def test_report_outside_scope_is_refused(hz):
 
 def test_reinspection_carries_forward_only_failed_items(hz):
     original = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "5号楼",
         answers(hydrant_ok="no", extinguishers_ok="no"),
-        hz.inspector,
-        hz.access(hz.inspector),
     )
     carried = services.carried_items(original)
     assert [h.item for h in carried] == ["hydrant_ok", "extinguishers_ok"]
     hydrant, extinguishers = carried
     hazards = Hazard.select().count()
     again = services.reinspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         original,
         {hydrant.id: "yes", extinguishers.id: "no"},
-        hz.inspector,
-        hz.access(hz.inspector),
         photos={str(hydrant.id): [photo("修好了.png")]},
     )
     assert again.reinspection_of_id == original.id and again.failed_count == 1
@@ -395,27 +391,26 @@ def test_reinspection_carries_forward_only_failed_items(hz):
 
 def test_reinspection_of_an_inspection_without_failed_items_is_refused(hz):
     clean = services.inspect(
-        hz.community, FIRE, "5号楼", answers(), hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)), hz.community, FIRE, "5号楼", answers()
     )
     refused(
-        lambda: services.reinspect(clean, {}, hz.inspector, hz.access(hz.inspector)),
+        lambda: services.reinspect(Context(hz.inspector, hz.access(hz.inspector)), clean, {}),
         "该检查没有需要复查的不合格项",
     )
 
 
 def test_reinspection_needs_every_carried_item_answered(hz):
     original = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "5号楼",
         answers(hydrant_ok="no", extinguishers_ok="no"),
-        hz.inspector,
-        hz.access(hz.inspector),
     )
     first = services.carried_items(original)[0]
     refused(
         lambda: services.reinspect(
-            original, {first.id: "yes"}, hz.inspector, hz.access(hz.inspector)
+            Context(hz.inspector, hz.access(hz.inspector)), original, {first.id: "yes"}
         ),
         "请逐项填写复查结果",
     )
@@ -425,8 +420,7 @@ def test_photo_rows_are_evidence(hz):
     from core.models import AppendOnlyError
 
     hazard = services.report_hazard(
-        hz.inspector,
-        hz.access(hz.inspector),
+        Context(hz.inspector, hz.access(hz.inspector)),
         source="resident",
         title="井盖缺失",
         unit=hz.community,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+from core.commands import Context
 from plugins.hazards import services
 from plugins.hazards.models import Hazard, Inspection, Photo, Premises
 from tests.conftest import csrf_token
@@ -97,8 +98,7 @@ def test_portal_refuses_a_missing_required_photo_and_an_outside_premises(app, hz
 
 def test_photos_are_served_only_in_scope(app, hz):
     hazard = services.report_hazard(
-        hz.inspector,
-        hz.access(hz.inspector),
+        Context(hz.inspector, hz.access(hz.inspector)),
         source="resident",
         title="井盖缺失",
         unit=hz.community,
@@ -143,9 +143,11 @@ def test_portal_report_then_rectified_with_after_photos(app, hz):
     assert "隐患已上报：楼道堆放纸箱" in text and "整改前照片" in text
     hazard = Hazard.get(Hazard.title == "楼道堆放纸箱")
     staff = hz.access(hz.staff)
-    services.move(hazard, "register", hz.staff, staff)
-    services.move(hazard, "assess", hz.staff, staff, data={"grade": "general"})
-    services.move(hazard, "rectify", hz.staff, staff, data={"responsible": "王", "measures": "清"})
+    services.move(Context(hz.staff, staff), hazard, "register")
+    services.move(Context(hz.staff, staff), hazard, "assess", data={"grade": "general"})
+    services.move(
+        Context(hz.staff, staff), hazard, "rectify", data={"responsible": "王", "measures": "清"}
+    )
     page = client.get(f"/portal/hazards/hazard/{hazard.id}").get_data(as_text=True)
     assert "整改完成，申请验收" in page
     bad = {"csrf_token": csrf_token(page), "rectification": "已清理", "photo__": upload(b"xx")}
@@ -166,12 +168,11 @@ def test_portal_report_then_rectified_with_after_photos(app, hz):
 
 def test_portal_reinspection(app, hz):
     original = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "5号楼",
         answers(hydrant_ok="no", extinguishers_ok="no"),
-        hz.inspector,
-        hz.access(hz.inspector),
     )
     client = client_of(app, "inspector")
     shown = client.get(f"/portal/hazards/inspection/{original.id}").get_data(as_text=True)
@@ -195,7 +196,7 @@ def test_portal_reinspection(app, hz):
     hazard = Hazard.get_by_id(int(first))
     assert "已合格" in client.get(f"/portal/hazards/hazard/{hazard.id}").get_data(as_text=True)
     clean = services.inspect(
-        hz.community, FIRE, "6号楼", answers(), hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)), hz.community, FIRE, "6号楼", answers()
     )
     text = client.get(
         f"/portal/hazards/inspection/{clean.id}/reinspect", follow_redirects=True
@@ -261,12 +262,11 @@ def test_admin_premises_are_scoped_and_hazards_reported_by_hand(app, hz):
 def test_admin_inspection_details_show_score_answers_and_photos(app, hz):
     data = answers(hydrant_ok="no")
     inspection = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "5号楼",
         data,
-        hz.inspector,
-        hz.access(hz.inspector),
         photos={"hydrant_ok": [photo("消火栓.png")]},
         position=("30.5", "114.3"),
     )

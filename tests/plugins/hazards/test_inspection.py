@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from core.commands import Context
 from core.services import ServiceError
 from core.workflow import history
 from forms.models import Submission
@@ -47,12 +48,11 @@ def test_ten_checklists_ship_with_weights_logic_and_legal_basis(hz):
 def test_failed_items_create_hazards(hz):
     before = Hazard.select().count()
     inspection = services.inspect(
+        Context(hz.inspector, hz.access(hz.inspector)),
         hz.community,
         FIRE,
         "5号楼",
         answers(major_exits_clear="no", extinguishers_ok="no"),
-        hz.inspector,
-        hz.access(hz.inspector),
     )
     assert inspection.failed_count == 2
     assert inspection.submission is not None
@@ -72,7 +72,7 @@ def test_failed_items_create_hazards(hz):
 def test_passed_inspection_creates_no_hazard(hz):
     before = Hazard.select().count()
     inspection = services.inspect(
-        hz.community, FIRE, "6号楼", answers(), hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)), hz.community, FIRE, "6号楼", answers()
     )
     assert inspection.failed_count == 0
     assert Hazard.select().count() == before
@@ -96,12 +96,11 @@ def test_refused_inspection_changes_nothing(hz, change, message):
     before = counts()
     with pytest.raises(ServiceError) as exc:
         services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)),
             hz.community,
             args["checklist"],
             args["place"],
             args["answers"],
-            hz.inspector,
-            hz.access(hz.inspector),
         )
     assert message in str(exc.value)
     assert counts() == before
@@ -110,6 +109,8 @@ def test_refused_inspection_changes_nothing(hz, change, message):
 def test_inspection_outside_scope_is_refused(hz):
     before = counts()
     with pytest.raises(ServiceError) as exc:
-        services.inspect(hz.other, FIRE, "1号楼", answers(), hz.inspector, hz.access(hz.inspector))
+        services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)), hz.other, FIRE, "1号楼", answers()
+        )
     assert "不在您的数据范围内" in str(exc.value)
     assert counts() == before

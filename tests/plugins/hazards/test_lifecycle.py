@@ -11,6 +11,7 @@ import peewee as pw
 import pytest
 
 from core import workdays
+from core.commands import Context
 from core.workflow import WorkflowError, history
 from plugins.hazards import services
 from plugins.hazards.flows import HAZARD_FLOW
@@ -22,18 +23,22 @@ from .conftest import FIRE, answers
 
 def rectifying(hz, grade="general", deadline=None, item="extinguishers_ok"):
     inspection = services.inspect(
-        hz.community, FIRE, "8号楼", answers(**{item: "no"}), hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)),
+        hz.community,
+        FIRE,
+        "8号楼",
+        answers(**{item: "no"}),
     )
     hazard = inspection.hazards.get()
     staff = hz.access(hz.staff)
-    services.move(hazard, "register", hz.staff, staff)
-    services.move(hazard, "assess", hz.staff, staff, data={"grade": grade})
+    services.move(Context(hz.staff, staff), hazard, "register")
+    services.move(Context(hz.staff, staff), hazard, "assess", data={"grade": grade})
     data = {"responsible": "王强", "measures": "更换灭火器"}
     if grade == "major":
         data.update(funds="物业维修资金", contingency="专人值守，设置警示")
     if deadline is not None:
         data["deadline"] = deadline.isoformat()
-    services.move(hazard, "rectify", hz.staff, staff, data=data)
+    services.move(Context(hz.staff, staff), hazard, "rectify", data=data)
     return Hazard.get_by_id(hazard.id)
 
 
@@ -61,10 +66,9 @@ def test_extension_approved_moves_the_deadline_and_overdue_follows_it(hz):
     staff, boss = hz.access(hz.staff), hz.access(hz.approver)
     new = workdays.today() + dt.timedelta(days=30)
     services.move(
+        Context(hz.staff, staff),
         hazard,
         "request_extension",
-        hz.staff,
-        staff,
         data={"extension_reason": "灭火器缺货", "requested_deadline": new.isoformat()},
     )
     assert hazard.state == "extension_requested"
@@ -72,8 +76,8 @@ def test_extension_approved_moves_the_deadline_and_overdue_follows_it(hz):
     assert services.is_overdue(hazard, workdays.today() + dt.timedelta(days=4))
     # community staff may not approve their own request
     with pytest.raises(WorkflowError):
-        services.move(hazard, "approve_extension", hz.staff, staff)
-    services.move(hazard, "approve_extension", hz.approver, boss)
+        services.move(Context(hz.staff, staff), hazard, "approve_extension")
+    services.move(Context(hz.approver, boss), hazard, "approve_extension")
     row = Hazard.get_by_id(hazard.id)
     assert (row.state, row.deadline, row.extensions) == ("rectifying", new, 1)
     assert not services.is_overdue(row, workdays.today() + dt.timedelta(days=4))
@@ -86,12 +90,12 @@ def test_extension_refused_keeps_the_deadline_and_needs_a_reason(hz):
     hazard = rectifying(hz, deadline=old)
     staff, boss = hz.access(hz.staff), hz.access(hz.approver)
     data = {"extension_reason": "施工队未到位", "requested_deadline": str(old + dt.timedelta(9))}
-    services.move(hazard, "request_extension", hz.staff, staff, data=data)
+    services.move(Context(hz.staff, staff), hazard, "request_extension", data=data)
     before = snapshot(hazard)
     with pytest.raises(WorkflowError, match="“不予延期”必须填写意见"):
-        services.move(hazard, "refuse_extension", hz.approver, boss)
+        services.move(Context(hz.approver, boss), hazard, "refuse_extension")
     assert snapshot(hazard) == before
-    services.move(hazard, "refuse_extension", hz.approver, boss, comment="理由不充分")
+    services.move(Context(hz.approver, boss), hazard, "refuse_extension", comment="理由不充分")
     row = Hazard.get_by_id(hazard.id)
     assert (row.state, row.deadline, row.extensions) == ("rectifying", old, 0)
 
@@ -103,7 +107,9 @@ def test_extension_not_after_the_current_deadline_is_refused(hz, days):
     before = snapshot(hazard)
     data = {"extension_reason": "缺货", "requested_deadline": str(old + dt.timedelta(days))}
     with pytest.raises(WorkflowError) as exc:
-        services.move(hazard, "request_extension", hz.staff, hz.access(hz.staff), data=data)
+        services.move(
+            Context(hz.staff, hz.access(hz.staff)), hazard, "request_extension", data=data
+        )
     assert f"延期后的期限必须晚于现整改期限（{old.isoformat()}）" in str(exc.value)
     assert snapshot(hazard) == before
 
@@ -114,7 +120,9 @@ def test_extension_beyond_the_district_limit_is_refused(hz):
     before = snapshot(hazard)
     data = {"extension_reason": "缺货", "requested_deadline": str(old + dt.timedelta(days=91))}
     with pytest.raises(WorkflowError, match="一次延期最多延长 90 天"):
-        services.move(hazard, "request_extension", hz.staff, hz.access(hz.staff), data=data)
+        services.move(
+            Context(hz.staff, hz.access(hz.staff)), hazard, "request_extension", data=data
+        )
     assert snapshot(hazard) == before
 
 
@@ -124,12 +132,16 @@ def test_extension_beyond_the_district_limit_is_refused(hz):
 @pytest.mark.awkward_days
 def test_deadline_before_the_report_date_is_refused(hz):
     inspection = services.inspect(
-        hz.community, FIRE, "8号楼", answers(hydrant_ok="no"), hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)),
+        hz.community,
+        FIRE,
+        "8号楼",
+        answers(hydrant_ok="no"),
     )
     hazard = inspection.hazards.get()
     staff = hz.access(hz.staff)
-    services.move(hazard, "register", hz.staff, staff)
-    services.move(hazard, "assess", hz.staff, staff, data={"grade": "general"})
+    services.move(Context(hz.staff, staff), hazard, "register")
+    services.move(Context(hz.staff, staff), hazard, "assess", data={"grade": "general"})
     before = snapshot(hazard)
     data = {
         "responsible": "王强",
@@ -137,7 +149,7 @@ def test_deadline_before_the_report_date_is_refused(hz):
         "deadline": str(workdays.today() - dt.timedelta(3)),
     }
     with pytest.raises(WorkflowError) as exc:
-        services.move(hazard, "rectify", hz.staff, staff, data=data)
+        services.move(Context(hz.staff, staff), hazard, "rectify", data=data)
     assert f"整改期限不能早于隐患上报日期（{workdays.today().isoformat()}）" in str(exc.value)
     assert snapshot(hazard) == before
 
@@ -149,15 +161,17 @@ def test_acceptance_by_the_rectifier_is_refused(hz):
     hazard = rectifying(hz)
     boss = hz.access(hz.approver)
     # the street approver did the rectification work themselves and reports it done
-    services.move(hazard, "submit_acceptance", hz.approver, boss, data={"rectification": "已换"})
+    services.move(
+        Context(hz.approver, boss), hazard, "submit_acceptance", data={"rectification": "已换"}
+    )
     assert Hazard.get_by_id(hazard.id).rectified_by_id == hz.approver.id
     before = snapshot(hazard)
     with pytest.raises(WorkflowError) as exc:
-        services.move(hazard, "accept", hz.approver, boss)
+        services.move(Context(hz.approver, boss), hazard, "accept")
     assert "验收人不能是整改人" in str(exc.value)
     assert snapshot(hazard) == before
     # someone else (the district safety office) accepts
-    services.move(hazard, "accept", hz.office, hz.access(hz.office))
+    services.move(Context(hz.office, hz.access(hz.office)), hazard, "accept")
     row = Hazard.get_by_id(hazard.id)
     assert (row.state, row.accepted_by_id, row.accepted_on) == (
         "closed",
@@ -169,15 +183,20 @@ def test_acceptance_by_the_rectifier_is_refused(hz):
 def test_major_hazard_is_closed_only_with_the_acceptance_opinion(hz):
     hazard = rectifying(hz, "major", workdays.today() + dt.timedelta(days=60), "major_exits_clear")
     services.move(
-        hazard, "submit_acceptance", hz.staff, hz.access(hz.staff), data={"rectification": "已清"}
+        Context(hz.staff, hz.access(hz.staff)),
+        hazard,
+        "submit_acceptance",
+        data={"rectification": "已清"},
     )
     boss = hz.access(hz.approver)
     before = snapshot(hazard)
     with pytest.raises(WorkflowError) as exc:
-        services.move(hazard, "accept", hz.approver, boss)
+        services.move(Context(hz.approver, boss), hazard, "accept")
     assert "重大隐患必须经验收并填写验收意见后方可销号" in str(exc.value)
     assert snapshot(hazard) == before
-    services.move(hazard, "accept", hz.approver, boss, data={"acceptance_opinion": "现场复核合格"})
+    services.move(
+        Context(hz.approver, boss), hazard, "accept", data={"acceptance_opinion": "现场复核合格"}
+    )
     row = Hazard.get_by_id(hazard.id)
     assert row.state == "closed" and row.acceptance_opinion == "现场复核合格"
 
@@ -221,7 +240,10 @@ def test_api_and_admin_cannot_close_a_major_hazard(app, hz):
     assert "不能执行“验收通过并销号”" in step.get_json()["message"]
     assert snapshot(hazard) == before
     services.move(
-        hazard, "submit_acceptance", hz.staff, hz.access(hz.staff), data={"rectification": "已清"}
+        Context(hz.staff, hz.access(hz.staff)),
+        hazard,
+        "submit_acceptance",
+        data={"rectification": "已清"},
     )
     before = snapshot(hazard)
     step = client.post(f"{url}/transitions/accept", headers=headers, json={})
@@ -238,10 +260,9 @@ def test_api_and_admin_cannot_close_a_major_hazard(app, hz):
 def test_admin_shows_the_rectifier_refusal_in_chinese(app, hz):
     hazard = rectifying(hz)
     services.move(
+        Context(hz.approver, hz.access(hz.approver)),
         hazard,
         "submit_acceptance",
-        hz.approver,
-        hz.access(hz.approver),
         data={"rectification": "已更换"},
     )
     before = snapshot(hazard)
@@ -265,17 +286,15 @@ def test_supervision_is_listed_and_lifted_on_closure(app, hz):
     boss = hz.access(hz.approver)
     with pytest.raises(WorkflowError):  # community staff cannot put a hazard under supervision
         services.move(
+            Context(hz.staff, hz.access(hz.staff)),
             hazard,
             "escalate",
-            hz.staff,
-            hz.access(hz.staff),
             data={"supervision_level": "street", "supervising_unit": "西山街道安监站"},
         )
     services.move(
+        Context(hz.approver, boss),
         hazard,
         "escalate",
-        hz.approver,
-        boss,
         data={
             "supervision_level": "street",
             "supervising_unit": "西山街道安监站",
@@ -291,10 +310,9 @@ def test_supervision_is_listed_and_lifted_on_closure(app, hz):
     before = snapshot(row)
     with pytest.raises(WorkflowError, match="该隐患已挂牌督办"):
         services.move(
+            Context(hz.approver, boss),
             row,
             "escalate",
-            hz.approver,
-            boss,
             data={"supervision_level": "district", "supervising_unit": "区安委办"},
         )
     assert snapshot(row) == before
@@ -303,9 +321,14 @@ def test_supervision_is_listed_and_lifted_on_closure(app, hz):
     listed = client.get("/admin/hazards/supervised/").get_data(as_text=True)
     assert "西山街道安监站" in listed and "街道挂牌督办" in listed
     services.move(
-        row, "submit_acceptance", hz.staff, hz.access(hz.staff), data={"rectification": "已清"}
+        Context(hz.staff, hz.access(hz.staff)),
+        row,
+        "submit_acceptance",
+        data={"rectification": "已清"},
     )
-    services.move(row, "accept", hz.approver, boss, data={"acceptance_opinion": "复核合格"})
+    services.move(
+        Context(hz.approver, boss), row, "accept", data={"acceptance_opinion": "复核合格"}
+    )
     row = Hazard.get_by_id(hazard.id)
     assert row.supervision_lifted_on == workdays.today() and row.state == "closed"
     outsider = app.test_client()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands import Context
 from core.workflow import history
 from plugins.hazards import services
 from plugins.hazards.models import Hazard, Inspection
@@ -61,7 +62,11 @@ def test_portal_unknown_checklist(app, hz):
 
 def _inspected(hz, item):
     inspection = services.inspect(
-        hz.community, FIRE, "11号楼", answers(**{item: "no"}), hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)),
+        hz.community,
+        FIRE,
+        "11号楼",
+        answers(**{item: "no"}),
     )
     return inspection.hazards.get()
 
@@ -100,8 +105,8 @@ def test_dashboard_widget_counts(app, hz):
 
     hazard = _inspected(hz, "major_exits_clear")
     staff = hz.access(hz.staff)
-    services.move(hazard, "register", hz.staff, staff)
-    services.move(hazard, "assess", hz.staff, staff, data={"grade": "major"})
+    services.move(Context(hz.staff, staff), hazard, "register")
+    services.move(Context(hz.staff, staff), hazard, "assess", data={"grade": "major"})
     district = TerritoryUnit.get_by_id(hz.community.district_id)
     g.access = Access(hz.staff)
     g.district = district

@@ -9,6 +9,7 @@ import pytest
 import plugins.hazards as hazards
 import plugins.timebank as timebank
 from core.access import Access
+from core.commands import Context
 from core.models import AuditLog, User, utcnow
 from plugins.hazards import services
 from plugins.hazards.models import Hazard
@@ -42,8 +43,7 @@ def volunteer(hz):
 
 def report(hz, user, source="patrol", title="消防通道被占用"):
     return services.report_hazard(
-        user,
-        Access(user),
+        Context(user, Access(user)),
         source=source,
         title=title,
         unit=hz.community,

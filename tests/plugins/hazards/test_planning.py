@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from core import workdays
+from core.commands import Context
 from core.models import TerritoryUnit
 from core.notifications import Notification, run_daily
 from core.services import ServiceError
@@ -110,11 +111,11 @@ def test_assignment_only_to_people_in_scope(hz):
     task = InspectionTask.get(InspectionTask.schedule == patrol.id)
     grid = make_user("grid", "grid_worker", COMMUNITY)
     with pytest.raises(ServiceError, match="不能指派给 outsider"):
-        planning.assign(task, hz.outsider, hz.staff, hz.access(hz.staff))
+        planning.assign(Context(hz.staff, hz.access(hz.staff)), task, hz.outsider)
     assert InspectionTask.get_by_id(task.id).assignee_id is None
     with pytest.raises(ServiceError):  # the other community's inspector cannot assign ours
-        planning.assign(task, grid, hz.outsider, hz.access(hz.outsider))
-    planning.assign(task, grid, hz.staff, hz.access(hz.staff))
+        planning.assign(Context(hz.outsider, hz.access(hz.outsider)), task, grid)
+    planning.assign(Context(hz.staff, hz.access(hz.staff)), task, grid)
     assert InspectionTask.get_by_id(task.id).assignee_id == grid.id
 
 
@@ -165,17 +166,21 @@ def test_an_inspection_of_another_community_does_not_fulfil_the_task(app, hz):
     before = (Inspection.select().count(), InspectionTask.get_by_id(task.id).state)
     with pytest.raises(ServiceError, match="本次检查与任务不符"):
         services.inspect(
+            Context(hz.inspector, hz.access(hz.inspector)),
             hz.community,
             "hazards_gas",
             "3号楼",
             {},
-            hz.inspector,
-            hz.access(hz.inspector),
             task=task.id,
         )
     with pytest.raises(ServiceError, match="检查任务不存在"):
         services.inspect(
-            hz.other, FIRE, "1号楼", answers(), hz.outsider, hz.access(hz.outsider), task=task.id
+            Context(hz.outsider, hz.access(hz.outsider)),
+            hz.other,
+            FIRE,
+            "1号楼",
+            answers(),
+            task=task.id,
         )
     assert (Inspection.select().count(), InspectionTask.get_by_id(task.id).state) == before
 
@@ -234,14 +239,14 @@ def test_campaign_stages_and_launch_per_community(hz):
     communities = TerritoryUnit.select().where(
         (TerritoryUnit.parent == street.id) & (TerritoryUnit.level == "community")
     )
-    created = planning.launch(c, hz.approver, hz.access(hz.approver))
+    created = planning.launch(Context(hz.approver, hz.access(hz.approver)), c)
     assert created == 2 * communities.count() and created >= 2
     tasks = InspectionTask.select().where(InspectionTask.campaign == c.id)
     assert {t.unit_id for t in tasks} == {u.id for u in communities}
     assert {t.due for t in tasks} == {dt.date(2026, 3, 31)}
-    assert planning.launch(c, hz.approver, hz.access(hz.approver)) == 0  # idempotent
+    assert planning.launch(Context(hz.approver, hz.access(hz.approver)), c) == 0  # idempotent
     with pytest.raises(ServiceError, match="不在您的数据权限范围内"):
-        planning.launch(c, hz.outsider, hz.access(hz.outsider))
+        planning.launch(Context(hz.outsider, hz.access(hz.outsider)), c)
 
 
 def test_campaign_with_stages_out_of_order_is_refused(app, hz):

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core import workdays
+from core.commands import Context
 from core.db import db
 from core.models import TerritoryUnit
 from core.services import ServiceError
@@ -37,7 +38,7 @@ def client_of(app, username):
 def found(hz, place="8号楼", unit=None, user=None, **failed):
     user = user or hz.inspector
     inspection = services.inspect(
-        unit or hz.community, FIRE, place, answers(**failed), user, hz.access(user)
+        Context(user, hz.access(user)), unit or hz.community, FIRE, place, answers(**failed)
     )
     return list(inspection.hazards)
 
@@ -45,13 +46,12 @@ def found(hz, place="8号楼", unit=None, user=None, **failed):
 def closed_major(hz, place="8号楼"):
     (hazard,) = found(hz, place, major_exits_clear="no")
     staff, boss = hz.access(hz.staff), hz.access(hz.approver)
-    services.move(hazard, "register", hz.staff, staff)
-    services.move(hazard, "assess", hz.staff, staff, data={"grade": "major"})
+    services.move(Context(hz.staff, staff), hazard, "register")
+    services.move(Context(hz.staff, staff), hazard, "assess", data={"grade": "major"})
     services.move(
+        Context(hz.staff, staff),
         hazard,
         "rectify",
-        hz.staff,
-        staff,
         data={
             "responsible": "物业公司 王强",
             "measures": "=清理疏散通道杂物",  # a formula-looking text, escaped in the XLSX
@@ -61,8 +61,12 @@ def closed_major(hz, place="8号楼"):
             "contingency": "专人值守",
         },
     )
-    services.move(hazard, "submit_acceptance", hz.staff, staff, data={"rectification": "已清理"})
-    services.move(hazard, "accept", hz.approver, boss, data={"acceptance_opinion": "复核合格"})
+    services.move(
+        Context(hz.staff, staff), hazard, "submit_acceptance", data={"rectification": "已清理"}
+    )
+    services.move(
+        Context(hz.approver, boss), hazard, "accept", data={"acceptance_opinion": "复核合格"}
+    )
     return Hazard.get_by_id(hazard.id)
 
 
@@ -102,9 +106,11 @@ def test_major_register_page_and_xlsx(app, hz):
 def test_treatment_register_lists_every_hazard_with_overdue(app, hz):
     (late,) = found(hz, "10号楼", hydrant_ok="no")
     staff = hz.access(hz.staff)
-    services.move(late, "register", hz.staff, staff)
-    services.move(late, "assess", hz.staff, staff, data={"grade": "general"})
-    services.move(late, "rectify", hz.staff, staff, data={"responsible": "王", "measures": "修"})
+    services.move(Context(hz.staff, staff), late, "register")
+    services.move(Context(hz.staff, staff), late, "assess", data={"grade": "general"})
+    services.move(
+        Context(hz.staff, staff), late, "rectify", data={"responsible": "王", "measures": "修"}
+    )
     Hazard.update(deadline=workdays.today() - dt.timedelta(days=1)).where(
         Hazard.id == late.id
     ).execute()
@@ -164,7 +170,7 @@ def test_quarterly_figures(hz):
 def test_submitted_report_is_locked_and_corrected_by_a_new_version(app, hz):
     closed_major(hz)
     report = draft(hz)
-    statistics.submit(report, hz.staff, hz.access(hz.staff))
+    statistics.submit(Context(hz.staff, hz.access(hz.staff)), report)
     locked = StatisticsReport.get_by_id(report.id)
     assert (locked.state, locked.submitted_on, locked.submitted_by_id) == (
         "submitted",
@@ -191,7 +197,7 @@ def test_submitted_report_is_locked_and_corrected_by_a_new_version(app, hz):
     assert "已报送的统计报表已锁定，不能修改" in done
     assert (locked.figures, locked.note, StatisticsReport.select().count()) == before
     with pytest.raises(ServiceError, match="该统计报表已报送"):
-        statistics.submit(locked, hz.staff, hz.access(hz.staff))
+        statistics.submit(Context(hz.staff, hz.access(hz.staff)), locked)
     # in the database: neither a change nor a deletion
     for statement in (
         StatisticsReport.update(note="x").where(StatisticsReport.id == report.id),
@@ -201,10 +207,10 @@ def test_submitted_report_is_locked_and_corrected_by_a_new_version(app, hz):
             statement.execute()
     assert StatisticsReport.get_by_id(report.id).note == ""
     # a correction: a new draft, version 2, referring to the submitted one
-    fixed = statistics.correct(locked, hz.staff, hz.access(hz.staff))
+    fixed = statistics.correct(Context(hz.staff, hz.access(hz.staff)), locked)
     assert (fixed.number, fixed.corrects_id, fixed.state) == (2, report.id, "draft")
     with pytest.raises(ServiceError, match="该报表已有更正版本"):
-        statistics.correct(locked, hz.staff, hz.access(hz.staff))
+        statistics.correct(Context(hz.staff, hz.access(hz.staff)), locked)
     assert StatisticsReport.get_by_id(report.id).state == "submitted"
 
 
@@ -217,7 +223,7 @@ def test_another_communitys_report_is_not_shown(app, hz):
     details = client.get(f"/admin/hazards/statistics/details/?id={theirs.id}")
     assert details.status_code in (302, 404)
     with pytest.raises(ServiceError, match="该记录不在您的数据权限范围内"):
-        statistics.submit(theirs, hz.staff, hz.access(hz.staff))
+        statistics.submit(Context(hz.staff, hz.access(hz.staff)), theirs)
     assert StatisticsReport.get_by_id(theirs.id).state == "draft"
 
 
@@ -237,9 +243,11 @@ def test_dashboard_figures_in_scope(app, hz):
     closed_major(hz)
     (late,) = found(hz, "10号楼", hydrant_ok="no")
     staff = hz.access(hz.staff)
-    services.move(late, "register", hz.staff, staff)
-    services.move(late, "assess", hz.staff, staff, data={"grade": "general"})
-    services.move(late, "rectify", hz.staff, staff, data={"responsible": "王", "measures": "修"})
+    services.move(Context(hz.staff, staff), late, "register")
+    services.move(Context(hz.staff, staff), late, "assess", data={"grade": "general"})
+    services.move(
+        Context(hz.staff, staff), late, "rectify", data={"responsible": "王", "measures": "修"}
+    )
     Hazard.update(deadline=workdays.today() - dt.timedelta(days=1)).where(
         Hazard.id == late.id
     ).execute()

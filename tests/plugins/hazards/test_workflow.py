@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from core import workdays
+from core.commands import Context
 from core.notifications import Notification
 from core.workflow import WorkflowError, history
 from plugins.hazards import services
@@ -18,7 +19,11 @@ from .conftest import FIRE, answers
 
 def found(hz, item="extinguishers_ok"):
     inspection = services.inspect(
-        hz.community, FIRE, "8号楼", answers(**{item: "no"}), hz.inspector, hz.access(hz.inspector)
+        Context(hz.inspector, hz.access(hz.inspector)),
+        hz.community,
+        FIRE,
+        "8号楼",
+        answers(**{item: "no"}),
     )
     return inspection.hazards.get()
 
@@ -26,8 +31,8 @@ def found(hz, item="extinguishers_ok"):
 def assessed(hz, grade, item="extinguishers_ok"):
     hazard = found(hz, item)
     staff = hz.access(hz.staff)
-    services.move(hazard, "register", hz.staff, staff)
-    services.move(hazard, "assess", hz.staff, staff, data={"grade": grade})
+    services.move(Context(hz.staff, staff), hazard, "register")
+    services.move(Context(hz.staff, staff), hazard, "assess", data={"grade": grade})
     return Hazard.get_by_id(hazard.id)
 
 
@@ -40,15 +45,22 @@ def test_general_hazard_full_loop_with_failed_acceptance(hz):
     hazard = assessed(hz, "general")
     staff, boss = hz.access(hz.staff), hz.access(hz.approver)
     services.move(
-        hazard, "rectify", hz.staff, staff, data={"responsible": "王强", "measures": "更换"}
+        Context(hz.staff, staff),
+        hazard,
+        "rectify",
+        data={"responsible": "王强", "measures": "更换"},
     )
     assert hazard.state == "rectifying"
     assert hazard.deadline == workdays.today() + dt.timedelta(days=15)  # district default
-    services.move(hazard, "submit_acceptance", hz.staff, staff, data={"rectification": "已更换"})
-    services.move(hazard, "reject", hz.approver, boss, comment="仍有一具过期")
+    services.move(
+        Context(hz.staff, staff), hazard, "submit_acceptance", data={"rectification": "已更换"}
+    )
+    services.move(Context(hz.approver, boss), hazard, "reject", comment="仍有一具过期")
     assert hazard.state == "rectifying"
-    services.move(hazard, "submit_acceptance", hz.staff, staff, data={"rectification": "已补齐"})
-    services.move(hazard, "accept", hz.approver, boss)
+    services.move(
+        Context(hz.staff, staff), hazard, "submit_acceptance", data={"rectification": "已补齐"}
+    )
+    services.move(Context(hz.approver, boss), hazard, "accept")
     row = Hazard.get_by_id(hazard.id)
     assert row.state == "closed" and row.closed_on == workdays.today()
     assert [h.transition for h in history(row)] == [
@@ -67,12 +79,17 @@ def test_staff_cannot_accept_their_own_community_work(hz):
     hazard = assessed(hz, "general")
     staff = hz.access(hz.staff)
     services.move(
-        hazard, "rectify", hz.staff, staff, data={"responsible": "王强", "measures": "更换"}
+        Context(hz.staff, staff),
+        hazard,
+        "rectify",
+        data={"responsible": "王强", "measures": "更换"},
     )
-    services.move(hazard, "submit_acceptance", hz.staff, staff, data={"rectification": "已更换"})
+    services.move(
+        Context(hz.staff, staff), hazard, "submit_acceptance", data={"rectification": "已更换"}
+    )
     before = snapshot(hazard)
     with pytest.raises(WorkflowError):
-        services.move(hazard, "accept", hz.staff, staff)
+        services.move(Context(hz.staff, staff), hazard, "accept")
     assert snapshot(hazard) == before
 
 
@@ -82,7 +99,7 @@ def test_major_hazard_needs_the_five_assurances(hz):
     before = snapshot(hazard)
     partial = {"responsible": "物业经理 王强", "measures": "清理楼道杂物"}
     with pytest.raises(WorkflowError) as exc:
-        services.move(hazard, "rectify", hz.staff, staff, data=partial)
+        services.move(Context(hz.staff, staff), hazard, "rectify", data=partial)
     message = str(exc.value)
     assert "五落实" in message and "资金" in message and "时限" in message and "预案" in message
     assert "责任" not in message.split("尚未落实")[1]
@@ -93,7 +110,7 @@ def test_major_hazard_needs_the_five_assurances(hz):
         "deadline": (workdays.today() + dt.timedelta(days=30)).isoformat(),
         "contingency": "整改期间安排专人值守，保持另一楼梯畅通",
     }
-    services.move(hazard, "rectify", hz.staff, staff, data=full)
+    services.move(Context(hz.staff, staff), hazard, "rectify", data=full)
     row = Hazard.get_by_id(hazard.id)
     assert row.state == "rectifying" and row.funds.startswith("物业维修资金")
 
@@ -110,7 +127,7 @@ def test_major_deadline_beyond_the_district_limit_is_refused(hz):
         "contingency": "专人值守",
     }
     with pytest.raises(WorkflowError) as exc:
-        services.move(hazard, "rectify", hz.staff, hz.access(hz.staff), data=data)
+        services.move(Context(hz.staff, hz.access(hz.staff)), hazard, "rectify", data=data)
     assert "180" in str(exc.value)
     assert snapshot(hazard) == before
 
@@ -125,7 +142,7 @@ def test_past_deadline_is_refused(hz):
     yesterday = workdays.today() - dt.timedelta(days=1)
     data = {"responsible": "王强", "measures": "更换", "deadline": yesterday.isoformat()}
     with pytest.raises(WorkflowError) as exc:
-        services.move(hazard, "rectify", hz.staff, hz.access(hz.staff), data=data)
+        services.move(Context(hz.staff, hz.access(hz.staff)), hazard, "rectify", data=data)
     assert "整改期限不能早于今天" in str(exc.value)
     assert snapshot(hazard) == before
 
@@ -148,9 +165,11 @@ def test_false_report_needs_a_comment(hz):
     hazard = found(hz)
     before = snapshot(hazard)
     with pytest.raises(WorkflowError):
-        services.move(hazard, "invalidate", hz.staff, hz.access(hz.staff))
+        services.move(Context(hz.staff, hz.access(hz.staff)), hazard, "invalidate")
     assert snapshot(hazard) == before
-    services.move(hazard, "invalidate", hz.staff, hz.access(hz.staff), comment="物业已当场更换")
+    services.move(
+        Context(hz.staff, hz.access(hz.staff)), hazard, "invalidate", comment="物业已当场更换"
+    )
     assert Hazard.get_by_id(hazard.id).state == "invalid"
 
 
@@ -159,10 +178,9 @@ def test_cannot_skip_assessment(hz):
     before = snapshot(hazard)
     with pytest.raises(WorkflowError):
         services.move(
+            Context(hz.staff, hz.access(hz.staff)),
             hazard,
             "rectify",
-            hz.staff,
-            hz.access(hz.staff),
             data={"responsible": "王", "measures": "x"},
         )
     assert snapshot(hazard) == before
@@ -172,10 +190,9 @@ def test_cannot_skip_assessment(hz):
 def test_overdue_is_derived_from_the_deadline(hz):
     hazard = assessed(hz, "general")
     services.move(
+        Context(hz.staff, hz.access(hz.staff)),
         hazard,
         "rectify",
-        hz.staff,
-        hz.access(hz.staff),
         data={"responsible": "王强", "measures": "更换"},
     )
     assert not services.is_overdue(hazard)
