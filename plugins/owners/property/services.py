@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
 from core.events import snapshot
 from core.models import TerritoryUnit, User, utcnow
@@ -173,7 +173,7 @@ def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
     before = snapshot(dispute)
     with db.atomic():
         try:
-            receive(case, actor, access, comment="物业纠纷调解")
+            receive(Context(actor, access), case, comment="物业纠纷调解")
         except WorkflowError as exc:
             raise refuse(str(exc)) from None
         changed = (
