@@ -229,11 +229,13 @@ def generate(units: int, ballots: int, actor):
 
 def fund_data(compound, premises, actor):
     """Open the account, deposit for every unit (one row each), interest, and one spending."""
+    from core.commands import Context
     from core.db import db
     from core.models import utcnow
     from plugins.owners.fund import services as fund
     from plugins.owners.fund.models import FundAccount, FundEntry
 
+    ctx = Context.trusted(actor=actor, source="system")
     FundAccount.create(unit=compound)
     now = utcnow()
     day = dt.date(2026, 1, 10)
@@ -253,11 +255,11 @@ def fund_data(compound, premises, actor):
                 FundEntry.at,
             ],
         ).execute()
-    fund.post_interest(compound, 12_345_67, actor, on=dt.date(2026, 3, 21))
+    fund.post_interest(ctx, compound, 12_345_67, on=dt.date(2026, 3, 21))
     proposal = fund.confirm_emergency(
-        compound, "电梯抢修", 2_000_000, premises[:400], "lift", "基准社区居委会", actor
+        ctx, compound, "电梯抢修", 2_000_000, premises[:400], "lift", "基准社区居委会"
     )
-    fund.disburse(proposal, 2_000_000, actor, on=dt.date(2026, 4, 1))
+    fund.disburse(ctx, proposal, 2_000_000, on=dt.date(2026, 4, 1))
     return FundEntry.select().where(FundEntry.unit == compound.id).count()
 
 

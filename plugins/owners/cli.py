@@ -48,6 +48,7 @@ def import_register_command(compound_code, path, dry_run, username):
     right. Exits with status 1 when a row is bad."""
     from core.api.resources import ApiError
     from core.api.spreadsheets import read_upload
+    from core.commands import Context
     from core.db import db
     from core.errors import ServiceError
     from core.models import TerritoryUnit, User
@@ -61,7 +62,8 @@ def import_register_command(compound_code, path, dry_run, username):
         try:
             with open(path, "rb") as stream:
                 table = read_upload(path, stream)
-                report = import_register(compound, table, actor, dry_run=dry_run)
+                ctx = Context.trusted(compound.district_id, source="cli", actor=actor)
+                report = import_register(ctx, compound, table, dry_run=dry_run)
         except ApiError as exc:
             click.echo(str(exc.message), err=True)
             sys.exit(1)

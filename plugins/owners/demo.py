@@ -33,6 +33,9 @@ OWNERS = ["陈美华", "刘志强", "赵丽", "孙伟", "周敏", "吴磊", "郑
 
 
 def load(district, actor) -> list[str]:
+    """The demo compound of ``district``, loaded as ``actor`` (a trusted context: the demo
+    loader, as the operator's command)."""
+    ctx = Context.trusted(actor=actor, source="system")
     community = TerritoryUnit.get_or_none(
         (TerritoryUnit.district_id == district.id) & (TerritoryUnit.level == "community")
     )
@@ -82,26 +85,27 @@ def load(district, actor) -> list[str]:
             closes_on=start + dt.timedelta(days=14),
         )
     )
-    assembly.add_matter(meeting, "续聘物业服务企业", "4", actor)
-    assembly.add_matter(meeting, "利用小区共有部分设置广告位", "8", actor)
+    assembly.add_matter(ctx, meeting, "续聘物业服务企业", "4")
+    assembly.add_matter(ctx, meeting, "利用小区共有部分设置广告位", "8")
     lines = [f"owners: compound {compound.name}, {len(premises)} units, 1 meeting"]
-    lines += load_committees_and_requests(community, compound, meeting, people, actor)
-    return lines + load_fund_and_service(compound, premises, meeting, actor)
+    lines += load_committees_and_requests(ctx, community, compound, meeting, people)
+    return lines + load_fund_and_service(ctx, compound, premises, meeting)
 
 
-def load_committees_and_requests(community, compound, meeting, people, actor) -> list[str]:
+def load_committees_and_requests(ctx, community, compound, meeting, people) -> list[str]:
     """The residents' committee told of the meeting and its opinion, a provisional-meeting
     request still below the threshold, a preparatory group, and an older compound without an
     owners' committee run by an interim property management committee."""
     now = today()
-    told = committees.tell_residents_committee(meeting, f"{community.name}居民委员会", now, actor)
-    committees.record_opinion(told, "同意召开；建议在小区门口设置书面表决票投票箱。", now, actor)
+    told = committees.tell_residents_committee(ctx, meeting, f"{community.name}居民委员会", now)
+    committees.record_opinion(ctx, told, "同意召开；建议在小区门口设置书面表决票投票箱。", now)
     request = assembly.request_provisional(
-        compound, "提前解聘物业服务企业", actor, reason="电梯多次停运，物业未及时维修"
+        ctx, compound, "提前解聘物业服务企业", reason="电梯多次停运，物业未及时维修"
     )
     for owner in people[:1]:
-        assembly.add_requester(request, owner, now, actor)
+        assembly.add_requester(ctx, request, owner, now)
     committees.form_preparatory_group(
+        ctx,
         compound,
         "幸福家园小区首次业主大会筹备组",
         now - dt.timedelta(days=10),
@@ -112,11 +116,11 @@ def load_committees_and_requests(community, compound, meeting, people, actor) ->
             {"name": people[1].name, "source": "owner", "owner": people[1]},
             {"name": people[4].name, "source": "owner", "owner": people[4]},
         ],
-        actor,
         posted_on=now - dt.timedelta(days=5),
     )
     old = territory.create_unit(f"{compound.code}-OLD", "和平里老旧小区", "compound", community)
     committees.form_interim_committee(
+        ctx,
         old,
         [
             {
@@ -133,7 +137,6 @@ def load_committees_and_requests(community, compound, meeting, people, actor) ->
         ],
         now - dt.timedelta(days=400),
         3,
-        actor,
     )
     return [
         "owners: residents' committee opinion, 1 provisional request, 1 preparatory group,"
@@ -153,11 +156,12 @@ def _credit_code(seq: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
+def load_fund_and_service(ctx, compound, premises, meeting) -> list[str]:
     """The fund account with a first deposit for every unit (the area times 100 yuan), a use
     proposal on the draft meeting (building 1's roof, units of building 1), an emergency lift
     repair confirmed by the residents' committee and paid; a property company, its contract,
     the compound's service model, a complaint, a dispute and a joint meeting."""
+    actor = ctx.actor
     FundAccount.create(
         unit=compound,
         bank="中国建设银行",
@@ -169,24 +173,24 @@ def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
     )
     first_day = today() - dt.timedelta(days=365)
     for p in premises:
-        fund.deposit(p, int(p.area * 100 * 100), actor, on=first_day, memo="首期交存")
-    fund.post_interest(compound, 123456, actor, on=today() - dt.timedelta(days=30), memo="年度结息")
+        fund.deposit(ctx, p, int(p.area * 100 * 100), on=first_day, memo="首期交存")
+    fund.post_interest(ctx, compound, 123456, on=today() - dt.timedelta(days=30), memo="年度结息")
     building_one = [p for p in premises if p.number.startswith("1-")]
     roof = fund.create_proposal(
-        compound, "1号楼屋面防水翻修", 4_800_000, building_one, actor, scope="屋面防水层整体翻修"
+        ctx, compound, "1号楼屋面防水翻修", 4_800_000, building_one, scope="屋面防水层整体翻修"
     )
-    fund.put_to_vote(roof, meeting, actor)
+    fund.put_to_vote(ctx, roof, meeting)
     lift = fund.confirm_emergency(
+        ctx,
         compound,
         "2号楼电梯困人故障抢修",
         1_250_000,
         [p for p in premises if p.number.startswith("2-")],
         "lift",
         "幸福社区居民委员会",
-        actor,
         scope="更换曳引机制动器",
     )
-    fund.disburse(lift, 1_250_000, actor, memo="支付维保单位")
+    fund.disburse(ctx, lift, 1_250_000, memo="支付维保单位")
     company = commands.create(
         Context.trusted(compound.district_id, source="cli", actor=actor),
         PropertyCompany,
@@ -212,10 +216,10 @@ def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
     CompoundService.create(
         unit=compound, model="professional", since=starts, created_by=actor, updated_by=actor
     )
-    complaint = prop.file_complaint(compound, actor, "2号楼楼道灯不亮", "2单元3层至5层")
-    prop.handle_complaint(complaint, "已更换声控灯", actor)
+    complaint = prop.file_complaint(ctx, compound, "2号楼楼道灯不亮", "2单元3层至5层")
+    prop.handle_complaint(ctx, complaint, "已更换声控灯")
     prop.file_complaint(
-        compound, actor, "地下车库积水", "雨后积水未及时排除", on=today() - dt.timedelta(days=10)
+        ctx, compound, "地下车库积水", "雨后积水未及时排除", on=today() - dt.timedelta(days=10)
     )
     Dispute.create(
         unit=compound,
@@ -235,6 +239,6 @@ def load_fund_and_service(compound, premises, meeting, actor) -> list[str]:
         created_by=actor,
         updated_by=actor,
     )
-    prop.publish_decisions(joint, actor)
+    prop.publish_decisions(ctx, joint)
     count = Complaint.select().where(Complaint.unit == compound.id).count()
     return [f"owners: fund of {len(premises)} units, 2 proposals, 1 company, {count} complaints"]

@@ -6,12 +6,13 @@ done by the services."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 
-from core.admin import View
+from core.admin import View, choice_formatter
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -26,7 +27,6 @@ from ..shared.admin import (
     PAGE,
     STATE_LABELS,
     OwnersView,
-    choice,
     compounds_by_name,
     date_text,
     form_page,
@@ -34,7 +34,6 @@ from ..shared.admin import (
     scoped,
 )
 from ..shared.services import PLUGIN, found, setting
-from ..shared.views import actor
 from . import reports, rules, services
 from .flows import MEETING_FLOW
 from .forms import AcceptForm, CalculatorForm, ConfirmForm, PaperForm, ProxyForm, SignForm
@@ -112,7 +111,10 @@ class MeetingView(WorkflowViewMixin, OwnersView):
         "filed_on": _l("Decisions filed on"),
         "filed_with": _l("Filed with"),
     }
-    column_formatters = {"status": choice(MEETING_STATES), "publish_due": publish_due_column}
+    column_formatters = {
+        "status": choice_formatter(MEETING_STATES),
+        "publish_due": publish_due_column,
+    }
     column_formatters_detail = column_formatters
     form_columns = ("unit", "title", "opens_on", "closes_on")
 
@@ -121,13 +123,14 @@ class MeetingView(WorkflowViewMixin, OwnersView):
         step = services.STEPS.get(code)
         if step is None:
             raise ServiceError(_("Unknown step: %(code)s.", code=code))
-        return step(record, actor(), access=g.access)
+        return step(Context.current(), record)
 
     def _step(self, ids, step):
         done = 0
+        ctx = Context.current()
         for meeting in self.scoped_query(Meeting.select(), "update").where(Meeting.id.in_(ids)):
             try:
-                step(meeting, actor(), access=g.access)
+                step(ctx, meeting)
                 done += 1
             except ServiceError as exc:
                 flash(f"{meeting.title}: {exc}", "error")
@@ -182,9 +185,9 @@ class MatterView(OwnersView):
         "tally": _l("Tally"),
     }
     column_formatters = {
-        "item": choice(ITEMS),
-        "kind": choice(KINDS),
-        "result": choice(RESULTS),
+        "item": choice_formatter(ITEMS),
+        "kind": choice_formatter(KINDS),
+        "result": choice_formatter(RESULTS),
     }
     form_columns = ("meeting", "title", "item", "description")  # the unit is the meeting's
     form_choices = {"item": ITEMS}
@@ -250,7 +253,7 @@ class ProvisionalRequestView(OwnersView):
         "accepted_on": _l("Accepted on"),
         "meeting": _l("Meeting"),
     }
-    column_formatters = {"status": choice(REQUEST_STATES), "support": support_column}
+    column_formatters = {"status": choice_formatter(REQUEST_STATES), "support": support_column}
     column_details_list = ("title", "reason", "status", "support", "accepted_on", "meeting")
     column_formatters_detail = column_formatters
     form_columns = ("unit", "title", "reason")
@@ -271,7 +274,7 @@ class ProvisionalRequestView(OwnersView):
             _("Add a signature"),
             make,
             lambda r, form: services.add_requester(
-                r, Owner.get_by_id(form.owner.data), form.signed_on.data, actor(), g.access
+                Context.current(), r, Owner.get_by_id(form.owner.data), form.signed_on.data
             ),
             ProvisionalRequest,
             lambda r: f"{r.title} · {support_column(self, None, r, '')}",
@@ -284,7 +287,7 @@ class ProvisionalRequestView(OwnersView):
             _("Accept the request"),
             lambda _r: AcceptForm(),
             lambda r, form: services.accept_provisional(
-                r, form.opens_on.data, form.closes_on.data, actor(), access=g.access
+                Context.current(), r, form.opens_on.data, form.closes_on.data
             ),
             ProvisionalRequest,
             lambda r: f"{r.title} · {support_column(self, None, r, '')}",
@@ -315,7 +318,7 @@ class ProxyView(OwnersView):
         "status": _l("Status"),
         "revoked_on": _l("Revoked on"),
     }
-    column_formatters = {"status": choice(PROXY_STATES), "authorisation": _file_name}
+    column_formatters = {"status": choice_formatter(PROXY_STATES), "authorisation": _file_name}
     column_formatters_detail = column_formatters
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-check-square-o", ".vote_view", title=_l("Enter the ballot"))
@@ -341,16 +344,17 @@ class ProxyView(OwnersView):
             if upload is not None and upload.filename:
                 limit = int(setting(meeting, "proxy_max_kb")) * 1024 + 1
                 file = (upload.read(limit), upload.filename, upload.mimetype)
-            services.authorise(meeting, owner, form.proxy_name.data, actor(), file, user, g.access)
+            services.authorise(Context.current(), meeting, owner, form.proxy_name.data, file, user)
 
         return form_page(self, _("Record a proxy"), make, done)
 
     @action("revoke", _l("Revoke"), _l("Revoke the selected proxies?"))
     def action_revoke(self, ids):
         done = 0
+        ctx = Context.current()
         for proxy in self.scoped_query(Proxy.select(), "update").where(Proxy.id.in_(ids)):
             try:
-                services.revoke(proxy, actor(), access=g.access)
+                services.revoke(ctx, proxy)
                 done += 1
             except ServiceError as exc:
                 flash(f"{proxy.proxy_name}: {exc}", "error")
@@ -371,14 +375,13 @@ class ProxyView(OwnersView):
         if form.validate_on_submit():
             owner = Owner.get_by_id(proxy.owner_id)
             cast = 0
+            ctx = Context.current()
             for matter in matters:
                 wanted = request.form.get(f"matter-{matter.id}")
                 if not wanted:
                     continue
                 try:
-                    cast += len(
-                        services.cast(owner, matter, wanted, actor(), proxy=proxy, access=g.access)
-                    )
+                    cast += len(services.cast(ctx, owner, matter, wanted, proxy=proxy))
                 except ServiceError as exc:
                     flash(f"{matter.title}: {exc}", "error")
             if cast:
@@ -445,15 +448,14 @@ class PaperEntryView(OwnersView):
             step = services.resolve_paper if resolve else services.enter_paper
             try:
                 _row, counted = step(
+                    Context.current(),
                     meeting,
                     sheet or form.sheet.data,
                     premises,
                     owner,
                     form.signed_on.data,
                     choices,
-                    actor(),
                     proxy,
-                    g.access,
                 )
             except ServiceError as exc:
                 flash(str(exc), "error")

@@ -7,8 +7,10 @@ cast by the owner, by a proxy (委托投票, with an uploaded authorisation 委�
 keyed in twice by two people and reconciled (书面表决票双人录入) — appended to the hash-chained
 log; and the dry-run calculator (试算).
 
-Each refusal raises :class:`~core.errors.ServiceError` in the user's language and writes
-nothing. The voting rules are in :mod:`.rules`; what is read and published in :mod:`.reports`.
+Every command takes the caller's :class:`~core.commands.Context` first (a trusted one, the
+demo's, the CLI's or a job's, needs no permission). Each refusal raises
+:class:`~core.errors.ServiceError` in the user's language and writes nothing. The voting
+rules are in :mod:`.rules`; what is read and published in :mod:`.reports`.
 """
 
 from __future__ import annotations
@@ -21,16 +23,15 @@ from fractions import Fraction
 import peewee as pw
 
 from core import commands, workflow
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
 from core.models import TerritoryUnit, User, utcnow
-from core.workdays import today
 
 from ..register import rules as register_rules
 from ..register.models import Owner, Premises
 from ..register.services import compound_of, premises_of
-from ..shared.services import PLUGIN, announce, context, require_update, setting
+from ..shared.services import PLUGIN, access_of, announce, require_update, setting
 from . import flows, rules
 from .models import (
     BallotLog,
@@ -57,71 +58,71 @@ from .reports import (
 
 
 def add_matter(
-    meeting: Meeting, title: str, item: str, actor: User, description: str = "", access=None
+    ctx: Context, meeting: Meeting, title: str, item: str, description: str = ""
 ) -> Matter:
     """Put a matter on the agenda of a draft meeting; its rules (the agenda frozen once noticed,
     不得就公告以外的事项表决; the kind from the Civil Code item) are
     :class:`.commands.MatterRules`, as for the admin form and the API."""
-    require_update(access)
+    require_update(ctx)
     values = {
         "meeting": meeting.id,
         "title": (title or "").strip(),
         "item": item,
         "description": description or "",
     }
-    return commands.create(context(actor, access), Matter, values)
+    return commands.create(ctx, Matter, values)
 
 
 # -- the steps of a meeting: draft → noticed → voting open → voting closed → tallied →
 #    published → filed (their rules are the flow's, :mod:`.flows`) ----------------------------
 
 
-def _step(meeting: Meeting, code: str, actor: User, on, access, comment: str = "") -> Meeting:
+def _step(ctx: Context, meeting: Meeting, code: str, on, comment: str = "") -> Meeting:
     """Take the step ``code`` of the meeting's workflow, as on the day ``on`` (default today).
-    With ``access`` the actor needs the plugin's update permission and the meeting in their
-    scope; without it the caller is trusted (the demo, the CLI, a job). A refusal changes
-    nothing; a move that someone else made first is refused by the engine's compare-and-set."""
-    require_update(access)
+    The actor needs the plugin's update permission and the meeting in their scope, unless the
+    context is trusted (the demo, the CLI, a job). A refusal changes nothing; a move that
+    someone else made first is refused by the engine's compare-and-set."""
+    require_update(ctx)
     with flows.on_day(on):
-        return workflow.transition(meeting, code, actor, access, comment, trusted=access is None)
+        return workflow.transition(
+            meeting, code, ctx.actor, access_of(ctx), comment, trusted=ctx.system
+        )
 
 
-def notice(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+def notice(ctx: Context, meeting: Meeting, on: dt.date | None = None) -> Meeting:
     """draft → noticed: the notice goes out at least ``notice_days`` days before voting opens,
     with at least one matter and the residents' committee told."""
-    return _step(meeting, "notice", actor, on, access)
+    return _step(ctx, meeting, "notice", on)
 
 
-def open_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+def open_voting(ctx: Context, meeting: Meeting, on: dt.date | None = None) -> Meeting:
     """noticed → voting open, on a day of the voting window."""
-    return _step(meeting, "open", actor, on, access)
+    return _step(ctx, meeting, "open", on)
 
 
-def close_voting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+def close_voting(ctx: Context, meeting: Meeting, on: dt.date | None = None) -> Meeting:
     """voting open → voting closed, once the last day of voting is over."""
-    return _step(meeting, "close", actor, on, access)
+    return _step(ctx, meeting, "close", on)
 
 
-def tally_meeting(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+def tally_meeting(ctx: Context, meeting: Meeting, on: dt.date | None = None) -> Meeting:
     """voting_closed → tallied: counts every matter (area and heads separately); the results
     are due ``publish_days`` after the tally."""
-    return _step(meeting, "tally", actor, on, access)
+    return _step(ctx, meeting, "tally", on)
 
 
-def publish(meeting: Meeting, actor: User, on: dt.date | None = None, access=None) -> Meeting:
+def publish(ctx: Context, meeting: Meeting, on: dt.date | None = None) -> Meeting:
     """tallied → published: the results go on the community's notice board (core publicity,
     《物业管理条例》第二十条 / 北京条例第三十七条); a publication after ``publish_due`` stays
     visible as late."""
-    return _step(meeting, "publish", actor, on, access)
+    return _step(ctx, meeting, "publish", on)
 
 
-def file_decisions(
-    meeting: Meeting, actor: User, on: dt.date | None = None, access=None
-) -> Meeting:
+def file_decisions(ctx: Context, meeting: Meeting, on: dt.date | None = None) -> Meeting:
     """published → filed (备案): the published decisions are told to the residents' committee
     and filed with the street office (《物业管理条例》第二十条); both are the compound's parent
     units, recorded by name. Due ``decision_filing_days`` after publication (see reports)."""
-    return _step(meeting, "file", actor, on, access)
+    return _step(ctx, meeting, "file", on)
 
 
 STEPS = {
@@ -139,20 +140,21 @@ STEPS = {
 
 
 def request_provisional(
-    compound: TerritoryUnit, title: str, actor: User, reason: str = "", access=None
+    ctx: Context, compound: TerritoryUnit, title: str, reason: str = ""
 ) -> ProvisionalRequest:
     """Owners ask for a provisional meeting of their compound (the rules:
     :class:`.commands.ProvisionalRequestRules`); they sign it with :func:`add_requester`."""
-    require_update(access)
+    require_update(ctx)
     values = {"unit": compound.id, "title": (title or "").strip(), "reason": reason or ""}
-    return commands.create(context(actor, access), ProvisionalRequest, values)
+    return commands.create(ctx, ProvisionalRequest, values)
 
 
 def add_requester(
-    request: ProvisionalRequest, owner: Owner, on: dt.date, actor: User, access=None
+    ctx: Context, request: ProvisionalRequest, owner: Owner, on: dt.date | None
 ) -> ProvisionalRequester:
-    """Record one owner who signed the request."""
-    require_update(access)
+    """Record one owner who signed the request (on ``on``, default today)."""
+    require_update(ctx)
+    actor = ctx.actor
     if request.status != "collecting":
         raise refuse("This request has already been accepted.")
     if owner.unit_id != request.unit_id:
@@ -170,23 +172,22 @@ def add_requester(
             unit=request.unit_id,
             request=request,
             owner=owner,
-            signed_on=on or today(),
+            signed_on=on or ctx.today(),
             created_by=actor,
             updated_by=actor,
         )
 
 
 def accept_provisional(
+    ctx: Context,
     request: ProvisionalRequest,
     opens_on: dt.date,
     closes_on: dt.date,
-    actor: User,
     on: dt.date | None = None,
-    access=None,
 ) -> Meeting:
     """Accept the request once the owners reach the threshold: a draft provisional meeting is
     created for it (the committee then convenes it with the usual notice)."""
-    require_update(access)
+    require_update(ctx)
     if request.status != "collecting":
         raise refuse("This request has already been accepted.")
     support = request_support(request)
@@ -207,10 +208,13 @@ def accept_provisional(
         "closes_on": closes_on,
     }
     with db.atomic():
-        meeting = commands.create(context(actor, access), Meeting, values)
+        meeting = commands.create(ctx, Meeting, values)
         accepted = (
             ProvisionalRequest.update(
-                status="accepted", accepted_on=on or today(), meeting=meeting, updated_by=actor
+                status="accepted",
+                accepted_on=on or ctx.today(),
+                meeting=meeting,
+                updated_by=ctx.actor,
             )
             .where(
                 (ProvisionalRequest.id == request.id) & (ProvisionalRequest.status == "collecting")
@@ -225,9 +229,11 @@ def accept_provisional(
 # -- who may vote for a unit -----------------------------------------------------------------
 
 
-def check_voter(owner: Owner, meeting: Meeting, actor: User, proxy, access) -> None:
+def check_voter(ctx: Context, owner: Owner, meeting: Meeting, proxy) -> None:
     """The owner votes as themselves (no active proxy), or their active proxy votes (the
-    proxy's login, or staff entering the proxy's ballot)."""
+    proxy's login, or staff entering the proxy's ballot: a context whose access may update;
+    a trusted context is none, its actor votes only as the owner or the proxy)."""
+    actor, access = ctx.actor, access_of(ctx)
     if proxy is None:
         if owner.user_id is None or actor is None or owner.user_id != actor.id:
             raise refuse("You can only vote as yourself.")
@@ -275,25 +281,24 @@ def check_second_ballot(matter: Matter, units: list[Premises], owner: Owner, pro
 
 
 def cast(
+    ctx: Context,
     owner: Owner,
     matter: Matter,
     choice: str,
-    actor: User,
     on: dt.date | None = None,
     proxy=None,
-    access=None,
 ) -> list[BallotLog]:
     """The owner votes ``choice`` on ``matter`` for each unit they hold in the compound (one
     ballot per unit; a new ballot replaces the unit's previous one, which stays in the log).
 
     With ``proxy`` (an active :class:`~plugins.owners.models.Proxy` of this owner and
-    meeting) the proxy votes for the owner: ``actor`` is the proxy's login, or staff entering
-    the proxy's ballot (``access`` with update rights)."""
+    meeting) the proxy votes for the owner: ``ctx.actor`` is the proxy's login, or staff
+    entering the proxy's ballot (``ctx.access`` with update rights)."""
     meeting = Meeting.get_by_id(matter.meeting_id)
-    check_voter(owner, meeting, actor, proxy, access)
+    check_voter(ctx, owner, meeting, proxy)
     if choice not in rules.CHOICES:
         raise refuse("Unknown choice: %(choice)s.", choice=choice)
-    on = on or today()
+    on = on or ctx.today()
     if meeting.status != "voting_open" or not rules.in_window(
         on, meeting.opens_on, meeting.closes_on
     ):
@@ -302,11 +307,11 @@ def cast(
     if not units:
         raise refuse("You hold no unit in this compound.")
     channel = "proxy" if proxy is not None else None
-    return record_ballots(owner, matter, meeting, units, choice, actor, channel, proxy)
+    return record_ballots(ctx, owner, matter, meeting, units, choice, channel, proxy)
 
 
 def record_ballots(
-    owner, matter, meeting, units, choice, actor, channel=None, proxy=None, same_ok=False
+    ctx: Context, owner, matter, meeting, units, choice, channel=None, proxy=None, same_ok=False
 ) -> list[BallotLog]:
     """Append the ballots of ``owner`` (through ``proxy`` if given) for ``units``, refusing a
     second ballot for a unit that someone else has already voted for (a change by the same
@@ -326,7 +331,9 @@ def record_ballots(
         raise refuse("You have already cast this ballot.")
     for _attempt in range(5):
         try:
-            return _append(owner, matter, meeting, units, current, choice, actor, channel, proxy)
+            return _append(
+                owner, matter, meeting, units, current, choice, ctx.actor, channel, proxy
+            )
         except pw.IntegrityError:  # another ballot extended the chain first: try again
             continue
     raise refuse("Many owners are voting at this moment; please try again.")
@@ -418,16 +425,16 @@ def store_authorisation(meeting: Meeting, data: bytes | None, name: str, declare
 
 
 def authorise(
+    ctx: Context,
     meeting: Meeting,
     owner: Owner,
     proxy_name: str,
-    actor: User,
     file: tuple[bytes, str, str] | None,
     proxy_user: User | None = None,
-    access=None,
 ) -> Proxy:
     """Record a proxy: ``file`` is (bytes, file name, declared type) of the authorisation."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     meeting = Meeting.get_by_id(meeting.id)
     if not (proxy_name or "").strip():
         raise refuse("Please give the proxy's name.")
@@ -457,9 +464,10 @@ def authorise(
     return proxy
 
 
-def revoke(proxy: Proxy, actor: User, on: dt.date | None = None, access=None) -> Proxy:
+def revoke(ctx: Context, proxy: Proxy, on: dt.date | None = None) -> Proxy:
     """Revoke a proxy before the proxy has voted (and while voting is not closed)."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     proxy = Proxy.get_by_id(proxy.id)
     if proxy.status != "active":
         raise refuse("This proxy has been revoked.")
@@ -469,7 +477,7 @@ def revoke(proxy: Proxy, actor: User, on: dt.date | None = None, access=None) ->
     if meeting.status in ("voting_closed", "tallied", "published", "filed"):
         raise refuse("Voting on this meeting is not open.")
     with db.atomic():
-        Proxy.update(status="revoked", revoked_on=on or today(), updated_by=actor).where(
+        Proxy.update(status="revoked", revoked_on=on or ctx.today(), updated_by=actor).where(
             (Proxy.id == proxy.id) & (Proxy.status == "active")
         ).execute()
         proxy = Proxy.get_by_id(proxy.id)
@@ -481,20 +489,20 @@ def revoke(proxy: Proxy, actor: User, on: dt.date | None = None, access=None) ->
 
 
 def enter_paper(
+    ctx: Context,
     meeting: Meeting,
     sheet: str,
     premises: Premises,
     owner: Owner,
     signed_on: dt.date,
     choices: dict,
-    actor: User,
     proxy: Proxy | None = None,
-    access=None,
 ) -> tuple[PaperEntry, list[BallotLog]]:
     """Key in one paper ballot sheet. The first entry waits; the second, by another person, is
     compared: if it matches, the sheet's choices become the unit's ballots through the
     hash-chained log; if not, the sheet waits for a third person (:func:`resolve_paper`)."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     sheet = (sheet or "").strip()
     if not sheet:
         raise refuse("Please give the sheet number.")
@@ -508,23 +516,23 @@ def enter_paper(
         row = _write_entry(meeting, sheet, len(entries) + 1, entry, actor)
         ballots = []
         if entries and rules.paper_key(paper_values(entries[0])) == rules.paper_key(entry):
-            ballots = _count_sheet(meeting, premises, owner, proxy, entry["choices"], actor)
+            ballots = _count_sheet(ctx, meeting, premises, owner, proxy, entry["choices"])
     return row, ballots
 
 
 def resolve_paper(
+    ctx: Context,
     meeting: Meeting,
     sheet: str,
     premises: Premises,
     owner: Owner,
     signed_on: dt.date,
     choices: dict,
-    actor: User,
     proxy: Proxy | None = None,
-    access=None,
 ) -> tuple[PaperEntry, list[BallotLog]]:
     """A third person, who made neither entry, settles a mismatched sheet from the paper."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     entries = sheet_entries(meeting, sheet)
     if sheet_state(entries) != "mismatch":
         raise refuse("Only a sheet whose two entries differ can be resolved.")
@@ -533,7 +541,7 @@ def resolve_paper(
     entry = _check_sheet(meeting, premises, owner, signed_on, choices, proxy)
     with db.atomic():
         row = _write_entry(meeting, sheet, 3, entry, actor)
-        ballots = _count_sheet(meeting, premises, owner, proxy, entry["choices"], actor)
+        ballots = _count_sheet(ctx, meeting, premises, owner, proxy, entry["choices"])
     return row, ballots
 
 
@@ -607,12 +615,12 @@ def _write_entry(meeting, sheet, round_, entry, actor) -> PaperEntry:
     )
 
 
-def _count_sheet(meeting, premises, owner, proxy, choices, actor) -> list[BallotLog]:
+def _count_sheet(ctx, meeting, premises, owner, proxy, choices) -> list[BallotLog]:
     rows = []
     for key, choice in sorted(choices.items()):
         matter = Matter.get_by_id(int(key))
         rows += record_ballots(
-            owner, matter, meeting, [premises], choice, actor, "paper", proxy, same_ok=True
+            ctx, owner, matter, meeting, [premises], choice, "paper", proxy, same_ok=True
         )
     return rows
 

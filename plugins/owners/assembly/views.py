@@ -11,6 +11,7 @@ import json
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import Label
 from core.i18n import gettext as _
@@ -19,7 +20,7 @@ from core.portal import portal_login_required
 
 from ..register.models import Owner
 from ..register.services import compound_of, premises_of
-from ..shared.views import TEMPLATES, actor
+from ..shared.views import TEMPLATES
 from . import reports, rules, services
 from .models import (
     CHOICES,
@@ -56,12 +57,13 @@ def _owners() -> list[Owner]:
 def _cast_from_form(owner, matters, proxy=None) -> None:
     """Cast the choices posted as ``matter-<id>`` for ``owner`` (through ``proxy``)."""
     cast = 0
+    ctx = Context.current("portal")
     for matter in matters:
         wanted = request.form.get(f"matter-{matter.id}")
         if not wanted:
             continue
         try:
-            cast += len(services.cast(owner, matter, wanted, actor(), proxy=proxy))
+            cast += len(services.cast(ctx, owner, matter, wanted, proxy=proxy))
         except ServiceError as exc:
             flash(f"{matter.title}: {exc}", "error")
     if cast:

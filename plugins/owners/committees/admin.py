@@ -6,11 +6,13 @@ services."""
 
 from __future__ import annotations
 
-from flask import flash, g, url_for
+from flask import flash, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 
+from core.admin import choice_formatter
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -22,13 +24,11 @@ from ..shared.admin import (
     LABELS,
     STATE_LABELS,
     OwnersView,
-    choice,
     compound_in_scope,
     compounds_by_name,
     date_text,
     form_page,
 )
-from ..shared.views import actor
 from . import reports, services
 from .forms import (
     ElectForm,
@@ -77,11 +77,10 @@ class RCNoticeView(OwnersView):
 
         def done(_record, form):
             services.tell_residents_committee(
+                Context.current(),
                 meeting_in_scope(form.meeting.data),
                 form.committee_name.data,
                 form.notified_on.data,
-                actor(),
-                g.access,
             )
 
         return form_page(self, _("Tell the residents' committee"), make, done)
@@ -93,7 +92,7 @@ class RCNoticeView(OwnersView):
             _("Record the opinion"),
             lambda _r: OpinionForm(),
             lambda r, form: services.record_opinion(
-                r, form.opinion.data, form.opinion_on.data, actor(), g.access
+                Context.current(), r, form.opinion.data, form.opinion_on.data
             ),
             ResidentsCommitteeNotice,
             lambda r: f"{r.committee_name} · {r.notified_on}",
@@ -138,13 +137,12 @@ class PreparatoryGroupView(OwnersView):
                 owner = services.owner_named(compound.id, parts[0]) if source == "owner" else None
                 members.append({"name": parts[0], "source": source, "owner": owner})
             services.form_preparatory_group(
+                Context.current(),
                 compound,
                 form.name.data,
                 form.formed_on.data,
                 members,
-                actor(),
                 form.posted_on.data,
-                g.access,
             )
 
         return form_page(self, _("Form a preparatory group"), make, done)
@@ -159,7 +157,7 @@ class PreparatoryMemberView(OwnersView):
         "source": _l("Represents"),
         "owner": _l("Owner"),
     }
-    column_formatters = {"source": choice(MEMBER_SOURCES)}
+    column_formatters = {"source": choice_formatter(MEMBER_SOURCES)}
 
 
 def term_column(view, context, model, name):
@@ -190,7 +188,7 @@ class CommitteeView(OwnersView):
         "ended_on": _l("Ended on"),
     }
     column_formatters = {
-        "kind": choice(COMMITTEE_KINDS),
+        "kind": choice_formatter(COMMITTEE_KINDS),
         "term_ends": term_column,
         "filing_due": filing_column,
     }
@@ -219,13 +217,12 @@ class CommitteeView(OwnersView):
                     }
                 )
             services.elect_committee(
+                Context.current(),
                 meeting,
                 members,
                 form.elected_on.data,
                 form.term_years.data,
-                actor(),
                 form.name.data or "",
-                g.access,
             )
 
         return form_page(
@@ -252,13 +249,12 @@ class CommitteeView(OwnersView):
                 owner = services.owner_named(compound.id, parts[0]) if source == "owner" else None
                 members.append({"name": parts[0], "source": source, "role": role, "owner": owner})
             services.form_interim_committee(
+                Context.current(),
                 compound,
                 members,
                 form.formed_on.data,
                 form.term_years.data,
-                actor(),
                 form.name.data or "",
-                g.access,
             )
 
         return form_page(self, _("Form a property management committee"), make, done)
@@ -269,7 +265,7 @@ class CommitteeView(OwnersView):
             self,
             _("Record the filing"),
             lambda _r: FileForm(),
-            lambda r, form: services.file_committee(r, form.filed_on.data, actor(), g.access),
+            lambda r, form: services.file_committee(Context.current(), r, form.filed_on.data),
             Committee,
             lambda r: r.name,
         )
@@ -300,7 +296,10 @@ class CommitteeMemberView(OwnersView):
         "replaces": _l("Replaces"),
         "owner": _l("Owner"),
     }
-    column_formatters = {"role": choice(ROLES), "source": choice(MEMBER_SOURCES)}
+    column_formatters = {
+        "role": choice_formatter(ROLES),
+        "source": choice_formatter(MEMBER_SOURCES),
+    }
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-exchange", ".replace_view", title=_l("Replace the member"))
     ]
@@ -310,7 +309,7 @@ class CommitteeMemberView(OwnersView):
             CommitteeMember.id.in_(ids)
         ):
             try:
-                services.set_role(member, role, actor(), g.access)
+                services.set_role(Context.current(), member, role)
             except ServiceError as exc:
                 flash(f"{member.name}: {exc}", "error")
             else:
@@ -338,13 +337,12 @@ class CommitteeMemberView(OwnersView):
         def done(member, form):
             owner = Owner.get_or_none(Owner.id == form.owner.data) if form.owner.data else None
             services.replace_member(
+                Context.current(),
                 member,
                 form.name.data,
                 owner,
                 form.started_on.data,
                 form.reason.data,
-                actor(),
-                access=g.access,
             )
 
         return form_page(

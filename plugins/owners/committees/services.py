@@ -3,7 +3,8 @@ election at a meeting (5-11 members, an odd number; 3 in a small compound), the 
 years) with expiry alerts, the filing (备案) with the street office within 30 days, members with
 roles and their replacements, and the interim property management committee (物业管理委员会)
 where no owners' committee can be elected; and the residents' committee told of a meeting
-with its opinion (告知居委会并听取意见), which a meeting's notice needs. Each refusal raises
+with its opinion (告知居委会并听取意见), which a meeting's notice needs. Every command takes the
+caller's :class:`~core.commands.Context` first; each refusal raises
 :class:`~core.errors.ServiceError` and writes nothing.
 """
 
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
-from core.models import TerritoryUnit, User
+from core.models import TerritoryUnit
 
 from ..assembly.models import Matter, Meeting
 from ..register.models import Owner
@@ -40,10 +41,11 @@ def notices_of(meeting: Meeting) -> list[ResidentsCommitteeNotice]:
 
 
 def tell_residents_committee(
-    meeting: Meeting, committee_name: str, on: dt.date, actor: User, access=None
+    ctx: Context, meeting: Meeting, committee_name: str, on: dt.date
 ) -> ResidentsCommitteeNotice:
     """Record that the residents' committee was told of the meeting (before the notice)."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     if not (committee_name or "").strip():
         raise refuse("Please name the residents' committee that was told.")
     if on is None:
@@ -64,10 +66,11 @@ def tell_residents_committee(
 
 
 def record_opinion(
-    notice: ResidentsCommitteeNotice, text: str, on: dt.date, actor: User, access=None
+    ctx: Context, notice: ResidentsCommitteeNotice, text: str, on: dt.date
 ) -> ResidentsCommitteeNotice:
     """The residents' committee's opinion (听取意见): once, with its date."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     if not (text or "").strip():
         raise refuse("Please write down the residents' committee's opinion.")
     if notice.opinion_on is not None:
@@ -139,17 +142,17 @@ def _owner_share_problem(members: list[dict]) -> bool:
 
 
 def form_preparatory_group(
+    ctx: Context,
     compound: TerritoryUnit,
     name: str,
     formed_on: dt.date,
     members: list[dict],
-    actor: User,
     posted_on: dt.date | None = None,
-    access=None,
 ) -> PreparatoryGroup:
     """A preparatory group: an odd number of members, owners at least half, with the residents'
     committee or the street office represented; preparation due ``prep_days`` after forming."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     group = PreparatoryGroup(unit=compound.id, name=(name or "").strip(), formed_on=formed_on)
     check_in_compound(group)
     if not group.name:
@@ -201,18 +204,17 @@ def _check_roles(members: list[dict]) -> None:
 
 
 def elect_committee(
+    ctx: Context,
     meeting: Meeting,
     members: list[dict],
     elected_on: dt.date,
     term_years: int,
-    actor: User,
     name: str = "",
-    access=None,
 ) -> Committee:
     """Record the owners' committee elected at ``meeting`` (民法典第二百七十八条第一款第三项):
     the meeting has a passed election matter; the size is odd and within the settings; the
     term at most ``committee_term_years``; filing due ``filing_days`` after the election."""
-    require_update(access)
+    require_update(ctx)
     if meeting.status not in ("tallied", "published", "filed"):
         raise refuse("The committee can be recorded once the election meeting is tallied.")
     if (
@@ -273,24 +275,23 @@ def elect_committee(
         elected_on,
         rules.term_end(elected_on, term_years),
         elected_on + dt.timedelta(days=filing),
-        actor,
+        ctx.actor,
         meeting,
     )
 
 
 def form_interim_committee(
+    ctx: Context,
     compound: TerritoryUnit,
     members: list[dict],
     formed_on: dt.date,
     term_years: int,
-    actor: User,
     name: str = "",
-    access=None,
 ) -> Committee:
     """物业管理委员会 where no owners' committee can be elected: an odd number of at least
     ``interim_min`` members, owners at least half, chaired by the residents' committee's
     representative (北京条例第五十二至五十四条)."""
-    require_update(access)
+    require_update(ctx)
     probe = Committee(unit=compound.id)
     check_in_compound(probe)
     if active_committee(compound.id) is not None:
@@ -321,7 +322,7 @@ def form_interim_committee(
         formed_on,
         rules.term_end(formed_on, term_years),
         None,
-        actor,
+        ctx.actor,
         None,
     )
 
@@ -356,9 +357,10 @@ def _create(compound, kind, name, members, start, ends, filing_due, actor, meeti
     return committee
 
 
-def file_committee(committee: Committee, on: dt.date, actor: User, access=None) -> Committee:
+def file_committee(ctx: Context, committee: Committee, on: dt.date) -> Committee:
     """备案 with the street office (《物业管理条例》第十六条); a late filing stays visible."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     if committee.kind != "owners":
         raise refuse("Only an owners' committee is filed.")
     if committee.filed_on is not None:
@@ -383,17 +385,17 @@ def current_members(committee: Committee) -> list[CommitteeMember]:
 
 
 def replace_member(
+    ctx: Context,
     member: CommitteeMember,
     name: str,
     owner: Owner | None,
     on: dt.date,
     reason: str,
-    actor: User,
     role: str | None = None,
-    access=None,
 ) -> CommitteeMember:
     """The member leaves on ``on`` for ``reason``; the successor takes the seat (history kept)."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     member = CommitteeMember.get_by_id(member.id)
     committee = Committee.get_by_id(member.committee_id)
     if member.ended_on is not None:
@@ -434,9 +436,10 @@ def replace_member(
     return new
 
 
-def set_role(member: CommitteeMember, role: str, actor: User, access=None) -> CommitteeMember:
+def set_role(ctx: Context, member: CommitteeMember, role: str) -> CommitteeMember:
     """主任/副主任/委员, elected at the committee's first meeting."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     member = CommitteeMember.get_by_id(member.id)
     if role not in ("chair", "vice_chair", "member"):
         raise refuse("Unknown role: %(role)s.", role=role)

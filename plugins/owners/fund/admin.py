@@ -5,11 +5,13 @@ through :mod:`.services`; these views only collect input and show the result."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
 from markupsafe import Markup, escape
 
+from core.admin import choice_formatter
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -21,13 +23,11 @@ from ..shared.admin import (
     LABELS,
     OwnersView,
     as_int,
-    choice,
     compound_choices,
     render_form,
     scoped_compound,
 )
 from ..shared.services import compound_chosen
-from ..shared.views import actor
 from . import reports, rules, services
 from .forms import (
     AmountForm,
@@ -120,9 +120,9 @@ class FundProposalView(OwnersView):
         "shares": _l("Cost shares (yuan)"),
     }
     column_formatters = {
-        "kind": choice(PROPOSAL_KINDS),
-        "status": choice(PROPOSAL_STATES),
-        "emergency_reason": choice(EMERGENCY_REASONS),
+        "kind": choice_formatter(PROPOSAL_KINDS),
+        "status": choice_formatter(PROPOSAL_STATES),
+        "emergency_reason": choice_formatter(EMERGENCY_REASONS),
         "budget_fen": fen_fmt,
         "spent": _spent,
     }
@@ -148,26 +148,24 @@ class FundProposalView(OwnersView):
                     units = list(premises_in(compound))
                 if form.emergency_reason.data:
                     proposal = services.confirm_emergency(
+                        Context.current(),
                         compound,
                         form.title.data,
                         budget,
                         units or [],
                         form.emergency_reason.data,
                         form.confirmed_by.data,
-                        actor(),
                         scope=form.scope.data,
-                        access=g.access,
                     )
                 else:
                     proposal = services.create_proposal(
+                        Context.current(),
                         compound,
                         form.title.data,
                         budget,
                         units,
-                        actor(),
                         scope=form.scope.data,
                         kind=form.kind.data,
-                        access=g.access,
                     )
             except ServiceError as exc:
                 flash(str(exc), "error")
@@ -195,7 +193,7 @@ class FundProposalView(OwnersView):
                 (Meeting.id == as_int(form.meeting.data)) & (Meeting.unit == proposal.unit_id)
             )
             try:
-                services.put_to_vote(proposal, meeting, actor(), access=g.access)
+                services.put_to_vote(Context.current(), proposal, meeting)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -215,12 +213,11 @@ class FundProposalView(OwnersView):
             amount = rules.parse_yuan(form.amount.data)
             try:
                 services.disburse(
+                    Context.current(),
                     proposal,
                     amount if amount is not None else -1,
-                    actor(),
                     on=form.booked_on.data,
                     memo=form.memo.data or "",
-                    access=g.access,
                 )
             except ServiceError as exc:
                 flash(str(exc), "error")
@@ -259,7 +256,7 @@ class FundEntryView(OwnersView):
         "at": _l("Time"),
     }
     column_details_list = (*column_list, "batch", "actor", "at")
-    column_formatters = {"kind": choice(ENTRY_KINDS), "amount_fen": fen_fmt}
+    column_formatters = {"kind": choice_formatter(ENTRY_KINDS), "amount_fen": fen_fmt}
     column_formatters_detail = column_formatters
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-undo", ".reverse_view", title=_l("Reverse")),
@@ -277,12 +274,11 @@ class FundEntryView(OwnersView):
                 compound = compound_chosen(scoped_compound(form.compound.data))
                 premises = services.unit_numbered(compound, form.number.data)
                 services.deposit(
+                    Context.current(),
                     premises,
                     amount if amount is not None else -1,
-                    actor(),
                     on=form.booked_on.data,
                     memo=form.memo.data or "",
-                    access=g.access,
                 )
             except ServiceError as exc:
                 flash(str(exc), "error")
@@ -301,12 +297,11 @@ class FundEntryView(OwnersView):
             try:
                 compound = compound_chosen(scoped_compound(form.compound.data))
                 services.post_interest(
+                    Context.current(),
                     compound,
                     amount if amount is not None else -1,
-                    actor(),
                     on=form.booked_on.data,
                     memo=form.memo.data or "",
-                    access=g.access,
                 )
             except ServiceError as exc:
                 flash(str(exc), "error")
@@ -325,7 +320,7 @@ class FundEntryView(OwnersView):
         form = ReverseForm()
         if form.validate_on_submit():
             try:
-                services.reverse(entry.batch, actor(), form.reason.data, access=g.access)
+                services.reverse(Context.current(), entry.batch, form.reason.data)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:

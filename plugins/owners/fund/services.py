@@ -19,8 +19,8 @@ vote, the emergency path, disbursements and reversals (the statement: :mod:`.rep
   notice (民法典第二百八十一条第二款). A disbursement never exceeds the budget nor any unit's
   balance.
 
-A refusal raises :class:`~core.errors.ServiceError` in the user's language; nothing is
-written.
+Every command takes the caller's :class:`~core.commands.Context` first. A refusal raises
+:class:`~core.errors.ServiceError` in the user's language; nothing is written.
 """
 
 from __future__ import annotations
@@ -30,11 +30,10 @@ import secrets
 
 import peewee as pw
 
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
-from core.models import TerritoryUnit, User
-from core.workdays import today
+from core.models import TerritoryUnit
 
 from ..assembly.models import Matter, Meeting
 from ..assembly.services import add_matter
@@ -93,16 +92,15 @@ def _amount(amount_fen) -> int:
 
 
 def deposit(
+    ctx: Context,
     premises: Premises,
     amount_fen: int,
-    actor: User,
     on: dt.date | None = None,
     memo: str = "",
     proposal: FundProposal | None = None,
-    access=None,
 ) -> FundEntry:
     """交存 A deposit for one unit (the first deposit, or a top-up raised by ``proposal``)."""
-    require_update(access)
+    require_update(ctx)
     amount = _amount(amount_fen)
     compound = compound_of_premises(premises)
     _account(compound)
@@ -118,32 +116,31 @@ def deposit(
                     "premises": premises.id,
                     "kind": "deposit",
                     "amount_fen": amount,
-                    "booked_on": on or today(),
+                    "booked_on": on or ctx.today(),
                     "proposal": proposal.id if proposal else None,
                     "memo": memo[:200],
                 }
             ],
-            actor,
+            ctx.actor,
             f"维修资金交存: {premises.number} {rules.yuan(amount)}",
         )
     return row
 
 
 def post_interest(
+    ctx: Context,
     compound: TerritoryUnit,
     amount_fen: int,
-    actor: User,
     on: dt.date | None = None,
     memo: str = "",
-    access=None,
 ) -> list[FundEntry]:
     """结息 Interest for the compound, shared among its units by their balances on ``on``
     (the shares sum to the amount to the fen)."""
-    require_update(access)
+    require_update(ctx)
     amount = _amount(amount_fen)
     compound = compound_of_unit(compound.id)
     _account(compound)
-    on = on or today()
+    on = on or ctx.today()
     held = {k: v for k, v in balances(compound=compound, before=on).items() if v > 0}
     if not held:
         raise refuse("No unit of this compound holds money in the fund yet.")
@@ -162,7 +159,7 @@ def post_interest(
                 for pid, fen in sorted(shares.items())
                 if fen
             ],
-            actor,
+            ctx.actor,
             f"维修资金结息: {compound.name} {rules.yuan(amount)}",
         )
 
@@ -215,19 +212,19 @@ def _shares_for(compound: TerritoryUnit, premises: list[Premises], budget: int) 
 
 
 def create_proposal(
+    ctx: Context,
     compound: TerritoryUnit,
     title: str,
     budget_fen: int,
     premises: list[Premises] | None,
-    actor: User,
     scope: str = "",
     kind: str = "use",
     emergency_reason: str = "",
-    access=None,
 ) -> FundProposal:
     """A use (or raising) proposal with its cost split by exclusive area among ``premises``
     (for raising: every unit of the compound when ``premises`` is None)."""
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     compound = compound_of_unit(compound.id)
     if not (title or "").strip():
         raise refuse("Please fill in the title.")
@@ -263,27 +260,24 @@ def create_proposal(
     return proposal
 
 
-def put_to_vote(
-    proposal: FundProposal, meeting: Meeting | None, actor: User, access=None
-) -> Matter:
+def put_to_vote(ctx: Context, proposal: FundProposal, meeting: Meeting | None) -> Matter:
     """Put a draft proposal on the agenda of a draft meeting of the same compound: item 5
     (using the fund, ordinary, the affected units vote) or item 6 (raising, special)."""
-    require_update(access)
+    require_update(ctx)
     if proposal.status != "draft" or proposal.emergency_reason:
         raise refuse("Only a draft proposal can be put to the vote.")
     if meeting is None or meeting.unit_id != proposal.unit_id:
         raise refuse("The meeting must be a meeting of the proposal's compound.")
     with db.atomic():
         matter = add_matter(
+            ctx,
             meeting,
             proposal.title,
             rules.vote_kind_of_proposal(proposal.kind),
-            actor,
             description=f"{proposal.scope}\n预算 {rules.yuan(proposal.budget_fen)} 元".strip(),
-            access=access,
         )
         changed = (
-            FundProposal.update(status="voting", matter=matter, updated_by=actor)
+            FundProposal.update(status="voting", matter=matter, updated_by=ctx.actor)
             .where((FundProposal.id == proposal.id) & (FundProposal.status == "draft"))
             .execute()
         )
@@ -311,39 +305,38 @@ def on_event(event) -> None:
 
 
 def confirm_emergency(
+    ctx: Context,
     compound: TerritoryUnit,
     title: str,
     budget_fen: int,
     premises: list[Premises],
     reason: str,
     confirmed_by: str,
-    actor: User,
     confirmed_on: dt.date | None = None,
     scope: str = "",
-    access=None,
 ):
     """应急使用 An emergency use, confirmed by the residents' committee or the street office
     (``confirmed_by``), without a prior vote; published at once as a public notice."""
     from core.publicity import publish
 
-    require_update(access)
+    require_update(ctx)
     if reason not in dict(EMERGENCY_REASONS):
         raise refuse("Choose the kind of emergency.")
     if not (confirmed_by or "").strip():
         raise refuse("Name the residents' committee or street office that confirmed the emergency.")
-    confirmed_on = confirmed_on or today()
-    if confirmed_on > today():
+    now = ctx.today()
+    confirmed_on = confirmed_on or now
+    if confirmed_on > now:
         raise refuse("The confirmation date cannot be in the future.")
     with db.atomic():
         proposal = create_proposal(
+            ctx,
             compound,
             title,
             budget_fen,
             premises,
-            actor,
             scope=scope,
             emergency_reason=reason,
-            access=access,
         )
         notice = publish(
             f"维修资金应急使用公示：{proposal.title}"[:200],
@@ -351,7 +344,7 @@ def confirm_emergency(
             body=emergency_notice_body(proposal, confirmed_by.strip(), confirmed_on),
             record=proposal,
             plugin=PLUGIN,
-            actor=actor,
+            actor=ctx.actor,
         )
         FundProposal.update(
             status="emergency",
@@ -401,16 +394,15 @@ def may_spend(proposal: FundProposal) -> bool:
 
 
 def disburse(
+    ctx: Context,
     proposal: FundProposal,
     amount_fen: int,
-    actor: User,
     on: dt.date | None = None,
     memo: str = "",
-    access=None,
 ) -> list[FundEntry]:
     """拨付 Pay ``amount_fen`` for an approved (or emergency) proposal, charged to the affected
     units by area. Refused beyond the budget or beyond any affected unit's balance."""
-    require_update(access)
+    require_update(ctx)
     proposal = FundProposal.get_by_id(proposal.id)
     if not may_spend(proposal):
         raise refuse(
@@ -445,22 +437,22 @@ def disburse(
                     "premises": pid,
                     "kind": "spending",
                     "amount_fen": -fen,
-                    "booked_on": on or today(),
+                    "booked_on": on or ctx.today(),
                     "proposal": proposal.id,
                     "memo": memo[:200],
                 }
                 for pid, fen in sorted(parts.items())
                 if fen
             ],
-            actor,
+            ctx.actor,
             f"维修资金拨付: {proposal.title} {rules.yuan(amount)}",
         )
 
 
-def reverse(batch: str, actor: User, reason: str, on: dt.date | None = None, access=None):
+def reverse(ctx: Context, batch: str, reason: str, on: dt.date | None = None):
     """冲正 Reverse every row of a booking with rows of the opposite amount; the original rows
     stay. Refused twice, for a reversal itself, or when a balance would fall below zero."""
-    require_update(access)
+    require_update(ctx)
     if not (reason or "").strip():
         raise refuse("Please give the reason for the correction.")
     rows = list(FundEntry.select().where(FundEntry.batch == batch).order_by(FundEntry.id))
@@ -485,13 +477,13 @@ def reverse(batch: str, actor: User, reason: str, on: dt.date | None = None, acc
                     "premises": r.premises_id,
                     "kind": r.kind,
                     "amount_fen": -r.amount_fen,
-                    "booked_on": on or today(),
+                    "booked_on": on or ctx.today(),
                     "proposal": r.proposal_id,
                     "reverses": r.id,
                     "memo": f"冲正: {reason.strip()}"[:200],
                 }
                 for r in rows
             ],
-            actor,
+            ctx.actor,
             f"维修资金冲正: {reason.strip()}",
         )

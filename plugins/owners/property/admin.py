@@ -5,19 +5,20 @@ and joint meetings whose decisions are published. The records' rules are :mod:`.
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from markupsafe import Markup, escape
 
+from core.admin import choice_formatter
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 
 from ..fund.rules import yuan
-from ..shared.admin import LABELS, OwnersView, choice, render_form
-from ..shared.views import actor
+from ..shared.admin import LABELS, OwnersView, render_form
 from . import services
 from .forms import HandleForm
 from .models import (
@@ -122,7 +123,7 @@ class CompoundServiceView(OwnersView):
         "since": _l("Since"),
         "note": _l("Note"),
     }
-    column_formatters = {"model": choice(SERVICE_MODELS)}
+    column_formatters = {"model": choice_formatter(SERVICE_MODELS)}
     form_columns = ("unit", "model", "since", "note")
     form_choices = {"model": SERVICE_MODELS}
 
@@ -168,7 +169,7 @@ class ComplaintView(OwnersView):
         "rating": _l("Rating (1-5)"),
         "rating_comment": _l("Resident's comment"),
     }
-    column_formatters = {"status": choice(COMPLAINT_STATES), "overdue": _overdue}
+    column_formatters = {"status": choice_formatter(COMPLAINT_STATES), "overdue": _overdue}
     column_formatters_detail = column_formatters
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-check", ".handle_view", title=_l("Record the handling")),
@@ -184,7 +185,7 @@ class ComplaintView(OwnersView):
         form = HandleForm()
         if form.validate_on_submit():
             try:
-                services.handle_complaint(complaint, form.handling.data, actor(), access=g.access)
+                services.handle_complaint(Context.current(), complaint, form.handling.data)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -227,7 +228,7 @@ class DisputeView(OwnersView):
         done = 0
         for dispute in self.scoped_query(Dispute.select(), "update").where(Dispute.id.in_(ids)):
             try:
-                services.refer_to_mediation(dispute, actor(), g.access)
+                services.refer_to_mediation(Context.current(), dispute)
                 done += 1
             except ServiceError as exc:
                 flash(f"{dispute.title}: {exc}", "error")
@@ -262,7 +263,7 @@ class JointMeetingView(OwnersView):
         query = self.scoped_query(JointMeeting.select(), "update").where(JointMeeting.id.in_(ids))
         for meeting in query:
             try:
-                services.publish_decisions(meeting, actor(), access=g.access)
+                services.publish_decisions(Context.current(), meeting)
                 done += 1
             except ServiceError as exc:
                 flash(f"{meeting.topic}: {exc}", "error")

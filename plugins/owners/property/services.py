@@ -11,6 +11,8 @@ published as public notices.
   (单位型物业服务) and owners' self-governed (自治型业主物业服务).
 - Disputes: the property-service dispute mediation system (物业服务纠纷人民调解制度) [004:313],
   using the core dispute flow (:mod:`core.cases`, category 矛盾纠纷).
+
+Every command takes the caller's :class:`~core.commands.Context` first.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from core.events import snapshot
 from core.models import TerritoryUnit, User, utcnow
 from core.workdays import today
 
-from ..shared.services import PLUGIN, announce, compound_chosen, require_update, setting
+from ..shared.services import (
+    PLUGIN,
+    announce,
+    compound_chosen,
+    require_update,
+    setting,
+)
 from . import rules
 from .models import (
     Complaint,
@@ -60,15 +68,16 @@ def contract_notices(contract: ServiceContract) -> dict:
 
 
 def file_complaint(
+    ctx: Context,
     compound: TerritoryUnit | None,
-    complainant: User,
     title: str,
     body: str,
     on: dt.date | None = None,
 ) -> Complaint:
-    """A resident files a complaint about the property service of a compound (one where they
-    are a registered owner, chosen on the portal); it must be handled within
-    ``complaint_days`` days."""
+    """A resident (``ctx.actor``, the complainant) files a complaint about the property
+    service of a compound (one where they are a registered owner, chosen on the portal); it
+    must be handled within ``complaint_days`` days."""
+    complainant = ctx.actor
     compound = compound_chosen(compound)
     if complainant is None or not getattr(complainant, "id", None):
         raise refuse("Please log in first.")
@@ -77,7 +86,7 @@ def file_complaint(
         raise refuse("Please fill in the subject.")
     if len(title) > 200:
         raise refuse("The subject can have at most 200 characters.")
-    on = on or today()
+    on = on or ctx.today()
     with db.atomic():
         complaint = Complaint(
             unit=compound.id,
@@ -110,10 +119,10 @@ def _change(complaint: Complaint, expected: str, actor: User, **values) -> Compl
 
 
 def handle_complaint(
-    complaint: Complaint, handling: str, actor: User, on: dt.date | None = None, access=None
+    ctx: Context, complaint: Complaint, handling: str, on: dt.date | None = None
 ) -> Complaint:
     """Record how an open complaint was handled."""
-    require_update(access)
+    require_update(ctx)
     if complaint.status != "open":
         raise refuse("This complaint has already been handled.")
     if not (handling or "").strip():
@@ -121,15 +130,17 @@ def handle_complaint(
     return _change(
         complaint,
         "open",
-        actor,
+        ctx.actor,
         status="handled",
         handling=handling.strip(),
-        handled_on=on or today(),
+        handled_on=on or ctx.today(),
     )
 
 
-def rate_complaint(complaint: Complaint, rating, actor: User, comment: str = "") -> Complaint:
-    """The complainant rates the handling (1-5), once, after it has been handled."""
+def rate_complaint(ctx: Context, complaint: Complaint, rating, comment: str = "") -> Complaint:
+    """The complainant (``ctx.actor``) rates the handling (1-5), once, after it has been
+    handled."""
+    actor = ctx.actor
     if actor is None or complaint.complainant_id != getattr(actor, "id", None):
         raise refuse("Only the resident who filed the complaint can rate its handling.")
     try:
@@ -152,14 +163,15 @@ def is_overdue(complaint: Complaint, on: dt.date | None = None) -> bool:
 # -- disputes and joint meetings --------------------------------------------------------------
 
 
-def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
-    """Refer a property dispute to mediation: a core case (矛盾纠纷) received by ``actor``, who
-    becomes its first-contact person; the case follows the core dispute flow."""
+def refer_to_mediation(ctx: Context, dispute: Dispute) -> Dispute:
+    """Refer a property dispute to mediation: a core case (矛盾纠纷) received by ``ctx.actor``,
+    who becomes its first-contact person; the case follows the core dispute flow."""
     from core.cases.models import Case
     from core.cases.services import receive
     from core.workflow import WorkflowError
 
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     if dispute.case_id:
         raise refuse("This dispute has already been referred to mediation.")
     case = Case(
@@ -173,7 +185,7 @@ def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
     before = snapshot(dispute)
     with db.atomic():
         try:
-            receive(Context(actor, access), case, comment="物业纠纷调解")
+            receive(ctx, case, comment="物业纠纷调解")
         except WorkflowError as exc:
             raise refuse(str(exc)) from None
         changed = (
@@ -188,12 +200,13 @@ def refer_to_mediation(dispute: Dispute, actor: User, access) -> Dispute:
     return dispute
 
 
-def publish_decisions(meeting: JointMeeting, actor: User, access=None) -> JointMeeting:
+def publish_decisions(ctx: Context, meeting: JointMeeting) -> JointMeeting:
     """Publish the decisions of a joint meeting as a public notice (公示) on the community's
     board; the meeting is then frozen."""
     from core.publicity import publish
 
-    require_update(access)
+    require_update(ctx)
+    actor = ctx.actor
     if meeting.publication_id:
         raise refuse("The decisions of this meeting have already been published.")
     if not (meeting.decisions or "").strip():

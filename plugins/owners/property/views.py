@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import Label
 from core.i18n import gettext as _
@@ -14,7 +15,7 @@ from core.models import TerritoryUnit
 from core.portal import portal_login_required
 
 from ..register.models import Owner
-from ..shared.views import TEMPLATES, actor
+from ..shared.views import TEMPLATES
 from . import services
 from .models import COMPLAINT_STATES, Complaint
 
@@ -45,7 +46,10 @@ def index():
         chosen = next((c for c in compounds if str(c.id) == request.form.get("compound")), None)
         try:
             services.file_complaint(
-                chosen, actor(), request.form.get("title", ""), request.form.get("body", "")
+                Context.current("portal"),
+                chosen,
+                request.form.get("title", ""),
+                request.form.get("body", ""),
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -87,7 +91,10 @@ def rate(complaint_id):
         abort(404)
     try:
         services.rate_complaint(
-            complaint, request.form.get("rating"), actor(), request.form.get("comment", "")
+            Context.current("portal"),
+            complaint,
+            request.form.get("rating"),
+            request.form.get("comment", ""),
         )
     except ServiceError as exc:
         flash(str(exc), "error")

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, request
+from flask import Response, abort, flash, request
 from flask_admin import expose
 
-from core.admin import View
+from core.admin import View, choice_formatter
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 
-from ..shared.admin import LABELS, OwnersView, choice, compound_choices, scoped_compound
+from ..shared.admin import LABELS, OwnersView, compound_choices, scoped_compound
 from ..shared.services import PLUGIN, compound_chosen
-from ..shared.views import actor
 from . import importer
 from .forms import ImportForm
 from .models import AREA_SOURCES, Owner, Ownership, Premises
@@ -41,7 +41,7 @@ class PremisesView(OwnersView):
         "area": _l("Exclusive area (m²)"),
         "area_source": _l("Area source"),
     }
-    column_formatters = {"area_source": choice(AREA_SOURCES)}
+    column_formatters = {"area_source": choice_formatter(AREA_SOURCES)}
     form_columns = ("unit", "number", "area", "area_source")
     form_choices = {"area_source": AREA_SOURCES}
 
@@ -75,7 +75,7 @@ class RegisterImportView(View):
                 compound = compound_chosen(scoped_compound(form.compound.data, "import"))
                 table = read_upload(upload.filename, upload.stream)
                 report = importer.import_register(
-                    compound, table, actor(), dry_run=form.dry_run.data, access=g.access
+                    Context.current(), compound, table, dry_run=form.dry_run.data
                 )
             except ApiError as exc:
                 flash(str(exc.message), "error")

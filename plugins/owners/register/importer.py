@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import territory
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
-from core.models import TerritoryUnit, User
+from core.models import TerritoryUnit
 
 from ..shared.services import PLUGIN
 from .models import Owner, Ownership, Premises
@@ -326,16 +326,17 @@ def check(compound: TerritoryUnit, table) -> tuple[Report, list[Row]]:
 
 
 def import_register(
+    ctx: Context,
     compound: TerritoryUnit,
     table,
-    actor: User,
     dry_run: bool = False,
-    access=None,
 ) -> Report:
     """Check every row; unless ``dry_run`` or a row is bad, write them all in one transaction.
-    Needs the plugin's ``import`` permission (as the core spreadsheet import)."""
-    if access is not None and not access.can(PLUGIN, "import"):
+    Needs the plugin's ``import`` permission (as the core spreadsheet import), unless the
+    context is trusted (the operator's CLI)."""
+    if not ctx.system and (ctx.access is None or not ctx.access.can(PLUGIN, "import")):
         raise refuse("You are not allowed to do this.")
+    actor = ctx.actor
     compound = compound_of_unit(compound.id)
     report, rows = check(compound, table)
     report.dry_run = dry_run

@@ -1,7 +1,8 @@
-"""The admin base of every subject (业主大会插件后台公共部分): the base view, the column labels
-and choice formatters, the compounds and records in the user's territory scope, and the two
-page shapes of the custom admin pages (a form on the shared ``admin/linli_form.html``, a form
-with extra inputs, links and tables on ``admin_page.html``). The work is always the services'."""
+"""The admin base of every subject (业主大会插件后台公共部分): the base view, the column labels,
+the compounds and records in the user's territory scope, and the two page shapes of the custom
+admin pages (a form on the shared ``admin/linli_form.html``, a form with extra inputs, links
+and tables on ``admin_page.html``). Coded values are shown with the core's
+:func:`core.admin.choice_formatter`. The work is always the services'."""
 
 from __future__ import annotations
 
@@ -27,16 +28,6 @@ LABELS = {
     "created_at": _l("Created at"),
     "updated_at": _l("Updated at"),
 }
-
-
-def choice(choices):
-    labels = dict(choices)
-
-    def fmt(view, context, model, name):
-        value = getattr(model, name)
-        return str(labels.get(value, value or ""))
-
-    return fmt
 
 
 def as_int(value) -> int:

@@ -1,13 +1,16 @@
-"""Service helpers shared by every subject (业主大会插件公共服务): the plugin id, the command
-context of a service call, a per-district setting read for a record's district, the event
-that announces a change, the permission a staff step needs, and the units of a district.
+"""Service helpers shared by every subject (业主大会插件公共服务): the plugin id, a per-district
+setting read for a record's district, the event that announces a change, the permission a
+staff step needs, and the units of a district.
+
+Every command of the subjects takes the caller's :class:`core.commands.Context` first (who
+acts, with what access, in which district, on which clock); a trusted context
+(``ctx.system``: the demo, the operator's CLI, a job) needs no permission, and every rule of
+the records still holds.
 
 A refusal is :func:`core.commands.refuse` (a :class:`~core.errors.Refused` in the user's
 language, naming the field at fault where there is one); nothing is written."""
 
 from __future__ import annotations
-
-from flask import g, has_request_context
 
 from core.commands import Context, refuse
 from core.errors import Forbidden
@@ -22,16 +25,6 @@ PLUGIN = "owners"
 # the refusal of a plain write to a field that only a step of a service sets (a meeting's
 # notice, a request's acceptance, a dispute's referral, a joint meeting's publication)
 STEPS_ONLY = N_("This field changes only through workflow steps.")
-
-
-def context(actor, access=None) -> Context:
-    """The command context (:class:`core.commands.Context`) of a service called by ``actor``
-    with ``access``. Without ``access`` the caller is trusted (the demo, the operator's CLI, a
-    job): no permission is checked, every rule of the records still holds."""
-    if access is None:
-        return Context.trusted(actor=actor, source="system")
-    district_id = g.get("district_id") if has_request_context() else None
-    return Context(actor, access, district_id, source="admin")
 
 
 def found(record):
@@ -72,9 +65,17 @@ def announce(name: str, record, actor, before=None, summary: str = "", data=None
     )
 
 
-def require_update(access) -> None:
-    """A staff step needs the plugin's update permission (``access`` None: a trusted caller)."""
-    if access is not None and not access.can(PLUGIN, "update"):
+def access_of(ctx: Context):
+    """The access whose rights a step checks: None for a trusted context (``ctx.system``),
+    which the engine and the checks trust."""
+    return None if ctx.system else ctx.access
+
+
+def require_update(ctx: Context) -> None:
+    """A staff step needs the plugin's update permission (a trusted context needs none)."""
+    if ctx.system:
+        return
+    if ctx.access is None or not ctx.access.can(PLUGIN, "update"):
         raise Forbidden(_("You are not allowed to do this."))
 
 

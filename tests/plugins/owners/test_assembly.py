@@ -17,7 +17,7 @@ from plugins.owners.assembly import reports, services
 from plugins.owners.assembly.models import Matter, Meeting, ProvisionalRequest, ProvisionalRequester
 from plugins.owners.committees import services as committees
 
-from .conftest import DAY, reload
+from .conftest import DAY, reload, trusted
 
 
 def refused(call, contains):
@@ -28,41 +28,50 @@ def refused(call, contains):
 
 def test_notice_without_telling_the_residents_committee_is_refused(world):
     meeting = world.meeting(told=False)
-    refused(lambda: services.notice(meeting, world.staff, on=DAY), "请先告知社区居民委员会")
+    refused(
+        lambda: services.notice(trusted(world.staff), meeting, on=DAY), "请先告知社区居民委员会"
+    )
     assert reload(meeting).status == "draft"
     # told only after the notice day does not count
     committees.tell_residents_committee(
-        meeting, "长青社区居委会", DAY + dt.timedelta(1), world.staff
+        trusted(world.staff), meeting, "长青社区居委会", DAY + dt.timedelta(1)
     )
-    refused(lambda: services.notice(meeting, world.staff, on=DAY), "请先告知社区居民委员会")
+    refused(
+        lambda: services.notice(trusted(world.staff), meeting, on=DAY), "请先告知社区居民委员会"
+    )
     assert reload(meeting).status == "draft"
-    committees.tell_residents_committee(meeting, "长青社区居委会", DAY, world.staff)
-    assert services.notice(meeting, world.staff, on=DAY).status == "noticed"
+    committees.tell_residents_committee(trusted(world.staff), meeting, "长青社区居委会", DAY)
+    assert services.notice(trusted(world.staff), meeting, on=DAY).status == "noticed"
 
 
 def test_the_residents_committee_opinion_is_recorded_once_with_its_date(world):
     meeting = world.meeting("noticed")
     [told] = committees.notices_of(meeting)
-    refused(lambda: committees.record_opinion(told, "  ", DAY, world.staff), "请填写居委会的意见")
     refused(
-        lambda: committees.record_opinion(told, "同意", DAY - dt.timedelta(1), world.staff),
+        lambda: committees.record_opinion(trusted(world.staff), told, "  ", DAY),
+        "请填写居委会的意见",
+    )
+    refused(
+        lambda: committees.record_opinion(
+            trusted(world.staff), told, "同意", DAY - dt.timedelta(1)
+        ),
         "意见日期不能早于告知日期",
     )
     assert reload(told).opinion_on is None
     done = committees.record_opinion(
-        told, "同意召开，建议增加线下投票点", DAY + dt.timedelta(2), world.staff
+        trusted(world.staff), told, "同意召开，建议增加线下投票点", DAY + dt.timedelta(2)
     )
     assert (done.opinion, done.opinion_on) == (
         "同意召开，建议增加线下投票点",
         DAY + dt.timedelta(2),
     )
-    refused(lambda: committees.record_opinion(done, "改意见", DAY, world.staff), "已记录")
+    refused(lambda: committees.record_opinion(trusted(world.staff), done, "改意见", DAY), "已记录")
     assert reload(told).opinion == "同意召开，建议增加线下投票点"
 
 
 def _request(world):
     return services.request_provisional(
-        world.compound, "提前解聘物业", world.staff, reason="服务差"
+        trusted(world.staff), world.compound, "提前解聘物业", reason="服务差"
     )
 
 
@@ -72,30 +81,38 @@ def test_provisional_meeting_below_the_threshold_is_refused(world, app):
     # 3 heads, 300 m²; 20% of heads = 0.6 head, so 1 owner suffices by heads, but set 50%
     kernel_state().settings.set(world.compound.district_id, "owners", "provisional_percent", 50)
     request = _request(world)
-    services.add_requester(request, world.owners[1], DAY, world.staff)  # unit 2: 50 m², 1 head
-    refused(lambda: services.add_requester(request, world.owners[1], DAY, world.staff), "已签名")
+    services.add_requester(
+        trusted(world.staff), request, world.owners[1], DAY
+    )  # unit 2: 50 m², 1 head
+    refused(
+        lambda: services.add_requester(trusted(world.staff), request, world.owners[1], DAY),
+        "已签名",
+    )
     meetings_before = Meeting.select().count()
     refused(
         lambda: services.accept_provisional(
-            request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), world.staff
+            trusted(world.staff), request, DAY + dt.timedelta(20), DAY + dt.timedelta(25)
         ),
         "提议业主 1 / 3 人（面积 50.00 / 300.00 平方米），召开临时会议须 50% 以上的业主提议",
     )
     assert Meeting.select().count() == meetings_before
     assert reload(request).status == "collecting"
     # the co-owner of the same unit adds no head; the owner of units 0 and 1 does: 2 of 3
-    services.add_requester(request, world.owners[2], DAY, world.staff)
+    services.add_requester(trusted(world.staff), request, world.owners[2], DAY)
     assert reports.request_support(request)["heads"] == 1
-    services.add_requester(request, world.owners[0], DAY, world.staff)
+    services.add_requester(trusted(world.staff), request, world.owners[0], DAY)
     support = reports.request_support(request)
     assert (support["heads"], support["area"]) == (2, Decimal("250.00"))
     meeting = services.accept_provisional(
-        request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), world.staff, on=DAY
+        trusted(world.staff), request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), on=DAY
     )
     assert meeting.status == "draft" and meeting.title == "提前解聘物业"
     request = reload(request)
     assert (request.status, request.meeting_id) == ("accepted", meeting.id)
-    refused(lambda: services.add_requester(request, world.owners[0], DAY, world.staff), "已受理")
+    refused(
+        lambda: services.add_requester(trusted(world.staff), request, world.owners[0], DAY),
+        "已受理",
+    )
     assert (
         ProvisionalRequester.select().where(ProvisionalRequester.request == request.id).count() == 3
     )
@@ -109,12 +126,12 @@ def test_provisional_threshold_basis_area_and_heads(world, app):
     settings.set(world.compound.district_id, "owners", "provisional_percent", 20)
     request = _request(world)
     # the developer: 50 of 300 m² (16.7% < 20%) though 1 of 3 heads (33%)
-    services.add_requester(request, world.developer, DAY, world.staff)
+    services.add_requester(trusted(world.staff), request, world.developer, DAY)
     support = reports.request_support(request)
     assert (support["by_heads"], support["by_area"], support["accepted"]) == (True, False, False)
     refused(
         lambda: services.accept_provisional(
-            request, DAY + dt.timedelta(20), DAY + dt.timedelta(25), world.staff
+            trusted(world.staff), request, DAY + dt.timedelta(20), DAY + dt.timedelta(25)
         ),
         "召开临时会议须 20% 以上的业主提议",
     )
@@ -129,16 +146,18 @@ def test_results_are_published_on_the_notice_board_and_overdue_is_visible(world,
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
     day = world.vote_day(meeting)
-    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
-    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    services.cast(trusted(world.users[0]), world.owners[0], matter, "agree", on=day)
+    services.cast(trusted(world.users[1]), world.owners[1], matter, "agree", on=day)
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
     tallied_on = today() - dt.timedelta(5)
-    meeting = services.tally_meeting(meeting, world.staff, on=tallied_on)
+    meeting = services.tally_meeting(trusted(world.staff), meeting, on=tallied_on)
     assert meeting.publish_due == tallied_on + dt.timedelta(3)
     assert reports.publication_state(meeting) == "overdue"
     district = TerritoryUnit.get_by_id(world.compound.district_id)
     assert [m.id for m in reports.overdue_publications(district)] == [meeting.id]
-    meeting = services.publish(meeting, world.staff, on=today())
+    meeting = services.publish(trusted(world.staff), meeting, on=today())
     assert reports.publication_state(meeting) == "late"
     assert reports.overdue_publications(district) == []
     # the test compound's notices only (the demo compound publishes fund and joint-meeting ones)

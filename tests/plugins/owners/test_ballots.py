@@ -13,13 +13,14 @@ from decimal import Decimal
 
 import pytest
 
+from core.commands import Context
 from core.models import AppendOnlyError
 from core.services import ServiceError
 from plugins.owners.assembly import reports, services
 from plugins.owners.assembly.models import BallotLog, Matter, PaperEntry, Proxy
 from tests.conftest import make_user
 
-from .conftest import COMMUNITY, DAY, reload
+from .conftest import COMMUNITY, DAY, reload, trusted
 
 PDF = b"%PDF-1.4 signed authorisation"
 
@@ -45,28 +46,32 @@ def test_a_proxy_without_an_authorisation_is_refused(world):
     meeting = world.meeting("noticed")
     before = counts()
     refused(
-        lambda: services.authorise(meeting, world.owners[0], "王五", world.staff, None),
+        lambda: services.authorise(trusted(world.staff), meeting, world.owners[0], "王五", None),
         "须上传业主签署的委托书",
     )
     refused(
         lambda: services.authorise(
-            meeting, world.owners[0], "王五", world.staff, (b"", "a.pdf", "")
+            trusted(world.staff), meeting, world.owners[0], "王五", (b"", "a.pdf", "")
         ),
         "须上传业主签署的委托书",
     )
     # a file of a type the district does not allow, and one that only claims to be a PDF
     refused(
         lambda: services.authorise(
-            meeting, world.owners[0], "王五", world.staff, (b"MZ\x90", "a.exe", "application/x")
+            trusted(world.staff),
+            meeting,
+            world.owners[0],
+            "王五",
+            (b"MZ\x90", "a.exe", "application/x"),
         ),
         "不允许上传该类型的文件",
     )
     refused(
         lambda: services.authorise(
+            trusted(world.staff),
             meeting,
             world.owners[0],
             "王五",
-            world.staff,
             (b"not a pdf", "a.pdf", "application/pdf"),
         ),
         "不允许上传该类型的文件",
@@ -81,7 +86,11 @@ def test_a_too_large_authorisation_is_refused(world, app):
     kernel_state().settings.set(world.compound.district_id, "owners", "proxy_max_kb", 100)
     refused(
         lambda: services.authorise(
-            meeting, world.owners[0], "王五", world.staff, (PDF + b"0" * 200 * 1024, "a.pdf", "")
+            trusted(world.staff),
+            meeting,
+            world.owners[0],
+            "王五",
+            (PDF + b"0" * 200 * 1024, "a.pdf", ""),
         ),
         "文件超过 100 KB",
     )
@@ -94,43 +103,48 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
     day = world.vote_day(meeting)
     agent = make_user("agent", "resident", COMMUNITY)  # not an owner
     proxy = services.authorise(
-        meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
+        trusted(world.staff),
+        meeting,
+        world.owners[0],
+        "王五",
+        (PDF, "委托书.pdf", ""),
+        proxy_user=agent,
     )
     stored = json.loads(proxy.authorisation)
     assert stored["content_type"] == "application/pdf" and stored["name"] == "委托书.pdf"
     refused(
-        lambda: services.cast(world.owners[0], matter, "agree", world.users[0], on=day),
+        lambda: services.cast(trusted(world.users[0]), world.owners[0], matter, "agree", on=day),
         "您已委托他人投票",
     )
     refused(  # nor on paper, unless the sheet is entered as signed by the proxy
         lambda: services.enter_paper(
+            trusted(world.staff),
             meeting,
             "P-7",
             world.units[0],
             world.owners[0],
             day,
             {matter.id: "agree"},
-            world.staff,
         ),
         "该业主已委托他人参加本次会议投票",
     )
     assert PaperEntry.select().count() == 0
     refused(  # someone else's login cannot use the proxy
         lambda: services.cast(
-            world.owners[0], matter, "agree", world.users[1], on=day, proxy=proxy
+            trusted(world.users[1]), world.owners[0], matter, "agree", on=day, proxy=proxy
         ),
         "本人",
     )
-    rows = services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
+    rows = services.cast(trusted(agent), world.owners[0], matter, "agree", on=day, proxy=proxy)
     assert len(rows) == 2 and {r.channel for r in rows} == {"proxy"}
     assert {r.proxy_id for r in rows} == {proxy.id}
     # the proxy may change the ballot until close; history kept, chain intact
-    services.cast(world.owners[0], matter, "disagree", agent, on=day, proxy=proxy)
+    services.cast(trusted(agent), world.owners[0], matter, "disagree", on=day, proxy=proxy)
     assert BallotLog.select().count() == 4
     assert set(reports.latest_ballots(matter).values()) == {"disagree"}
     assert reports.verify() == []
     # once the proxy has voted the authorisation stands
-    refused(lambda: services.revoke(proxy, world.staff), "不能再撤销")
+    refused(lambda: services.revoke(trusted(world.staff), proxy), "不能再撤销")
     assert reload(proxy).status == "active"
 
 
@@ -140,37 +154,39 @@ def test_staff_enter_a_proxy_ballot_and_revocation_before_voting(world):
     meeting = world.meeting("voting_open")
     matter = matters(meeting)["4"]
     day = world.vote_day(meeting)
-    proxy = services.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a.pdf", ""))
-    revoked = services.revoke(proxy, world.staff, on=day)
+    proxy = services.authorise(
+        trusted(world.staff), meeting, world.owners[1], "李四", (PDF, "a.pdf", "")
+    )
+    revoked = services.revoke(trusted(world.staff), proxy, on=day)
     assert revoked.status == "revoked"
     before = counts()
     refused(
         lambda: services.cast(
+            Context(world.staff, Access(world.staff)),
             world.owners[1],
             matter,
             "agree",
-            world.staff,
             on=day,
             proxy=proxy,
-            access=Access(world.staff),
         ),
         "委托已撤销",
     )
     assert counts() == before
     # revoked: the owner votes again personally
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
-    second = services.authorise(meeting, world.owners[2], "李四", world.staff, (PDF, "b.pdf", ""))
+    services.cast(trusted(world.users[1]), world.owners[1], matter, "agree", on=day)
+    second = services.authorise(
+        trusted(world.staff), meeting, world.owners[2], "李四", (PDF, "b.pdf", "")
+    )
     # co-owner 1 has voted for unit 2: co-owner 2's proxy cannot add a second ballot
     before = counts()
     refused(
         lambda: services.cast(
+            Context(world.staff, Access(world.staff)),
             world.owners[2],
             matter,
             "disagree",
-            world.staff,
             on=day,
             proxy=second,
-            access=Access(world.staff),
         ),
         "已有他人投出的表决票",
     )
@@ -181,16 +197,16 @@ def test_a_second_ballot_for_a_unit_by_a_co_owner_is_refused(world):
     meeting = world.meeting("voting_open")
     matter = matters(meeting)["4"]
     day = world.vote_day(meeting)
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
+    services.cast(trusted(world.users[1]), world.owners[1], matter, "agree", on=day)
     before = counts()
     refused(
-        lambda: services.cast(world.owners[2], matter, "disagree", world.users[2], on=day),
+        lambda: services.cast(trusted(world.users[2]), world.owners[2], matter, "disagree", on=day),
         "专有部分 201室 已有他人投出的表决票",
     )
     assert counts() == before
     assert reports.latest_ballots(matter)[world.units[2].id] == "agree"
     # the same co-owner may change their own ballot
-    services.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
+    services.cast(trusted(world.users[1]), world.owners[1], matter, "disagree", on=day)
     assert reports.latest_ballots(matter)[world.units[2].id] == "disagree"
 
 
@@ -200,40 +216,46 @@ def test_a_vote_after_close_is_refused_on_every_path(world):
     day = world.vote_day(meeting)
     agent = make_user("agent", "resident", COMMUNITY)
     proxy = services.authorise(
-        meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""), proxy_user=agent
+        trusted(world.staff), meeting, world.owners[0], "王五", (PDF, "a.pdf", ""), proxy_user=agent
     )
     late = meeting.closes_on + dt.timedelta(1)
     before = counts()
     refused(  # proxy, after the last voting day
-        lambda: services.cast(world.owners[0], matter, "agree", agent, on=late, proxy=proxy),
+        lambda: services.cast(
+            trusted(agent), world.owners[0], matter, "agree", on=late, proxy=proxy
+        ),
         "不在表决期间",
     )
     refused(  # paper dated after the last day
         lambda: services.enter_paper(
+            trusted(world.staff),
             meeting,
             "P-9",
             world.units[2],
             world.owners[1],
             late,
             {matter.id: "agree"},
-            world.staff,
         ),
         "书面表决票的签署日期须在",
     )
-    services.close_voting(meeting, world.staff, on=late)
+    services.close_voting(trusted(world.staff), meeting, on=late)
     for call in (
-        lambda: services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
-        lambda: services.cast(world.owners[1], matter, "agree", world.users[1], on=day),
+        lambda: services.cast(
+            trusted(agent), world.owners[0], matter, "agree", on=day, proxy=proxy
+        ),
+        lambda: services.cast(trusted(world.users[1]), world.owners[1], matter, "agree", on=day),
         lambda: services.enter_paper(
+            trusted(world.staff),
             meeting,
             "P-9",
             world.units[2],
             world.owners[1],
             day,
             {matter.id: "agree"},
-            world.staff,
         ),
-        lambda: services.authorise(meeting, world.owners[1], "李四", world.staff, (PDF, "a", "")),
+        lambda: services.authorise(
+            trusted(world.staff), meeting, world.owners[1], "李四", (PDF, "a", "")
+        ),
     ):
         refused(call, "不在表决期间")
     assert counts() == before
@@ -249,19 +271,19 @@ def test_paper_ballot_entered_twice_matching_becomes_the_ballot(world):
     clerk = make_user("clerk", "community_staff", COMMUNITY)
     sheet = {m["4"].id: "agree", m["6"].id: "disagree"}
     first, counted = services.enter_paper(
-        meeting, "P-001", world.units[2], world.owners[1], day, sheet, world.staff
+        trusted(world.staff), meeting, "P-001", world.units[2], world.owners[1], day, sheet
     )
     assert counted == [] and BallotLog.select().count() == 0
     before = counts()
     refused(
         lambda: services.enter_paper(
-            meeting, "P-001", world.units[2], world.owners[1], day, sheet, world.staff
+            trusted(world.staff), meeting, "P-001", world.units[2], world.owners[1], day, sheet
         ),
         "第二次录入须由另一人进行",
     )
     assert counts() == before
     second, counted = services.enter_paper(
-        meeting, "P-001", world.units[2], world.owners[1], day, dict(sheet), clerk
+        trusted(clerk), meeting, "P-001", world.units[2], world.owners[1], day, dict(sheet)
     )
     assert len(counted) == 2 and {r.channel for r in counted} == {"paper"}
     assert reports.latest_ballots(m["4"]) == {world.units[2].id: "agree"}
@@ -271,13 +293,13 @@ def test_paper_ballot_entered_twice_matching_becomes_the_ballot(world):
     assert state["state"] == "counted" and state["differences"] == []
     refused(
         lambda: services.enter_paper(
+            trusted(make_user("clerk3", "community_staff", COMMUNITY)),
             meeting,
             "P-001",
             world.units[2],
             world.owners[1],
             day,
             sheet,
-            make_user("clerk3", "community_staff", COMMUNITY),
         ),
         "已录入两次",
     )
@@ -292,10 +314,22 @@ def test_paper_mismatch_is_listed_and_resolved_by_a_third_person(world):
     clerk = make_user("clerk", "community_staff", COMMUNITY)
     third = make_user("clerk3", "community_staff", COMMUNITY)
     services.enter_paper(
-        meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "agree"}, world.staff
+        trusted(world.staff),
+        meeting,
+        "P-002",
+        world.units[0],
+        world.owners[0],
+        day,
+        {m["4"].id: "agree"},
     )
     _, counted = services.enter_paper(
-        meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "disagree"}, clerk
+        trusted(clerk),
+        meeting,
+        "P-002",
+        world.units[0],
+        world.owners[0],
+        day,
+        {m["4"].id: "disagree"},
     )
     assert counted == [] and BallotLog.select().count() == 0
     [state] = reports.sheets(meeting)
@@ -304,19 +338,19 @@ def test_paper_mismatch_is_listed_and_resolved_by_a_third_person(world):
     for person in (world.staff, clerk):
         refused(
             lambda person=person: services.resolve_paper(
+                trusted(person),
                 meeting,
                 "P-002",
                 world.units[0],
                 world.owners[0],
                 day,
                 {m["4"].id: "agree"},
-                person,
             ),
             "须由未参与两次录入的第三人",
         )
     assert counts() == before
     _, counted = services.resolve_paper(
-        meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "agree"}, third
+        trusted(third), meeting, "P-002", world.units[0], world.owners[0], day, {m["4"].id: "agree"}
     )
     assert [r.choice for r in counted] == ["agree"]
     assert reports.sheets(meeting)[0]["state"] == "resolved"
@@ -326,29 +360,29 @@ def test_paper_ballot_for_a_unit_someone_else_voted_for_is_refused(world):
     meeting = world.meeting("voting_open")
     m = matters(meeting)
     day = world.vote_day(meeting)
-    services.cast(world.owners[2], m["4"], "agree", world.users[2], on=day)
+    services.cast(trusted(world.users[2]), world.owners[2], m["4"], "agree", on=day)
     before = counts()
     refused(
         lambda: services.enter_paper(
+            trusted(world.staff),
             meeting,
             "P-003",
             world.units[2],
             world.owners[1],
             day,
             {m["4"].id: "disagree"},
-            world.staff,
         ),
         "已有他人投出的表决票",
     )
     refused(
         lambda: services.enter_paper(
+            trusted(world.staff),
             meeting,
             "P-003",
             world.units[3],
             world.owners[1],
             day,
             {m["4"].id: "disagree"},
-            world.staff,
         ),
         "该业主不拥有此专有部分",
     )
@@ -405,21 +439,25 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
     m = matters(meeting)
     day = world.vote_day(meeting)
     clerk = make_user("clerk", "community_staff", COMMUNITY)
-    services.cast(world.owners[0], m["4"], "agree", world.users[0], on=day)
-    services.cast(world.owners[0], m["4"], "disagree", world.users[0], on=day)  # changed
-    services.cast(world.owners[0], m["6"], "agree", world.users[0], on=day)
+    services.cast(trusted(world.users[0]), world.owners[0], m["4"], "agree", on=day)
+    services.cast(trusted(world.users[0]), world.owners[0], m["4"], "disagree", on=day)  # changed
+    services.cast(trusted(world.users[0]), world.owners[0], m["6"], "agree", on=day)
     for person in (world.staff, clerk):
         services.enter_paper(
+            trusted(person),
             meeting,
             "P-1",
             world.units[2],
             world.owners[1],
             day,
             {m["4"].id: "agree", m["6"].id: "agree"},
-            person,
         )
-    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
-    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
+    meeting = services.tally_meeting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
     text = reports.anonymised_csv(meeting)
     assert "业主" not in text and "101室" not in text and "201室" not in text  # no names, no units
     mine = {r.receipt for r in BallotLog.select()}
@@ -444,11 +482,11 @@ def fund_meeting(world, affected):
     FundAccount.create(unit=world.compound, bank="建设银行", account_no="6217")
     meeting = world.meeting("draft", items=("4",))
     proposal = fund.create_proposal(
-        world.compound, "2单元水泵", 60000, [world.units[i] for i in affected], world.staff
+        trusted(world.staff), world.compound, "2单元水泵", 60000, [world.units[i] for i in affected]
     )
-    matter = fund.put_to_vote(proposal, meeting, world.staff)
-    meeting = services.notice(meeting, world.staff, on=DAY)
-    meeting = services.open_voting(meeting, world.staff, on=meeting.opens_on)
+    matter = fund.put_to_vote(trusted(world.staff), proposal, meeting)
+    meeting = services.notice(trusted(world.staff), meeting, on=DAY)
+    meeting = services.open_voting(trusted(world.staff), meeting, on=meeting.opens_on)
     return meeting, matter
 
 
@@ -459,7 +497,13 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     # a paper sheet for unit 101室 (owner 0 bears nothing): refused before any entry is written
     refused(
         lambda: services.enter_paper(
-            meeting, "F-1", world.units[0], world.owners[0], day, {matter.id: "agree"}, world.staff
+            trusted(world.staff),
+            meeting,
+            "F-1",
+            world.units[0],
+            world.owners[0],
+            day,
+            {matter.id: "agree"},
         ),
         "该专有部分不在事项“2单元水泵”的费用分摊范围内",
     )
@@ -467,29 +511,41 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     # the proxy of owner 0, on the portal and entered by staff
     agent = make_user("agent", "resident", COMMUNITY)
     proxy = services.authorise(
-        meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
+        trusted(world.staff),
+        meeting,
+        world.owners[0],
+        "王五",
+        (PDF, "委托书.pdf", ""),
+        proxy_user=agent,
     )
     before = counts()
     refused(
-        lambda: services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy),
+        lambda: services.cast(
+            trusted(agent), world.owners[0], matter, "agree", on=day, proxy=proxy
+        ),
         "您的单元不在本事项的费用分摊范围内",
     )
     refused(
         lambda: services.cast(
-            world.owners[0], matter, "agree", world.staff, on=day, proxy=proxy, access=world.access
+            Context(world.staff, world.access),
+            world.owners[0],
+            matter,
+            "agree",
+            on=day,
+            proxy=proxy,
         ),
         "您的单元不在本事项的费用分摊范围内",
     )
     # a paper sheet signed by the proxy is refused too
     refused(
         lambda: services.enter_paper(
+            trusted(world.staff),
             meeting,
             "F-2",
             world.units[1],
             world.owners[0],
             day,
             {matter.id: "agree"},
-            world.staff,
             proxy=proxy,
         ),
         "不在事项“2单元水泵”的费用分摊范围内",
@@ -497,7 +553,10 @@ def test_proxy_and_paper_ballots_outside_the_units_bearing_the_cost_are_refused(
     assert counts() == before
     # the ordinary matter of the same meeting is voted by the whole compound
     item4 = matters(meeting)["4"]
-    assert len(services.cast(world.owners[0], item4, "agree", agent, on=day, proxy=proxy)) == 2
+    assert (
+        len(services.cast(trusted(agent), world.owners[0], item4, "agree", on=day, proxy=proxy))
+        == 2
+    )
 
 
 def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(world, app):
@@ -506,27 +565,36 @@ def test_a_fund_matter_counts_proxy_and_paper_ballots_and_recounts_from_the_csv(
     day = world.vote_day(meeting)
     agent = make_user("agent", "resident", COMMUNITY)
     proxy = services.authorise(
-        meeting, world.owners[0], "王五", world.staff, (PDF, "委托书.pdf", ""), proxy_user=agent
+        trusted(world.staff),
+        meeting,
+        world.owners[0],
+        "王五",
+        (PDF, "委托书.pdf", ""),
+        proxy_user=agent,
     )
-    rows = services.cast(world.owners[0], matter, "agree", agent, on=day, proxy=proxy)
+    rows = services.cast(trusted(agent), world.owners[0], matter, "agree", on=day, proxy=proxy)
     # the proxy votes only for the principal's unit that bears the cost
     assert [(r.premises_id, r.channel) for r in rows] == [(world.units[1].id, "proxy")]
     item4 = matters(meeting)["4"]
-    services.cast(world.owners[0], item4, "disagree", agent, on=day, proxy=proxy)
+    services.cast(trusted(agent), world.owners[0], item4, "disagree", on=day, proxy=proxy)
     clerk = make_user("clerk", "community_staff", COMMUNITY)
     for person in (world.staff, clerk):
         _entry, counted = services.enter_paper(
+            trusted(person),
             meeting,
             "F-3",
             world.units[2],
             world.owners[1],
             day,
             {matter.id: "disagree", item4.id: "agree"},
-            person,
         )
     assert {r.channel for r in counted} == {"paper"}
-    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
-    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
+    meeting = services.tally_meeting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
     tally = json.loads(reload(matter).tally)
     assert Decimal(tally["total_area"]) == 150 and tally["total_heads"] == 2
     assert Decimal(tally["participating"]["area"]) == 150 and tally["participating"]["heads"] == 2

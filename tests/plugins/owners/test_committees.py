@@ -23,7 +23,7 @@ from plugins.owners.committees.models import (
 )
 from plugins.owners.register.models import Owner
 
-from .conftest import DAY, reload
+from .conftest import DAY, reload, trusted
 
 
 def refused(call, contains):
@@ -53,10 +53,14 @@ def election(world):
     meeting = world.meeting("voting_open", items=("3",))
     matter = Matter.get(Matter.meeting == meeting.id)
     day = world.vote_day(meeting)
-    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=day)
-    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
-    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    services.cast(trusted(world.users[0]), world.owners[0], matter, "agree", on=day)
+    services.cast(trusted(world.users[1]), world.owners[1], matter, "agree", on=day)
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
+    meeting = services.tally_meeting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
     assert reload(matter).result == "passed"
     return meeting
 
@@ -77,27 +81,27 @@ def test_preparatory_group_is_odd_with_owners_at_least_half(world):
     ]
     refused(
         lambda: committees.form_preparatory_group(
-            world.compound, "筹备组", DAY, members, world.staff
+            trusted(world.staff), world.compound, "筹备组", DAY, members
         ),
         "筹备组成员须为单数",
     )
     refused(
         lambda: committees.form_preparatory_group(
+            trusted(world.staff),
             world.compound,
             "筹备组",
             DAY,
             [*members, {"name": "开发商代表", "source": "developer"}],
-            world.staff,
         ),
         "业主代表不得少于成员的一半",
     )
     assert counts() == before
     group = committees.form_preparatory_group(
+        trusted(world.staff),
         world.compound,
         "测试小区筹备组",
         DAY,
         [*members, {"name": "业主丙", "owner": world.owners[2]}],
-        world.staff,
     )
     assert group.due_on == DAY + dt.timedelta(90)
     assert PreparatoryMember.select().where(PreparatoryMember.group == group.id).count() == 5
@@ -108,24 +112,26 @@ def test_an_even_or_out_of_range_committee_is_refused(world):
     set_setting(world, "small_compound_households", 0)  # no 3-member exception here
     before = counts()
     refused(
-        lambda: committees.elect_committee(meeting, people(world, 6), DAY, 5, world.staff),
+        lambda: committees.elect_committee(trusted(world.staff), meeting, people(world, 6), DAY, 5),
         "业主委员会成员须为单数，6 人为双数",
     )
     refused(
-        lambda: committees.elect_committee(meeting, people(world, 3), DAY, 5, world.staff),
+        lambda: committees.elect_committee(trusted(world.staff), meeting, people(world, 3), DAY, 5),
         "业主委员会由 5 至 11 人单数组成",
     )
     refused(
-        lambda: committees.elect_committee(meeting, people(world, 13), DAY, 5, world.staff),
+        lambda: committees.elect_committee(
+            trusted(world.staff), meeting, people(world, 13), DAY, 5
+        ),
         "业主委员会由 5 至 11 人单数组成",
     )
     refused(
-        lambda: committees.elect_committee(meeting, people(world, 5), DAY, 6, world.staff),
+        lambda: committees.elect_committee(trusted(world.staff), meeting, people(world, 5), DAY, 6),
         "任期不得超过 5 年",
     )
     outsider = [{"name": "非业主", "source": "owner"}] + people(world, 4)
     refused(
-        lambda: committees.elect_committee(meeting, outsider, DAY, 5, world.staff),
+        lambda: committees.elect_committee(trusted(world.staff), meeting, outsider, DAY, 5),
         "业主委员会成员须为本小区业主",
     )
     assert counts()[:2] == before[:2]
@@ -133,16 +139,20 @@ def test_an_even_or_out_of_range_committee_is_refused(world):
 
 def test_three_members_where_the_compound_has_at_most_100_households(world):
     meeting = election(world)  # the test compound has 4 households
-    committee = committees.elect_committee(meeting, people(world, 3), DAY, 5, world.staff)
+    committee = committees.elect_committee(trusted(world.staff), meeting, people(world, 3), DAY, 5)
     assert committee.seats == 3 and committee.kind == "owners"
 
 
 def test_election_needs_a_passed_election_matter(world):
     meeting = world.meeting("voting_open", items=("4",))
-    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
-    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
+    meeting = services.tally_meeting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
     refused(
-        lambda: committees.elect_committee(meeting, people(world, 5), DAY, 5, world.staff),
+        lambda: committees.elect_committee(trusted(world.staff), meeting, people(world, 5), DAY, 5),
         "没有通过的选举业主委员会事项",
     )
     assert not Committee.select().where(Committee.unit == world.compound).exists()
@@ -154,29 +164,37 @@ def test_committee_term_filing_roles_and_replacement(world):
     members = people(world, 5)
     members[0]["role"] = "chair"
     members[1]["role"] = "vice_chair"
-    committee = committees.elect_committee(meeting, members, elected_on, 5, world.staff)
+    committee = committees.elect_committee(trusted(world.staff), meeting, members, elected_on, 5)
     assert committee.term_ends == dt.date(2031, 12, 29)
     assert committee.filing_due == elected_on + dt.timedelta(30)
     assert committee_reports.filing_state(committee, elected_on + dt.timedelta(30)) == "due"
     assert committee_reports.filing_state(committee, elected_on + dt.timedelta(31)) == "overdue"
     refused(
-        lambda: committees.elect_committee(meeting, people(world, 5), elected_on, 5, world.staff),
+        lambda: committees.elect_committee(
+            trusted(world.staff), meeting, people(world, 5), elected_on, 5
+        ),
         "已有在任的业主委员会",
     )
-    committee = committees.file_committee(committee, elected_on + dt.timedelta(31), world.staff)
+    committee = committees.file_committee(
+        trusted(world.staff), committee, elected_on + dt.timedelta(31)
+    )
     assert committee_reports.filing_state(committee) == "late"
-    refused(lambda: committees.file_committee(committee, elected_on, world.staff), "已备案")
+    refused(
+        lambda: committees.file_committee(trusted(world.staff), committee, elected_on), "已备案"
+    )
     # roles: one chair only
     chair, vice = committees.current_members(committee)[:2]
-    refused(lambda: committees.set_role(vice, "chair", world.staff), "只能有一名主任")
+    refused(lambda: committees.set_role(trusted(world.staff), vice, "chair"), "只能有一名主任")
     # replacement keeps the history and the number of seats
     newcomer = Owner.create(unit=world.compound, name="新委员")
     refused(
-        lambda: committees.replace_member(vice, "新委员", newcomer, elected_on, "", world.staff),
+        lambda: committees.replace_member(
+            trusted(world.staff), vice, "新委员", newcomer, elected_on, ""
+        ),
         "请填写原因",
     )
     new = committees.replace_member(
-        vice, "新委员", newcomer, dt.date(2027, 6, 1), "辞职", world.staff
+        trusted(world.staff), vice, "新委员", newcomer, dt.date(2027, 6, 1), "辞职"
     )
     assert (new.role, new.replaces_id) == ("vice_chair", vice.id)
     old = reload(vice)
@@ -193,7 +211,7 @@ def test_term_expiry_alerts_and_overdue_items(world, app):
     meeting = election(world)
     members = people(world, 5)
     elected_on = today() - dt.timedelta(days=5 * 365 - 30)  # ends within 90 days
-    committee = committees.elect_committee(meeting, members, elected_on, 5, world.staff)
+    committee = committees.elect_committee(trusted(world.staff), meeting, members, elected_on, 5)
     assert committee_reports.term_state(committee) == "ending_soon"
     district = TerritoryUnit.get_by_id(world.compound.district_id)
 
@@ -209,7 +227,7 @@ def test_term_expiry_alerts_and_overdue_items(world, app):
     assert (
         Notification.select().where(Notification.kind == "deadline_soon").count() == alerts.count()
     )
-    committees.file_committee(committee, today(), world.staff)
+    committees.file_committee(trusted(world.staff), committee, today())
     assert of_committee() == []
 
 
@@ -219,11 +237,11 @@ def test_interim_property_management_committee(world):
     owners = people(world, 4)
     refused(
         lambda: committees.form_interim_committee(
+            trusted(world.staff),
             world.compound,
             [rc, *owners, {"name": "街道", "source": "street"}],
             DAY,
             3,
-            world.staff,
         ),
         "物业管理委员会由 7 人以上单数组成",
     )
@@ -235,11 +253,11 @@ def test_interim_property_management_committee(world):
     ]
     refused(
         lambda: committees.form_interim_committee(
+            trusted(world.staff),
             world.compound,
             [*seven, {"name": "物业", "source": "other"}, {"name": "派出所", "source": "other"}],
             DAY,
             3,
-            world.staff,
         ),
         "业主代表不得少于成员的一半",
     )
@@ -251,14 +269,18 @@ def test_interim_property_management_committee(world):
     ]
     no_rc_chair[1] = {**no_rc_chair[1], "role": "chair"}
     refused(
-        lambda: committees.form_interim_committee(world.compound, no_rc_chair, DAY, 3, world.staff),
+        lambda: committees.form_interim_committee(
+            trusted(world.staff), world.compound, no_rc_chair, DAY, 3
+        ),
         "由居民委员会代表担任主任",
     )
     assert counts() == before
-    pmc = committees.form_interim_committee(world.compound, seven, DAY, 3, world.staff)
+    pmc = committees.form_interim_committee(trusted(world.staff), world.compound, seven, DAY, 3)
     assert pmc.kind == "interim" and pmc.seats == 7 and pmc.filing_due is None
     assert pmc.term_ends == dt.date(2029, 11, 30)
     refused(
-        lambda: committees.form_interim_committee(world.compound, seven, DAY, 3, world.staff),
+        lambda: committees.form_interim_committee(
+            trusted(world.staff), world.compound, seven, DAY, 3
+        ),
         "已有在任的委员会",
     )

@@ -14,7 +14,7 @@ from plugins.owners.assembly import services
 from plugins.owners.assembly.models import Matter, Meeting
 from tests.conftest import csrf_token
 
-from .conftest import DAY, TerritoryUnit, reload
+from .conftest import DAY, TerritoryUnit, reload, trusted
 from .test_pages import _endpoint
 
 
@@ -25,7 +25,7 @@ def _state(meeting):
 
 def test_published_decisions_are_filed_with_the_community_and_the_street(world):
     meeting = world.meeting("published")
-    filed = services.file_decisions(meeting, world.staff, on=DAY + dt.timedelta(25))
+    filed = services.file_decisions(trusted(world.staff), meeting, on=DAY + dt.timedelta(25))
     assert filed.status == "filed"
     assert filed.filed_on == DAY + dt.timedelta(25)
     community = TerritoryUnit.get_by_id(world.compound.parent_id)
@@ -34,26 +34,28 @@ def test_published_decisions_are_filed_with_the_community_and_the_street(world):
     # the results stay public and the ballot box stays shut
     matter = Matter.get(Matter.meeting == meeting.id)
     with pytest.raises(ServiceError, match="不在表决期间"):
-        services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
+        services.cast(
+            trusted(world.users[0]), world.owners[0], matter, "agree", on=world.vote_day(meeting)
+        )
 
 
 def test_filing_before_publication_or_twice_is_refused_and_changes_nothing(world):
     tallied = world.meeting("tallied")
     before = _state(tallied)
     with pytest.raises(ServiceError, match="当前状态下不能进行此操作"):
-        services.file_decisions(tallied, world.staff, on=DAY + dt.timedelta(25))
+        services.file_decisions(trusted(world.staff), tallied, on=DAY + dt.timedelta(25))
     assert _state(tallied) == before
 
     published = world.meeting("published")
     before = _state(published)
     with pytest.raises(ServiceError, match="决定不能早于公布日期备案"):
-        services.file_decisions(published, world.staff, on=DAY + dt.timedelta(22))
+        services.file_decisions(trusted(world.staff), published, on=DAY + dt.timedelta(22))
     assert _state(published) == before
 
-    services.file_decisions(published, world.staff, on=DAY + dt.timedelta(24))
+    services.file_decisions(trusted(world.staff), published, on=DAY + dt.timedelta(24))
     filed = _state(published)
     with pytest.raises(ServiceError, match="当前状态下不能进行此操作"):
-        services.file_decisions(reload(published), world.staff, on=DAY + dt.timedelta(26))
+        services.file_decisions(trusted(world.staff), reload(published), on=DAY + dt.timedelta(26))
     assert _state(published) == filed
 
 
@@ -70,7 +72,7 @@ def test_decisions_not_filed_in_time_are_overdue_until_filed(world):
     assert [(i.title, i.due) for i in late] == [
         (f"业主大会决定未备案：{meeting.title}", published_on + dt.timedelta(days=30))
     ]
-    services.file_decisions(reload(meeting), world.staff, on=today())
+    services.file_decisions(trusted(world.staff), reload(meeting), on=today())
     assert not [i for i in overdue_items(district) if "业主大会决定未备案" in i.title]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from core.access import Access
 from core.api.spreadsheets import read_upload
+from core.commands import Context
 from core.services import ServiceError
 from core.workdays import today
 from plugins.owners.fund import reports as fund_reports
@@ -22,6 +23,7 @@ from plugins.owners.register.models import Owner, Premises
 from plugins.owners.register.services import premises_in
 from tests.conftest import csrf_token, login, make_user
 
+from .conftest import trusted
 from .test_import import GOOD, HEADERS
 
 OTHER = "990101001001"  # 幸福社区: another community of the same district
@@ -49,7 +51,7 @@ def xlsx_bytes(rows):
 def funded(world):
     FundAccount.create(unit=world.compound, bank="建设银行")
     for unit in world.units:
-        fund.deposit(unit, 100000, world.staff, on=today() - dt.timedelta(10))
+        fund.deposit(trusted(world.staff), unit, 100000, on=today() - dt.timedelta(10))
 
 
 def test_the_register_import_page_lists_bad_rows_and_imports_good_files(app, world):
@@ -92,7 +94,7 @@ def test_community_staff_may_not_import_the_register(app, world):
     assert client.get("/admin/owners/import/").status_code == 403
     table = read_upload("r.xlsx", io.BytesIO(xlsx_bytes(GOOD)))
     with pytest.raises(ServiceError) as exc:
-        ri.import_register(world.compound, table, world.staff, access=Access(world.staff))
+        ri.import_register(Context(world.staff, Access(world.staff)), world.compound, table)
     assert "您无权进行此操作" in str(exc.value)
     assert not Owner.select().where(Owner.id_number.is_null(False)).exists()
 
@@ -187,7 +189,7 @@ def test_the_statement_page_prints_and_exports(app, world):
 def test_another_communitys_staff_cannot_touch_the_fund(app, world):
     funded(world)
     p = fund.confirm_emergency(
-        world.compound, "水泵", 1000, [world.units[0]], "water", "居委会", world.staff
+        trusted(world.staff), world.compound, "水泵", 1000, [world.units[0]], "water", "居委会"
     )
     own = client_of(app, "cstaff").get("/admin/owners/fund_entry/").get_data(as_text=True)
     assert "101室" in own  # the compound's own staff see the unit's entries
@@ -254,7 +256,7 @@ def test_a_resident_files_and_rates_a_complaint_on_the_portal(app, world):
         rate_url, data={"rating": "5", "csrf_token": csrf_token(text)}, follow_redirects=True
     ).get_data(as_text=True)
     assert "投诉处理后才能评价" in text
-    prop.handle_complaint(complaint, "已更换灯泡", world.staff)
+    prop.handle_complaint(trusted(world.staff), complaint, "已更换灯泡")
     page = client.get("/portal/property/").get_data(as_text=True)
     assert "已更换灯泡" in page
     text = client.post(
@@ -272,7 +274,7 @@ def test_a_resident_files_and_rates_a_complaint_on_the_portal(app, world):
 
 def test_staff_handle_complaints_and_see_overdue_ones(app, world):
     old = prop.file_complaint(
-        world.compound, world.users[0], "垃圾未清运", "", on=today() - dt.timedelta(20)
+        trusted(world.users[0]), world.compound, "垃圾未清运", "", on=today() - dt.timedelta(20)
     )
     client = client_of(app, "cstaff")
     listing = client.get("/admin/owners/complaint/").get_data(as_text=True)

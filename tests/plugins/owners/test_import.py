@@ -11,6 +11,8 @@ from plugins.owners.register import rules
 from plugins.owners.register.models import Owner, Ownership, Premises
 from plugins.owners.register.services import holdings
 
+from .conftest import trusted
+
 HEADERS = ["楼栋", "单元号", "专有面积", "面积来源", "业主姓名", "证件号码", "共有人", "开发商未售"]
 GOOD = [
     ["3号楼", "3-101", "88.50", "产权登记", "李雷", "110101199001011234", "", ""],
@@ -60,7 +62,7 @@ def snapshot():
 
 def test_an_xlsx_register_is_imported_with_co_owners_and_the_developer(world):
     before = snapshot()
-    report = ri.import_register(world.compound, xlsx(GOOD), world.staff)
+    report = ri.import_register(trusted(world.staff), world.compound, xlsx(GOOD))
     assert report.ok and report.written
     assert (report.units, report.buildings, report.owners) == (5, 2, 4)
     after = snapshot()
@@ -80,7 +82,7 @@ def test_an_xlsx_register_is_imported_with_co_owners_and_the_developer(world):
 
 def test_a_dry_run_reports_and_writes_nothing(world):
     before = snapshot()
-    report = ri.import_register(world.compound, csv_table(GOOD), world.staff, dry_run=True)
+    report = ri.import_register(trusted(world.staff), world.compound, csv_table(GOOD), dry_run=True)
     assert report.ok and not report.written and report.units == 5
     assert snapshot() == before
 
@@ -98,7 +100,7 @@ def test_every_bad_row_is_listed_in_chinese_and_nothing_is_written(world):
     # a unit already in the register: the fixture's 1号楼 has 101室
     rows[-1][0] = "1号楼"
     before = snapshot()
-    report = ri.import_register(world.compound, xlsx(rows), world.staff)
+    report = ri.import_register(trusted(world.staff), world.compound, xlsx(rows))
     assert not report.written and snapshot() == before
     found = {(p.row, p.column, p.message) for p in report.problems}
     assert (3, "专有面积", "专有部分面积必须大于零。") in found
@@ -112,7 +114,9 @@ def test_every_bad_row_is_listed_in_chinese_and_nothing_is_written(world):
 
 def test_a_missing_column_is_reported(world):
     before = snapshot()
-    report = ri.import_register(world.compound, csv_table([], headers=HEADERS[:4]), world.staff)
+    report = ri.import_register(
+        trusted(world.staff), world.compound, csv_table([], headers=HEADERS[:4])
+    )
     assert {(p.column, p.message) for p in report.problems} == {
         ("业主姓名", "文件缺少此列。"),
         ("证件号码", "文件缺少此列。"),
@@ -122,10 +126,10 @@ def test_a_missing_column_is_reported(world):
 
 def test_the_template_imports_cleanly(world):
     table = read_upload("template.xlsx", io.BytesIO(ri.template_xlsx()))
-    report = ri.import_register(world.compound, table, world.staff, dry_run=True)
+    report = ri.import_register(trusted(world.staff), world.compound, table, dry_run=True)
     assert report.ok and report.units == 3
     table = read_upload("template.csv", io.BytesIO(ri.template_csv().encode("utf-8")))
-    assert ri.import_register(world.compound, table, world.staff, dry_run=True).ok
+    assert ri.import_register(trusted(world.staff), world.compound, table, dry_run=True).ok
 
 
 def test_the_import_command_checks_then_imports(app, world, tmp_path):

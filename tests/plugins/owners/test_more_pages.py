@@ -15,7 +15,7 @@ from plugins.owners.committees.models import Committee, ResidentsCommitteeNotice
 from plugins.owners.committees.services import tell_residents_committee
 from tests.conftest import csrf_token, login, make_user
 
-from .conftest import COMMUNITY
+from .conftest import COMMUNITY, trusted
 
 OTHER = "990101001001"  # 幸福社区
 PDF = b"%PDF-1.4 signed"
@@ -36,10 +36,12 @@ def open_meeting(world, items=("4",)) -> Meeting:
         closes_on=now + dt.timedelta(5),
     )
     for item in items:
-        services.add_matter(meeting, f"事项{item}", item, world.staff)
-    tell_residents_committee(meeting, "长青社区居委会", now - dt.timedelta(16), world.staff)
-    meeting = services.notice(meeting, world.staff, on=now - dt.timedelta(16))
-    return services.open_voting(meeting, world.staff, on=now)
+        services.add_matter(trusted(world.staff), meeting, f"事项{item}", item)
+    tell_residents_committee(
+        trusted(world.staff), meeting, "长青社区居委会", now - dt.timedelta(16)
+    )
+    meeting = services.notice(trusted(world.staff), meeting, on=now - dt.timedelta(16))
+    return services.open_voting(trusted(world.staff), meeting, on=now)
 
 
 def post(client, url, data, files=None):
@@ -183,11 +185,11 @@ def test_an_even_committee_through_the_admin_page_changes_nothing(app, world):
 
     meeting = open_meeting(world, items=("3",))
     matter = Matter.get(Matter.meeting == meeting.id)
-    services.cast(world.owners[0], matter, "agree", world.users[0])
-    services.cast(world.owners[1], matter, "agree", world.users[1])
+    services.cast(trusted(world.users[0]), world.owners[0], matter, "agree")
+    services.cast(trusted(world.users[1]), world.owners[1], matter, "agree")
     Meeting.update(closes_on=today() - dt.timedelta(1)).where(Meeting.id == meeting.id).execute()
-    meeting = services.close_voting(Meeting.get_by_id(meeting.id), world.staff)
-    services.tally_meeting(meeting, world.staff)
+    meeting = services.close_voting(trusted(world.staff), Meeting.get_by_id(meeting.id))
+    services.tally_meeting(trusted(world.staff), meeting)
     for n in range(4):
         Owner.create(unit=world.compound, name=f"候选{n}")
     staff = client_of(app, "cstaff")
@@ -216,7 +218,7 @@ def test_residents_committee_opinion_page_and_meeting_overdue_column(app, world)
         opens_on=today() + dt.timedelta(20),
         closes_on=today() + dt.timedelta(25),
     )
-    services.add_matter(meeting, "事项", "9", world.staff)
+    services.add_matter(trusted(world.staff), meeting, "事项", "9")
     staff = client_of(app, "cstaff")
     page = post(
         staff,
@@ -251,7 +253,9 @@ def test_residents_committee_opinion_page_and_meeting_overdue_column(app, world)
 
 def test_another_communitys_records_are_out_of_reach(app, world):
     meeting = open_meeting(world)
-    proxy = services.authorise(meeting, world.owners[0], "王五", world.staff, (PDF, "a.pdf", ""))
+    proxy = services.authorise(
+        trusted(world.staff), meeting, world.owners[0], "王五", (PDF, "a.pdf", "")
+    )
     notice = ResidentsCommitteeNotice.get(ResidentsCommitteeNotice.unit == world.compound)
     make_user("ostaff", "community_staff", OTHER)
     other = client_of(app, "ostaff")
@@ -275,15 +279,17 @@ def test_the_public_ballot_list_and_csv_after_publication_only(app, world):
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
     day = world.vote_day(meeting)
-    services.cast(world.owners[0], matter, "agree", world.users[0], on=day)
-    services.cast(world.owners[1], matter, "disagree", world.users[1], on=day)
-    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
-    meeting = services.tally_meeting(meeting, world.staff, on=today())
+    services.cast(trusted(world.users[0]), world.owners[0], matter, "agree", on=day)
+    services.cast(trusted(world.users[1]), world.owners[1], matter, "disagree", on=day)
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
+    meeting = services.tally_meeting(trusted(world.staff), meeting, on=today())
     anonymous = app.test_client()
     url = f"/public/owners/ballots/{meeting.id}"
     assert anonymous.get(url + "?district=990101").status_code == 404  # not yet published
     assert anonymous.get(url + ".csv?district=990101").status_code == 404
-    services.publish(meeting, world.staff, on=today())
+    services.publish(trusted(world.staff), meeting, on=today())
     page = anonymous.get(url + "?district=990101").get_data(as_text=True)
     assert "匿名表决票明细" in page
     receipts = [r.receipt for r in BallotLog.select()]

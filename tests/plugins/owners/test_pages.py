@@ -12,6 +12,8 @@ from plugins.owners.register.models import Owner, Ownership, Premises
 from plugins.owners.register.services import holdings
 from tests.conftest import csrf_token, login
 
+from .conftest import trusted
+
 
 def client_of(app, username, password="Passw0rd-long"):
     client = app.test_client()
@@ -28,10 +30,12 @@ def open_meeting(world) -> Meeting:
         opens_on=now - dt.timedelta(1),
         closes_on=now + dt.timedelta(5),
     )
-    services.add_matter(meeting, "续聘物业", "4", world.staff)
-    tell_residents_committee(meeting, "长青社区居委会", now - dt.timedelta(16), world.staff)
-    meeting = services.notice(meeting, world.staff, on=now - dt.timedelta(16))
-    return services.open_voting(meeting, world.staff, on=now)
+    services.add_matter(trusted(world.staff), meeting, "续聘物业", "4")
+    tell_residents_committee(
+        trusted(world.staff), meeting, "长青社区居委会", now - dt.timedelta(16)
+    )
+    meeting = services.notice(trusted(world.staff), meeting, on=now - dt.timedelta(16))
+    return services.open_voting(trusted(world.staff), meeting, on=now)
 
 
 def test_owner_votes_on_the_portal_changes_the_vote_and_sees_receipts(app, world):
@@ -75,7 +79,7 @@ def test_someone_elses_meeting_is_not_found(app, world):
 def test_admin_views_list_and_hide_choices_until_close(app, world, admin):
     meeting = open_meeting(world)
     matter = Matter.get(Matter.meeting == meeting.id)
-    services.cast(world.owners[0], matter, "agree", world.users[0])
+    services.cast(trusted(world.users[0]), world.owners[0], matter, "agree")
     for path in ("owner", "premises", "ownership", "meeting", "matter", "ballot_log"):
         assert admin.get(f"/admin/{_endpoint(path)}/").status_code == 200, path
     page = admin.get(f"/admin/{_endpoint('ballot_log')}/").get_data(as_text=True)
@@ -167,7 +171,7 @@ def test_admin_gives_notice_through_the_meeting_action(app, world, admin):
         opens_on=today() + dt.timedelta(5),
         closes_on=today() + dt.timedelta(10),
     )
-    services.add_matter(near, "事项", "9", world.staff)
+    services.add_matter(trusted(world.staff), near, "事项", "9")
     listing_url = f"/admin/{_endpoint('meeting')}/"
     listing = admin.get(listing_url).get_data(as_text=True)
     response = admin.post(
@@ -183,8 +187,8 @@ def test_admin_gives_notice_through_the_meeting_action(app, world, admin):
         opens_on=today() + dt.timedelta(20),
         closes_on=today() + dt.timedelta(25),
     )
-    services.add_matter(far, "事项", "9", world.staff)
-    tell_residents_committee(far, "长青社区居委会", today(), world.staff)
+    services.add_matter(trusted(world.staff), far, "事项", "9")
+    tell_residents_committee(trusted(world.staff), far, "长青社区居委会", today())
     response = admin.post(
         f"{listing_url}action/",
         data={"action": "notice", "rowid": [str(far.id)], "csrf_token": csrf_token(listing)},
@@ -196,14 +200,22 @@ def test_admin_gives_notice_through_the_meeting_action(app, world, admin):
 def test_portal_shows_results_only_once_published(app, world):
     meeting = world.meeting("voting_open")
     matter = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
-    services.cast(world.owners[0], matter, "agree", world.users[0], on=world.vote_day(meeting))
-    services.cast(world.owners[1], matter, "agree", world.users[1], on=world.vote_day(meeting))
-    meeting = services.close_voting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
-    meeting = services.tally_meeting(meeting, world.staff, on=meeting.closes_on + dt.timedelta(1))
+    services.cast(
+        trusted(world.users[0]), world.owners[0], matter, "agree", on=world.vote_day(meeting)
+    )
+    services.cast(
+        trusted(world.users[1]), world.owners[1], matter, "agree", on=world.vote_day(meeting)
+    )
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
+    meeting = services.tally_meeting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
     client = client_of(app, "owner1")
     url = f"/portal/owners/meeting/{meeting.id}"
     assert "参与表决" not in client.get(url).get_data(as_text=True)
-    services.publish(meeting, world.staff, on=meeting.closes_on + dt.timedelta(2))
+    services.publish(trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(2))
     page = client.get(url).get_data(as_text=True)
     assert "结果：通过" in page
     assert "参与表决：面积 250 / 300 平方米，人数 2 / 3 人" in page

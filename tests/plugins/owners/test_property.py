@@ -23,7 +23,7 @@ from plugins.owners.property.models import (
     ServiceContract,
 )
 
-from .conftest import DAY, reload
+from .conftest import DAY, reload, trusted
 
 USCC = "91350100M000100Y43"  # a valid code (GB 32100 check characters)
 
@@ -136,20 +136,27 @@ def test_one_of_the_four_service_models_per_compound(world):
 @pytest.mark.awkward_days
 def test_a_complaint_gets_a_deadline_is_handled_and_rated_by_its_complainant(world):
     resident = world.users[0]
-    complaint = prop.file_complaint(world.compound, resident, "电梯经常停运", "3号电梯", on=DAY)
+    complaint = prop.file_complaint(
+        trusted(resident), world.compound, "电梯经常停运", "3号电梯", on=DAY
+    )
     assert complaint.due_on == DAY + dt.timedelta(7) and complaint.status == "open"
     assert prop.is_overdue(complaint, on=DAY + dt.timedelta(8))
     assert not prop.is_overdue(complaint, on=DAY + dt.timedelta(7))
-    refused(lambda: prop.rate_complaint(complaint, 5, resident), "投诉处理后才能评价")
-    complaint = prop.handle_complaint(complaint, "已更换控制柜", world.staff, on=DAY)
+    refused(lambda: prop.rate_complaint(trusted(resident), complaint, 5), "投诉处理后才能评价")
+    complaint = prop.handle_complaint(trusted(world.staff), complaint, "已更换控制柜", on=DAY)
     assert complaint.status == "handled" and not prop.is_overdue(complaint, DAY + dt.timedelta(30))
-    refused(lambda: prop.rate_complaint(complaint, 5, world.users[1]), "只有投诉人本人才能评价")
+    refused(
+        lambda: prop.rate_complaint(trusted(world.users[1]), complaint, 5), "只有投诉人本人才能评价"
+    )
     for bad in (0, 6, "4.5", "好", None):
-        refused(lambda bad=bad: prop.rate_complaint(complaint, bad, resident), "评价须为 1 到 5")
+        refused(
+            lambda bad=bad: prop.rate_complaint(trusted(resident), complaint, bad),
+            "评价须为 1 到 5",
+        )
     assert reload(complaint).rating is None and reload(complaint).status == "handled"
-    complaint = prop.rate_complaint(complaint, "4", resident, "满意")
+    complaint = prop.rate_complaint(trusted(resident), complaint, "4", "满意")
     assert complaint.rating == 4 and complaint.status == "rated"
-    refused(lambda: prop.rate_complaint(complaint, 5, resident), "只能评价一次")
+    refused(lambda: prop.rate_complaint(trusted(resident), complaint, 5), "只能评价一次")
     assert reload(complaint).rating == 4
 
 
@@ -157,11 +164,13 @@ def test_a_dispute_is_referred_to_mediation_as_a_core_case(world):
     dispute = Dispute.create(
         unit=world.compound, title="停车位收费争议", parties="业主代表；安居物业", description="…"
     )
-    dispute = prop.refer_to_mediation(dispute, world.staff, world.access)
+    dispute = prop.refer_to_mediation(Context(world.staff, world.access), dispute)
     case = Case.get_by_id(dispute.case_id)
     assert case.category == "dispute" and case.title == "物业纠纷：停车位收费争议"
     assert case.unit_id == world.compound.id and case.receiver_id == world.staff.id
-    refused(lambda: prop.refer_to_mediation(dispute, world.staff, world.access), "已转入调解")
+    refused(
+        lambda: prop.refer_to_mediation(Context(world.staff, world.access), dispute), "已转入调解"
+    )
     assert Case.select().where(Case.unit == world.compound.id).count() == 1
 
 
@@ -173,11 +182,11 @@ def test_joint_meeting_decisions_are_published_and_then_frozen(world):
         attendees="长青社区居委会；业主委员会；安居物业",
         minutes="讨论了物业费调整方案",
     )
-    refused(lambda: prop.publish_decisions(meeting, world.staff), "请先填写决定事项再公示")
+    refused(lambda: prop.publish_decisions(trusted(world.staff), meeting), "请先填写决定事项再公示")
     assert not Publication.select().where(Publication.unit == world.compound.id).exists()
     meeting.decisions = "维持现行物业费标准至年底"
     meeting.save()
-    meeting = prop.publish_decisions(meeting, world.staff)
+    meeting = prop.publish_decisions(trusted(world.staff), meeting)
     notice = Publication.get_by_id(meeting.publication_id)
     assert notice.title == "联席会议决定：物业费调整" and "维持现行物业费标准" in notice.body
     assert notice.state == "published"
@@ -187,10 +196,12 @@ def test_joint_meeting_decisions_are_published_and_then_frozen(world):
     ):
         refused(write, "决定事项已公示")
     assert reload(meeting).topic == "物业费调整"
-    refused(lambda: prop.publish_decisions(meeting, world.staff), "已经公示")
+    refused(lambda: prop.publish_decisions(trusted(world.staff), meeting), "已经公示")
     assert Publication.select().where(Publication.unit == world.compound.id).count() == 1
 
 
 def test_complaint_subject_is_required(world):
-    refused(lambda: prop.file_complaint(world.compound, world.users[0], " ", ""), "请填写事由")
+    refused(
+        lambda: prop.file_complaint(trusted(world.users[0]), world.compound, " ", ""), "请填写事由"
+    )
     assert not Complaint.select().where(Complaint.unit == world.compound.id).exists()
