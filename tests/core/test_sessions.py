@@ -59,7 +59,7 @@ def test_a_password_change_ends_every_other_session(app, demo):
     token = csrf_token(here.get("/auth/password").get_data(as_text=True))
     response = here.post(
         "/auth/password",
-        data={"current": USER_PASSWORD, "new": "Clerk-new-2026", "confirm": "Clerk-new-2026"}
+        data={"current": USER_PASSWORD, "new": "Desk-work-2026", "confirm": "Desk-work-2026"}
         | {"csrf_token": token},
     )
     assert response.status_code == 302
