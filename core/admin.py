@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from dataclasses import dataclass
 
 import peewee as pw
@@ -308,6 +309,15 @@ def local_datetime(view, value, name=None):
     return format_datetime(value, "yyyy-MM-dd HH:mm")
 
 
+SECRET = re.compile(r"(^|_)(password|hash|secret|token)(_|$)")
+
+
+def is_secret(name: str) -> bool:
+    """A field holding a secret or its hash (``password_hash``, ``token_hash``, ``key_hash``,
+    ``secret``, ``token``): never a column, a detail, an export column or a form field."""
+    return bool(SECRET.search(str(name)))
+
+
 class ModelView(AccessMixin, PeeweeModelView):
     """Base model view for every plugin. Subclasses set ``plugin_id`` and the usual options.
 
@@ -341,9 +351,17 @@ class ModelView(AccessMixin, PeeweeModelView):
         url = url or f"/admin/{plugin_id}/{short}"
         self.personal = personal_fields(model)
         self._add_personal_validators()
+        secrets = [f for f in model._meta.fields if is_secret(f)]
+        self.form_excluded_columns = [*(self.form_excluded_columns or ()), *secrets]
         self.model = model
         self._check_scoping()
         super().__init__(model, name=name, category=category, endpoint=endpoint, url=url, **kwargs)
+
+    def get_column_names(self, only_columns, excluded_columns):
+        """Flask-Admin's columns of the list, the details page and the export, without any
+        secret (a password hash, a token's or session key's hash): none is ever shown."""
+        names = super().get_column_names(only_columns, excluded_columns)
+        return [(c, label) for c, label in names if not is_secret(getattr(c, "name", c))]
 
     # -- personal data (个人信息): validated, masked for users without the permission --
 

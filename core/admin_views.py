@@ -13,8 +13,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
-from core import services, territory
+from core import services, sessions, territory
 from core.admin import ModelView, OnePermission, View
+from core.commands import Context
 from core.db import db
 from core.i18n import Label
 from core.i18n import gettext as _
@@ -28,6 +29,7 @@ from core.models import (
     RolePermission,
     TerritoryUnit,
     User,
+    UserSession,
 )
 from core.registry import kernel_state
 from core.workdays import CalendarDay
@@ -555,6 +557,64 @@ class LoginAttemptView(ModelView):
         return query.where(LoginAttempt.username.in_(members))
 
 
+class UserSessionView(ManageUsersMixin, ModelView):
+    """登录会话 Sessions: who is logged in, from where, since when; a security administrator
+    ends sessions of the people they manage (强制下线). Read only otherwise."""
+
+    scoped = False
+    allow_create = allow_edit = allow_delete = False
+    can_view_details = False
+    column_list = (
+        "user",
+        "created_at",
+        "last_seen_at",
+        "ip",
+        "user_agent",
+        "ended_at",
+        "end_reason",
+    )
+    column_default_sort = ("last_seen_at", True)
+    column_filters = ("ended_at", "ip")
+    column_labels = {
+        "user": _l("User"),
+        "created_at": _l("Logged in at"),
+        "last_seen_at": _l("Last active at"),
+        "ip": _l("Address"),
+        "user_agent": _l("Browser"),
+        "ended_at": _l("Ended at"),
+        "end_reason": _l("Ended because"),
+    }
+    column_formatters = {
+        "end_reason": lambda v, c, m, p: str(sessions.REASONS.get(m.end_reason, m.end_reason)),
+    }
+
+    def scoped_query(self, query, action="read"):
+        if g.access.is_platform_admin:
+            return query
+        members = sessions.manageable_users(g.access, g.get("district_id"))
+        if members is None:
+            return query.where(NOTHING)
+        return query.where(UserSession.user.in_(members))
+
+    @action("end", _l("End the sessions (log out)"), _l("End the selected sessions?"))
+    def action_end(self, ids):
+        try:
+            count = sessions.force_end(Context.current(), ids)
+        except services.ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("%(count)s sessions ended.", count=count), "success")
+
+    def is_action_allowed(self, name):
+        if name == "end":
+            return self.can_edit_rows()
+        return super().is_action_allowed(name)
+
+    def can_edit_rows(self) -> bool:
+        access = g.get("access")
+        return access is not None and access.can("core", "manage_users")
+
+
 REASON_LABELS = {
     "": _l("Logged in"),
     "wrong_password": _l("Wrong username or password"),
@@ -712,6 +772,7 @@ def core_views(admin) -> list:
         ),
         AuditLogView(AuditLog, name=_l("Audit log"), category=system, plugin_id="core"),
         LoginAttemptView(LoginAttempt, name=_l("Login log"), category=system, plugin_id="core"),
+        UserSessionView(UserSession, name=_l("Sessions"), category=system, plugin_id="core"),
         CalendarDayView(
             CalendarDay,
             name=_l("Calendar"),

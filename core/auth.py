@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from core import sessions
 from core.db import db
 from core.events import Event, emit
 from core.i18n import LOCALES
@@ -42,6 +43,13 @@ def _safe_next(target: str | None) -> str:
     return url_for("admin.index")
 
 
+def _begin_session(user) -> None:
+    with db.atomic():
+        session["sid"] = sessions.begin(
+            user, request.remote_addr or "", request.user_agent.string or ""
+        )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -54,6 +62,7 @@ def login():
             session.clear()
             login_user(user)
             session.permanent = True
+            _begin_session(user)
             if user.must_change_password:
                 flash(_("Please choose a new password before you continue."), "info")
                 session["after_password"] = _safe_next(request.args.get("next"))
@@ -73,6 +82,7 @@ def logout():
                     actor=current_user._get_current_object(),
                 )
             )
+    sessions.end(session.get("sid"), "logout")
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -89,6 +99,7 @@ def change_password_view():
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
+            _begin_session(current_user._get_current_object())  # the others have ended
             flash(_("Your password has been changed."), "success")
             return redirect(_safe_next(session.pop("after_password", None)))
     return render_template("auth/change_password.html", form=form)

@@ -69,7 +69,20 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("TIMEZONE", str, "Asia/Shanghai", "Time zone in which timestamps are shown"),
     Setting("UPLOAD_DIR", str, None, "Upload store; defaults to instance/uploads"),
-    Setting("SESSION_MINUTES", int, 480, "Lifetime of a login session in minutes", _positive),
+    Setting(
+        "SESSION_MINUTES",
+        int,
+        480,
+        "Absolute lifetime of a login session in minutes (it then ends, however active)",
+        _positive,
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES",
+        int,
+        15,
+        "Minutes without a request after which a login session ends (等保2.0: at most 30)",
+        lambda v: None if 1 <= v <= 30 else "must be 1 to 30",
+    ),
     Setting("PAGE_SIZE", int, 20, "Rows per page in admin lists", _positive),
     Setting(
         "PROXY_HOPS",

@@ -225,6 +225,27 @@ class LoginAttempt(AppendOnlyModel):
         indexes = ((("username", "at"), False), (("ip", "at"), False))
 
 
+class UserSession(BaseModel):
+    """A login session (登录会话), kept on the server. The signed cookie carries only a random
+    key whose hash is stored here, so that logging out, a password change, disabling the
+    account or a change of its roles ends the session everywhere (a cookie copied before is
+    then worthless), an idle or too old session ends on its next request, and a security
+    administrator can list a person's sessions and end them (强制下线)."""
+
+    user = pw.ForeignKeyField(User, backref="+", on_delete="CASCADE", verbose_name=_l("User"))
+    key_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Logged in at"))
+    last_seen_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Last active at"))
+    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    user_agent = pw.CharField(max_length=255, default="", verbose_name=_l("Browser"))
+    ended_at = pw.DateTimeField(null=True, verbose_name=_l("Ended at"))
+    end_reason = pw.CharField(max_length=32, default="", verbose_name=_l("Ended because"))
+
+    class Meta:
+        table_name = "core_user_session"
+        indexes = ((("user", "ended_at"), False),)
+
+
 class DistrictOwnedModel(BaseModel):
     """Base for every district-owned record (辖区数据): ties the row to a territory unit and
     records who created and last updated it, and when.
@@ -255,4 +276,5 @@ CORE_MODELS = [
     DistrictSetting,
     AuditLog,
     LoginAttempt,
+    UserSession,
 ]

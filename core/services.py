@@ -12,6 +12,7 @@ import re
 
 import peewee as pw
 
+from core import sessions
 from core.access import hash_password, verify_password
 from core.db import db
 from core.errors import ServiceError
@@ -229,6 +230,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
         user.password_hash = hash_password(new)
         user.must_change_password = False
         user.save(only=[User.password_hash, User.must_change_password])
+        sessions.end_all(user.id, "password")
         emit(
             Event(
                 "password_changed",
@@ -430,6 +432,7 @@ def assign_role(
         raise ServiceError(_("%(user)s already holds this role there.", user=str(user)))
     with db.atomic():
         assignment = RoleAssignment.create(user=user, role=role, unit=unit, scope=scope)
+        sessions.end_all(user.id, "roles")
         emit(
             Event(
                 "role_granted",
@@ -465,6 +468,7 @@ def revoke_role(access, assignment: RoleAssignment, actor: User | None = None) -
             )
         )
         assignment.delete_instance()
+        sessions.end_all(assignment.user_id, "roles")
 
 
 def set_role_permissions(
@@ -505,6 +509,8 @@ def set_active(access, user: User, active: bool, actor: User | None = None) -> N
         raise ServiceError(_("You cannot disable your own account."))
     with db.atomic():
         User.update(is_active=active).where(User.id == user.id).execute()
+        if not active:
+            sessions.end_all(user.id, "disabled")
         emit(
             Event(
                 "user_enabled" if active else "user_disabled",

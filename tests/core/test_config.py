@@ -43,6 +43,10 @@ def test_environment_overrides_file(tmp_path):
         ),
         ({**SECRET, "LINLI_PAGE_SIZE": "0"}, "LINLI_PAGE_SIZE (environment): must be a positive"),
         ({**SECRET, "LINLI_DEFAULT_LOCALE": "fr"}, "LINLI_DEFAULT_LOCALE (environment): must be"),
+        (
+            {**SECRET, "LINLI_SESSION_IDLE_MINUTES": "31"},
+            "LINLI_SESSION_IDLE_MINUTES (environment): must be 1 to 30",
+        ),
     ],
 )
 def test_bad_settings_give_one_line(tmp_path, environ, message):

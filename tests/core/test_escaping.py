@@ -529,6 +529,10 @@ def site(tmp_path_factory):
         User.update(password_hash=hash_password(ADMIN_PASSWORD), must_change_password=False).where(
             User.username == "admin"
         ).execute()
+        from core.api.tokens import create_token
+
+        _row, clear = create_token(User.get(User.username == "admin"), "walk")
+        app.config["WALK_TOKEN"] = clear  # a token in clear exists once, never on a page
     client = app.test_client()
     assert login(client, "admin", ADMIN_PASSWORD).status_code == 302
     payloads = Payloads()
@@ -550,6 +554,32 @@ def test_no_page_shows_a_payload_unescaped(site):
             found[f"{page.label} {page.url}"].add(site.payloads.name(match))
     report = "\n".join(f"{page}: {', '.join(sorted(fields))}" for page, fields in found.items())
     assert not found, f"payload unescaped on {len(found)} pages:\n{report}"
+
+
+def test_no_page_shows_a_secret(site):
+    """No password hash, API token (hash or clear), session key hash or the secret key on any
+    page the platform administrator reaches (the users' details pages included)."""
+    from core.api.models import ApiToken
+    from core.models import User, UserSession
+
+    with site.app.app_context():
+        secrets = {
+            "password hash": [u.password_hash for u in User.select()],
+            "token hash": [t.token_hash for t in ApiToken.select()],
+            "session key hash": [s.key_hash for s in UserSession.select()],
+            "token": [site.app.config["WALK_TOKEN"]],
+            "secret key": [site.app.config["SECRET_KEY"]],
+        }
+    assert secrets["session key hash"] and secrets["token hash"]  # the walk has them to hide
+    details = [p for p in site.pages if "core_user details" in p.label]
+    assert details and all(p.status == 200 for p in details)
+    found = sorted(
+        f"{kind} on {page.label} {page.url}"
+        for page in site.pages
+        for kind, values in secrets.items()
+        if any(v and v in page.html for v in values) or "scrypt:" in page.html
+    )
+    assert not found, "\n".join(found)
 
 
 def test_every_page_of_the_walk_answers(site):

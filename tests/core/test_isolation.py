@@ -56,6 +56,12 @@ def core_records(endpoint, community, tag):
         )
     if endpoint == "core_login_attempt":
         return LoginAttempt.create(username=staff.username, user=staff, ip="10.0.0.1", success=True)
+    if endpoint == "core_user_session":  # the sessions of people the staff manage
+        import hashlib
+
+        from core.models import UserSession
+
+        return UserSession.create(user=staff, key_hash=hashlib.sha256(tag.encode()).hexdigest())
     if endpoint in ("core_publication", "core_objection"):  # district-owned, or through one
         from core.publicity import Objection, Publication
 
