@@ -77,6 +77,27 @@ SETTINGS: tuple[Setting, ...] = (
         _positive,
     ),
     Setting(
+        "PASSWORD_MIN_LENGTH",
+        int,
+        8,
+        "Fewest characters of a password (等保2.0: at least 8; with 3 of the 4 kinds of character)",
+        lambda v: None if 8 <= v <= 64 else "must be 8 to 64",
+    ),
+    Setting(
+        "PASSWORD_HISTORY",
+        int,
+        5,
+        "A new password may not be one of the last this many (0: no history check)",
+        lambda v: None if 0 <= v <= 24 else "must be 0 to 24",
+    ),
+    Setting(
+        "PASSWORD_MAX_AGE_DAYS",
+        int,
+        90,
+        "Days after which a password must be changed at the next login (0: never)",
+        lambda v: None if 0 <= v <= 366 else "must be 0 to 366",
+    ),
+    Setting(
         "SESSION_IDLE_MINUTES",
         int,
         15,

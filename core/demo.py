@@ -35,8 +35,9 @@ def one_time_password() -> str:
     alphabet = string.ascii_letters + string.digits
     while True:
         word = "".join(secrets.choice(alphabet) for _ in range(14))
-        if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
-            return word
+        if any(c.isdigit() for c in word) and any(c.islower() for c in word):
+            if any(c.isupper() for c in word):  # 3 of the 4 kinds (等保2.0)
+                return word
 
 
 def build_territory() -> tuple[TerritoryUnit, bool]:

@@ -68,6 +68,7 @@ class User(BaseModel):
     password_hash = pw.CharField(max_length=255)
     is_active = pw.BooleanField(default=True, verbose_name=_l("Active"))
     must_change_password = pw.BooleanField(default=False)
+    password_changed_at = pw.DateTimeField(default=utcnow)
     created_at = pw.DateTimeField(default=utcnow)
     last_login_at = pw.DateTimeField(null=True)
 
@@ -225,6 +226,19 @@ class LoginAttempt(AppendOnlyModel):
         indexes = ((("username", "at"), False), (("ip", "at"), False))
 
 
+class PasswordHistory(AppendOnlyModel):
+    """The hashes of a person's passwords, newest last (口令历史): a new password may not be
+    one of the last ``PASSWORD_HISTORY`` (等保2.0). Evidence: never changed or deleted."""
+
+    user = pw.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    password_hash = pw.CharField(max_length=255)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "core_password_history"
+        indexes = ((("user", "created_at"), False),)
+
+
 class UserSession(BaseModel):
     """A login session (登录会话), kept on the server. The signed cookie carries only a random
     key whose hash is stored here, so that logging out, a password change, disabling the
@@ -277,4 +291,5 @@ CORE_MODELS = [
     AuditLog,
     LoginAttempt,
     UserSession,
+    PasswordHistory,
 ]

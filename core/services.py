@@ -22,6 +22,7 @@ from core.kernel import CORE_ID
 from core.models import (
     SCOPES,
     LoginAttempt,
+    PasswordHistory,
     PluginDistrict,
     Role,
     RoleAssignment,
@@ -152,14 +153,72 @@ def _set_switch(plugin_id: str, district: TerritoryUnit, enabled: bool, actor) -
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 
 
-def check_password_policy(password: str, username: str = "") -> None:
-    """At least 10 characters with letters and digits, not containing the username."""
-    if len(password or "") < 10:
-        raise ServiceError(_("The password must be at least 10 characters long."))
-    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        raise ServiceError(_("The password must contain both letters and digits."))
+CHARACTER_CLASSES = (r"[A-Z]", r"[a-z]", r"\d", r"[^A-Za-z0-9]")
+
+
+def _password_rules() -> dict:
+    from flask import current_app, has_app_context
+
+    cfg = current_app.config["LINLI"] if has_app_context() else {}
+    return {
+        "length": cfg.get("PASSWORD_MIN_LENGTH", 8),
+        "history": cfg.get("PASSWORD_HISTORY", 5),
+        "days": cfg.get("PASSWORD_MAX_AGE_DAYS", 90),
+    }
+
+
+def check_password_policy(password: str, username: str = "", user: User | None = None) -> None:
+    """The password policy of 等保2.0 (GB/T 22239-2019 8.1.4.1 身份鉴别): at least
+    ``PASSWORD_MIN_LENGTH`` (8) characters of at least 3 of the 4 kinds (capital letters,
+    small letters, digits, symbols), not containing the username, and for an existing
+    ``user`` not one of their last ``PASSWORD_HISTORY`` (5) passwords. The web forms, the
+    ``linli users`` commands and every other path call this one check."""
+    from core.access import verify_password
+
+    password = password or ""
+    rules = _password_rules()
+    if len(password) < rules["length"]:
+        raise ServiceError(
+            _("The password must be at least %(count)s characters long.", count=rules["length"])
+        )
+    if sum(1 for pattern in CHARACTER_CLASSES if re.search(pattern, password)) < 3:
+        raise ServiceError(
+            _(
+                "The password must contain at least 3 of these 4 kinds of character: capital "
+                "letters, small letters, digits and symbols."
+            )
+        )
     if username and username.lower() in password.lower():
         raise ServiceError(_("The password must not contain the username."))
+    if user is not None and rules["history"]:
+        recent = [user.password_hash] + [
+            row.password_hash
+            for row in PasswordHistory.select()
+            .where(PasswordHistory.user == user.id)
+            .order_by(PasswordHistory.id.desc())
+            .limit(rules["history"])
+        ]
+        if any(verify_password(User(password_hash=h), password) for h in dict.fromkeys(recent)):
+            raise ServiceError(
+                _(
+                    "The password must not be one of your last %(count)s passwords.",
+                    count=rules["history"],
+                )
+            )
+
+
+def password_expired(user: User) -> bool:
+    """Whether ``user``'s password is older than ``PASSWORD_MAX_AGE_DAYS`` (0: never)."""
+    days = _password_rules()["days"]
+    changed = user.password_changed_at or user.created_at
+    return bool(days) and changed is not None and utcnow() - changed > dt.timedelta(days=days)
+
+
+def _set_password(user: User, password: str) -> None:
+    """Store a new password: its hash, when it was set, and a row of the history."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    PasswordHistory.create(user=user, password_hash=user.password_hash)
 
 
 def create_user(
@@ -198,6 +257,7 @@ def create_user(
             password_hash=hash_password(password),
             must_change_password=must_change_password,
         )
+        PasswordHistory.create(user=user, password_hash=user.password_hash)
         RoleAssignment.create(user=user, role=role, unit=unit, scope=scope)
         emit(
             Event(
@@ -225,11 +285,11 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
         raise ServiceError(_("The two new passwords differ."))
     if new == current:
         raise ServiceError(_("The new password must differ from the current one."))
-    check_password_policy(new, user.username)
+    check_password_policy(new, user.username, user)
     with db.atomic():
-        user.password_hash = hash_password(new)
+        _set_password(user, new)
         user.must_change_password = False
-        user.save(only=[User.password_hash, User.must_change_password])
+        user.save(only=[User.password_hash, User.password_changed_at, User.must_change_password])
         sessions.end_all(user.id, "password")
         emit(
             Event(
@@ -356,7 +416,9 @@ def authenticate(username: str, password: str, ip: str) -> User:
         )
         if message is None:
             user.last_login_at = utcnow()
-            user.save(only=[User.last_login_at])
+            if password_expired(user):  # 口令定期更换: change it before anything else
+                user.must_change_password = True
+            user.save(only=[User.last_login_at, User.must_change_password])
         emit(
             Event(
                 "login" if message is None else "login_failed",

@@ -72,7 +72,7 @@ def test_first_login_forces_a_password_change(app, demo):
         "/auth/password",
         data={"current": "Passw0rd-long", "new": "abc", "confirm": "abc", "csrf_token": token},
     )
-    assert "密码长度至少为 10 个字符。" in flashed(weak)
+    assert "密码至少需要 8 个字符。" in flashed(weak)
     assert User.get(User.username == "newbie").must_change_password
     ok = client.post(
         "/auth/password",

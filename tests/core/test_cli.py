@@ -71,8 +71,15 @@ def test_users_create(cli):
     [
         (["--role", "nosuch"], "未知角色：nosuch"),
         (["--unit", "000"], "未知的辖区编码：000"),
-        (["--password", "short1"], "密码长度至少为 10 个字符"),
-        (["--password", "onlyletterslong"], "密码必须同时包含字母和数字"),
+        (["--password", "Short-1"], "密码至少需要 8 个字符。"),
+        (
+            ["--password", "onlyletterslong"],
+            "密码须包含大写字母、小写字母、数字、符号这四类字符中的至少三类。",
+        ),
+        (
+            ["--password", "aaaaaaaaa1"],
+            "密码须包含大写字母、小写字母、数字、符号这四类字符中的至少三类。",
+        ),
         (["--password", "li-si-12345"], "密码不能包含用户名"),
         (["--username", "a b"], "用户名须由 3 至 64 个字母"),
         (["--username", "admin"], "用户名 admin 已被占用"),

@@ -64,7 +64,7 @@ def test_first_visit_from_login_to_dashboard_list_and_modules(live_server, page,
     page.fill("input[name=new]", "short")
     page.fill("input[name=confirm]", "short")
     submit(page)
-    expect(page.locator(".alert-danger")).to_contain_text("密码长度至少为 10 个字符。")
+    expect(page.locator(".alert-danger")).to_contain_text("密码至少需要 8 个字符。")
     expect(page).to_have_url(re.compile(r"/auth/password$"))
     expect(page.locator("input[name=new]")).to_be_visible()
     shot("weak-password")
