@@ -308,6 +308,21 @@ class UserView(ManageUsersMixin, ModelView):
     def update_model(self, form, model):
         return super().update_model(form, model)
 
+    @action("unlock", _l("Unlock accounts"), _l("Unlock the selected accounts?"))
+    def action_unlock(self, ids):
+        if not self.can_edit:
+            flash(_("You are not allowed to do this."), "error")
+            return
+        done = 0
+        for user in self.scoped_query(User.select(), "update").where(User.id << ids):
+            try:
+                services.unlock(g.access, user, current_user._get_current_object())
+                done += 1
+            except services.ServiceError as exc:
+                flash(str(exc), "error")
+        if done:
+            flash(_("%(count)s accounts unlocked.", count=done), "success")
+
     @action("disable", _l("Disable accounts"), _l("Disable the selected accounts?"))
     def action_disable(self, ids):
         self._set_active(ids, False)
@@ -332,7 +347,7 @@ class UserView(ManageUsersMixin, ModelView):
             flash(_("Saved."), "success")
 
     def is_action_allowed(self, name):
-        if name in ("disable", "enable"):
+        if name in ("disable", "enable", "unlock"):
             return self.can_edit
         return super().is_action_allowed(name)
 
@@ -620,6 +635,8 @@ REASON_LABELS = {
     "wrong_password": _l("Wrong username or password"),
     "disabled": _l("Account disabled"),
     "throttled": _l("Locked after too many failures"),
+    "slowed": _l("Address slowed down after too many failures"),
+    "unlocked": _l("Unlocked by an administrator"),
 }
 
 

@@ -129,7 +129,15 @@ SETTINGS: tuple[Setting, ...] = (
         "LOGIN_IP_MAX_FAILURES",
         int,
         20,
-        "Failed logins from one address within the window before it is locked",
+        "Failed logins from one address within the window after which it is slowed down "
+        "(one try every LOGIN_IP_DELAY_SECONDS; no account is locked by it)",
+        _positive,
+    ),
+    Setting(
+        "LOGIN_IP_DELAY_SECONDS",
+        int,
+        10,
+        "Seconds between two tries from an address that failed too often",
         _positive,
     ),
     Setting(

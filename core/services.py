@@ -365,27 +365,73 @@ def _login_limits() -> dict:
         "account": cfg["LOGIN_MAX_FAILURES"],
         "address": cfg["LOGIN_IP_MAX_FAILURES"],
         "minutes": cfg["LOGIN_WINDOW_MINUTES"],
+        "delay": cfg["LOGIN_IP_DELAY_SECONDS"],
     }
 
 
-def is_throttled(username: str, ip: str) -> bool:
-    """Too many recent failures for this account (since its last success) or address."""
+NOT_FAILURES = ("throttled", "slowed", "unlocked")  # rows of the log that are no failed try
+
+
+def locked_until(username: str) -> dt.datetime | None:
+    """When the account's lock ends (UTC), if ``LOGIN_MAX_FAILURES`` passwords were wrong
+    within ``LOGIN_WINDOW_MINUTES`` since its last login or unlock; None if not locked.
+    Only the account attacked is locked: never the others of the same address."""
     limits = _login_limits()
-    since = utcnow() - dt.timedelta(minutes=limits["minutes"])
-    failures = LoginAttempt.select().where(
-        (LoginAttempt.at > since) & ~LoginAttempt.success & (LoginAttempt.reason != "throttled")
-    )
-    last_ok = (
+    now = utcnow()
+    reset = (
         LoginAttempt.select(pw.fn.MAX(LoginAttempt.at))
-        .where((LoginAttempt.username == username) & LoginAttempt.success)
+        .where(
+            (LoginAttempt.username == username)
+            & (LoginAttempt.success | (LoginAttempt.reason == "unlocked"))
+        )
         .scalar()
     )
-    account = failures.where(LoginAttempt.username == username)
-    if last_ok is not None:
-        account = account.where(LoginAttempt.at > last_ok)
-    if account.count() >= limits["account"]:
-        return True
-    return failures.where(LoginAttempt.ip == ip).count() >= limits["address"]
+    failures = LoginAttempt.select(LoginAttempt.at).where(
+        (LoginAttempt.username == username)
+        & ~LoginAttempt.success
+        & LoginAttempt.reason.not_in(NOT_FAILURES)
+        & (LoginAttempt.at > now - dt.timedelta(minutes=limits["minutes"]))
+    )
+    if reset is not None:
+        failures = failures.where(LoginAttempt.at > reset)
+    times = [row.at for row in failures.order_by(LoginAttempt.at.desc()).limit(limits["account"])]
+    if len(times) < limits["account"]:
+        return None
+    return times[0] + dt.timedelta(minutes=limits["minutes"])
+
+
+def slowed_for(ip: str) -> int:
+    """Seconds this address must still wait before its next try: once it has failed
+    ``LOGIN_IP_MAX_FAILURES`` times within the window (a guesser or a busy office behind one
+    NAT), it may try once every ``LOGIN_IP_DELAY_SECONDS``. It is slowed, never locked out,
+    and no account is locked by it."""
+    if not ip:
+        return 0
+    limits = _login_limits()
+    now = utcnow()
+    recent = LoginAttempt.select().where(
+        (LoginAttempt.ip == ip) & (LoginAttempt.at > now - dt.timedelta(minutes=limits["minutes"]))
+    )
+    failed = recent.where(~LoginAttempt.success & LoginAttempt.reason.not_in(NOT_FAILURES))
+    if failed.count() < limits["address"]:
+        return 0
+    last = recent.select(pw.fn.MAX(LoginAttempt.at)).scalar()
+    wait = limits["delay"] - (now - last).total_seconds()
+    return max(0, int(wait + 0.999))
+
+
+def is_throttled(username: str, ip: str) -> bool:
+    """Whether a login of ``username`` from ``ip`` would be refused now without a check."""
+    return locked_until(username) is not None or slowed_for(ip) > 0
+
+
+def _local_minute(utc: dt.datetime) -> str:
+    from flask import has_request_context
+    from flask_babel import format_datetime
+
+    if not has_request_context():
+        return utc.strftime("%Y-%m-%d %H:%M UTC")
+    return format_datetime(utc.replace(tzinfo=dt.UTC), "yyyy-MM-dd HH:mm")
 
 
 def authenticate(username: str, password: str, ip: str) -> User:
@@ -396,12 +442,23 @@ def authenticate(username: str, password: str, ip: str) -> User:
     """
     username = (username or "").strip()[:64]
     user = User.get_or_none(User.username == username)
-    if is_throttled(username, ip):
+    until = locked_until(username)
+    wait = slowed_for(ip or "")
+    if until is not None:
         reason, message = (
             "throttled",
             _(
-                "Too many failed logins. Try again later (locked for %(minutes)s min).",
-                minutes=_login_limits()["minutes"],
+                "Too many failed logins: this account is locked until %(time)s. A security "
+                "administrator can unlock it sooner.",
+                time=_local_minute(until),
+            ),
+        )
+    elif wait:
+        reason, message = (
+            "slowed",
+            _(
+                "Too many failed logins from this address: try again in %(seconds)s seconds.",
+                seconds=wait,
             ),
         )
     elif user is None or not verify_password(user, password or ""):
@@ -430,6 +487,18 @@ def authenticate(username: str, password: str, ip: str) -> User:
     if message is not None:
         raise ServiceError(message)
     return user
+
+
+def unlock(access, user: User, actor: User | None = None) -> None:
+    """A security administrator unlocks an account locked by failed logins (解锁): the
+    login log records it, and the failures before it no longer count."""
+    if access is not None and not access.can("core", "manage_users"):
+        raise ServiceError(_("You are not allowed to do this."))
+    if locked_until(user.username) is None:
+        raise ServiceError(_("%(user)s is not locked.", user=str(user)))
+    with db.atomic():
+        LoginAttempt.create(username=user.username, user=user, success=False, reason="unlocked")
+        emit(Event("user_unlocked", record=user, actor=actor, summary=user.username))
 
 
 # -- roles and assignments (角色与授权) ------------------------------------------------------

@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
-from core import services
-from core.models import LoginAttempt, User, utcnow
+from core.models import LoginAttempt, User
 from tests.conftest import csrf_token, login, make_user
 
 
@@ -28,27 +28,80 @@ def test_wrong_password_and_unknown_user_say_the_same(app, demo):
     ]
 
 
-def test_account_is_throttled_after_repeated_failures(app, demo, monkeypatch):
+def from_address(app, ip):
     client = app.test_client()
-    for _ in range(5):
-        login(client, "admin", "wrong-password-1")
-    page = login(client, "admin", "Admin-pass-123")  # right password, but locked
-    assert page.status_code == 200
-    assert "登录失败次数过多，请稍后再试（锁定 15 分钟）。" in flashed(page)
-    assert client.get("/admin/").status_code == 302
-    # after the window the account opens again
-    later = utcnow() + dt.timedelta(minutes=16)
-    monkeypatch.setattr(services, "utcnow", lambda: later)
-    assert login(client, "admin", "Admin-pass-123").status_code == 302
+    client.environ_base["REMOTE_ADDR"] = ip
+    return client
 
 
-def test_address_is_throttled_across_accounts(make_app, app, demo):
+def test_an_account_is_locked_after_five_failures_until_a_stated_time(app, demo):
+    # 23:50 in Beijing on New Year's Eve: the lock ends at 00:05 on 1 January
+    with time_machine.travel(dt.datetime(2026, 12, 31, 15, 50, tzinfo=dt.UTC), tick=False) as t:
+        client = app.test_client()
+        for _ in range(5):
+            login(client, "admin", "wrong-password-1")
+        page = login(client, "admin", "Admin-pass-123")  # right password, but locked
+        assert page.status_code == 200
+        assert "登录失败次数过多，账号已锁定至 2027-01-01 00:05。安全管理员可提前解锁。" in flashed(
+            page
+        )
+        assert client.get("/admin/").status_code == 302
+        t.shift(dt.timedelta(minutes=15, seconds=1))  # the window is over: it opens again
+        assert login(client, "admin", "Admin-pass-123").status_code == 302
+
+
+def test_failures_on_one_account_never_lock_another_of_the_same_address(app, demo):
+    with app.app_context():
+        make_user("colleague", "community_staff", "990101001001")
+    office = app.test_client()
+    for _ in range(6):
+        login(office, "admin", "wrong-password-1")
+    assert "账号已锁定" in flashed(login(office, "admin", "Admin-pass-123"))
+    assert login(app.test_client(), "colleague", "Passw0rd-long").status_code == 302
+
+
+def test_an_address_that_fails_too_often_is_slowed_not_locked(app, demo):
     app.config["LINLI"]["LOGIN_IP_MAX_FAILURES"] = 3
-    client = app.test_client()
-    for name in ("u1", "u2", "u3"):
-        login(client, name, "wrong-password-1")
-    page = login(client, "admin", "Admin-pass-123")
-    assert "登录失败次数过多" in flashed(page)
+    with time_machine.travel(dt.datetime(2027, 2, 5, 2, 0, tzinfo=dt.UTC), tick=False) as t:
+        nat = app.test_client()
+        for name in ("u1", "u2", "u3"):
+            login(nat, name, "wrong-password-1")
+        page = login(nat, "admin", "Admin-pass-123")
+        assert "此地址登录失败次数过多，请 10 秒后再试。" in flashed(page)
+        t.shift(dt.timedelta(seconds=10))
+        assert login(nat, "admin", "Admin-pass-123").status_code == 302  # not locked
+        elsewhere = from_address(app, "10.2.3.4")
+        assert login(elsewhere, "u1", "wrong-password-1").status_code == 200
+    reasons = [row.reason for row in LoginAttempt.select().order_by(LoginAttempt.id)]
+    assert reasons == ["wrong_password"] * 3 + ["slowed", "", "wrong_password"]
+
+
+def test_a_security_administrator_unlocks_an_account(app, demo):
+    with app.app_context():
+        make_user("clerk", "community_staff", "990101001001")
+    clerk = from_address(app, "10.9.9.9")
+    for _ in range(5):
+        login(clerk, "clerk", "wrong-password-1")
+    assert "账号已锁定" in flashed(login(clerk, "clerk", "Passw0rd-long"))
+    admin = app.test_client()
+    login(admin, "admin", "Admin-pass-123")
+    listing = admin.get("/admin/core/user/").get_data(as_text=True)
+    user = User.get(User.username == "clerk")
+    done = admin.post(
+        "/admin/core/user/action/",
+        data={"action": "unlock", "rowid": str(user.id), "csrf_token": csrf_token(listing)},
+        follow_redirects=True,
+    )
+    assert "已解锁 1 个账号。" in done.get_data(as_text=True)
+    again = admin.post(
+        "/admin/core/user/action/",
+        data={"action": "unlock", "rowid": str(user.id), "csrf_token": csrf_token(listing)},
+        follow_redirects=True,
+    )
+    assert "clerk 未被锁定。" in again.get_data(as_text=True)
+    assert login(clerk, "clerk", "Passw0rd-long").status_code == 302
+    log = admin.get("/admin/core/login_attempt/").get_data(as_text=True)
+    assert "管理员已解锁" in log
 
 
 def test_disabled_account_cannot_log_in(app, demo):
