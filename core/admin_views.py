@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import peewee as pw
-from flask import flash, g, redirect, request, url_for
+from flask import flash, g, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
 from core import services, sessions, territory
-from core.admin import ModelView, OnePermission, View
+from core.admin import ModelView, OnePermission, View, local_datetime
 from core.commands import Context
 from core.db import db
 from core.i18n import Label
@@ -308,6 +308,34 @@ class UserView(ManageUsersMixin, ModelView):
     def update_model(self, form, model):
         return super().update_model(form, model)
 
+    @action("reset_code", _l("Issue a password reset code"))
+    def action_reset_code(self, ids):
+        """One account at a time: the code is shown once, on a page nobody caches."""
+        if not self.can_edit:
+            flash(_("You are not allowed to do this."), "error")
+            return None
+        users = list(self.scoped_query(User.select(), "update").where(User.id << ids))
+        if len(ids) != 1 or len(users) != 1:
+            flash(_("Choose exactly one account to issue a reset code for."), "error")
+            return None
+        try:
+            code, expires = services.issue_reset_code(
+                g.access, users[0], current_user._get_current_object()
+            )
+        except services.ServiceError as exc:
+            flash(str(exc), "error")
+            return None
+        page = make_response(
+            self.render(
+                "admin/linli_reset_code.html",
+                user=str(users[0]),
+                code=code,
+                expires=local_datetime(self, expires),
+            )
+        )
+        page.headers["Cache-Control"] = "no-store"
+        return page
+
     @action("unlock", _l("Unlock accounts"), _l("Unlock the selected accounts?"))
     def action_unlock(self, ids):
         if not self.can_edit:
@@ -347,7 +375,7 @@ class UserView(ManageUsersMixin, ModelView):
             flash(_("Saved."), "success")
 
     def is_action_allowed(self, name):
-        if name in ("disable", "enable", "unlock"):
+        if name in ("disable", "enable", "unlock", "reset_code"):
             return self.can_edit
         return super().is_action_allowed(name)
 

@@ -16,7 +16,13 @@ from core.events import Event, emit
 from core.i18n import LOCALES
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.services import ServiceError, authenticate, change_password
+from core.services import (
+    ServiceError,
+    authenticate,
+    change_password,
+    password_hint,
+    reset_password,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -28,6 +34,13 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired()])
+
+
+class ResetPasswordForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    code = StringField(_l("Reset code"), validators=[DataRequired(), Length(max=32)])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
     confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired()])
 
@@ -102,7 +115,28 @@ def change_password_view():
             _begin_session(current_user._get_current_object())  # the others have ended
             flash(_("Your password has been changed."), "success")
             return redirect(_safe_next(session.pop("after_password", None)))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form, hint=password_hint())
+
+
+@bp.route("/reset", methods=["GET", "POST"], endpoint="reset_password")
+def reset_password_view():
+    """Set a new password with the one-time code a security administrator gave (忘记密码)."""
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(
+                form.username.data,
+                form.code.data,
+                form.new.data,
+                form.confirm.data,
+                request.remote_addr or "",
+            )
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Your new password is set. Please log in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, hint=password_hint())
 
 
 @bp.route("/district", methods=["POST"])

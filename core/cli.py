@@ -443,6 +443,27 @@ def users_create(username, password, role_code, unit_code, scope, display_name):
     click.echo(f"created user {user.username} ({role_code} at {unit.code}, scope {scope})")
 
 
+@users_group.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def users_reset_password(username):
+    """Issue a one-time reset code for USERNAME (valid RESET_CODE_MINUTES, shown once); the
+    person sets a new password with it at /auth/reset, and all their sessions end."""
+    from core import services
+    from core.db import db
+    from core.models import User
+
+    with db.connection_context():
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            raise _fail(services.ServiceError(f"unknown user: {username}"))
+        try:
+            code, expires = services.issue_reset_code(None, user)
+        except services.ServiceError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"reset code for {user.username}: {code} (valid until {expires:%Y-%m-%d %H:%M} UTC)")
+
+
 # -- demo, backup, restore -----------------------------------------------------------------
 
 

@@ -98,6 +98,13 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: None if 0 <= v <= 366 else "must be 0 to 366",
     ),
     Setting(
+        "RESET_CODE_MINUTES",
+        int,
+        30,
+        "Minutes a one-time password reset code stays valid",
+        lambda v: None if 5 <= v <= 24 * 60 else "must be 5 to 1440",
+    ),
+    Setting(
         "SESSION_IDLE_MINUTES",
         int,
         15,

@@ -239,6 +239,23 @@ class PasswordHistory(AppendOnlyModel):
         indexes = ((("user", "created_at"), False),)
 
 
+class PasswordReset(BaseModel):
+    """A one-time password reset code (密码重置码) issued by a security administrator or the
+    operator's CLI: shown once, stored hashed, valid ``RESET_CODE_MINUTES`` (30), used once."""
+
+    user = pw.ForeignKeyField(User, backref="+", on_delete="CASCADE", verbose_name=_l("User"))
+    code_hash = pw.CharField(max_length=64, unique=True)
+    issued_by = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Issued by")
+    )
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Issued at"))
+    expires_at = pw.DateTimeField(verbose_name=_l("Valid until"))
+    used_at = pw.DateTimeField(null=True, verbose_name=_l("Used at"))
+
+    class Meta:
+        table_name = "core_password_reset"
+
+
 class UserSession(BaseModel):
     """A login session (登录会话), kept on the server. The signed cookie carries only a random
     key whose hash is stored here, so that logging out, a password change, disabling the
@@ -292,4 +309,5 @@ CORE_MODELS = [
     LoginAttempt,
     UserSession,
     PasswordHistory,
+    PasswordReset,
 ]

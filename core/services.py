@@ -23,6 +23,7 @@ from core.models import (
     SCOPES,
     LoginAttempt,
     PasswordHistory,
+    PasswordReset,
     PluginDistrict,
     Role,
     RoleAssignment,
@@ -207,6 +208,18 @@ def check_password_policy(password: str, username: str = "", user: User | None =
             )
 
 
+def password_hint() -> str:
+    """The policy in a sentence, for the pages where a password is chosen."""
+    rules = _password_rules()
+    return _(
+        "At least %(count)s characters with 3 of the 4 kinds (capital letters, small letters, "
+        "digits, symbols), not containing your username and none of your last %(history)s "
+        "passwords.",
+        count=rules["length"],
+        history=rules["history"],
+    )
+
+
 def password_expired(user: User) -> bool:
     """Whether ``user``'s password is older than ``PASSWORD_MAX_AGE_DAYS`` (0: never)."""
     days = _password_rules()["days"]
@@ -369,7 +382,8 @@ def _login_limits() -> dict:
     }
 
 
-NOT_FAILURES = ("throttled", "slowed", "unlocked")  # rows of the log that are no failed try
+# rows of the log that are no failed try (a wrong reset code, "wrong_code", is one)
+NOT_FAILURES = ("throttled", "slowed", "unlocked")
 
 
 def locked_until(username: str) -> dt.datetime | None:
@@ -434,6 +448,14 @@ def _local_minute(utc: dt.datetime) -> str:
     return format_datetime(utc.replace(tzinfo=dt.UTC), "yyyy-MM-dd HH:mm")
 
 
+def _locked_message(until: dt.datetime) -> str:
+    return _(
+        "Too many failed logins: this account is locked until %(time)s. A security "
+        "administrator can unlock it sooner.",
+        time=_local_minute(until),
+    )
+
+
 def authenticate(username: str, password: str, ip: str) -> User:
     """Check a login; every attempt is logged (登录日志) and audited, failures are throttled.
 
@@ -445,14 +467,7 @@ def authenticate(username: str, password: str, ip: str) -> User:
     until = locked_until(username)
     wait = slowed_for(ip or "")
     if until is not None:
-        reason, message = (
-            "throttled",
-            _(
-                "Too many failed logins: this account is locked until %(time)s. A security "
-                "administrator can unlock it sooner.",
-                time=_local_minute(until),
-            ),
-        )
+        reason, message = "throttled", _locked_message(until)
     elif wait:
         reason, message = (
             "slowed",
@@ -499,6 +514,105 @@ def unlock(access, user: User, actor: User | None = None) -> None:
     with db.atomic():
         LoginAttempt.create(username=user.username, user=user, success=False, reason="unlocked")
         emit(Event("user_unlocked", record=user, actor=actor, summary=user.username))
+
+
+# -- password reset (密码重置) ----------------------------------------------------------------
+
+RESET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def _code_hash(code: str) -> str:
+    import hashlib
+
+    plain = re.sub(r"[\s-]", "", code or "").upper()
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def _reset_minutes() -> int:
+    from flask import current_app, has_app_context
+
+    return current_app.config["LINLI"]["RESET_CODE_MINUTES"] if has_app_context() else 30
+
+
+def issue_reset_code(access, user: User, actor: User | None = None) -> tuple[str, dt.datetime]:
+    """A one-time reset code for ``user`` (e.g. ``K7QM-2XPD-9RTA``), valid
+    ``RESET_CODE_MINUTES``: returned once to be handed over in person or by phone, stored
+    only as a hash; an earlier unused code of the user stops working. ``access`` None is the
+    operator's CLI. Returns the code and when it expires (UTC)."""
+    import secrets
+
+    if access is not None and not access.can("core", "manage_users"):
+        raise ServiceError(_("You are not allowed to do this."))
+    if not user.is_active:
+        raise ServiceError(_("This account is disabled. Ask your administrator."))
+    plain = "".join(secrets.choice(RESET_ALPHABET) for _ in range(12))
+    code = "-".join(plain[k : k + 4] for k in range(0, 12, 4))
+    now = utcnow()
+    expires = now + dt.timedelta(minutes=_reset_minutes())
+    with db.atomic():
+        PasswordReset.update(expires_at=now).where(
+            (PasswordReset.user == user)
+            & PasswordReset.used_at.is_null()
+            & (PasswordReset.expires_at > now)
+        ).execute()
+        PasswordReset.create(
+            user=user,
+            code_hash=_code_hash(code),
+            issued_by=actor,
+            created_at=now,
+            expires_at=expires,
+        )
+        emit(Event("reset_code_issued", record=user, actor=actor, summary=user.username))
+    return code, expires
+
+
+def reset_password(username: str, code: str, new: str, confirm: str, ip: str = "") -> User:
+    """Set a new password with a reset code: the code is used up, the password policy holds
+    (history included), every session of the person ends. A wrong or expired code counts as
+    a failed login (the account locks after ``LOGIN_MAX_FAILURES``) and changes nothing."""
+    username = (username or "").strip()[:64]
+    until = locked_until(username)
+    if until is not None:
+        raise ServiceError(_locked_message(until))
+    user = User.get_or_none(User.username == username)
+    now = utcnow()
+    row = None
+    if user is not None and user.is_active:
+        row = PasswordReset.get_or_none(
+            (PasswordReset.user == user)
+            & (PasswordReset.code_hash == _code_hash(code))
+            & PasswordReset.used_at.is_null()
+            & (PasswordReset.expires_at > now)
+        )
+    if row is None:
+        LoginAttempt.create(username=username, user=user, ip=ip or "", reason="wrong_code")
+        raise ServiceError(_("The username or the reset code is wrong, or the code has expired."))
+    if new != confirm:
+        raise ServiceError(_("The two new passwords differ."))
+    check_password_policy(new, user.username, user)
+    with db.atomic():
+        claimed = (
+            PasswordReset.update(used_at=now)
+            .where((PasswordReset.id == row.id) & PasswordReset.used_at.is_null())
+            .execute()
+        )
+        if claimed != 1:
+            raise ServiceError(
+                _("The username or the reset code is wrong, or the code has expired.")
+            )
+        _set_password(user, new)
+        user.must_change_password = False
+        user.save(only=[User.password_hash, User.password_changed_at, User.must_change_password])
+        sessions.end_all(user.id, "password")
+        emit(
+            Event(
+                "password_reset",
+                record=user,
+                actor=user,
+                changes={"password_hash": ["***", "***"]},
+            )
+        )
+    return user
 
 
 # -- roles and assignments (角色与授权) ------------------------------------------------------
