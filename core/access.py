@@ -16,7 +16,7 @@ from functools import reduce
 import peewee as pw
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.models import RoleAssignment, RolePermission, TerritoryUnit, User
+from core.models import Role, RoleAssignment, RolePermission, TerritoryUnit, User
 from core.territory import subtree_condition
 
 STANDARD_ACTIONS = (
@@ -58,8 +58,10 @@ class Access:
         if user is None or not getattr(user, "id", None):
             return
         self.assignments = list(
-            RoleAssignment.select(RoleAssignment, TerritoryUnit)
+            RoleAssignment.select(RoleAssignment, TerritoryUnit, Role)
             .join(TerritoryUnit)
+            .switch(RoleAssignment)
+            .join(Role)
             .where(RoleAssignment.user == user.id)
         )
         role_ids = {a.role_id for a in self.assignments}
@@ -79,6 +81,13 @@ class Access:
 
     def can(self, plugin: str, action: str) -> bool:
         return bool(self.assignments_for(plugin, action))
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether a role of the user works in the staff admin (and the API). Residents,
+        owners, volunteers and organisation contacts (roles with ``staff`` off) use the
+        portal only: the admin answers 403 for them."""
+        return any(a.role.staff for a in self.assignments)
 
     @property
     def is_platform_admin(self) -> bool:

@@ -259,6 +259,8 @@ class AccessMixin:
     def is_accessible(self):
         if not current_user.is_authenticated or current_user.must_change_password:
             return False
+        if not is_staff():
+            return False
         return self.plugin_enabled() and self.allowed(self.permission)
 
     def is_visible(self):
@@ -272,6 +274,12 @@ class AccessMixin:
         if not self.plugin_enabled():
             abort(404)
         abort(403)
+
+
+def is_staff() -> bool:
+    """The current user holds a staff role (see :attr:`core.access.Access.is_staff`)."""
+    access = g.get("access")
+    return bool(access) and access.is_staff
 
 
 class OnePermission:
@@ -915,7 +923,9 @@ class DashboardView(AccessMixin, AdminIndexView):
     """The admin index: the widgets of the modules enabled in the current district."""
 
     def is_accessible(self):
-        return current_user.is_authenticated and not current_user.must_change_password
+        return (
+            current_user.is_authenticated and not current_user.must_change_password and is_staff()
+        )
 
     def is_visible(self):
         return False

@@ -11,6 +11,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from core import sessions
+from core.access import Access
 from core.db import db
 from core.events import Event, emit
 from core.i18n import LOCALES
@@ -56,6 +57,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("admin.index")
 
 
+def _landing(user, wanted: str | None) -> str:
+    """Where a login goes: the page asked for, or the admin for staff and the portal for
+    residents, owners, volunteers and organisation contacts (never the admin for them)."""
+    target = _safe_next(wanted)
+    if not Access(user).is_staff and (not wanted or target.startswith("/admin")):
+        return url_for("portal.home")
+    return target
+
+
 def _begin_session(user) -> None:
     with db.atomic():
         session["sid"] = sessions.begin(
@@ -76,11 +86,12 @@ def login():
             login_user(user)
             session.permanent = True
             _begin_session(user)
+            target = _landing(user, request.args.get("next"))
             if user.must_change_password:
                 flash(_("Please choose a new password before you continue."), "info")
-                session["after_password"] = _safe_next(request.args.get("next"))
+                session["after_password"] = target
                 return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
     return render_template("auth/login.html", form=form)
 
 

@@ -98,6 +98,7 @@ class Role(BaseModel):
     name_zh = pw.CharField(max_length=64, verbose_name=_l("Chinese name"))
     name_en = pw.CharField(max_length=64, verbose_name=_l("English name"))
     builtin = pw.BooleanField(default=False, verbose_name=_l("Built-in"))
+    staff = pw.BooleanField(default=True, verbose_name=_l("Works in the staff admin"))
 
     class Meta:
         table_name = "core_role"

@@ -355,12 +355,23 @@ BUILTIN_ROLES = (
 )
 
 
+PORTAL_ROLES = ("volunteer", "org_contact", "resident")
+"""Built-in roles of people served, not staff: they land on the portal and never enter the
+admin (居民、业主、志愿者、社会组织联系人)."""
+
+
 def ensure_builtin_roles() -> None:
     """Create the built-in role templates that are missing (idempotent)."""
     with db.atomic():
         for code, zh, en, perms in BUILTIN_ROLES:
             role, created = Role.get_or_create(
-                code=code, defaults={"name_zh": zh, "name_en": en, "builtin": True}
+                code=code,
+                defaults={
+                    "name_zh": zh,
+                    "name_en": en,
+                    "builtin": True,
+                    "staff": code not in PORTAL_ROLES,
+                },
             )
             if created:
                 for plugin, action in perms:

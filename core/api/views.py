@@ -37,6 +37,9 @@ def _check_caller():
         return error(401, _("Log in or send an API token."), headers={"WWW-Authenticate": "Bearer"})
     if current_user.must_change_password:
         return error(403, _("Change your password before using the API."))
+    access = g.get("access")
+    if access is None or not access.is_staff:
+        return error(403, _("The API is for staff accounts; use the portal."))
     token = g.get("api_token")
     if request.method in WRITE_METHODS:
         if token is None:  # a browser session: writes need the CSRF token (X-CSRFToken)
