@@ -45,6 +45,7 @@ from functools import wraps
 from flask import (
     Blueprint,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -54,7 +55,8 @@ from flask import (
 from flask_login import current_user
 
 from core.dashboard import format_day, plugin_label
-from core.i18n import Label
+from core.i18n import Label, ngettext
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import RoleAssignment, TerritoryUnit
 from core.territory import level_label
@@ -220,6 +222,55 @@ def me():
         for a in assignments
     ]
     return render_template("portal/me.html", assignments=rows)
+
+
+@bp.route("/inbox")
+@portal_login_required
+def inbox():
+    """消息: the person's own notifications on the phone, newest first (the latest 100)."""
+    from core.notifications import KINDS, Notification, unread_count
+
+    rows = list(
+        Notification.select()
+        .where(Notification.user == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(100)
+    )
+    return render_template(
+        "portal/inbox.html", rows=rows, kinds=KINDS, unread=unread_count(current_user)
+    )
+
+
+@bp.route("/inbox/<int:id>")
+@portal_login_required
+def open_notification(id):
+    """Open one of one's notifications: it is marked read and its link followed."""
+    from core.notifications import Notification, mark_read, safe_link
+
+    row = Notification.get_or_none((Notification.id == id) & (Notification.user == current_user.id))
+    if row is None:
+        flash(_("This notification does not exist."), "error")
+        return redirect(url_for(".inbox"))
+    mark_read(current_user, [row.id])
+    target = safe_link(row.link)
+    if target and not target.startswith("/admin"):
+        return redirect(target)
+    return render_template("portal/notification.html", row=row)
+
+
+@bp.route("/inbox/read-all", methods=["POST"])
+@portal_login_required
+def read_all():
+    from core.notifications import mark_read
+
+    count = mark_read(current_user)
+    flash(
+        ngettext(
+            "%(num)d notification marked as read.", "%(num)d notifications marked as read.", count
+        ),
+        "success",
+    )
+    return redirect(url_for(".inbox"))
 
 
 def blueprints() -> list[Blueprint]:

@@ -126,16 +126,16 @@ def test_channels_of_a_module_disabled_in_the_district_are_not_used(app, people)
 def test_each_user_sees_only_their_own_inbox(app, people, client_for):
     with app.app_context():
         notify(
-            user("volunteer_a"),
+            user("staff_a"),
             "state_changed",
             "您的服务时长已确认",
             link="/public/my-objections/",
         )
-        notify(user("volunteer_a"), "message", "活动通知")
-        notify(user("staff_a"), "message", "社区工作人员的消息")
+        notify(user("staff_a"), "message", "活动通知")
+        notify(user("street_a"), "message", "社区工作人员的消息")
     other = Notification.get(Notification.title == "社区工作人员的消息")
 
-    client = client_for("volunteer_a")  # a volunteer holds no core permission, yet has an inbox
+    client = client_for("staff_a")
     listing = client.get("/admin/core/notification/")
     assert listing.status_code == 200
     text = listing.get_data(as_text=True)
@@ -168,6 +168,35 @@ def test_each_user_sees_only_their_own_inbox(app, people, client_for):
     )
     assert "已将 1 条消息标为已读。" in page.get_data(as_text=True)
     assert Notification.get_by_id(other.id).read_at is None
+    with app.app_context():
+        assert unread_count(user("staff_a")) == 0
+        assert unread_count(user("street_a")) == 1
+
+
+def test_a_volunteer_reads_their_messages_on_the_portal_not_in_the_admin(app, people, client_for):
+    with app.app_context():
+        notify(user("volunteer_a"), "state_changed", "您的服务时长已确认", link="/portal/me")
+        notify(user("volunteer_a"), "message", "活动通知")
+        notify(user("staff_a"), "message", "社区工作人员的消息")
+    other = Notification.get(Notification.title == "社区工作人员的消息")
+    client = client_for("volunteer_a")
+    assert client.get("/admin/core/notification/").status_code == 403
+    page = client.get("/portal/inbox")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "您的服务时长已确认" in text and "活动通知" in text and "社区工作人员的消息" not in text
+    assert '<span class="badge badge-pill badge-primary" id="unread">2</span>' in text
+    refused = client.get(f"/portal/inbox/{other.id}", follow_redirects=True)
+    assert "该消息不存在。" in refused.get_data(as_text=True)
+    assert Notification.get_by_id(other.id).read_at is None
+    mine = Notification.get(Notification.title == "您的服务时长已确认")
+    opened = client.get(f"/portal/inbox/{mine.id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/portal/me")
+    token = csrf_token(text)
+    done = client.post("/portal/inbox/read-all", data={"csrf_token": token}, follow_redirects=True)
+    assert "已将 1 条消息标为已读。" in done.get_data(as_text=True)
+    plain = Notification.get(Notification.title == "活动通知")  # no link: shown on the portal
+    assert "活动通知" in client.get(f"/portal/inbox/{plain.id}").get_data(as_text=True)
     with app.app_context():
         assert unread_count(user("volunteer_a")) == 0
         assert unread_count(user("staff_a")) == 1

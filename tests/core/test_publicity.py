@@ -285,7 +285,7 @@ def test_objection_needs_login_and_a_real_name(app, people, client_for, today):
     client = client_for("nobody_named")
     page = client.get(url).get_data(as_text=True)
     assert "您的账号尚未登记姓名" in page and "提交异议" not in page
-    token = csrf_token(client.get("/admin/").get_data(as_text=True))
+    token = csrf_token(client.get("/portal/").get_data(as_text=True))
     text = client.post(url, data={"content": "不实名", "csrf_token": token}, follow_redirects=True)
     assert "异议须实名提出，而您的账号尚未登记姓名。" in text.get_data(as_text=True)
     assert Objection.select().count() == 0
