@@ -9,6 +9,7 @@ import pytest
 import plugins.hazards as hazards
 import plugins.timebank as timebank
 from core.access import Access
+from core.commands import Context
 from core.models import AuditLog, User, utcnow
 from plugins.hazards import services
 from plugins.hazards.models import Hazard
@@ -36,7 +37,7 @@ def volunteer(hz):
         consent_at=utcnow(),
         user=hz.inspector,
     )
-    timebank_services.register(vol, admin, Access(admin))
+    timebank_services.register(Context.of(admin), vol)
     return vol
 
 
