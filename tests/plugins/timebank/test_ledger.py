@@ -146,21 +146,15 @@ def test_expiry_takes_the_oldest_unspent_credits(app, tb):
     vol = tb.volunteer(0)
     tb.approved(vol, minutes=60)
     services.spend(Context.of(tb.approver), vol, 20, "助餐")
-    assert (
-        services.expire_credits(Context.trusted(source="job"), tb.community.district_id) == 0
-    )  # no expiry by default
+    job = Context.trusted(tb.community.district_id, source="job")
+    district = tb.community.district_id
+    assert services.expire_credits(job, district) == 0  # no expiry by default
     settings(app, tb.community.district_id, expiry_months=1)
     later = (utcnow() + dt.timedelta(days=70)).date()
     # ours and the two demo volunteers of 幸福社区 with approved service
-    assert (
-        services.expire_credits(Context.trusted(source="job"), tb.community.district_id, on=later)
-        == 3
-    )
+    assert services.expire_credits(job, district, on=later) == 3
     assert services.balances(vol) == {"hours": 60, "credits": 0}
-    assert (
-        services.expire_credits(Context.trusted(source="job"), tb.community.district_id, on=later)
-        == 0
-    )
+    assert services.expire_credits(job, district, on=later) == 0
     assert services.verify() == []
 
 
