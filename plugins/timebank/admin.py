@@ -15,10 +15,10 @@ from markupsafe import Markup
 from wtforms import BooleanField
 
 from core.admin import ModelView, choice_formatter
+from core.commands import Context
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
-from core.request_context import current_actor
 from core.services import ServiceError
 from core.workflow_admin import WorkflowViewMixin, state_filter, state_formatter
 
@@ -285,7 +285,7 @@ class VolunteerView(TimebankView):
         form.populate_obj(vol)
         vol.consent_at = True if consent else None
         try:
-            return services.register(vol, current_actor(), g.access)
+            return services.register(Context.current(), vol)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -293,7 +293,7 @@ class VolunteerView(TimebankView):
     def update_model(self, form, model):
         values = {name: form[name].data for name in form._fields if name != "csrf_token"}
         try:
-            services.update_volunteer(model, values, current_actor(), g.access)
+            services.update_volunteer(Context.current(), model, values)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -311,7 +311,7 @@ class VolunteerView(TimebankView):
         done = 0
         for vol in self.scoped_query(Volunteer.select(), "update").where(Volunteer.id.in_(ids)):
             try:
-                services.set_status(vol, move, current_actor(), g.access)
+                services.set_status(Context.current(), vol, move)
                 done += 1
             except ServiceError as exc:
                 flash(f"{vol.name}: {exc}", "error")
@@ -337,9 +337,7 @@ class VolunteerView(TimebankView):
         return self.reason_page(
             _("Change status"),
             vol,
-            lambda record, reason: services.set_status(
-                record, move, current_actor(), g.access, reason
-            ),
+            lambda record, reason: services.set_status(Context.current(), record, move, reason),
         )
 
 
@@ -433,7 +431,7 @@ class SignUpView(TimebankView):
             for record, model in ((shift, Shift), (vol, Volunteer)):
                 if visible(model, record.id, "create") is None:
                     raise ServiceError(_("This record is outside your data scope."))
-            return services.sign_up(shift, vol, current_actor())
+            return services.sign_up(Context.current(), shift, vol)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False
@@ -453,15 +451,15 @@ class SignUpView(TimebankView):
 
     @action("check_in", _l("Check in"), _l("Check in the selected volunteers?"))
     def action_check_in(self, ids):
-        self._each(ids, lambda s: services.check_in(s, current_actor()))
+        self._each(ids, lambda s: services.check_in(Context.current(), s))
 
     @action("check_out", _l("Check out"), _l("Check out the selected volunteers?"))
     def action_check_out(self, ids):
-        self._each(ids, lambda s: services.check_out(s, current_actor()))
+        self._each(ids, lambda s: services.check_out(Context.current(), s))
 
     @action("cancel", _l("Cancel the sign-up"), _l("Cancel the selected sign-ups?"))
     def action_cancel(self, ids):
-        self._each(ids, lambda s: services.cancel_signup(s, current_actor()))
+        self._each(ids, lambda s: services.cancel_signup(Context.current(), s))
 
 
 def _suggestions(view, context, model, name):
@@ -534,7 +532,7 @@ class ServiceRequestView(TimebankView):
                 raise ServiceError(
                     _("Please choose the request and a volunteer of your communities.")
                 )
-            services.match_request(req, vol, current_actor(), g.access)
+            services.match_request(Context.current(), req, vol)
             flash(_("Matched with %(name)s.", name=vol.name), "success")
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -633,7 +631,7 @@ class ServiceRecordView(WorkflowViewMixin, TimebankView):
     ]
 
     def perform_transition(self, record, code, comment, data):
-        return services.move(record, code, current_actor(), g.access, comment, data)
+        return services.move(Context.current(), record, code, comment, data)
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
@@ -661,9 +659,7 @@ class ServiceRecordView(WorkflowViewMixin, TimebankView):
                     served_name=form.served_name.data or "",
                     source="organiser",
                 )
-                services.log_staff_record(
-                    record, current_actor(), g.access, form.organiser_confirmed.data
-                )
+                services.log_staff_record(Context.current(), record, form.organiser_confirmed.data)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -681,7 +677,7 @@ class ServiceRecordView(WorkflowViewMixin, TimebankView):
                 ServiceRecord.id.in_(ids)
             )
         ]
-        done, refusals = services.approve_many(visible, current_actor(), g.access)
+        done, refusals = services.approve_many(Context.current(), visible)
         if done:
             flash(
                 ngettext(
@@ -697,7 +693,7 @@ class ServiceRecordView(WorkflowViewMixin, TimebankView):
         return self.reason_page(
             _("Reject the service record"),
             self.scoped_record(ServiceRecord, "approve"),
-            lambda r, reason: services.reject(r, current_actor(), g.access, reason),
+            lambda r, reason: services.reject(Context.current(), r, reason),
         )
 
     @expose("/reverse/", methods=["GET", "POST"])
@@ -705,7 +701,7 @@ class ServiceRecordView(WorkflowViewMixin, TimebankView):
         return self.reason_page(
             _("Reverse the service record"),
             self.scoped_record(ServiceRecord, "approve"),
-            lambda r, reason: services.reverse_record(r, current_actor(), g.access, reason),
+            lambda r, reason: services.reverse_record(Context.current(), r, reason),
         )
 
 
@@ -759,11 +755,9 @@ class AccountView(TimebankView):
                         _("There is no volunteer with this number in your communities.")
                     )
                 if form.operation.data == "spend":
-                    services.spend(vol, form.minutes.data, current_actor(), form.memo.data)
+                    services.spend(Context.current(), vol, form.minutes.data, form.memo.data)
                 else:
-                    services.grant(
-                        vol, form.minutes.data, current_actor(), g.access, form.memo.data
-                    )
+                    services.grant(Context.current(), vol, form.minutes.data, form.memo.data)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
@@ -899,11 +893,10 @@ class CertificateView(TimebankView):
                         _("There is no volunteer with this number in your communities.")
                     )
                 cert = services.issue_certificate(
+                    Context.current(),
                     vol,
                     form.period_start.data,
                     form.period_end.data,
-                    current_actor(),
-                    g.access,
                     form.issuer_name.data,
                     form.issuer_head.data,
                     form.issuer_contact.data,
@@ -926,7 +919,7 @@ class CertificateView(TimebankView):
         return self.reason_page(
             _("Revoke the certificate"),
             self.scoped_record(Certificate, "approve"),
-            lambda c, reason: services.revoke_certificate(c, current_actor(), g.access, reason),
+            lambda c, reason: services.revoke_certificate(Context.current(), c, reason),
         )
 
 

@@ -40,6 +40,7 @@ def verify_command():
 def expire_command(code):
     """Expire time credits older than the district's expiry_months (first in, first out)."""
     from core import territory
+    from core.commands import Context
     from core.db import db
 
     from .services import expire_credits
@@ -48,5 +49,5 @@ def expire_command(code):
         district = territory.TerritoryUnit.get_or_none(territory.TerritoryUnit.code == code)
         if district is None or district.level != "district":
             raise click.ClickException(f"no district with code {code}")
-        touched = expire_credits(district.id)
+        touched = expire_credits(Context.trusted(district.id, source="cli"), district.id)
     click.echo(f"expired credits on {touched} account(s)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.access import Access
+from core.commands import Context
 from core.models import TerritoryUnit, User, utcnow
 
 from . import services
@@ -25,7 +25,7 @@ def load(district, actor) -> list[str]:
     )
     if community is None or Volunteer.select().where(Volunteer.unit == community.id).exists():
         return []
-    access = Access(actor)
+    ctx = Context.of(actor, district.id)
     team = Team.create(
         unit=community,
         name=f"{community.name}邻里守望志愿服务队",
@@ -44,7 +44,7 @@ def load(district, actor) -> list[str]:
             team=team,
             consent_at=utcnow(),
         )
-        volunteers.append(services.register(vol, actor, access))
+        volunteers.append(services.register(ctx, vol))
     activity = Activity.create(
         unit=community,
         title="周末敬老院陪伴",
@@ -79,9 +79,9 @@ def load(district, actor) -> list[str]:
             served_name="赵奶奶",
             source="organiser",
         )
-        services.log_staff_record(record, actor, access, organiser_confirmed=True)
+        services.log_staff_record(ctx, record, organiser_confirmed=True)
         if i < 2:
-            services.approve(record, actor, access)
+            services.approve(ctx, record)
     ServiceRequest.create(
         unit=community,
         requester_name="赵奶奶",

@@ -12,6 +12,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -21,14 +22,14 @@ from pathlib import Path
 import peewee as pw
 
 from core import workflow
-from core.commands import refuse
+from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import RoleAssignment, TerritoryUnit, User, utcnow
 from core.records import audit_values, stamp
 from core.services import ServiceError
-from core.workdays import SHANGHAI, today
+from core.workdays import SHANGHAI
 from forms.validators import id_card_problem, mobile_problem, normalize_id_card
 
 from . import rules
@@ -129,11 +130,24 @@ def _in_scope(model, record_id: int, access, action: str) -> bool:
     )
 
 
-def _require(access, action: str, model=None, record=None) -> None:
+def _require(ctx: Context, action: str, model=None, record=None) -> None:
+    """The actor of ``ctx`` may ``action`` (on ``record``, in their data scope). A trusted
+    context (``ctx.system``: a job, the operator's CLI, the demo loader) is not checked; a
+    context without access is refused (here no access is not trust)."""
+    if ctx.system:
+        return
+    access = ctx.access
     if access is None or not access.can(PLUGIN, action):
         raise refuse("You are not allowed to do this.")
     if record is not None and not _in_scope(model or type(record), record.id, access, action):
         raise refuse("This record is outside your data scope.")
+
+
+def _acting_alone(ctx: Context) -> Context:
+    """``ctx`` without its access nor trust: for the steps a person takes for themself (the
+    volunteer submitting their draft, the person served confirming), checked by the
+    workflow's own rules whoever asks."""
+    return dataclasses.replace(ctx, access=None, system=False)
 
 
 def to_utc(local: dt.datetime) -> dt.datetime:
@@ -221,21 +235,23 @@ def extras_version(district_id: int | None):
 
 
 def register(
-    vol: Volunteer, actor: User, access=None, self_service: bool = False, extras: dict | None = None
+    ctx: Context, vol: Volunteer, self_service: bool = False, extras: dict | None = None
 ) -> Volunteer:
     """Register a volunteer under their real name (实名注册).
 
     Staff register someone directly (active at once); a resident registering themselves on the
     portal (``self_service``) waits for staff to review the registration.
     """
+    actor = ctx.actor
+    access = None if self_service else ctx.access
     if self_service:
         vol.user = actor
         if Volunteer.select().where(Volunteer.user == actor.id).exists():
             raise refuse("You have already registered as a volunteer.")
         vol.status = "pending"
     else:
-        _require(access, "create")
-        allowed = (
+        _require(ctx, "create")
+        allowed = ctx.system or (
             TerritoryUnit.select()
             .where((TerritoryUnit.id == vol.unit_id) & access.unit_condition(PLUGIN, "create"))
             .exists()
@@ -244,7 +260,7 @@ def register(
             raise refuse("This record is outside your data scope.")
         vol.status = "active"
     if vol.consent_at is True:
-        vol.consent_at = utcnow()
+        vol.consent_at = ctx.now()
     _check_volunteer(vol)
     stamp(vol, True, actor.id)
     with db.atomic():
@@ -261,8 +277,9 @@ def register(
     return vol
 
 
-def update_volunteer(vol: Volunteer, values: dict, actor: User, access) -> Volunteer:
-    _require(access, "update", record=vol)
+def update_volunteer(ctx: Context, vol: Volunteer, values: dict) -> Volunteer:
+    actor = ctx.actor
+    _require(ctx, "update", record=vol)
     before = snapshot(vol)
     for name in ("name", "id_number", "mobile", "source", "skills", "availability"):
         if name in values:
@@ -287,15 +304,16 @@ STATUS_MOVES = {
 }
 
 
-def set_status(vol: Volunteer, move: str, actor: User, access, note: str = "") -> Volunteer:
+def set_status(ctx: Context, vol: Volunteer, move: str, note: str = "") -> Volunteer:
     """Review a self-registration (approve / reject), suspend, resume, or record leaving.
 
     Approving a registration linked to a login gives that login the volunteer role (志愿者) in
     the community, limited to the volunteer's own records.
     """
+    actor = ctx.actor
     if move not in STATUS_MOVES:
         raise refuse("Unknown step: %(code)s.", code=move)
-    _require(access, "approve" if move in ("approve", "reject") else "update", record=vol)
+    _require(ctx, "approve" if move in ("approve", "reject") else "update", record=vol)
     sources, target = STATUS_MOVES[move]
     if vol.status not in sources:
         raise refuse("This step is not possible in the volunteer's current status.")
@@ -354,12 +372,13 @@ def _taken(shift_id: int) -> int:
     )
 
 
-def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
+def sign_up(ctx: Context, shift: Shift, vol: Volunteer) -> SignUp:
     """Sign ``vol`` up for ``shift``; when it is full they join the waiting list (候补)."""
+    actor = ctx.actor
     _require_active(vol)
     if shift.activity.state != "open":
         raise refuse("This activity is not open for sign-up.")
-    if shift.starts_at <= utcnow():
+    if shift.starts_at <= ctx.now():
         raise refuse("This shift has already started.")
     existing = SignUp.get_or_none(shift=shift, volunteer=vol)
     with db.atomic():
@@ -370,7 +389,7 @@ def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
             if existing.state != "cancelled":
                 raise refuse("You have already signed up for this shift.")
             before = snapshot(existing)
-            existing.state, existing.signed_at = state, utcnow()
+            existing.state, existing.signed_at = state, ctx.now()
             stamp(existing, False, actor.id)
             existing.save()
             _announce("updated", existing, actor, before)
@@ -386,8 +405,9 @@ def sign_up(shift: Shift, vol: Volunteer, actor: User) -> SignUp:
     return signup
 
 
-def cancel_signup(signup: SignUp, actor: User) -> SignUp:
+def cancel_signup(ctx: Context, signup: SignUp) -> SignUp:
     """Cancel a place; the first on the waiting list moves up."""
+    actor = ctx.actor
     if signup.state not in ("signed", "waiting"):
         raise refuse("This sign-up can no longer be cancelled.")
     with db.atomic():
@@ -415,27 +435,32 @@ def cancel_signup(signup: SignUp, actor: User) -> SignUp:
     return signup
 
 
-def check_in(signup: SignUp, actor: User, at: dt.datetime | None = None) -> SignUp:
+def check_in(ctx: Context, signup: SignUp, at: dt.datetime | None = None) -> SignUp:
+    actor = ctx.actor
     if signup.state != "signed":
         raise refuse("Only a volunteer with a place on the shift can check in.")
     with db.atomic():
         before = snapshot(signup)
-        signup.state, signup.checked_in_at, signup.checked_by = "checked_in", at or utcnow(), actor
+        signup.state, signup.checked_in_at, signup.checked_by = "checked_in", at or ctx.now(), actor
         stamp(signup, False, actor.id)
         signup.save()
         _announce("updated", signup, actor, before)
     return signup
 
 
-def check_out(signup: SignUp, actor: User, at: dt.datetime | None = None) -> ServiceRecord:
+def check_out(ctx: Context, signup: SignUp, at: dt.datetime | None = None) -> ServiceRecord:
     """Check out and turn the time on the shift into a service record. Checked out by staff
     (on the volunteer's behalf) the organiser has confirmed it: it waits for review; checked
     out by the volunteer it waits for the organiser's or served person's confirmation."""
+    actor = ctx.actor
     if signup.state != "checked_in":
         raise refuse("Check in before checking out.")
-    at = at or utcnow()
+    at = at or ctx.now()
     vol = signup.volunteer
     by_staff = vol.user_id != actor.id
+    # the record is logged without the actor's access: by the volunteer for themself, or by
+    # the organiser running the shift, whom this module trusts to log it and vouch for it
+    logging = dataclasses.replace(ctx, access=None, system=by_staff)
     with db.atomic():
         before = snapshot(signup)
         signup.state, signup.checked_out_at = "checked_out", at
@@ -456,24 +481,18 @@ def check_out(signup: SignUp, actor: User, at: dt.datetime | None = None) -> Ser
             target_group=activity.target_group,
             source="checkout",
         )
-        record = log_record(record, actor, submit=True, staff=by_staff)
+        record = log_record(logging, record, submit=True)
         if by_staff:  # the organiser who runs the shift vouches for the time
-            move(
-                record,
-                "confirm_organiser",
-                actor,
-                None,
-                _("Checked out by the organiser"),
-                trusted=True,
-            )
+            move(logging, record, "confirm_organiser", _("Checked out by the organiser"))
     return record
 
 
 # -- service requests (服务需求) ---------------------------------------------------------------
 
 
-def match_request(req: ServiceRequest, vol: Volunteer, actor: User, access) -> ServiceRequest:
-    _require(access, "update", record=req)
+def match_request(ctx: Context, req: ServiceRequest, vol: Volunteer) -> ServiceRequest:
+    actor = ctx.actor
+    _require(ctx, "update", record=req)
     _require_active(vol)
     if req.state != "open":
         raise refuse("Only an open request can be matched.")
@@ -575,31 +594,29 @@ def needs_second_approval(record: ServiceRecord, pol: rules.Policy | None = None
 
 
 def move(
-    record: ServiceRecord,
-    code: str,
-    actor,
-    access,
-    comment: str = "",
-    data: dict | None = None,
-    trusted: bool = False,
+    ctx: Context, record: ServiceRecord, code: str, comment: str = "", data: dict | None = None
 ) -> ServiceRecord:
     """Take step ``code`` of the record's workflow (:data:`~plugins.timebank.flows.RECORD_FLOW`):
     the one way a service record changes state, for the portal, the admin and the API alike
     (compare-and-set on the status, a history row, the ledger posting of an approval, all in
-    one transaction). ``trusted`` is for a step this module decided on for someone it has
-    already checked (the organiser checking a volunteer out)."""
-    return workflow.transition(record, code, actor, access, comment, data or {}, trusted=trusted)
+    one transaction). A trusted context (``ctx.system``) is for a step this module or a job
+    decided on for someone already checked (the organiser checking a volunteer out): the
+    permission, the scope and the code are not checked, the guards are."""
+    return workflow.transition(
+        record, code, ctx.actor, ctx.access, comment, data or {}, trusted=ctx.system
+    )
 
 
-def log_record(
-    record: ServiceRecord, actor: User, access=None, submit: bool = True, staff: bool = False
-) -> ServiceRecord:
+def log_record(ctx: Context, record: ServiceRecord, submit: bool = True) -> ServiceRecord:
     """Log a service record (登记服务记录), by the volunteer (their own) or by staff.
 
     ``submit`` sends it at once for the served person's confirmation; otherwise it stays a
-    draft the volunteer can complete. ``staff`` marks the organiser checking a volunteer out
-    of a shift (trusted: no access is given).
+    draft the volunteer can complete. A trusted context (``ctx.system``) is the organiser
+    checking a volunteer out of a shift (:func:`check_out`) or a job: the permission and the
+    scope are not checked for someone else's service. A context without access may log only
+    the actor's own service.
     """
+    actor = ctx.actor
     vol = Volunteer.get_or_none(Volunteer.id == record.volunteer_id)
     if vol is None:
         raise refuse("Please choose the volunteer.")
@@ -614,30 +631,30 @@ def log_record(
         workflow.start(
             record,
             actor,
-            access,
+            ctx.access,
             code="log" if submit else "draft",
-            trusted=staff and access is None and vol.user_id != actor.id,
+            trusted=ctx.system and vol.user_id != actor.id,
         )
         _announce("created", record, actor, summary=f"服务记录: {vol.name} {record.minutes}分钟")
     return record
 
 
-def log_staff_record(record: ServiceRecord, actor: User, access, organiser_confirmed: bool):
+def log_staff_record(ctx: Context, record: ServiceRecord, organiser_confirmed: bool):
     """Staff or an organiser log a service for a volunteer; when they confirm it themselves
     as the organiser (活动组织者确认), it goes straight to review."""
     with db.atomic():
-        log_record(record, actor, access, submit=True)
+        log_record(ctx, record, submit=True)
         if organiser_confirmed:
-            move(record, "confirm_organiser", actor, access, _("Confirmed by the organiser"))
+            move(ctx, record, "confirm_organiser", _("Confirmed by the organiser"))
     return record
 
 
-def submit_record(record: ServiceRecord, actor: User) -> ServiceRecord:
+def submit_record(ctx: Context, record: ServiceRecord) -> ServiceRecord:
     """The volunteer sends their draft for the served person's confirmation."""
-    return move(record, "submit", actor, None)
+    return move(_acting_alone(ctx), record, "submit")
 
 
-def confirm_record(token: str, actor: User, name: str, method: str = "served") -> ServiceRecord:
+def confirm_record(ctx: Context, token: str, name: str, method: str = "served") -> ServiceRecord:
     """Confirm a service (服务对象确认) by scanning the QR code the volunteer shows: the person
     served, or a proxy (家属、楼栋长) for an elder without a phone. The volunteer cannot
     confirm their own service, and a record is confirmed once."""
@@ -647,16 +664,15 @@ def confirm_record(token: str, actor: User, name: str, method: str = "served") -
         raise refuse("This confirmation code is not valid. Ask the volunteer to show it again.")
     name = (name or "").strip()
     return move(
+        _acting_alone(ctx),
         record,
         "confirm",
-        actor,
-        None,
         _("Confirmed by %(name)s", name=name),
         {"confirm_token": token, "confirm_method": method, "confirmed_name": name},
     )
 
 
-def approve(record: ServiceRecord, actor: User, access, comment: str = "") -> ServiceRecord:
+def approve(ctx: Context, record: ServiceRecord, comment: str = "") -> ServiceRecord:
     """Approve (审核通过) a confirmed record and post it to the ledger in the same transaction.
 
     Records entered more than the policy's number of days after the service need a second
@@ -666,31 +682,31 @@ def approve(record: ServiceRecord, actor: User, access, comment: str = "") -> Se
     code = "approve"
     if record.status == "pending_review" and needs_second_approval(record):
         code = "approve_first"
-    return move(record, code, actor, access, comment)
+    return move(ctx, record, code, comment)
 
 
-def approve_many(ids: Iterable[int], actor: User, access) -> tuple[int, list[str]]:
+def approve_many(ctx: Context, ids: Iterable[int]) -> tuple[int, list[str]]:
     """Bulk approval (批量审核): each record on its own; returns (approved, refusals)."""
     done, refusals = 0, []
     for record in (
         ServiceRecord.select().where(ServiceRecord.id.in_(list(ids))).order_by(ServiceRecord.id)
     ):
         try:
-            approve(record, actor, access)
+            approve(ctx, record)
             done += 1
         except ServiceError as exc:
             refusals.append(f"#{record.id} {record.volunteer.name}: {exc}")
     return done, refusals
 
 
-def reject(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
+def reject(ctx: Context, record: ServiceRecord, reason: str) -> ServiceRecord:
     """Reject (驳回) a record waiting for confirmation or approval, with a reason."""
-    return move(record, "reject", actor, access, reason)
+    return move(ctx, record, "reject", reason)
 
 
-def reverse_record(record: ServiceRecord, actor: User, access, reason: str) -> ServiceRecord:
+def reverse_record(ctx: Context, record: ServiceRecord, reason: str) -> ServiceRecord:
     """Reverse (冲销) an approved record: a reversal transfer takes back what it posted."""
-    return move(record, "reverse", actor, access, reason)
+    return move(ctx, record, "reverse", reason)
 
 
 def history(record: ServiceRecord):
@@ -917,11 +933,11 @@ def _check_amount(minutes) -> int:
     return minutes
 
 
-def spend(vol: Volunteer, minutes, actor: User, memo: str) -> Transfer:
+def spend(ctx: Context, vol: Volunteer, minutes, memo: str) -> Transfer:
     """Redeem credits for a service (兑换服务), from the age the policy sets."""
     minutes = _check_amount(minutes)
     pol = policy(_district_id(vol))
-    problem = rules.redeem_problem(vol.id_number, today(), pol)
+    problem = rules.redeem_problem(vol.id_number, ctx.today(), pol)
     if problem:
         raise ServiceError(_(problem) + " " + _("Minimum age: %(age)s.", age=pol.min_redeem_age))
     if not (memo or "").strip():
@@ -931,11 +947,11 @@ def spend(vol: Volunteer, minutes, actor: User, memo: str) -> Transfer:
             (_credits(vol), -minutes),
             (system_account(vol.unit_id, "redeemed", "credits"), minutes),
         ]
-        return post(vol.unit_id, "spend", lines, actor, memo=memo)
+        return post(vol.unit_id, "spend", lines, ctx.actor, memo=memo)
 
 
 def gift(
-    sender: Volunteer, receiver: Volunteer, minutes, relationship: str, actor: User
+    ctx: Context, sender: Volunteer, receiver: Volunteer, minutes, relationship: str
 ) -> Transfer:
     """Transfer credits to a relative (转赠), where the district's policy allows it."""
     minutes = _check_amount(minutes)
@@ -953,10 +969,10 @@ def gift(
     if excess:
         raise refuse("The receiver's credits would pass the storage cap.")
     lines = [(_credits(sender), -minutes), (target, minutes)]
-    return post(sender.unit_id, "gift", lines, actor, memo=f"relationship:{relationship}")
+    return post(sender.unit_id, "gift", lines, ctx.actor, memo=f"relationship:{relationship}")
 
 
-def donate(vol: Volunteer, minutes, actor: User) -> Transfer:
+def donate(ctx: Context, vol: Volunteer, minutes) -> Transfer:
     """Donate credits to the community pool (捐赠公益池)."""
     minutes = _check_amount(minutes)
     with db.atomic():
@@ -964,12 +980,12 @@ def donate(vol: Volunteer, minutes, actor: User) -> Transfer:
             (_credits(vol), -minutes),
             (system_account(vol.unit_id, "pool", "credits"), minutes),
         ]
-        return post(vol.unit_id, "donate", lines, actor, memo="donation")
+        return post(vol.unit_id, "donate", lines, ctx.actor, memo="donation")
 
 
-def grant(receiver: Volunteer, minutes, actor: User, access, memo: str) -> Transfer:
+def grant(ctx: Context, receiver: Volunteer, minutes, memo: str) -> Transfer:
     """Staff grant credits from the community pool to someone in need (公益池发放)."""
-    _require(access, "approve", record=receiver)
+    _require(ctx, "approve", record=receiver)
     minutes = _check_amount(minutes)
     if not (memo or "").strip():
         raise refuse("Please give a reason.")
@@ -978,17 +994,18 @@ def grant(receiver: Volunteer, minutes, actor: User, access, memo: str) -> Trans
             (system_account(receiver.unit_id, "pool", "credits"), -minutes),
             (_credits(receiver), minutes),
         ]
-        return post(receiver.unit_id, "grant", lines, actor, memo=memo)
+        return post(receiver.unit_id, "grant", lines, ctx.actor, memo=memo)
 
 
-def expire_credits(district_id: int, on: dt.date | None = None, actor=None) -> int:
+def expire_credits(ctx: Context, district_id: int, on: dt.date | None = None) -> int:
     """Expire credits older than the policy's months, first in first out; returns the number
-    of accounts touched. Nothing happens when the policy has no expiry (the default)."""
+    of accounts touched. Nothing happens when the policy has no expiry (the default). Run
+    by a job or the operator (a trusted context, its actor usually nobody)."""
     pol = policy(district_id)
     if pol.expiry_months <= 0:
         return 0
     cutoff = to_utc(
-        dt.datetime.combine(rules.months_before(on or today(), pol.expiry_months), dt.time())
+        dt.datetime.combine(rules.months_before(on or ctx.today(), pol.expiry_months), dt.time())
     )
     units = TerritoryUnit.select(TerritoryUnit.id).where(TerritoryUnit.district_id == district_id)
     touched = 0
@@ -1022,7 +1039,7 @@ def expire_credits(district_id: int, on: dt.date | None = None, actor=None) -> i
                     (account, -amount),
                     (system_account(account.unit_id, "expired", "credits"), amount),
                 ],
-                actor,
+                ctx.actor,
                 memo=f"expired before {cutoff:%Y-%m-%d}",
             )
             touched += 1
@@ -1048,21 +1065,21 @@ def approved_records(vol: Volunteer, start: dt.date, end: dt.date):
 
 
 def issue_certificate(
+    ctx: Context,
     vol: Volunteer,
     start: dt.date,
     end: dt.date,
-    actor: User,
-    access,
     issuer_name: str,
     issuer_head: str = "",
     issuer_contact: str = "",
 ) -> Certificate:
     """Issue a volunteer service record certificate (出具志愿服务记录证明) for the approved
     service of a period: free of charge and true to the records (《志愿服务条例》第十九条)."""
-    _require(access, "approve", record=vol)
+    actor = ctx.actor
+    _require(ctx, "approve", record=vol)
     if start is None or end is None or end < start:
         raise refuse("The end of the period must not be before its start.")
-    if end > today():
+    if end > ctx.today():
         raise refuse("A certificate cannot cover days still to come.")
     if not (issuer_name or "").strip():
         raise refuse("Please give the name of the issuing organisation.")
@@ -1075,7 +1092,7 @@ def issue_certificate(
     labels = dict(SERVICE_TYPES)
     kinds = sorted({str(labels.get(r.service_type, r.service_type)) for r in records})
     district = TerritoryUnit.get_by_id(_district_id(vol))
-    year = today().year
+    year = ctx.today().year
     with db.atomic():
         prefix = rules.certificate_number(district.code, year, 0)[:-6]
         count = Certificate.select().where(Certificate.number.startswith(prefix)).count()
@@ -1091,15 +1108,16 @@ def issue_certificate(
             issuer_head=(issuer_head or "").strip()[:64],
             handler_name=(actor.display_name or actor.username)[:64],
             issuer_contact=(issuer_contact or "").strip()[:64],
-            issued_on=today(),
+            issued_on=ctx.today(),
             **audit_values(Certificate, True, actor.id),
         )
         _announce("created", cert, actor, summary=f"出具证明 {cert.number}")
     return cert
 
 
-def revoke_certificate(cert: Certificate, actor: User, access, reason: str) -> Certificate:
-    _require(access, "approve", record=cert)
+def revoke_certificate(ctx: Context, cert: Certificate, reason: str) -> Certificate:
+    actor = ctx.actor
+    _require(ctx, "approve", record=cert)
     if cert.revoked_at is not None:
         raise refuse("This certificate has already been revoked.")
     reason = (reason or "").strip()
@@ -1107,7 +1125,7 @@ def revoke_certificate(cert: Certificate, actor: User, access, reason: str) -> C
         raise refuse("Please give a reason.")
     before = snapshot(cert)
     with db.atomic():
-        cert.revoked_at, cert.revoked_reason = utcnow(), reason[:200]
+        cert.revoked_at, cert.revoked_reason = ctx.now(), reason[:200]
         stamp(cert, False, actor.id)
         cert.save()
         _announce("updated", cert, actor, before, summary=f"撤销证明 {cert.number}")

@@ -13,6 +13,7 @@ import io
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from core.commands import Context
 from core.i18n import Label, is_english
 from core.i18n import gettext as _
 from core.models import TerritoryUnit, utcnow
@@ -146,7 +147,10 @@ def register():
         )
         try:
             services.register(
-                vol, current_actor(), self_service=True, extras=extras_form.definition_data()
+                Context.current("portal"),
+                vol,
+                self_service=True,
+                extras=extras_form.definition_data(),
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -182,7 +186,7 @@ def sign_up(shift_id):
     if vol is None or shift is None or services._district_id(shift) != services._district_id(vol):
         abort(404)
     try:
-        signup = services.sign_up(shift, vol, current_actor())
+        signup = services.sign_up(Context.current("portal"), shift, vol)
     except ServiceError as exc:
         flash(str(exc), "error")
     else:
@@ -198,7 +202,7 @@ def sign_up(shift_id):
 def cancel(signup_id):
     return _signup_action(
         signup_id,
-        lambda s: services.cancel_signup(s, current_actor()),
+        lambda s: services.cancel_signup(Context.current("portal"), s),
         _("Your sign-up was cancelled."),
     )
 
@@ -207,7 +211,9 @@ def cancel(signup_id):
 @portal_login_required
 def check_in(signup_id):
     return _signup_action(
-        signup_id, lambda s: services.check_in(s, current_actor()), _("You have checked in.")
+        signup_id,
+        lambda s: services.check_in(Context.current("portal"), s),
+        _("You have checked in."),
     )
 
 
@@ -216,7 +222,7 @@ def check_in(signup_id):
 def check_out(signup_id):
     return _signup_action(
         signup_id,
-        lambda s: services.check_out(s, current_actor()),
+        lambda s: services.check_out(Context.current("portal"), s),
         _("You have checked out; show the confirmation code to the person you served."),
     )
 
@@ -242,7 +248,7 @@ def log():
             source="volunteer",
         )
         try:
-            services.log_record(record, current_actor())
+            services.log_record(Context.current("portal"), record)
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -280,7 +286,7 @@ def confirm(token):
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.confirm_record(
-                form.token.data, current_actor(), form.name.data, form.method.data
+                Context.current("portal"), form.token.data, form.name.data, form.method.data
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -333,7 +339,9 @@ def gift():
         try:
             if receiver is None:
                 raise ServiceError(_("Nobody with this ID card number has a time bank account."))
-            services.gift(vol, receiver, form.minutes.data, form.relationship.data, current_actor())
+            services.gift(
+                Context.current("portal"), vol, receiver, form.minutes.data, form.relationship.data
+            )
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -353,7 +361,7 @@ def donate():
     form = DonateForm()
     if form.validate_on_submit():
         try:
-            services.donate(vol, form.minutes.data, current_actor())
+            services.donate(Context.current("portal"), vol, form.minutes.data)
         except ServiceError as exc:
             flash(str(exc), "error")
         else:

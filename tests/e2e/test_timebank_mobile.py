@@ -19,7 +19,7 @@ COMMUNITY = "990101001001"  # 幸福社区, where the demo's shift is
 def volunteer(live_server):
     from core import services as core_services
     from core import territory
-    from core.access import Access
+    from core.commands import Context
     from core.models import User, utcnow
     from plugins.timebank import services
     from plugins.timebank.models import Volunteer
@@ -39,7 +39,7 @@ def volunteer(live_server):
                 consent_at=utcnow(),
                 user=user,
             )
-            services.register(vol, admin, Access(admin))
+            services.register(Context.of(admin), vol)
             services._grant_volunteer_role(vol)
         finally:
             db.close()

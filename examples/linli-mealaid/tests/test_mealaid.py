@@ -111,7 +111,7 @@ def register_volunteer(app):
     from plugins.timebank import services
     from plugins.timebank.models import Volunteer
 
-    from core.access import Access
+    from core.commands import Context
     from core.models import User, utcnow
     from core.territory import by_code
 
@@ -124,7 +124,7 @@ def register_volunteer(app):
             mobile="13800130001",
             consent_at=utcnow(),
         )
-        services.register(volunteer, admin, Access(admin))
+        services.register(Context.of(admin), volunteer)
         return volunteer.id
 
 

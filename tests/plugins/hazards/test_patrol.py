@@ -37,7 +37,7 @@ def volunteer(hz):
         consent_at=utcnow(),
         user=hz.inspector,
     )
-    timebank_services.register(vol, admin, Access(admin))
+    timebank_services.register(Context.of(admin), vol)
     return vol
 
 

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 import plugins.timebank as timebank
 from core.access import Access
+from core.commands import Context
 from core.db import db
 from core.models import TerritoryUnit, User, utcnow
 from plugins.timebank import services
@@ -88,7 +89,7 @@ class World:
             consent_at=utcnow(),
             user=user,
         )
-        services.register(vol, self.approver, self.access(self.approver))
+        services.register(Context.of(self.approver), vol)
         if login:
             services._grant_volunteer_role(vol)
         return vol
@@ -105,16 +106,16 @@ class World:
             **extra,
         )
         actor = actor or self.staff
-        return services.log_record(record, actor, self.access(actor))
+        return services.log_record(Context.of(actor), record)
 
     def confirmed(self, vol, **kw) -> ServiceRecord:
         record = self.record(vol, **kw)
-        services.confirm_record(record.confirm_token, self.staff, "赵奶奶", "served")
+        services.confirm_record(Context.of(self.staff), record.confirm_token, "赵奶奶", "served")
         return ServiceRecord.get_by_id(record.id)
 
     def approved(self, vol, **kw) -> ServiceRecord:
         record = self.confirmed(vol, **kw)
-        return services.approve(record, self.approver, self.access(self.approver))
+        return services.approve(Context.of(self.approver), record)
 
 
 def user(name):

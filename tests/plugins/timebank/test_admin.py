@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from core import workdays
 from plugins.timebank import services
 from plugins.timebank.models import Account, ServiceRecord, Volunteer
 from tests.conftest import csrf_token
@@ -117,7 +118,7 @@ def test_certificate_issue_and_revoke_in_the_admin(app, tb):
     vol = tb.volunteer(0)
     tb.approved(vol)
     client = client_of(app, "approver")
-    today = services.today()
+    today = workdays.today()
     form = {
         "volunteer": str(vol.id),
         "period_start": (today.replace(day=1)).isoformat(),

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from core.cli import main
+from core.commands import Context
 from core.db import db
 from core.models import AppendOnlyError, utcnow
 from core.services import ServiceError
@@ -70,44 +71,52 @@ def test_spending_needs_the_age_and_the_balance(app, tb):
     tb.approved(old)
     tb.approved(young, hours_ago=8)
     refused(
-        lambda: services.spend(young, 30, tb.approver, "助餐"),
+        lambda: services.spend(Context.of(tb.approver), young, 30, "助餐"),
         "年满本区政策规定的年龄方可兑换时间币。",
     )
-    refused(lambda: services.spend(old, 61, tb.approver, "助浴"), "余额不足：需要 1:01（时:分）。")
-    refused(lambda: services.spend(old, 0, tb.approver, "助浴"), "分钟数必须大于零。")
-    refused(lambda: services.spend(old, -5, tb.approver, "助浴"), "分钟数必须大于零。")
-    refused(lambda: services.spend(old, "abc", tb.approver, "助浴"), "请以整数填写分钟数。")
-    refused(lambda: services.spend(old, 30, tb.approver, " "), "请说明兑换的服务项目。")
-    services.spend(old, 40, tb.approver, "助浴服务")
+    refused(
+        lambda: services.spend(Context.of(tb.approver), old, 61, "助浴"),
+        "余额不足：需要 1:01（时:分）。",
+    )
+    refused(lambda: services.spend(Context.of(tb.approver), old, 0, "助浴"), "分钟数必须大于零。")
+    refused(lambda: services.spend(Context.of(tb.approver), old, -5, "助浴"), "分钟数必须大于零。")
+    refused(
+        lambda: services.spend(Context.of(tb.approver), old, "abc", "助浴"), "请以整数填写分钟数。"
+    )
+    refused(lambda: services.spend(Context.of(tb.approver), old, 30, " "), "请说明兑换的服务项目。")
+    services.spend(Context.of(tb.approver), old, 40, "助浴服务")
     assert services.balances(old) == {"hours": 60, "credits": 20}  # hours are never spent
     settings(app, tb.community.district_id, min_redeem_age=18)
-    services.spend(young, 30, tb.approver, "助餐")
+    services.spend(Context.of(tb.approver), young, 30, "助餐")
 
 
 def test_gifts_follow_the_policy_and_donations_fill_the_pool(app, tb):
     giver, child = tb.volunteer(0), tb.volunteer(2)
     tb.approved(giver, minutes=120, length=120)
     refused(
-        lambda: services.gift(giver, child, 30, "other", tb.approver), "只能转赠给配偶或直系亲属"
+        lambda: services.gift(Context.of(tb.approver), giver, child, 30, "other"),
+        "只能转赠给配偶或直系亲属",
     )
-    refused(lambda: services.gift(giver, child, 500, "child", tb.approver), "余额不足")
+    refused(lambda: services.gift(Context.of(tb.approver), giver, child, 500, "child"), "余额不足")
     refused(
-        lambda: services.gift(giver, giver, 10, "child", tb.approver), "请选择其他人作为接收人。"
+        lambda: services.gift(Context.of(tb.approver), giver, giver, 10, "child"),
+        "请选择其他人作为接收人。",
     )
-    services.gift(giver, child, 30, "child", tb.approver)
+    services.gift(Context.of(tb.approver), giver, child, 30, "child")
     assert services.balances(child)["credits"] == 30
     settings(app, tb.community.district_id, transfer_policy="none")
     refused(
-        lambda: services.gift(giver, child, 10, "child", tb.approver), "本区政策不允许转赠时间币。"
+        lambda: services.gift(Context.of(tb.approver), giver, child, 10, "child"),
+        "本区政策不允许转赠时间币。",
     )
-    services.donate(giver, 50, tb.approver)
+    services.donate(Context.of(tb.approver), giver, 50)
     pool = services.system_account(giver.unit_id, "pool", "credits")
     assert Account.get_by_id(pool.id).balance == 50
     refused(
-        lambda: services.grant(child, 60, tb.approver, tb.access(tb.approver), "困难老人"),
+        lambda: services.grant(Context.of(tb.approver), child, 60, "困难老人"),
         "余额不足",
     )
-    services.grant(child, 50, tb.approver, tb.access(tb.approver), "困难老人")
+    services.grant(Context.of(tb.approver), child, 50, "困难老人")
     assert Account.get_by_id(pool.id).balance == 0
     assert services.balances(giver)["credits"] == 40
     assert services.verify() == []
@@ -136,14 +145,16 @@ def test_policy_hours_only_and_rounding(app, tb):
 def test_expiry_takes_the_oldest_unspent_credits(app, tb):
     vol = tb.volunteer(0)
     tb.approved(vol, minutes=60)
-    services.spend(vol, 20, tb.approver, "助餐")
-    assert services.expire_credits(tb.community.district_id) == 0  # no expiry by default
+    services.spend(Context.of(tb.approver), vol, 20, "助餐")
+    job = Context.trusted(tb.community.district_id, source="job")
+    district = tb.community.district_id
+    assert services.expire_credits(job, district) == 0  # no expiry by default
     settings(app, tb.community.district_id, expiry_months=1)
     later = (utcnow() + dt.timedelta(days=70)).date()
     # ours and the two demo volunteers of 幸福社区 with approved service
-    assert services.expire_credits(tb.community.district_id, on=later) == 3
+    assert services.expire_credits(job, district, on=later) == 3
     assert services.balances(vol) == {"hours": 60, "credits": 0}
-    assert services.expire_credits(tb.community.district_id, on=later) == 0
+    assert services.expire_credits(job, district, on=later) == 0
     assert services.verify() == []
 
 
@@ -223,9 +234,9 @@ def test_parallel_postings_never_break_the_invariant(app, tb):
                 for i in range(15):
                     try:
                         if (n + i) % 3 == 0:
-                            services.gift(rich, other, 7, "spouse", actor)
+                            services.gift(Context.of(actor), rich, other, 7, "spouse")
                         else:
-                            services.spend(rich, 11, actor, f"worker {n} #{i}")
+                            services.spend(Context.of(actor), rich, 11, f"worker {n} #{i}")
                         successes.append((n, i))
                     except ServiceError:
                         failures.append((n, i))

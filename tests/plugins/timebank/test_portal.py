@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core import workdays
+from core.commands import Context
 from core.models import utcnow
 from plugins.timebank import services
 from plugins.timebank.models import Certificate, ServiceRecord, Shift, SignUp, Volunteer
@@ -85,7 +87,7 @@ def test_self_registration_is_reviewed_then_the_portal_opens(app, tb):
     staff = client_of(app, "approver")
     details = staff.get(f"/admin/timebank/volunteer/details/?id={vol.id}").get_data(as_text=True)
     assert "紧急联系人：陈大明" in details and "服务意向：助老助残、文体活动" in details
-    services.set_status(vol, "approve", tb.approver, tb.access(tb.approver))
+    services.set_status(Context.of(tb.approver), vol, "approve")
     home = client.get("/portal/timebank/").get_data(as_text=True)
     assert "登记服务" in home and 'id="balances"' in home
 
@@ -223,13 +225,12 @@ def test_balances_history_gift_and_donate_on_the_portal(app, tb):
 def test_certificate_public_verification_masks_identity(app, tb):
     vol = tb.volunteer(0, login="vol0")
     tb.approved(vol, minutes=120, length=120)
-    today = services.today()
+    today = workdays.today()
     cert = services.issue_certificate(
+        Context.of(tb.approver),
         vol,
         today - dt.timedelta(days=30),
         today,
-        tb.approver,
-        tb.access(tb.approver),
         "长青社区居民委员会",
         "王主任",
         "0571-1234567",
@@ -253,7 +254,7 @@ def test_certificate_public_verification_masks_identity(app, tb):
     pdf = holder.get(f"/timebank/certificate/{cert.number}.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
-    services.revoke_certificate(cert, tb.approver, tb.access(tb.approver), "记录有误")
+    services.revoke_certificate(Context.of(tb.approver), cert, "记录有误")
     page = anonymous.get(f"/timebank/verify?district=990101&number={cert.number}").get_data(
         as_text=True
     )
@@ -267,7 +268,7 @@ def test_certificate_refusals(tb):
     from core.services import ServiceError
 
     vol = tb.volunteer(0)
-    today = services.today()
+    today = workdays.today()
     cases = [
         ((today, today - dt.timedelta(days=1), "单位"), "期间结束日期不能早于开始日期。"),
         ((today, today + dt.timedelta(days=1), "单位"), "证明不能包含尚未到来的日期。"),
@@ -276,7 +277,7 @@ def test_certificate_refusals(tb):
     ]
     for (start, end, issuer), message in cases:
         with pytest.raises(ServiceError) as caught:
-            services.issue_certificate(vol, start, end, tb.approver, tb.access(tb.approver), issuer)
+            services.issue_certificate(Context.of(tb.approver), vol, start, end, issuer)
         assert message in str(caught.value)
     assert Certificate.select().count() == 0
 

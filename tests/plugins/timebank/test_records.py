@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from core.commands import Context
 from core.events import Event, emit
 from core.models import utcnow
 from core.services import ServiceError
@@ -79,7 +80,7 @@ def test_overlapping_records_and_daily_maximum_are_refused(tb):
         minutes=480,
         content="社区巡防",
     )
-    services.log_record(first, tb.staff, tb.access(tb.staff))
+    services.log_record(Context.of(tb.staff), first)
     second = ServiceRecord(
         volunteer=vol,
         started_at=day + dt.timedelta(hours=9),
@@ -88,17 +89,17 @@ def test_overlapping_records_and_daily_maximum_are_refused(tb):
         content="社区巡防",
     )
     refused(
-        lambda: services.log_record(second, tb.staff, tb.access(tb.staff)),
+        lambda: services.log_record(Context.of(tb.staff), second),
         "超过每日服务时长上限。 每日最多 12 小时。",
     )
     # a rejected record no longer blocks its period
-    services.reject(first, tb.approver, tb.access(tb.approver), "重复登记")
-    services.log_record(second, tb.staff, tb.access(tb.staff))
+    services.reject(Context.of(tb.approver), first, "重复登记")
+    services.log_record(Context.of(tb.staff), second)
 
 
 def test_inactive_volunteer_and_other_community_are_refused(tb):
     vol = tb.volunteer(0)
-    services.set_status(vol, "suspend", tb.approver, tb.access(tb.approver), "未参加培训")
+    services.set_status(Context.of(tb.approver), vol, "suspend", "未参加培训")
     refused(lambda: tb.record(vol), "只有在册志愿者才能进行此操作。")
     from tests.conftest import make_user
 
@@ -114,14 +115,18 @@ def test_confirmation_by_the_person_served_once_and_never_by_the_volunteer(tb):
     record = tb.record(vol, actor=user("vol0"))
     assert record.source == "volunteer"
     refused(
-        lambda: services.confirm_record(record.confirm_token, user("vol0"), "我自己"),
+        lambda: services.confirm_record(Context.of(user("vol0")), record.confirm_token, "我自己"),
         "不能确认自己的服务。",
     )
-    refused(lambda: services.confirm_record("not-the-token", tb.staff, "赵奶奶"), "确认码无效")
     refused(
-        lambda: services.confirm_record(record.confirm_token, tb.staff, "  "), "请填写确认人姓名。"
+        lambda: services.confirm_record(Context.of(tb.staff), "not-the-token", "赵奶奶"),
+        "确认码无效",
     )
-    services.confirm_record(record.confirm_token, tb.staff, "赵奶奶的女儿", "proxy")
+    refused(
+        lambda: services.confirm_record(Context.of(tb.staff), record.confirm_token, "  "),
+        "请填写确认人姓名。",
+    )
+    services.confirm_record(Context.of(tb.staff), record.confirm_token, "赵奶奶的女儿", "proxy")
     record = ServiceRecord.get_by_id(record.id)
     assert (record.status, record.confirm_method, record.confirmed_name) == (
         "pending_review",
@@ -129,7 +134,7 @@ def test_confirmation_by_the_person_served_once_and_never_by_the_volunteer(tb):
         "赵奶奶的女儿",
     )
     refused(
-        lambda: services.confirm_record(record.confirm_token, tb.second, "赵奶奶"),
+        lambda: services.confirm_record(Context.of(tb.second), record.confirm_token, "赵奶奶"),
         "该服务已确认过。",
     )
 
@@ -145,18 +150,16 @@ def test_approval_posts_hours_and_credits_and_no_self_approval(tb):
     )
     record = tb.confirmed(vol, minutes=90, length=120)
     refused(
-        lambda: services.approve(record, user("vol0"), tb.access(user("vol0"))),
+        lambda: services.approve(Context.of(user("vol0")), record),
         "不能审核自己的服务。",
     )
-    refused(lambda: services.approve(record, tb.staff, tb.access(tb.staff)), "无权")
-    services.approve(record, tb.approver, tb.access(tb.approver))
+    refused(lambda: services.approve(Context.of(tb.staff), record), "无权")
+    services.approve(Context.of(tb.approver), record)
     assert ServiceRecord.get_by_id(record.id).status == "approved"
     assert services.balances(vol) == {"hours": 90, "credits": 90}
     assert services.verify() == []
     refused(
-        lambda: services.approve(
-            ServiceRecord.get_by_id(record.id), tb.second, tb.access(tb.second)
-        ),
+        lambda: services.approve(Context.of(tb.second), ServiceRecord.get_by_id(record.id)),
         "该服务记录不在待审核状态。",
     )
 
@@ -164,7 +167,7 @@ def test_approval_posts_hours_and_credits_and_no_self_approval(tb):
 def test_unconfirmed_record_cannot_be_approved(tb):
     record = tb.record(tb.volunteer(0))
     refused(
-        lambda: services.approve(record, tb.approver, tb.access(tb.approver)),
+        lambda: services.approve(Context.of(tb.approver), record),
         "该服务记录不在待审核状态。",
     )
 
@@ -173,15 +176,15 @@ def test_unconfirmed_record_cannot_be_approved(tb):
 def test_late_record_needs_a_second_approval_by_someone_else(tb):
     vol = tb.volunteer(0)
     record = tb.confirmed(vol, hours_ago=24 * 40)  # logged 40 days after the service
-    services.approve(record, tb.approver, tb.access(tb.approver))
+    services.approve(Context.of(tb.approver), record)
     record = ServiceRecord.get_by_id(record.id)
     assert record.status == "pending_second"
     assert services.balances(vol)["hours"] == 0
     refused(
-        lambda: services.approve(record, tb.approver, tb.access(tb.approver)),
+        lambda: services.approve(Context.of(tb.approver), record),
         "复核须由另一人进行。",
     )
-    services.approve(record, tb.second, tb.access(tb.second))
+    services.approve(Context.of(tb.second), record)
     record = ServiceRecord.get_by_id(record.id)
     assert (record.status, record.reviewed_by_id, record.second_reviewer_id) == (
         "approved",
@@ -196,7 +199,7 @@ def test_bulk_approval_approves_what_it_can_and_says_why_not(tb):
     a = tb.confirmed(vol0)
     b = tb.confirmed(vol1)
     c = tb.record(vol1, hours_ago=10)  # not confirmed
-    done, refusals = services.approve_many([a.id, b.id, c.id], tb.approver, tb.access(tb.approver))
+    done, refusals = services.approve_many(Context.of(tb.approver), [a.id, b.id, c.id])
     assert done == 2
     assert len(refusals) == 1 and "不在待审核状态" in refusals[0]
 
@@ -204,19 +207,17 @@ def test_bulk_approval_approves_what_it_can_and_says_why_not(tb):
 def test_rejection_needs_a_reason_and_reversal_takes_back_what_was_posted(tb):
     vol = tb.volunteer(0)
     record = tb.confirmed(vol)
-    refused(
-        lambda: services.reject(record, tb.approver, tb.access(tb.approver), ""), "请填写原因。"
-    )
-    services.reject(record, tb.approver, tb.access(tb.approver), "服务对象不认可")
+    refused(lambda: services.reject(Context.of(tb.approver), record, ""), "请填写原因。")
+    services.reject(Context.of(tb.approver), record, "服务对象不认可")
     assert ServiceRecord.get_by_id(record.id).status == "rejected"
 
     approved = tb.approved(vol, hours_ago=30)
     assert services.balances(vol) == {"hours": 60, "credits": 60}
     refused(
-        lambda: services.reverse_record(approved, tb.approver, tb.access(tb.approver), ""),
+        lambda: services.reverse_record(Context.of(tb.approver), approved, ""),
         "请填写原因。",
     )
-    services.reverse_record(approved, tb.approver, tb.access(tb.approver), "重复记录")
+    services.reverse_record(Context.of(tb.approver), approved, "重复记录")
     assert services.balances(vol) == {"hours": 0, "credits": 0}
     assert ServiceRecord.get_by_id(approved.id).status == "reversed"
     kinds = [
@@ -226,7 +227,7 @@ def test_rejection_needs_a_reason_and_reversal_takes_back_what_was_posted(tb):
     assert kinds == ["service", "reversal"]
     refused(
         lambda: services.reverse_record(
-            ServiceRecord.get_by_id(approved.id), tb.approver, tb.access(tb.approver), "再次"
+            Context.of(tb.approver), ServiceRecord.get_by_id(approved.id), "再次"
         ),
         "只有已通过的服务记录才能冲销。",
     )
@@ -236,9 +237,9 @@ def test_rejection_needs_a_reason_and_reversal_takes_back_what_was_posted(tb):
 def test_reversal_of_spent_credits_is_refused_and_changes_nothing(tb):
     vol = tb.volunteer(0)  # born 1948: may redeem
     approved = tb.approved(vol)
-    services.spend(vol, 60, tb.approver, "助浴服务")
+    services.spend(Context.of(tb.approver), vol, 60, "助浴服务")
     refused(
-        lambda: services.reverse_record(approved, tb.approver, tb.access(tb.approver), "错误"),
+        lambda: services.reverse_record(Context.of(tb.approver), approved, "错误"),
         "余额不足",
     )
     assert ServiceRecord.get_by_id(approved.id).status == "approved"
