@@ -591,10 +591,10 @@ class ModelView(AccessMixin, PeeweeModelView):
         pk = self.model._meta.primary_key
         try:
             value = pk.db_value(id)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
-        if value is None:
-            return None
+        if value is None or (isinstance(value, int) and not -(2**63) <= value < 2**63):
+            return None  # an id no database column can hold: no such record
         return self.scoped_query(self.model.select()).where(pk == value).first()
 
     def _create_ajax_loader(self, name, options):

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from flask import Flask, abort, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -57,6 +58,17 @@ def create_app(
     return app
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but a body nested too deeply for Python's parser (RecursionError) is a
+    bad request like any other malformed JSON (400), never a server error."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flask:
     instance = Path(
         instance_path or os.environ.get("LINLI_INSTANCE_PATH") or DEFAULT_INSTANCE
@@ -64,6 +76,7 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
     cfg = config_module.load(instance, overrides, environ)
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask("core", instance_path=str(instance), root_path=str(ROOT / "core"))
+    app.json = BoundedJSONProvider(app)
     app.config.update(
         LINLI=cfg,
         SECRET_KEY=cfg["SECRET_KEY"],

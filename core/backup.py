@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -93,6 +94,8 @@ def create(output: str | None = None) -> Path:
         }
         (tmpdir / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         partial = target.with_name(target.name + ".partial")
+        os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+        os.chmod(partial, 0o600)  # a backup holds every resident's data: owner only
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(tmpdir / "manifest.json", "manifest.json")
             tar.add(dump, dump.name)

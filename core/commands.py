@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -68,6 +69,8 @@ __all__ = [
 ]
 
 SOURCES = ("admin", "api", "import", "portal", "cli", "job", "system")
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not \t \n \r
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 INT_BOUNDS = {
     pw.BigIntegerField: 2**63,
     pw.BigAutoField: 2**63,
@@ -299,6 +302,8 @@ def _field_problem(ctx, model, plugin, name, model_field, value, required) -> st
     if isinstance(value, str):
         if "\x00" in value:
             return _("Text may not contain NUL.")
+        if CONTROL.search(value):
+            return _("Text may not contain control characters (only line breaks and tabs).")
         limit = getattr(model_field, "max_length", None)
         if limit and len(value) > limit:
             return _("At most %(max)s characters.", max=limit)
@@ -443,6 +448,10 @@ def check(
     if errors:
         raise Refused(errors=errors)
     must = [n for n in required_fields(model) if not (flow and n in flow.managed_fields())]
+    for name in names:  # bidi overrides (U+202A-E, U+2066-9) go at input: they disguise text
+        value = record.__data__.get(name)
+        if isinstance(value, str) and BIDI.search(value):
+            setattr(record, name, BIDI.sub("", value))
     # the values given first (a derived value may read a related record by them)...
     given = {n: _stored(record, n) for n in names}
     errors = field_problems(ctx, model, plugin, given, required=[n for n in must if n in given])

@@ -68,7 +68,17 @@ from core.settings import Setting
 
 
 class WorkflowError(ServiceError):
-    """A refused transition; ``str(error)`` says why and nothing was changed."""
+    """A refused transition; ``str(error)`` says why and nothing was changed. ``status`` is
+    what the API answers: 403 when the actor may not take the step, 400 when the data given
+    with it is wrong, 409 when the record's state does not allow it (or it moved)."""
+
+    def __init__(self, message: str = "", status: int | None = None):
+        super().__init__(message)
+        self.status = status or (403 if isinstance(message, Denied) else 409)
+
+
+class Denied(str):
+    """A refusal because of who acts (permission, scope, a step's ``allow``)."""
 
 
 # -- declaration ------------------------------------------------------------------------------
@@ -504,19 +514,19 @@ def refusal(
         pass
     elif permission is None:
         if actor is None or not getattr(actor, "id", None):
-            return _("You are not allowed to “%(step)s”.", step=str(t.label))
+            return Denied(_("You are not allowed to “%(step)s”.", step=str(t.label)))
         if t.allow is not None:
             message = t.allow(record, actor, access)
             if message:
-                return str(message)
+                return Denied(str(message))
     else:
         plugin, action = permission
         if access is None or actor is None or not access.can(plugin, action):
-            return _("You are not allowed to “%(step)s”.", step=str(t.label))
+            return Denied(_("You are not allowed to “%(step)s”.", step=str(t.label)))
         if not _in_scope(flow, record, access, plugin, action):
-            return _("This record is outside your data scope.")
+            return Denied(_("This record is outside your data scope."))
         if not _hooks_allow(actor, plugin, action, record):
-            return _("You are not allowed to “%(step)s”.", step=str(t.label))
+            return Denied(_("You are not allowed to “%(step)s”.", step=str(t.label)))
     if t.token_field and not trusted:
         given = str((data or {}).get(t.token_field) or "")
         stored = str(getattr(record, t.token_field) or "")
@@ -736,8 +746,11 @@ def transition(
     message = refusal(flow, t, record, actor, access, data, trusted)
     if message:
         raise WorkflowError(message)
-    comment = _check_comment(t, comment)
-    values = _values(flow, t, record, actor, access, data or {}, comment)
+    try:
+        comment = _check_comment(t, comment)
+        values = _values(flow, t, record, actor, access, data or {}, comment)
+    except WorkflowError as exc:  # the data given with the step is wrong
+        raise WorkflowError(str(exc), status=400) from None
     model = type(record)
     values = {name: _trim(model, name, value) for name, value in values.items()}
     pk = model._meta.primary_key

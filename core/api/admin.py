@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import secrets
@@ -123,6 +124,7 @@ class ImportView(View):
         try:
             table = self._table(key)
         except ApiError as exc:
+            _remove(os.path.join(self._folder(), key))  # a file that cannot be read goes
             flash(exc.message, "error")
             return redirect(url_for(".index"))
         return self.render(
@@ -165,10 +167,16 @@ class ImportView(View):
             table = self._table(key)
             report = spreadsheets.run_import(resource, table, mapping, dry_run=dry_run)
         except ApiError as exc:
+            _remove(os.path.join(self._folder(), key))  # a failed import keeps no file
             return jsonify(exc.body()), exc.status
         if not dry_run:
-            os.unlink(os.path.join(self._folder(), key))
+            _remove(os.path.join(self._folder(), key))
         return jsonify(report)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def io_bytes(data: bytes):

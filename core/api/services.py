@@ -23,6 +23,27 @@ from .resources import CUSTOM_PREFIX, ApiError, Resource, model_field_name
 __all__ = ["Writer", "invalid", "refused_by_database"]
 
 
+def strict_type_errors(schema, payload: dict) -> dict:
+    """Fields of a JSON payload whose value has the wrong JSON type for the schema: a whole
+    number must be a JSON integer, a yes/no a JSON true or false (marshmallow itself would
+    take 28.5 as 28 and "yes" as true)."""
+    from marshmallow import fields
+
+    errors = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key not in payload or payload[key] is None or field.dump_only:
+            continue
+        value = payload[key]
+        if isinstance(field, fields.Boolean) and not isinstance(value, bool):
+            errors[key] = [_("Must be true or false.")]
+        elif isinstance(field, fields.Integer) and (
+            isinstance(value, bool) or not isinstance(value, int)
+        ):
+            errors[key] = [_("Must be a whole number.")]
+    return errors
+
+
 def invalid(errors: dict) -> ApiError:
     return ApiError(400, _("The data is not valid; nothing was saved."), errors)
 
@@ -54,10 +75,14 @@ class Writer:
         main = {k: v for k, v in payload.items() if not k.startswith(CUSTOM_PREFIX)}
         given_custom = {k: v for k, v in payload.items() if k.startswith(CUSTOM_PREFIX)}
         loaded = {}
+        schema = self.resource.schema()
+        if self.ctx.source == "api":  # JSON has types: 28.5 is no whole number, "yes" no true
+            errors.update(strict_type_errors(schema, main))
         try:
-            loaded = self.resource.schema().load(main, partial=partial)
+            loaded = schema.load(main, partial=partial)
         except ValidationError as exc:
-            errors.update(_messages(exc.messages))
+            for key, value in _messages(exc.messages).items():
+                errors.setdefault(key, value)
         values = {}
         for attribute, value in loaded.items():
             name = model_field_name(self.model, attribute)
@@ -149,7 +174,7 @@ class Writer:
         try:
             return commands.transition(self.ctx, record, code, comment, data or {})
         except WorkflowError as exc:
-            raise ApiError(409, str(exc)) from None
+            raise ApiError(exc.status, str(exc)) from None
 
 
 MARSHMALLOW_MESSAGES = {

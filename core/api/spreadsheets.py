@@ -69,8 +69,38 @@ def _read_csv(raw: bytes) -> Table:
         raise ApiError(400, _("The file is not a CSV file."), {"file": ["NUL"]})
     lines = text.splitlines()
     reader = csv.reader(io.StringIO(text))
-    headers = [h.strip() for h in next(reader, [])]
-    return Table(headers, reader, max(len(lines) - 1, 0))
+    try:
+        headers = [h.strip() for h in next(reader, [])]
+    except csv.Error:
+        raise _cell_too_long(1) from None
+
+    def rows():
+        number = 1
+        try:
+            for number, row in enumerate(reader, start=2):  # noqa: B007 (read on error)
+                yield row
+        except csv.Error:
+            raise _cell_too_long(number + 1) from None
+
+    return Table(headers, rows(), max(len(lines) - 1, 0))
+
+
+def _cell_too_long(row: int) -> ApiError:
+    limit = csv.field_size_limit()
+    return ApiError(
+        400,
+        _(
+            "Row %(row)s of the file cannot be read: a cell is longer than %(limit)s "
+            "characters or a quote is not closed; nothing was imported.",
+            row=row,
+            limit=limit,
+        ),
+        {"file": [f"row {row}"]},
+    )
+
+
+def _unreadable_xlsx() -> ApiError:
+    return ApiError(400, _("The file is not a readable XLSX file."), {"file": ["xlsx"]})
 
 
 def _read_xlsx(stream) -> Table:
@@ -78,18 +108,19 @@ def _read_xlsx(stream) -> Table:
 
     try:
         book = load_workbook(io.BytesIO(stream.read()), read_only=True, data_only=True)
-    except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-        raise ApiError(
-            400, _("The file is not a readable XLSX file."), {"file": ["xlsx"]}
-        ) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    headers = [_text(h).strip() for h in next(rows, ())]
-    total = (sheet.max_row - 1) if sheet.max_row else None
+        sheet = book.worksheets[0]  # IndexError: a workbook without a worksheet
+        rows = sheet.iter_rows(values_only=True)
+        headers = [_text(h).strip() for h in next(rows, ())]
+        total = (sheet.max_row - 1) if sheet.max_row else None
+    except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException, IndexError...
+        raise _unreadable_xlsx() from None
 
     def cells():
-        for row in rows:
-            yield [_text(v) for v in row]
+        try:
+            for row in rows:
+                yield [_text(v) for v in row]
+        except Exception:  # a broken sheet found while reading its rows
+            raise _unreadable_xlsx() from None
 
     return Table(headers, cells(), total)
 
@@ -311,10 +342,20 @@ def write_xlsx(headers: list[str], rows: Iterator[list], path: str) -> None:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("data")
-    sheet.append(headers)
+    sheet.append([xlsx_safe(h) for h in headers])
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_safe(v) for v in row])
     book.save(path)
+
+
+def xlsx_safe(value):
+    """A cell value a workbook can hold: the control characters XML 1.0 forbids (a BEL, a
+    form feed...) are dropped; newlines and tabs stay."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def export_response(resource: Resource, query, fmt: str, sorted_by: str | None = None):

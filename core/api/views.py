@@ -97,6 +97,10 @@ def _payload():
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, _("The body is not valid JSON."), {"_body": [str(exc)]}) from None
+    except RecursionError:
+        raise ApiError(
+            400, _("The body is not valid JSON."), {"_body": [_("Nested too deeply.")]}
+        ) from None
 
 
 # -- index, OpenAPI, the interactive page --------------------------------------------------

@@ -226,7 +226,25 @@ def via_admin(client, resource, values):
 
 
 def via_api(client, headers, resource, values):
-    return client.post(f"/api/v1/{resource.plugin}/{resource.name}", json=values, headers=headers)
+    return client.post(
+        f"/api/v1/{resource.plugin}/{resource.name}", json=_typed(resource, values), headers=headers
+    )
+
+
+def _typed(resource, values: dict) -> dict:
+    """The values as a JSON client sends them: whole numbers as JSON numbers (the API's
+    types are strict; a form and a spreadsheet send text)."""
+    from marshmallow import fields
+
+    by_key = {(f.data_key or n): f for n, f in resource.schema().fields.items()}
+    return {
+        key: int(value)
+        if isinstance(by_key.get(key), fields.Integer)
+        and isinstance(value, str)
+        and re.fullmatch(r"-?\d+", value)
+        else value
+        for key, value in values.items()
+    }
 
 
 def via_import(client, headers, resource, values):

@@ -156,7 +156,7 @@ def test_sessions_of_people_one_does_not_manage_cannot_be_ended(app, demo):
             message = str(exc)
         else:
             message = ""
-    assert message == "你无权结束这些会话。"
+    assert message == "您无权结束这些会话。"
     assert west.get(CASES).status_code == 200 and reasons("west_clerk") == [""]
     # a grid worker (no user management) may not even see the list
     assert logged_in(app, "clerk").get("/admin/core/user_session/").status_code == 403
