@@ -227,11 +227,17 @@ def password_expired(user: User) -> bool:
     return bool(days) and changed is not None and utcnow() - changed > dt.timedelta(days=days)
 
 
-def _set_password(user: User, password: str) -> None:
-    """Store a new password: its hash, when it was set, and a row of the history."""
+def _set_password(user: User, password: str, event: str) -> None:
+    """Store a new password (inside the caller's transaction): its hash, when it was set, a
+    row of the history; the forced change is done and every session of the person ends.
+    ``event`` (password_changed, password_reset) goes to the audit, without the hash."""
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    user.must_change_password = False
+    user.save(only=[User.password_hash, User.password_changed_at, User.must_change_password])
     PasswordHistory.create(user=user, password_hash=user.password_hash)
+    sessions.end_all(user.id, "password")
+    emit(Event(event, record=user, actor=user, changes={"password_hash": ["***", "***"]}))
 
 
 def create_user(
@@ -300,18 +306,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
         raise ServiceError(_("The new password must differ from the current one."))
     check_password_policy(new, user.username, user)
     with db.atomic():
-        _set_password(user, new)
-        user.must_change_password = False
-        user.save(only=[User.password_hash, User.password_changed_at, User.must_change_password])
-        sessions.end_all(user.id, "password")
-        emit(
-            Event(
-                "password_changed",
-                record=user,
-                actor=user,
-                changes={"password_hash": ["***", "***"]},
-            )
-        )
+        _set_password(user, new, "password_changed")
 
 
 BUILTIN_ROLES = (
@@ -611,18 +606,7 @@ def reset_password(username: str, code: str, new: str, confirm: str, ip: str = "
             raise ServiceError(
                 _("The username or the reset code is wrong, or the code has expired.")
             )
-        _set_password(user, new)
-        user.must_change_password = False
-        user.save(only=[User.password_hash, User.password_changed_at, User.must_change_password])
-        sessions.end_all(user.id, "password")
-        emit(
-            Event(
-                "password_reset",
-                record=user,
-                actor=user,
-                changes={"password_hash": ["***", "***"]},
-            )
-        )
+        _set_password(user, new, "password_reset")
     return user
 
 
