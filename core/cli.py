@@ -467,6 +467,34 @@ def users_reset_password(username):
 # -- demo, backup, restore -----------------------------------------------------------------
 
 
+@main.group("audit")
+def audit_group():
+    """Audit and login logs (审计日志、登录日志)."""
+
+
+@audit_group.command("prune")
+@click.option("--before", "before", required=True, help="Date YYYY-MM-DD (China)")
+@with_appcontext
+def audit_prune(before):
+    """Delete audit and login log rows from before DATE; refused for anything younger than
+    AUDIT_RETENTION_DAYS (at least 180 days)."""
+    import datetime as dt
+
+    from core import services, workdays
+    from core.db import db
+
+    try:
+        day = dt.date.fromisoformat(before)
+    except ValueError:
+        raise click.ClickException(f"--before: not a date YYYY-MM-DD: {before}") from None
+    with db.connection_context():
+        try:
+            audit, logins = services.prune_logs(day, workdays.today())
+        except services.ServiceError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"pruned {audit} audit rows and {logins} login rows from before {day}")
+
+
 @main.command("demo")
 @with_appcontext
 def demo_command():

@@ -98,6 +98,14 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: None if 0 <= v <= 366 else "must be 0 to 366",
     ),
     Setting(
+        "AUDIT_RETENTION_DAYS",
+        int,
+        180,
+        "Days the audit and login logs are kept at least (网络安全法 art. 21: 180 or more); "
+        "`linli audit prune` refuses anything younger",
+        lambda v: None if v >= 180 else "must be 180 or more",
+    ),
+    Setting(
         "RESET_CODE_MINUTES",
         int,
         30,

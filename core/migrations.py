@@ -186,6 +186,28 @@ def append_only(database: pw.Database, table: str) -> None:
         )
 
 
+def keep_for(database: pw.Database, table: str, days: int, column: str = "at") -> None:
+    """Let an append-only ``table`` (see :func:`append_only`) lose rows only once they are
+    ``days`` old by ``column`` (UTC), measured by the database's own clock: a log kept for a
+    legal minimum (网络安全法 art. 21: 180 days) can be pruned after it, never before, by any
+    path. UPDATE stays refused."""
+    if isinstance(database, pw.SqliteDatabase):
+        database.execute_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        database.execute_sql(
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"WHEN OLD.{column} >= datetime('now', '-{int(days)} days') "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        )
+    else:
+        database.execute_sql(
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP = 'DELETE' AND OLD.{column} < "
+            f"(now() AT TIME ZONE 'UTC') - interval '{int(days)} days' THEN RETURN OLD; END IF; "
+            f"RAISE EXCEPTION '{table} is append-only'; END $$"
+        )
+
+
 def drop_append_only(database: pw.Database, table: str) -> None:
     """Remove what :func:`append_only` added that survives dropping the table."""
     if not isinstance(database, pw.SqliteDatabase):

@@ -21,6 +21,7 @@ from core.i18n import gettext as _
 from core.kernel import CORE_ID
 from core.models import (
     SCOPES,
+    AuditLog,
     LoginAttempt,
     PasswordHistory,
     PasswordReset,
@@ -520,6 +521,45 @@ def unlock(access, user: User, actor: User | None = None) -> None:
     with db.atomic():
         LoginAttempt.create(username=user.username, user=user, success=False, reason="unlocked")
         emit(Event("user_unlocked", record=user, actor=actor, summary=user.username))
+
+
+# -- audit retention (日志留存) ---------------------------------------------------------------
+
+
+def prune_logs(before: dt.date, today: dt.date, actor: User | None = None) -> tuple[int, int]:
+    """Delete audit and login log rows from before ``before`` (a date in China); the one
+    delete path of the logs, for the operator's CLI. Refused when ``before`` is younger than
+    ``AUDIT_RETENTION_DAYS`` (180, 网络安全法 art. 21): nothing is deleted then. The pruning is
+    itself audited. Returns (audit rows, login rows) deleted."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    cfg = current_app.config["LINLI"]
+    days = cfg["AUDIT_RETENTION_DAYS"]
+    latest = today - dt.timedelta(days=days)
+    if before > latest:
+        raise ServiceError(
+            _(
+                "Audit and login logs are kept at least %(days)s days: only records from "
+                "before %(date)s can be pruned.",
+                days=days,
+                date=latest.isoformat(),
+            )
+        )
+    local_midnight = dt.datetime.combine(before, dt.time(), ZoneInfo(cfg["TIMEZONE"]))
+    cut = local_midnight.astimezone(dt.UTC).replace(tzinfo=None)
+    with db.atomic():
+        audit = pw.ModelDelete(AuditLog).where(AuditLog.at < cut).execute()
+        logins = pw.ModelDelete(LoginAttempt).where(LoginAttempt.at < cut).execute()
+        emit(
+            Event(
+                "logs_pruned",
+                actor=actor,
+                summary=f"before {before.isoformat()}: audit {audit}, logins {logins}",
+            )
+        )
+    return audit, logins
 
 
 # -- password reset (密码重置) ----------------------------------------------------------------
