@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, redirect, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_login import current_user
 
 from core import config as config_module
 from core import territory
@@ -207,6 +208,10 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
         for name in request.blueprints:
             owner = state.blueprint_plugins.get(name)
             if owner is not None and owner != CORE_ID and owner not in g.enabled_plugins:
+                if request.path.startswith("/portal/") and not current_user.is_authenticated:
+                    # whose district it is shows only once logged in: log in, then come back
+                    target = request.full_path.rstrip("?")
+                    return redirect(url_for("auth.login", next=target))
                 abort(404)  # a module disabled in this district has no pages here
 
     @app.teardown_appcontext

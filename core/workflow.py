@@ -513,7 +513,8 @@ def refusal(
     if trusted:
         pass
     elif permission is None:
-        if actor is None or not getattr(actor, "id", None):
+        anonymous = actor is None or not getattr(actor, "id", None)
+        if anonymous and not t.token_field:  # a step taken with a code: the code suffices
             return Denied(_("You are not allowed to “%(step)s”.", step=str(t.label)))
         if t.allow is not None:
             message = t.allow(record, actor, access)

@@ -80,6 +80,11 @@ def policy(district_id: int | None) -> rules.Policy:
     )
 
 
+def district_of_record(record) -> int | None:
+    """The id of the district a record belongs to."""
+    return _district_id(record)
+
+
 def _district_id(record) -> int | None:
     """The district of a record's unit (cached per application: a unit never leaves its
     district)."""
@@ -654,6 +659,15 @@ def submit_record(ctx: Context, record: ServiceRecord) -> ServiceRecord:
     return move(_acting_alone(ctx), record, "submit")
 
 
+def confirmation_due(record: ServiceRecord) -> dt.date | None:
+    """The last day the person served may confirm: the district's confirmation time limit
+    (``confirm_days``, calendar days) counted from the end of the service."""
+    from core.workflow import workflow_of
+
+    flow = workflow_of(record)
+    return flow.deadline_for(flow.transitions["submit"], record)
+
+
 def confirm_record(ctx: Context, token: str, name: str, method: str = "served") -> ServiceRecord:
     """Confirm a service (服务对象确认) by scanning the QR code the volunteer shows: the person
     served, or a proxy (家属、楼栋长) for an elder without a phone. The volunteer cannot
@@ -662,6 +676,13 @@ def confirm_record(ctx: Context, token: str, name: str, method: str = "served") 
     record = ServiceRecord.get_or_none(ServiceRecord.confirm_token == token) if token else None
     if record is None:
         raise refuse("This confirmation code is not valid. Ask the volunteer to show it again.")
+    due = confirmation_due(record)
+    if record.status == "pending_confirmation" and due is not None and ctx.today() > due:
+        raise refuse(
+            "This confirmation code expired on %(date)s. Ask the community staff to confirm "
+            "the service.",
+            date=due.isoformat(),
+        )
     name = (name or "").strip()
     return move(
         _acting_alone(ctx),

@@ -264,7 +264,7 @@ def record(record_id):
     rec = _mine_or_404(ServiceRecord, record_id, vol)
     qr = link = None
     if rec.status == "pending_confirmation":
-        link = url_for(".confirm", token=rec.confirm_token, _external=True)
+        link = confirm_link(rec, _external=True)
         qr = reports.qr_svg(link)
     return render_template(
         "timebank/portal_record.html",
@@ -279,10 +279,31 @@ def record(record_id):
 
 
 @portal.route("/confirm/<token>", methods=["GET", "POST"])
-@portal_login_required
+def confirm_on_portal(token):
+    """Links printed before the confirmation page went public still work."""
+    rec = ServiceRecord.get_or_none(ServiceRecord.confirm_token == token)
+    if rec is None:
+        return redirect(url_for("timebank_public.confirm", token=token), code=308)
+    return redirect(confirm_link(rec), code=308)
+
+
+def confirm_link(rec: ServiceRecord, **options) -> str:
+    """The QR code's link: public, naming the record's district (a person without an
+    account has no district of their own)."""
+    district = TerritoryUnit.get_by_id(services.district_of_record(rec))
+    return url_for(
+        "timebank_public.confirm", token=rec.confirm_token, district=district.code, **options
+    )
+
+
+@public.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token):
+    """服务对象确认: the person served (or a proxy) opens the QR link the volunteer shows and
+    confirms, with or without an account. The link is the credential: it shows that one
+    record only, works once, and expires with the confirmation time limit."""
     rec = ServiceRecord.get_or_none(ServiceRecord.confirm_token == token)
     form = ConfirmForm(token=token)
+    done = False
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.confirm_record(
@@ -292,11 +313,12 @@ def confirm(token):
             flash(str(exc), "error")
         else:
             flash(_("Thank you: the service is confirmed."), "success")
-            return redirect(url_for("portal.home"))
+            done = True
     return render_template(
         "timebank/portal_confirm.html",
         rec=rec,
         form=form,
+        done=done,
         fmt=rules.format_minutes,
         local=services.to_local,
     )

@@ -8,6 +8,7 @@ import re
 from core import workdays
 from core.commands import Context
 from core.models import utcnow
+from core.testing import DISTRICT
 from plugins.timebank import services
 from plugins.timebank.models import Certificate, ServiceRecord, Shift, SignUp, Volunteer
 from tests.conftest import csrf_token, login, make_user
@@ -171,8 +172,10 @@ def test_log_show_qr_and_confirm_by_the_person_served(app, tb):
     assert "<svg" in page  # the QR code
     record = ServiceRecord.get(ServiceRecord.content == "帮赵奶奶买菜")
     assert record.minutes == 50 and record.status == "pending_confirmation"
-    confirm_url = f"/portal/timebank/confirm/{record.confirm_token}"
-    assert confirm_url in page or record.confirm_token in page
+    confirm_url = f"/timebank/confirm/{record.confirm_token}?district={DISTRICT}"
+    assert confirm_url in page.replace("&amp;", "&")  # the QR code's link, public
+    old_link = client.get(f"/portal/timebank/confirm/{record.confirm_token}")
+    assert old_link.status_code == 308 and old_link.headers["Location"].endswith(confirm_url)
 
     own = post(client, confirm_url, {"name": "我", "method": "served"}).get_data(as_text=True)
     assert "不能确认自己的服务。" in own
@@ -186,7 +189,44 @@ def test_log_show_qr_and_confirm_by_the_person_served(app, tb):
         as_text=True
     )
     assert "该服务已确认过。" in again
-    assert "确认码无效" in grandma.get("/portal/timebank/confirm/forged").get_data(as_text=True)
+    assert "确认码无效" in grandma.get("/timebank/confirm/forged").get_data(as_text=True)
+
+
+def test_the_person_served_confirms_without_an_account_until_the_link_expires(app, tb):
+    import time_machine
+
+    vol = tb.volunteer(0, login="vol0")
+    ended = dt.datetime(2026, 12, 24, 10, 0)  # the limit (7 days) ends on New Year's Eve
+    form = {
+        "started_at": "2026-12-24T09:00",
+        "ended_at": "2026-12-24T10:00",
+        "minutes": "60",
+        "content": "陪钱爷爷理发",
+        "service_type": "daily_care",
+        "target_group": "elderly",
+        "served_name": "钱爷爷",
+    }
+    with time_machine.travel(dt.datetime(2026, 12, 24, 8, 0, tzinfo=dt.UTC), tick=False):
+        post(client_of(app, "vol0"), "/portal/timebank/log", form)
+    record = ServiceRecord.get(ServiceRecord.content == "陪钱爷爷理发")
+    assert record.volunteer_id == vol.id and record.ended_at.date() == ended.date()
+    url = f"/timebank/confirm/{record.confirm_token}?district={DISTRICT}"
+    with time_machine.travel(dt.datetime(2027, 1, 1, 2, 0, tzinfo=dt.UTC), tick=False):
+        stranger = app.test_client()  # no account, on New Year's Day: too late
+        page = stranger.get(url).get_data(as_text=True)
+        assert "陪钱爷爷理发" in page and "帮赵奶奶买菜" not in page
+        late = post(stranger, url, {"name": "钱爷爷", "method": "served"}).get_data(as_text=True)
+        assert "该确认码已于 2026-12-31 过期，请联系社区工作人员确认服务。" in late
+    assert ServiceRecord.get_by_id(record.id).status == "pending_confirmation"
+    with time_machine.travel(dt.datetime(2026, 12, 31, 15, 30, tzinfo=dt.UTC), tick=False):
+        stranger = app.test_client()  # 23:30 on New Year's Eve in Beijing: still in time
+        done = post(stranger, url, {"name": "钱爷爷", "method": "served"}).get_data(as_text=True)
+        assert "谢谢，服务已确认。" in done
+        again = post(stranger, url, {"name": "钱爷爷", "method": "served"}).get_data(as_text=True)
+        assert "该服务已确认过。" in again
+    stored = ServiceRecord.get_by_id(record.id)
+    assert stored.status == "pending_review" and stored.confirmed_name == "钱爷爷"
+    assert stored.confirmed_by_id is None
 
 
 def test_balances_history_gift_and_donate_on_the_portal(app, tb):
@@ -322,3 +362,18 @@ def test_a_district_replaces_the_registration_extras_without_code(app, tb):
     )
     post(client, "/portal/timebank/register", {**data, "blood_donor": "yes"})
     assert Volunteer.get(Volunteer.name == "陈小红").status == "pending"
+
+
+def test_a_logged_out_volunteer_following_a_portal_link_logs_in_and_comes_back(app, tb):
+    tb.volunteer(0, login="vol0")
+    anonymous = app.test_client()
+    response = anonymous.get("/portal/timebank/history")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/auth/login?next=/portal/timebank/history")
+    target = response.headers["Location"]
+    token = csrf_token(anonymous.get(target).get_data(as_text=True))
+    back = anonymous.post(
+        target, data={"username": "vol0", "password": "Passw0rd-long", "csrf_token": token}
+    )
+    assert back.headers["Location"] == "/portal/timebank/history"
+    assert anonymous.get("/portal/timebank/history").status_code == 200
