@@ -291,6 +291,7 @@ class UserView(ManageUsersMixin, ModelView):
             if unit is None or role is None:
                 raise services.ServiceError(_("User, role and territory unit are all required."))
             return services.create_user(
+                Context.current(),
                 form.username.data.strip(),
                 form.password.data,
                 role.code,
@@ -298,8 +299,6 @@ class UserView(ManageUsersMixin, ModelView):
                 form.scope.data,
                 form.display_name.data or "",
                 must_change_password=True,
-                actor=current_user._get_current_object(),
-                access=g.access,
             )
         except services.ServiceError as exc:
             flash(str(exc), "error")
@@ -319,9 +318,7 @@ class UserView(ManageUsersMixin, ModelView):
             flash(_("Choose exactly one account to issue a reset code for."), "error")
             return None
         try:
-            code, expires = services.issue_reset_code(
-                g.access, users[0], current_user._get_current_object()
-            )
+            code, expires = services.issue_reset_code(Context.current(), users[0])
         except services.ServiceError as exc:
             flash(str(exc), "error")
             return None
@@ -344,7 +341,7 @@ class UserView(ManageUsersMixin, ModelView):
         done = 0
         for user in self.scoped_query(User.select(), "update").where(User.id << ids):
             try:
-                services.unlock(g.access, user, current_user._get_current_object())
+                services.unlock(Context.current(), user)
                 done += 1
             except services.ServiceError as exc:
                 flash(str(exc), "error")
@@ -367,7 +364,7 @@ class UserView(ManageUsersMixin, ModelView):
         done = 0
         for user in users:
             try:
-                services.set_active(g.access, user, active, current_user._get_current_object())
+                services.set_active(Context.current(), user, active)
                 done += 1
             except services.ServiceError as exc:
                 flash(str(exc), "error")
@@ -424,16 +421,14 @@ class RoleAssignmentView(ManageUsersMixin, ModelView):
         role = Role.get_or_none(Role.id == form.role.data)
         unit = TerritoryUnit.get_or_none(TerritoryUnit.id == form.unit.data)
         try:
-            return services.assign_role(
-                g.access, user, role, unit, form.scope.data, current_user._get_current_object()
-            )
+            return services.assign_role(Context.current(), user, role, unit, form.scope.data)
         except services.ServiceError as exc:
             flash(str(exc), "error")
             return False
 
     def delete_one(self, model):
         try:
-            services.revoke_role(g.access, model, current_user._get_current_object())
+            services.revoke_role(Context.current(), model)
         except services.ServiceError as exc:
             raise PermissionError(str(exc)) from exc
 
@@ -527,9 +522,7 @@ class RoleView(ManageUsersMixin, ModelView):
                     builtin=False,
                 )
                 self.emit("created", role, {"code": [None, role.code]})
-                services.set_role_permissions(
-                    g.access, role, self._perms(form), current_user._get_current_object()
-                )
+                services.set_role_permissions(Context.current(), role, self._perms(form))
             return role
         except services.ServiceError as exc:
             flash(str(exc), "error")
@@ -557,9 +550,7 @@ class RoleView(ManageUsersMixin, ModelView):
                         if v != getattr(model, k)
                     },
                 )
-                services.set_role_permissions(
-                    g.access, model, self._perms(form), current_user._get_current_object()
-                )
+                services.set_role_permissions(Context.current(), model, self._perms(form))
             return True
         except services.ServiceError as exc:
             flash(str(exc), "error")
@@ -700,10 +691,10 @@ class ModulesView(View):
         district = g.get("district")
         try:
             if turn_on:
-                switched = services.enable_plugin(plugin_id, district, current_user)
+                switched = services.enable_plugin(Context.current(), plugin_id, district)
                 flash(_("Enabled: %(ids)s", ids=", ".join(switched) or plugin_id), "success")
             else:
-                services.disable_plugin(plugin_id, district, current_user)
+                services.disable_plugin(Context.current(), plugin_id, district)
                 flash(_("Disabled: %(id)s. Its data is kept.", id=plugin_id), "success")
         except services.ServiceError as exc:
             flash(str(exc), "error")

@@ -14,6 +14,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, NoAppException, ScriptInfo, run_command, with_appcontext
 
+from core.commands import Context
 from core.config import ConfigError, write_initial
 from core.kernel import CORE_ID, PluginError
 from core.migrations import MigrationFailed
@@ -372,14 +373,18 @@ def _switch(plugin_id, district_code, enable):
         try:
             district = territory.district_by_code(district_code)
             if enable:
-                switched = services.enable_plugin(plugin_id, district)
+                switched = services.enable_plugin(
+                    Context.trusted(source="cli"), plugin_id, district
+                )
                 click.echo(
                     f"enabled in {district.code}: {', '.join(switched)}"
                     if switched
                     else f"{plugin_id} was already enabled in {district.code}"
                 )
             else:
-                changed = services.disable_plugin(plugin_id, district)
+                changed = services.disable_plugin(
+                    Context.trusted(source="cli"), plugin_id, district
+                )
                 click.echo(
                     f"disabled {plugin_id} in {district.code} (its data is kept)"
                     if changed
@@ -437,7 +442,15 @@ def users_create(username, password, role_code, unit_code, scope, display_name):
         try:
             services.ensure_builtin_roles()
             unit = territory.by_code(unit_code)
-            user = services.create_user(username, password, role_code, unit, scope, display_name)
+            user = services.create_user(
+                Context.trusted(source="cli"),
+                username,
+                password,
+                role_code,
+                unit,
+                scope,
+                display_name,
+            )
         except (services.ServiceError, territory.TerritoryError) as exc:
             raise _fail(exc) from exc
     click.echo(f"created user {user.username} ({role_code} at {unit.code}, scope {scope})")
@@ -458,7 +471,7 @@ def users_reset_password(username):
         if user is None:
             raise _fail(services.ServiceError(f"unknown user: {username}"))
         try:
-            code, expires = services.issue_reset_code(None, user)
+            code, expires = services.issue_reset_code(Context.trusted(source="cli"), user)
         except services.ServiceError as exc:
             raise _fail(exc) from exc
     click.echo(f"reset code for {user.username}: {code} (valid until {expires:%Y-%m-%d %H:%M} UTC)")

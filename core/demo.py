@@ -94,6 +94,7 @@ def load() -> list[str]:
     if admin is None:
         password = one_time_password()
         admin = services.create_user(
+            Context.trusted(),
             ADMIN,
             password,
             "platform_admin",
@@ -112,7 +113,7 @@ def load() -> list[str]:
     for info in state.kernel.ordered(("active",)):
         if info.id == "core":
             continue
-        switched = services.enable_plugin(info.id, district, admin)
+        switched = services.enable_plugin(Context.trusted(actor=admin), info.id, district)
         if switched:
             report.append(f"enabled {', '.join(switched)} in {district.code}")
     for plugin_id, _result in state.kernel.collect(

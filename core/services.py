@@ -14,6 +14,7 @@ import peewee as pw
 
 from core import sessions
 from core.access import hash_password, verify_password
+from core.commands import Context
 from core.db import db
 from core.errors import ServiceError
 from core.events import Event, emit
@@ -74,8 +75,9 @@ def enabled_in(district: TerritoryUnit) -> set[str]:
     return {row.plugin for row in rows}
 
 
-def enable_plugin(plugin_id: str, district: TerritoryUnit, actor: User | None = None) -> list[str]:
+def enable_plugin(ctx: Context, plugin_id: str, district: TerritoryUnit) -> list[str]:
     """Enable a module and everything it requires in ``district``; return what was switched on."""
+    actor = ctx.actor
     _check_district(district)
     _check_switchable(plugin_id)
     kernel = _state().kernel
@@ -90,11 +92,12 @@ def enable_plugin(plugin_id: str, district: TerritoryUnit, actor: User | None = 
     return switched
 
 
-def disable_plugin(plugin_id: str, district: TerritoryUnit, actor: User | None = None) -> bool:
+def disable_plugin(ctx: Context, plugin_id: str, district: TerritoryUnit) -> bool:
     """Disable a module in ``district``; refused while an enabled module requires it.
 
     The module's data stays; enabling it again shows it unchanged.
     """
+    actor = ctx.actor
     _check_district(district)
     kernel = _state().kernel
     if plugin_id == CORE_ID:
@@ -242,6 +245,7 @@ def _set_password(user: User, password: str, event: str) -> None:
 
 
 def create_user(
+    ctx: Context,
     username: str,
     password: str,
     role_code: str,
@@ -249,9 +253,8 @@ def create_user(
     scope: str = "subtree",
     display_name: str = "",
     must_change_password: bool = False,
-    actor: User | None = None,
-    access=None,
 ) -> User:
+    actor, access = ctx.actor, (None if ctx.system else ctx.access)
     if not USERNAME.match(username or ""):
         raise ServiceError(
             _("The username must be 3 to 64 letters, digits or the characters _ . @ -.")
@@ -511,9 +514,10 @@ def authenticate(username: str, password: str, ip: str) -> User:
     return user
 
 
-def unlock(access, user: User, actor: User | None = None) -> None:
+def unlock(ctx: Context, user: User) -> None:
     """A security administrator unlocks an account locked by failed logins (解锁): the
     login log records it, and the failures before it no longer count."""
+    actor, access = ctx.actor, (None if ctx.system else ctx.access)
     if access is not None and not access.can("core", "manage_users"):
         raise ServiceError(_("You are not allowed to do this."))
     if locked_until(user.username) is None:
@@ -580,11 +584,12 @@ def _reset_minutes() -> int:
     return current_app.config["LINLI"]["RESET_CODE_MINUTES"] if has_app_context() else 30
 
 
-def issue_reset_code(access, user: User, actor: User | None = None) -> tuple[str, dt.datetime]:
+def issue_reset_code(ctx: Context, user: User) -> tuple[str, dt.datetime]:
     """A one-time reset code for ``user`` (e.g. ``K7QM-2XPD-9RTA``), valid
     ``RESET_CODE_MINUTES``: returned once to be handed over in person or by phone, stored
     only as a hash; an earlier unused code of the user stops working. ``access`` None is the
     operator's CLI. Returns the code and when it expires (UTC)."""
+    actor, access = ctx.actor, (None if ctx.system else ctx.access)
     import secrets
 
     if access is not None and not access.can("core", "manage_users"):
@@ -677,6 +682,8 @@ def check_grant(access, role: Role, unit: TerritoryUnit, scope: str) -> None:
         raise ServiceError(
             _("Unknown scope %(scope)s; use all, subtree, unit or own.", scope=scope)
         )
+    if access is None:  # a trusted caller (the operator's CLI, the demo loader)
+        return
     if access.is_platform_admin:
         return
     if scope == "all":
@@ -695,8 +702,9 @@ def check_grant(access, role: Role, unit: TerritoryUnit, scope: str) -> None:
 
 
 def assign_role(
-    access, user: User, role: Role, unit: TerritoryUnit, scope: str, actor: User | None = None
+    ctx: Context, user: User, role: Role, unit: TerritoryUnit, scope: str
 ) -> RoleAssignment:
+    actor, access = ctx.actor, (None if ctx.system else ctx.access)
     if user is None or role is None or unit is None:
         raise ServiceError(_("User, role and territory unit are all required."))
     check_grant(access, role, unit, scope)
@@ -730,7 +738,8 @@ def assign_role(
     return assignment
 
 
-def revoke_role(access, assignment: RoleAssignment, actor: User | None = None) -> None:
+def revoke_role(ctx: Context, assignment: RoleAssignment) -> None:
+    actor, access = ctx.actor, (None if ctx.system else ctx.access)
     check_grant(access, assignment.role, assignment.unit, assignment.scope)
     with db.atomic():
         emit(
@@ -751,15 +760,14 @@ def revoke_role(access, assignment: RoleAssignment, actor: User | None = None) -
         sessions.end_all(assignment.user_id, "roles")
 
 
-def set_role_permissions(
-    access, role: Role, perms: set[tuple[str, str]], actor: User | None = None
-) -> None:
+def set_role_permissions(ctx: Context, role: Role, perms: set[tuple[str, str]]) -> None:
     """Replace a custom role's permissions; the actor must hold every one they grant."""
+    actor, access = ctx.actor, (None if ctx.system else ctx.access)
     if role.builtin:
         raise ServiceError(
             _("Built-in roles are templates and cannot be changed; create a custom role instead.")
         )
-    if not access.is_platform_admin:
+    if access is not None and not access.is_platform_admin:
         held = set().union(*(access.grants.get(a.role_id, set()) for a in access.assignments))
         missing = sorted(f"{p}:{a}" for p, a in perms if not _covers(held, (p, a)))
         if missing:
@@ -784,7 +792,8 @@ def set_role_permissions(
         )
 
 
-def set_active(access, user: User, active: bool, actor: User | None = None) -> None:
+def set_active(ctx: Context, user: User, active: bool) -> None:
+    actor = ctx.actor
     if actor is not None and user.id == actor.id and not active:
         raise ServiceError(_("You cannot disable your own account."))
     with db.atomic():

@@ -15,6 +15,8 @@ import re
 from importlib.metadata import entry_points
 from types import ModuleType
 
+from core.commands import Context
+
 SECRET = "test-secret-key-0123456789"
 ADMIN_PASSWORD = "Admin-pass-123"
 USER_PASSWORD = "Passw0rd-long"
@@ -130,4 +132,6 @@ def make_user(username, role, unit_code, scope="subtree", password=USER_PASSWORD
     from core import services, territory
 
     services.ensure_builtin_roles()
-    return services.create_user(username, password, role, territory.by_code(unit_code), scope)
+    return services.create_user(
+        Context.trusted(), username, password, role, territory.by_code(unit_code), scope
+    )

@@ -48,6 +48,7 @@ def _applicant(district) -> User:
     user = User.get_or_none(User.username == APPLICANT)
     if user is None:
         user = core_services.create_user(
+            Context.trusted(),
             APPLICANT,
             one_time_password(),
             "community_staff",

@@ -3,6 +3,7 @@
 import pytest
 
 from core.access import Access
+from core.commands import Context
 from core.models import TerritoryUnit, User
 from tests.conftest import make_user
 from tests.sample_plugins.noticeboard.models import Notice
@@ -58,7 +59,7 @@ def test_several_assignments_add_up(notices):
 
     user = make_user("double", "grid_worker", "990101001001G01", "unit")
     services.assign_role(
-        Access(User.get(User.username == "admin")),
+        Context.of(User.get(User.username == "admin")),
         user,
         Role.get(Role.code == "volunteer"),
         territory.by_code("990101002001"),
@@ -67,7 +68,7 @@ def test_several_assignments_add_up(notices):
     # the volunteer role grants nothing on the notice board: only the grid is visible
     assert visible("double") == {"990101001001G01"}
     services.assign_role(
-        Access(User.get(User.username == "admin")),
+        Context.of(User.get(User.username == "admin")),
         user,
         Role.get(Role.code == "grid_worker"),
         territory.by_code("990101002001"),

@@ -271,8 +271,8 @@ def test_disabled_module_answers_404(app, api):
     client, headers = api
     n = notice(A, "停用后")
     with app.app_context():
-        services.disable_plugin("noticeboard_extra", territory.by_code("990101"))
-        services.disable_plugin("noticeboard", territory.by_code("990101"))
+        services.disable_plugin(Context.trusted(), "noticeboard_extra", territory.by_code("990101"))
+        services.disable_plugin(Context.trusted(), "noticeboard", territory.by_code("990101"))
     assert client.get(URL, headers=headers).status_code == 404
     assert client.get(f"{URL}/{n.id}", headers=headers).status_code == 404
     r = client.post(URL, json={"title": "x", "unit": unit_id(A)}, headers=headers)

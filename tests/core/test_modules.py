@@ -6,6 +6,7 @@ import pytest
 
 from core import services, territory
 from core.cli import main
+from core.commands import Context
 from core.models import AuditLog, PluginDistrict
 from tests.conftest import csrf_token
 from tests.sample_plugins import noticeboard, noticeboard_extra
@@ -50,9 +51,9 @@ def test_disable_hides_menus_views_and_portal_at_next_request(admin):
 
 def test_enabling_brings_requirements(ctx, demo):
     district = territory.district_by_code("990101")
-    services.disable_plugin("noticeboard_extra", district)
-    services.disable_plugin("noticeboard", district)
-    assert services.enable_plugin("noticeboard_extra", district) == [
+    services.disable_plugin(Context.trusted(), "noticeboard_extra", district)
+    services.disable_plugin(Context.trusted(), "noticeboard", district)
+    assert services.enable_plugin(Context.trusted(), "noticeboard_extra", district) == [
         "noticeboard",
         "noticeboard_extra",
     ]
@@ -64,8 +65,10 @@ def test_enabling_brings_requirements(ctx, demo):
 def test_other_district_is_independent(ctx, demo):
     other = territory.create_unit("990102", "邻区", "district")
     assert services.enabled_in(other) == set()
-    services.enable_plugin("noticeboard", other)
-    services.disable_plugin("noticeboard_extra", territory.district_by_code("990101"))
+    services.enable_plugin(Context.trusted(), "noticeboard", other)
+    services.disable_plugin(
+        Context.trusted(), "noticeboard_extra", territory.district_by_code("990101")
+    )
     assert services.enabled_in(other) == {"noticeboard"}
 
 
@@ -81,7 +84,7 @@ def test_bad_switches_change_nothing(ctx, demo, plugin, district_code, message):
     unit = territory.by_code(district_code)
     before = list(PluginDistrict.select().dicts())
     with pytest.raises(services.ServiceError) as err:
-        services.enable_plugin(plugin, unit)
+        services.enable_plugin(Context.trusted(), plugin, unit)
     assert str(err.value) == message
     assert list(PluginDistrict.select().dicts()) == before
 

@@ -11,6 +11,7 @@ import pytest
 
 from core import workdays
 from core.cli import main
+from core.commands import Context
 from core.hookspecs import hookimpl
 from core.kernel import Manifest
 from core.models import TerritoryUnit, User
@@ -117,7 +118,9 @@ def test_channels_of_a_module_disabled_in_the_district_are_not_used(app, people)
     from core import services
 
     with app.app_context():
-        services.disable_plugin("wechat", TerritoryUnit.get(TerritoryUnit.code == "990101"))
+        services.disable_plugin(
+            Context.trusted(), "wechat", TerritoryUnit.get(TerritoryUnit.code == "990101")
+        )
         notify(user("staff_a"), "message", "只在站内")
     assert Notification.get(Notification.title == "只在站内")
     assert not [d for d in DELIVERED if d[2] == "只在站内"]
@@ -270,7 +273,9 @@ def test_linli_notify_skips_districts_where_the_module_is_off(app, people):
     from core import services
 
     with app.app_context():
-        services.disable_plugin("checks", TerritoryUnit.get(TerritoryUnit.code == "990101"))
+        services.disable_plugin(
+            Context.trusted(), "checks", TerritoryUnit.get(TerritoryUnit.code == "990101")
+        )
     result = app.test_cli_runner().invoke(main, ["notify"])
     assert result.output.strip() == (
         "linli notify 2026-10-14: 1 districts, 0 overdue items; "

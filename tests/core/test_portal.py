@@ -13,6 +13,7 @@ from babel.dates import format_date
 from flask import Blueprint, abort, render_template_string
 
 from core import services, territory
+from core.commands import Context
 from core.hookspecs import hookimpl
 from core.kernel import Manifest
 from core.models import User
@@ -83,7 +84,13 @@ def worker(app, demo, client_for):
 def make_user(username, role, unit_code, scope="subtree", display_name=""):
     services.ensure_builtin_roles()
     return services.create_user(
-        username, "Passw0rd-long", role, territory.by_code(unit_code), scope, display_name
+        Context.trusted(),
+        username,
+        "Passw0rd-long",
+        role,
+        territory.by_code(unit_code),
+        scope,
+        display_name,
     )
 
 
@@ -173,7 +180,7 @@ def test_empty_state(app, demo, client_for):
 def test_a_disabled_module_shows_no_tasks_and_no_link(app, worker):
     with app.app_context():
         district = territory.district_by_code("990101")
-        services.disable_plugin("chores", district)
+        services.disable_plugin(Context.trusted(), "chores", district)
     page = text(worker.get("/portal/"))
     assert "上周的整改" not in page and "暂无待办事项。" in page
     assert "/portal/chores/" not in page and "/portal/noticeboard/" in page

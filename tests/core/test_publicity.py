@@ -9,6 +9,7 @@ import pytest
 
 from core import publicity, services, territory, workdays
 from core.cli import main
+from core.commands import Context
 from core.models import AppendOnlyError, AuditLog, TerritoryUnit, User
 from core.notifications import Notification
 from core.publicity import Objection, ObjectionAnswer, Publication
@@ -42,7 +43,13 @@ def people(app, demo):
         make_user("staff_b", "community_staff", B)
         make_user("street_a", "street_staff", "990101001")
         services.create_user(
-            "zhangsan", "Passw0rd-long", "resident", unit(A), "own", display_name="张三"
+            Context.trusted(),
+            "zhangsan",
+            "Passw0rd-long",
+            "resident",
+            unit(A),
+            "own",
+            display_name="张三",
         )
         make_user("nobody_named", "resident", A, "own")  # display name = username
     return app

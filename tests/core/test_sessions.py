@@ -75,7 +75,9 @@ def test_disabling_an_account_ends_its_sessions(app, demo):
     assert client.get(CASES).status_code == 200
     admin = User.get(User.username == "admin")
     with app.test_request_context():
-        services.set_active(Access(admin), User.get(User.username == "leaver"), False, admin)
+        services.set_active(
+            Context(admin, Access(admin)), User.get(User.username == "leaver"), False
+        )
     assert logged_out(client)
     assert reasons("leaver") == ["disabled"]
 
@@ -87,12 +89,11 @@ def test_a_change_of_roles_ends_the_persons_sessions(app, demo):
     admin = User.get(User.username == "admin")
     with app.test_request_context():
         services.assign_role(
-            Access(admin),
+            Context(admin, Access(admin)),
             User.get(User.username == "mover"),
             Role.get(Role.code == "grid_worker"),
             TerritoryUnit.get(TerritoryUnit.code == COMMUNITY_A),
             "unit",
-            admin,
         )
     assert logged_out(client)
     again = logged_in(app, "mover")  # logs in again with the new roles

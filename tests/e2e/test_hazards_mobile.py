@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.commands import Context
 from core.db import db
 from tests.e2e.test_portal_mobile import PHONE, assert_fits_a_phone
 
@@ -23,6 +24,7 @@ def inspector(live_server):
         db.connect(reuse_if_open=True)
         try:
             services.create_user(
+                Context.trusted(),
                 "xiaozhang",
                 "Passw0rd-long",
                 "inspector",

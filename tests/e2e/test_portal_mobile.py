@@ -15,6 +15,7 @@ import types
 import pytest
 from playwright.sync_api import expect
 
+from core.commands import Context
 from core.db import db
 from core.hookspecs import hookimpl
 from core.kernel import Manifest
@@ -95,6 +96,7 @@ def people(live_server):
         db.connect(reuse_if_open=True)
         try:
             services.create_user(
+                Context.trusted(),
                 "gridworker",
                 "Passw0rd-long",
                 "grid_worker",

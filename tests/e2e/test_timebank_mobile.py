@@ -28,7 +28,13 @@ def volunteer(live_server):
         db.connect(reuse_if_open=True)
         try:
             user = core_services.create_user(
-                "xiaoli", "Passw0rd-long", "resident", territory.by_code(COMMUNITY), "own", "小李"
+                Context.trusted(),
+                "xiaoli",
+                "Passw0rd-long",
+                "resident",
+                territory.by_code(COMMUNITY),
+                "own",
+                "小李",
             )
             admin = User.get(User.username == "admin")
             vol = Volunteer(

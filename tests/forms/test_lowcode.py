@@ -7,6 +7,7 @@ import json
 import pytest
 
 from core import territory
+from core.commands import Context
 from core.models import AuditLog, TerritoryUnit
 from core.services import ServiceError
 from forms import services
@@ -224,7 +225,7 @@ def test_other_districts_do_not_see_the_custom_field(app, floor_field, client_fo
     with app.app_context():
         other = territory.create_unit("990102", "邻区", "district")
         services_enable = __import__("core.services", fromlist=["enable_plugin"])
-        services_enable.enable_plugin("noticeboard", other)
+        services_enable.enable_plugin(Context.trusted(), "noticeboard", other)
         territory.create_unit("990102001", "南街道", "street", other)
         make_user("south", "district_admin", "990102", "subtree")
     client = client_for("south")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core.commands import Context
 from core.testing import COMMUNITY_A, COMMUNITY_B, DISTRICT, csrf_token
 
 VOLUNTEER_ID = "320102199511200033"  # a valid GB 11643 number
@@ -57,12 +58,12 @@ def test_enabled_per_district_at_once(app, staff):
 
     assert staff.get("/portal/mealaid/").status_code == 200  # the demo enables it
     with app.app_context():
-        services.disable_plugin("mealaid", territory.district_by_code(DISTRICT))
+        services.disable_plugin(Context.trusted(), "mealaid", territory.district_by_code(DISTRICT))
     assert staff.get("/portal/mealaid/").status_code == 404
     with app.app_context():
-        assert services.enable_plugin("mealaid", territory.district_by_code(DISTRICT)) == [
-            "mealaid"
-        ]
+        assert services.enable_plugin(
+            Context.trusted(), "mealaid", territory.district_by_code(DISTRICT)
+        ) == ["mealaid"]
     assert staff.get("/portal/mealaid/").status_code == 200
 
 
@@ -163,7 +164,7 @@ def test_without_the_time_bank_a_delivery_earns_nothing_and_still_counts(app, st
 
     register_volunteer(app)
     with app.app_context():
-        services.disable_plugin("timebank", territory.district_by_code(DISTRICT))
+        services.disable_plugin(Context.trusted(), "timebank", territory.district_by_code(DISTRICT))
     order_on_portal(staff, "赵爷爷")
     with app.app_context():
         order_id = in_a(MealOrder).get().id
