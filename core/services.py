@@ -587,8 +587,8 @@ def _reset_minutes() -> int:
 def issue_reset_code(ctx: Context, user: User) -> tuple[str, dt.datetime]:
     """A one-time reset code for ``user`` (e.g. ``K7QM-2XPD-9RTA``), valid
     ``RESET_CODE_MINUTES``: returned once to be handed over in person or by phone, stored
-    only as a hash; an earlier unused code of the user stops working. ``access`` None is the
-    operator's CLI. Returns the code and when it expires (UTC)."""
+    only as a hash; an earlier unused code of the user stops working. A trusted context is
+    the operator's CLI. Returns the code and when it expires (UTC)."""
     actor, access = ctx.actor, (None if ctx.system else ctx.access)
     import secrets
 
