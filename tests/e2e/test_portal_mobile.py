@@ -125,6 +125,9 @@ def phone(page):
 
 
 def assert_fits_a_phone(page):
+    # measure the page as shown: once its stylesheets have loaded (on a busy machine a
+    # layout read before them sees an unstyled page)
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways: {width}px wide"
     small = page.evaluate(
