@@ -156,11 +156,11 @@ def samples() -> list[str]:
             cases.append(receive(Context(admin, access), case, "演示数据"))
         move(Context(admin, access), cases[0], "register", "已登记分类")
         publish(
+            Context.trusted(actor=admin),
             "幸福社区楼栋长名单公示",
             community,
             body="经居民推荐，拟任各楼楼栋长名单如下。",
             contact="幸福社区居委会",
-            actor=admin,
         )
     count = Publication.select().where(Publication.unit == community).count()
     return [f"demo: {len(cases)} cases and {count} public notice in {community.name}"]

@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, validators
 
 from core.admin import ModelView, OnePermission
+from core.commands import Context
 from core.i18n import get_locale
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -98,12 +99,12 @@ class DictionaryItemView(ConfigureMixin, ModelView):
             if dictionary is None:
                 raise ServiceError(_("Choose a dictionary."))
             return services.add_item(
+                Context.current(),
                 dictionary,
                 g.get("district"),
                 form.code.data,
                 form.label_zh.data,
                 form.label_en.data,
-                current_user._get_current_object(),
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -116,7 +117,7 @@ class DictionaryItemView(ConfigureMixin, ModelView):
             if item.district_id is None and not g.access.is_platform_admin:
                 flash(_("Only a platform administrator may retire a platform value."), "error")
                 continue
-            services.retire_item(item, current_user._get_current_object())
+            services.retire_item(Context.current(), item)
         flash(_("Saved."), "success")
 
     def is_action_allowed(self, name):
@@ -165,9 +166,7 @@ class FormDefinitionView(ConfigureMixin, ModelView):
     def _save(self, form):
         try:
             data = services.load_text(form.text.data, form.fmt.data)
-            return services.save_definition(
-                data, g.get("district"), actor=current_user._get_current_object()
-            )
+            return services.save_definition(Context.current(), data, g.get("district"))
         except ServiceError as exc:
             flash(str(exc), "error")
             return None
@@ -210,7 +209,7 @@ class FormDefinitionView(ConfigureMixin, ModelView):
 
     def _builder_save(self, data, district):
         builder.check(data, services.dictionary_codes)
-        return services.save_definition(data, district, actor=current_user._get_current_object())
+        return services.save_definition(Context.current(), data, district)
 
     @expose("/builder/", methods=("GET", "POST"))
     def builder(self):

@@ -11,6 +11,7 @@ from typing import Any
 
 import peewee as pw
 
+from core.commands import Context as CommandContext
 from core.db import db
 from core.errors import ServiceError
 from core.events import Event, emit
@@ -89,14 +90,15 @@ def ensure_dictionary(code: str, name_zh: str, name_en: str, items: list[tuple])
 
 
 def add_item(
+    ctx: CommandContext,
     dictionary: Dictionary,
     district: TerritoryUnit | None,
     code: str,
     label_zh: str,
     label_en: str = "",
-    actor=None,
 ) -> DictionaryItem:
     """A district extends a dictionary (district given) or the platform adds a default."""
+    actor = ctx.actor
     code = (code or "").strip()
     if not code or len(code) > 64:
         raise ServiceError(_("The code must be 1 to 64 characters."))
@@ -135,8 +137,9 @@ def add_item(
     return item
 
 
-def retire_item(item: DictionaryItem, actor=None) -> None:
+def retire_item(ctx: CommandContext, item: DictionaryItem) -> None:
     """A value in use is retired (hidden from new input, still shown on old records)."""
+    actor = ctx.actor
     with db.atomic():
         DictionaryItem.update(retired=True).where(DictionaryItem.id == item.id).execute()
         emit(
@@ -195,10 +198,11 @@ def dump_text(form: FormDef, fmt: str = "json") -> str:
 
 
 def save_definition(
-    data: dict, district: TerritoryUnit | None = None, plugin: str = "core", actor=None
+    ctx: CommandContext, data: dict, district: TerritoryUnit | None = None, plugin: str = "core"
 ) -> FormVersion:
     """Create or update a definition; a changed body becomes a new version (versions are
     never rewritten, so old submissions still display as they were filled)."""
+    actor = ctx.actor
     form = parse_checked(data)
     body = json.dumps(to_data(form), ensure_ascii=False, sort_keys=True)
     with db.atomic():
@@ -268,9 +272,10 @@ def context(district_id: int | None, access=None, plugin: str = "core") -> Conte
 
 
 def submit(
-    version: FormVersion, data: dict, unit: TerritoryUnit, actor=None, access=None
+    ctx: CommandContext, version: FormVersion, data: dict, unit: TerritoryUnit
 ) -> Submission:
     """Validate and store a submission; ServiceError names every field in error."""
+    actor, access = ctx.actor, (None if ctx.system else ctx.access)
     form = version_form(version)
     cleaned, errors = validate(form, data, context(unit.district_id, access))
     if errors:

@@ -8,13 +8,13 @@ published. Any module can do the same for its own records::
     from core import publicity
 
     notice = publicity.publish(
+        ctx,                     # core.commands.Context: who publishes, from where
         "志愿者服务证明公示：张三 120 小时",
         community,               # the territory unit whose board shows it
         record=certificate,      # optional: the record made public
         plugin="timebank",
         days=7, working=False,   # default: the district's setting (5 working days)
         contact="幸福社区党支部", contact_phone="0931-1234567",
-        actor=current_user,
     )
 
 * states: draft → published → closed (after the period, every objection answered), or

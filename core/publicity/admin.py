@@ -17,13 +17,13 @@ from markupsafe import Markup, escape
 from wtforms import TextAreaField, validators
 
 from core.admin import ModelView
+from core.commands import Context
 from core.db import db
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
 from core.publicity import services
 from core.publicity.models import STATE_LABELS, Objection, ObjectionAnswer, Publication
-from core.request_context import current_actor
 from core.services import ServiceError
 
 
@@ -185,6 +185,7 @@ class PublicationView(ModelView):
         def call():
             self.check_write(Publication(unit=unit), "create")
             publication = services.publish(
+                Context.current(),
                 form.title.data,
                 unit,
                 body=form.body.data or "",
@@ -193,7 +194,6 @@ class PublicationView(ModelView):
                 working=bool(form.working_days.data),
                 contact=form.contact.data or "",
                 contact_phone=form.contact_phone.data or "",
-                actor=current_actor(),
                 draft=True,
             )
             flash(_("Draft saved. Check it, then publish it with the action “Publish”."), "info")
@@ -205,6 +205,7 @@ class PublicationView(ModelView):
         def call():
             self.check_write(model, "update")
             services.update_draft(
+                Context.current(),
                 model,
                 title=form.title.data,
                 body=form.body.data or "",
@@ -213,7 +214,6 @@ class PublicationView(ModelView):
                 working=bool(form.working_days.data),
                 contact=form.contact.data or "",
                 contact_phone=form.contact_phone.data or "",
-                actor=current_actor(),
             )
             return True
 
@@ -239,7 +239,7 @@ class PublicationView(ModelView):
     def action_publish(self, ids):
         self._each(
             ids,
-            lambda p: services.publish_draft(p, current_actor()),
+            lambda p: services.publish_draft(Context.current(), p),
             lambda n: ngettext("%(num)d notice published.", "%(num)d notices published.", n),
         )
 
@@ -247,7 +247,7 @@ class PublicationView(ModelView):
     def action_close(self, ids):
         self._each(
             ids,
-            lambda p: services.close(p, current_actor()),
+            lambda p: services.close(Context.current(), p),
             lambda n: ngettext("%(num)d notice closed.", "%(num)d notices closed.", n),
         )
 
@@ -270,7 +270,7 @@ class PublicationView(ModelView):
         form = WithdrawForm()
         if form.validate_on_submit():
             done = self._service(
-                lambda: services.withdraw(publication, form.reason.data, current_actor())
+                lambda: services.withdraw(Context.current(), publication, form.reason.data)
             )
             if done:
                 flash(_("The notice was withdrawn."), "success")
@@ -341,7 +341,7 @@ class ObjectionView(ModelView):
         form = AnswerForm()
         if form.validate_on_submit():
             try:
-                services.answer(objection, form.body.data, current_actor())
+                services.answer(Context.current(), objection, form.body.data)
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:

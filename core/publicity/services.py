@@ -15,7 +15,7 @@ import re
 import peewee as pw
 
 from core import workdays
-from core.commands import Refused, Rules
+from core.commands import Context, Refused, Rules
 from core.db import db
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
@@ -159,6 +159,7 @@ def _event(name, publication, actor, changes, summary="", **data):
 
 
 def publish(
+    ctx: Context,
     title: str,
     unit: TerritoryUnit,
     *,
@@ -171,7 +172,6 @@ def publish(
     plugin: str = "core",
     contact: str = "",
     contact_phone: str = "",
-    actor: User | None = None,
     draft: bool = False,
 ) -> Publication:
     """Publish a notice (公示) on the board of ``unit``'s community; return it.
@@ -181,6 +181,7 @@ def publish(
     ``starts_on``, by default the district's setting (5 working days), or ends on ``ends_on``.
     With ``draft=True`` the notice is saved as a draft for :func:`publish_draft`.
     """
+    actor = ctx.actor
     if unit is None:
         raise ServiceError(_("A public notice needs the territory unit whose board shows it."))
     title, contact, contact_phone = _check_text(title, contact, contact_phone)
@@ -238,9 +239,10 @@ def _require_state(publication: Publication, states: tuple[str, ...], message) -
 
 
 def publish_draft(
-    publication: Publication, actor: User | None = None, starts_on: dt.date | None = None
+    ctx: Context, publication: Publication, starts_on: dt.date | None = None
 ) -> Publication:
     """Publish a draft; the end date is computed again (the calendar may have changed)."""
+    actor = ctx.actor
     _require_state(
         publication,
         ("draft",),
@@ -265,6 +267,7 @@ def publish_draft(
 
 
 def update_draft(
+    ctx: Context,
     publication: Publication,
     *,
     title: str,
@@ -274,9 +277,9 @@ def update_draft(
     working: bool | None = None,
     contact: str = "",
     contact_phone: str = "",
-    actor: User | None = None,
 ) -> Publication:
     """Change a draft. A published notice is never rewritten: withdraw it and publish anew."""
+    actor = ctx.actor
     _require_state(
         publication,
         ("draft",),
@@ -302,8 +305,9 @@ def update_draft(
     return publication
 
 
-def withdraw(publication: Publication, reason: str, actor: User | None = None) -> Publication:
+def withdraw(ctx: Context, publication: Publication, reason: str) -> Publication:
     """Withdraw a draft or a published notice (撤回), with the reason; it leaves the board."""
+    actor = ctx.actor
     _require_state(
         publication,
         ("draft", "published"),
@@ -330,8 +334,9 @@ def withdraw(publication: Publication, reason: str, actor: User | None = None) -
     return publication
 
 
-def close(publication: Publication, actor: User | None = None, note: str = "") -> Publication:
+def close(ctx: Context, publication: Publication, note: str = "") -> Publication:
     """Close a notice whose period has ended (公示结束), once every objection is answered."""
+    actor = ctx.actor
     _require_state(
         publication,
         ("published",),
@@ -403,10 +408,10 @@ def check_open_for_objections(publication: Publication, on: dt.date | None = Non
         raise ServiceError(_("This notice is not public yet."))
 
 
-def object_to(
-    publication: Publication, user: User | None, content: str, phone: str = ""
-) -> Objection:
-    """Raise an objection (提出异议) by real name while the notice is active."""
+def object_to(ctx: Context, publication: Publication, content: str, phone: str = "") -> Objection:
+    """Raise an objection (提出异议) by real name while the notice is active: the objector is
+    the one who acts."""
+    user = ctx.actor
     from forms.validators import mobile_problem
 
     if user is None or not getattr(user, "id", None):
@@ -455,8 +460,9 @@ def object_to(
     return objection
 
 
-def answer(objection: Objection, body: str, actor: User) -> ObjectionAnswer:
+def answer(ctx: Context, objection: Objection, body: str) -> ObjectionAnswer:
     """Answer an objection (答复异议); a further answer is a new row, none is rewritten."""
+    actor = ctx.actor
     body = (body or "").strip()
     if actor is None or not getattr(actor, "id", None):
         raise ServiceError(_("Log in to answer an objection."))

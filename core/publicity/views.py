@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, validators
 
 from core import territory, workdays
+from core.commands import Context
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
@@ -103,7 +104,9 @@ def notice(publication_id):
         form = ObjectionForm()
         if form.validate_on_submit():
             try:
-                services.object_to(publication, user, form.content.data, form.phone.data or "")
+                services.object_to(
+                    Context.current("portal"), publication, form.content.data, form.phone.data or ""
+                )
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:

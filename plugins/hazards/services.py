@@ -201,7 +201,7 @@ def score_of(form_def, cleaned: dict) -> tuple[float, float]:
 def forms_submit(version, cleaned, unit, actor, access):
     from forms import services as forms_services
 
-    return forms_services.submit(version, cleaned, unit, actor, access)
+    return forms_services.submit(Context(actor, access), version, cleaned, unit)
 
 
 def _emit_created(record, actor, summary: str) -> None:

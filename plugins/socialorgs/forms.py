@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import g
 from flask_admin.helpers import get_form_data
 
+from core.commands import Context
 from core.i18n import is_english
 from forms.definition import FormDef, parse
 
@@ -45,7 +46,9 @@ def install_definition(actor=None):
     by the demo, or by the first visit to the create page."""
     from forms.services import save_definition
 
-    return save_definition(shipped_definition(), None, plugin="socialorgs", actor=actor)
+    return save_definition(
+        Context.trusted(actor=actor), shipped_definition(), None, plugin="socialorgs"
+    )
 
 
 def extended_create_form(view, obj=None):

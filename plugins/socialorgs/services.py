@@ -785,13 +785,13 @@ def move_evaluation(ctx: Context, ev: Evaluation, code, comment="", data=None):
             ev.save(only=[Evaluation.grade])
         if code == "publicise":
             publish(
+                Context.trusted(actor=ctx.actor),
                 _("Evaluation result of %(name)s: %(grade)s", name=org.name, grade=ev.grade or "—"),
                 TerritoryUnit.get_by_id(ev.unit_id),
                 body=_("Score %(score)s of 1000.", score=ev.score),
                 ends_on=ev.due,
                 record=ev,
                 plugin=PLUGIN,
-                actor=ctx.actor,
             )
         if ev.state == "graded":
             today = ctx.today()

@@ -235,7 +235,7 @@ def extras_version(district_id: int | None):
         )
     if found is None:
         data = json.loads(EXTRAS_FILE.read_text(encoding="utf-8"))
-        return forms_services.save_definition(data, None, plugin=PLUGIN)
+        return forms_services.save_definition(Context.trusted(), data, None, plugin=PLUGIN)
     return forms_services.current_version(found)
 
 
@@ -274,7 +274,7 @@ def register(
 
             unit = TerritoryUnit.get_by_id(vol.unit_id)
             vol.extras = forms_services.submit(
-                extras_version(unit.district_id), extras, unit, actor, access
+                Context(actor, access), extras_version(unit.district_id), extras, unit
             )
         vol.save()
         ensure_accounts(vol)

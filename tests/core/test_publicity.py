@@ -58,12 +58,12 @@ def people(app, demo):
 def publish(app, title="楼栋长人选公示", code=A, actor="staff_a", **kwargs):
     with app.app_context():
         return publicity.publish(
+            Context.trusted(actor=User.get(User.username == actor)),
             title,
             unit(code),
             body="1号楼：王五\n2号楼：赵六",
             contact="幸福社区党支部",
             contact_phone="0931-8123456",
-            actor=User.get(User.username == actor),
             **kwargs,
         )
 
@@ -114,18 +114,24 @@ def test_impossible_periods_are_refused_and_change_nothing(app, people, today):
     a = unit(A)
     cases = {
         "截止日期 2026-09-29 早于开始日期 2026-09-30，无法公示。": lambda: publicity.publish(
-            "倒置的公示", a, ends_on=dt.date(2026, 9, 29)
+            Context.trusted(), "倒置的公示", a, ends_on=dt.date(2026, 9, 29)
         ),
         "公示开始日期不能早于今天（2026-09-29）；今天是 2026-09-30。": lambda: publicity.publish(
-            "过去的公示", a, starts_on=dt.date(2026, 9, 29)
+            Context.trusted(), "过去的公示", a, starts_on=dt.date(2026, 9, 29)
         ),
-        "公示期至少为开始之日后的一天。": lambda: publicity.publish("零天公示", a, days=0),
-        "公示须有标题，且不超过 200 个字符。": lambda: publicity.publish("  ", a),
+        "公示期至少为开始之日后的一天。": lambda: publicity.publish(
+            Context.trusted(), "零天公示", a, days=0
+        ),
+        "公示须有标题，且不超过 200 个字符。": lambda: publicity.publish(
+            Context.trusted(), "  ", a
+        ),
     }
     for message, call in cases.items():
         assert refused(app, call) == message
     # the same day as start and end: no day is counted
-    assert "至少" in refused(app, lambda: publicity.publish("x", a, ends_on=EVE_OF_NATIONAL_DAY))
+    assert "至少" in refused(
+        app, lambda: publicity.publish(Context.trusted(), "x", a, ends_on=EVE_OF_NATIONAL_DAY)
+    )
     assert Publication.select().count() == 0
     assert AuditLog.select().where(AuditLog.table == "core_publication").count() == 0
 
@@ -309,12 +315,16 @@ def test_objection_to_an_expired_or_withdrawn_notice_is_refused(app, people, cli
     assert late.status_code == 409
     assert "公示期已于 2026-10-13 结束，不再受理异议。" in late.get_data(as_text=True)
     zhangsan = User.get(User.username == "zhangsan")
-    message = refused(app, lambda: publicity.object_to(notice, zhangsan, "过期"))
+    message = refused(
+        app, lambda: publicity.object_to(Context.trusted(actor=zhangsan), notice, "过期")
+    )
     assert message == "公示期已于 2026-10-13 结束，不再受理异议。"
 
     today(EVE_OF_NATIONAL_DAY)
     with app.app_context():
-        publicity.withdraw(notice, "名单有误", User.get(User.username == "staff_a"))
+        publicity.withdraw(
+            Context.trusted(actor=User.get(User.username == "staff_a")), notice, "名单有误"
+        )
     pulled = client.post(url, data={"content": "撤回后的异议", "csrf_token": token})
     assert pulled.status_code == 409
     assert "该公示已撤回，不再受理异议。" in pulled.get_data(as_text=True)
@@ -325,7 +335,7 @@ def test_staff_answer_objections_and_close_the_notice(app, people, client_for, t
     notice = publish(app)
     zhangsan = User.get(User.username == "zhangsan")
     with app.app_context():
-        objection = publicity.object_to(notice, zhangsan, "王五不住本楼。")
+        objection = publicity.object_to(Context.trusted(actor=zhangsan), notice, "王五不住本楼。")
     staff = client_for("staff_a")
     listing = staff.get("/admin/core/objection/").get_data(as_text=True)
     assert "王五不住本楼。" in listing and "张三" in listing
@@ -335,7 +345,7 @@ def test_staff_answer_objections_and_close_the_notice(app, people, client_for, t
     with app.app_context():
         actor = User.get(User.username == "staff_a")
         assert (
-            refused(app, lambda: publicity.close(notice, actor))
+            refused(app, lambda: publicity.close(Context.trusted(actor=actor), notice))
             == "还有 1 条异议尚未答复；请答复后再结束公示。"
         )
     url = f"/admin/core/objection/answer/?id={objection.id}"
@@ -373,7 +383,7 @@ def test_closing_before_the_end_is_refused(app, people, today):
     notice = publish(app)
     actor = User.get(User.username == "staff_a")
     assert (
-        refused(app, lambda: publicity.close(notice, actor))
+        refused(app, lambda: publicity.close(Context.trusted(actor=actor), notice))
         == "公示期至 2026-10-13 截止；请在该日之后结束公示，或撤回公示。"
     )
     assert Publication.get_by_id(notice.id).state == "published"
@@ -383,7 +393,7 @@ def test_other_communitys_staff_cannot_see_or_answer(app, people, client_for, to
     notice = publish(app)
     with app.app_context():
         objection = publicity.object_to(
-            notice, User.get(User.username == "zhangsan"), "王五不住本楼。"
+            Context.trusted(actor=User.get(User.username == "zhangsan")), notice, "王五不住本楼。"
         )
     other = client_for("staff_b")
     assert "楼栋长人选公示" not in other.get("/admin/core/publication/").get_data(as_text=True)
@@ -416,7 +426,9 @@ def test_unanswered_objection_is_escalated_by_linli_notify(app, people, today):
     today(real_today)
     notice = publish(app)
     with app.app_context():
-        publicity.object_to(notice, User.get(User.username == "zhangsan"), "王五不住本楼。")
+        publicity.object_to(
+            Context.trusted(actor=User.get(User.username == "zhangsan")), notice, "王五不住本楼。"
+        )
         due = workdays.deadline(real_today, 5)  # objection_answer_days: 5 working days
     runner = app.test_cli_runner()
     today(due)

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from core.commands import Context
 from core.models import TerritoryUnit
 from forms import builder, services
 from forms.models import FormDefinition, FormVersion
@@ -252,7 +253,10 @@ def test_old_submissions_keep_their_version_after_builder_edits(app, admin, visi
     with app.app_context():
         unit = TerritoryUnit.get(TerritoryUnit.code == "990101001001")
         first = services.submit(
-            services.current_version(visit), {"resident": "王大爷", "topic": "health"}, unit
+            Context.trusted(),
+            services.current_version(visit),
+            {"resident": "王大爷", "topic": "health"},
+            unit,
         )
     change(
         admin,

@@ -53,7 +53,7 @@ def test_districts_extend_dictionaries_without_seeing_each_other(app, topics):
     with app.app_context():
         mine = territory.district_by_code("990101")
         other = territory.create_unit("990102", "邻区", "district")
-        services.add_item(topics, mine, "pension", "养老")
+        services.add_item(Context.trusted(), topics, mine, "pension", "养老")
         assert [i.code for i in services.dictionary_items("visit_topic", mine.id)] == [
             "health",
             "housing",
@@ -64,8 +64,10 @@ def test_districts_extend_dictionaries_without_seeing_each_other(app, topics):
             "housing",
         ]
         with pytest.raises(ServiceError, match="编码 health 已被使用"):
-            services.add_item(topics, mine, "health", "重复")
-        services.retire_item(DictionaryItem.get(DictionaryItem.code == "housing"))
+            services.add_item(Context.trusted(), topics, mine, "health", "重复")
+        services.retire_item(
+            Context.trusted(), DictionaryItem.get(DictionaryItem.code == "housing")
+        )
         assert "housing" not in [i.code for i in services.dictionary_items("visit_topic", mine.id)]
         assert "housing" in [
             i.code for i in services.dictionary_items("visit_topic", mine.id, include_retired=True)
@@ -84,14 +86,23 @@ def test_definitions_are_versioned_and_old_submissions_keep_their_version(app, a
     with app.app_context():
         unit = TerritoryUnit.get(TerritoryUnit.code == "990101001001")
         v1 = services.current_version(definition)
-        first = services.submit(v1, {"resident": "王大爷", "topic": "health"}, unit)
+        first = services.submit(
+            Context.trusted(), v1, {"resident": "王大爷", "topic": "health"}, unit
+        )
         changed = json.loads(json.dumps(DEFINITION))
         changed["sections"][0]["fields"][0]["label_zh"] = "被走访居民"
         changed["sections"][0]["fields"].append(
             {"key": "note", "type": "long_text", "label_zh": "备注"}
         )
-        v2 = services.save_definition(changed, territory.district_by_code("990101"))
-        assert services.save_definition(changed, territory.district_by_code("990101")) == v2
+        v2 = services.save_definition(
+            Context.trusted(), changed, territory.district_by_code("990101")
+        )
+        assert (
+            services.save_definition(
+                Context.trusted(), changed, territory.district_by_code("990101")
+            )
+            == v2
+        )
     assert FormVersion.select().count() == 2
     details = admin.get(f"/admin/core/submission/details/?id={first.id}").get_data(as_text=True)
     assert "走访对象" in details and "被走访居民" not in details and "王大爷" in details
@@ -134,10 +145,12 @@ def test_yaml_import_export_and_preview(admin, topics):
 
 def test_submission_refuses_a_choice_outside_the_dictionary(app, topics):
     with app.app_context():
-        version = services.save_definition(DEFINITION)
+        version = services.save_definition(Context.trusted(), DEFINITION)
         unit = TerritoryUnit.get(TerritoryUnit.code == "990101001001")
         with pytest.raises(ServiceError, match="topic"):
-            services.submit(version, {"resident": "李奶奶", "topic": "castle"}, unit)
+            services.submit(
+                Context.trusted(), version, {"resident": "李奶奶", "topic": "castle"}, unit
+            )
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ import json
 from contextvars import ContextVar
 
 from core import workdays
+from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -173,13 +174,13 @@ def publish_results(meeting, actor):
     )
     today = workdays.today()
     return publicity.publish(
+        Context.trusted(actor=actor),
         f"业主大会表决结果公告：{meeting.title}",
         compound,
         body=body,
         starts_on=max(meeting.published_on or today, today),
         record=meeting,
         plugin="owners",
-        actor=actor,
     )
 
 

@@ -339,12 +339,12 @@ def confirm_emergency(
             emergency_reason=reason,
         )
         notice = publish(
+            Context.trusted(actor=ctx.actor),
             f"维修资金应急使用公示：{proposal.title}"[:200],
             TerritoryUnit.get_by_id(proposal.unit_id),
             body=emergency_notice_body(proposal, confirmed_by.strip(), confirmed_on),
             record=proposal,
             plugin=PLUGIN,
-            actor=ctx.actor,
         )
         FundProposal.update(
             status="emergency",

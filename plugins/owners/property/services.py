@@ -214,15 +214,13 @@ def publish_decisions(ctx: Context, meeting: JointMeeting) -> JointMeeting:
     before = snapshot(meeting)
     with db.atomic():
         notice = publish(
+            Context.trusted(actor=actor),
             f"联席会议决定：{meeting.topic}"[:200],
             TerritoryUnit.get_by_id(meeting.unit_id),
-            body=(
-                f"会议日期：{meeting.held_on.isoformat()}\n参会：{meeting.attendees}\n\n"
-                f"决定事项：\n{meeting.decisions}"
-            ),
+            body=f"会议日期：{meeting.held_on.isoformat()}\n参会：{meeting.attendees}\n\n"
+            f"决定事项：\n{meeting.decisions}",
             record=meeting,
             plugin=PLUGIN,
-            actor=actor,
         )
         JointMeeting.update(publication_id=notice.id, updated_by=actor, updated_at=utcnow()).where(
             JointMeeting.id == meeting.id

@@ -285,7 +285,9 @@ def test_a_changed_checklist_is_a_new_version_and_old_inspections_keep_theirs(ap
     from core.models import TerritoryUnit
 
     district = TerritoryUnit.get_by_id(hz.community.district_id)
-    new_version = forms_services.save_definition(data, district, plugin="hazards")
+    new_version = forms_services.save_definition(
+        Context.trusted(), data, district, plugin="hazards"
+    )
     assert new_version.version == 1 and new_version.id != old.submission.version_id
     assert checklists.checklist_version(FIRE, district.id).id == new_version.id
     new = services.inspect(

@@ -317,7 +317,9 @@ def test_the_application_extras_are_a_low_code_definition_districts_can_change(p
         from core.models import TerritoryUnit
 
         save_definition(
-            json.loads(json.dumps(data)), TerritoryUnit.get(TerritoryUnit.code == "990101")
+            Context.trusted(),
+            json.loads(json.dumps(data)),
+            TerritoryUnit.get(TerritoryUnit.code == "990101"),
         )
     page = admin.get("/admin/socialorgs/organisation/new/")
     assert "活动场地面积" in text(page)

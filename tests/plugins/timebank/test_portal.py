@@ -329,6 +329,7 @@ def test_a_district_replaces_the_registration_extras_without_code(app, tb):
 
     district = TerritoryUnit.get_by_id(tb.community.district_id)
     forms_services.save_definition(
+        Context.trusted(),
         {
             "key": "timebank_volunteer_extras",
             "title_zh": "示范区志愿者补充信息",
