@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from core import sessions
 from core.access import Access
+from core.commands import Context
 from core.db import db
 from core.events import Event, emit
 from core.i18n import LOCALES
@@ -119,7 +120,7 @@ def change_password_view():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current.data, form.new.data, form.confirm.data)
+            change_password(Context.current(), form.current.data, form.new.data, form.confirm.data)
         except ServiceError as exc:
             flash(str(exc), "error")
         else:

@@ -299,7 +299,10 @@ def create_user(
     return user
 
 
-def change_password(user: User, current: str, new: str, confirm: str) -> None:
+def change_password(ctx: Context, current: str, new: str, confirm: str) -> None:
+    """The person who acts changes their own password (policy and history hold; every other
+    session of theirs ends)."""
+    user = ctx.actor
     from core.access import verify_password
 
     if not verify_password(user, current or ""):

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from core import services
+from core.commands import Context
 from core.errors import ServiceError
 from core.models import PasswordHistory, User
 from core.testing import COMMUNITY_A, USER_PASSWORD
@@ -86,14 +87,15 @@ def test_none_of_the_last_five_passwords_comes_back(app, demo):
         for old, new in zip(passwords, passwords[1:], strict=False):
             if new == passwords[5]:
                 break
-            services.change_password(user, old, new, new)
+            services.change_password(Context.of(user), old, new, new)
         # now the last five are the initial one and Round-1..4: none may return
         for old in passwords[:5]:
             with pytest.raises(ServiceError) as refused:
                 check = User.get_by_id(user.id)
                 services.check_password_policy(old, check.username, check)
             assert str(refused.value) == "新密码不能与最近 5 次使用过的密码相同。"
-        services.change_password(User.get_by_id(user.id), passwords[4], passwords[5], passwords[5])
+        again = Context.of(User.get_by_id(user.id))
+        services.change_password(again, passwords[4], passwords[5], passwords[5])
         # the initial password is now the sixth back: allowed again
         services.check_password_policy(USER_PASSWORD, "clerk", User.get_by_id(user.id))
     assert PasswordHistory.select().where(PasswordHistory.user == user.id).count() == 6
