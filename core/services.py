@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
 from core import sessions
 from core.access import hash_password, verify_password
-from core.commands import Context
 from core.db import db
 from core.errors import ServiceError
 from core.events import Event, emit
@@ -34,6 +34,9 @@ from core.models import (
     User,
     utcnow,
 )
+
+if TYPE_CHECKING:  # annotations only: the commands import the workflow, which imports us
+    from core.commands import Context
 
 
 def _state():

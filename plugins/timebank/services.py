@@ -661,11 +661,14 @@ def submit_record(ctx: Context, record: ServiceRecord) -> ServiceRecord:
 
 def confirmation_due(record: ServiceRecord) -> dt.date | None:
     """The last day the person served may confirm: the district's confirmation time limit
-    (``confirm_days``, calendar days) counted from the end of the service."""
+    (``confirm_days``, calendar days) counted from the end of the service, or from the day
+    it was logged if that is later."""
     from core.workflow import workflow_of
 
     flow = workflow_of(record)
-    return flow.deadline_for(flow.transitions["submit"], record)
+    days = [local_day(t) for t in (record.ended_at, record.created_at) if t is not None]
+    # a service logged late (补录) can still be confirmed for as long after it was logged
+    return flow.deadline_for(flow.transitions["submit"], record, on=max(days) if days else None)
 
 
 def confirm_record(ctx: Context, token: str, name: str, method: str = "served") -> ServiceRecord:
