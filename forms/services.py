@@ -7,11 +7,10 @@ trail, and raises ServiceError (a message for the user, nothing saved) when refu
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
-from core.commands import Context as CommandContext
 from core.db import db
 from core.errors import ServiceError
 from core.events import Event, emit
@@ -30,6 +29,9 @@ from forms.models import (
 )
 
 # -- dictionaries (字典) -------------------------------------------------------------------
+
+if TYPE_CHECKING:  # annotations only: the commands read custom fields through us
+    from core.commands import Context as CommandContext
 
 
 def dictionary_items(code: str, district_id: int | None, include_retired: bool = False):
