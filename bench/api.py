@@ -35,6 +35,7 @@ import urllib.request
 from pathlib import Path
 
 from bench._common import SECRET
+from core.commands import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -353,7 +354,9 @@ def throughput_benchmark(rows: int, workers: int, seconds: float, threads: int) 
     with app.app_context(), db.connection_context():
         fill(rows)
         db.execute_sql("ANALYZE")  # as after any bulk load (docs/operations.md)
-        _row_, token = create_token(User.get(User.username == "admin"), "bench", False, 1)
+        _row_, token = create_token(
+            Context.trusted(), User.get(User.username == "admin"), "bench", False, 1
+        )
     per_page = 50
     pages = min(rows // per_page, 200)
     results = {}

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from core.commands import Context
+
 
 def _time(fn, repeat):
     samples = []
@@ -159,6 +161,7 @@ def filter_benchmark(rows, repeat):
         district = TerritoryUnit.get(TerritoryUnit.code == "990101")
         units = [u.id for u in TerritoryUnit.select().where(TerritoryUnit.level == "building")]
         field = forms_services.add_custom_field(
+            Context.trusted(),
             district,
             "noticeboard",
             Notice,

@@ -493,7 +493,7 @@ def audit_prune(before):
     AUDIT_RETENTION_DAYS (at least 180 days)."""
     import datetime as dt
 
-    from core import services, workdays
+    from core import services
     from core.db import db
 
     try:
@@ -502,7 +502,7 @@ def audit_prune(before):
         raise click.ClickException(f"--before: not a date YYYY-MM-DD: {before}") from None
     with db.connection_context():
         try:
-            audit, logins = services.prune_logs(day, workdays.today())
+            audit, logins = services.prune_logs(Context.trusted(source="cli"), day)
         except services.ServiceError as exc:
             raise _fail(exc) from exc
     click.echo(f"pruned {audit} audit rows and {logins} login rows from before {day}")

@@ -12,7 +12,6 @@ import json
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, validators
 
@@ -372,9 +371,7 @@ class CustomFieldView(ConfigureMixin, ModelView):
                 if not isinstance(extra, dict):
                     raise ServiceError(_("More options: expected an object."))
                 spec.update(extra)
-            return services.add_custom_field(
-                g.district, plugin, model, spec, current_user._get_current_object()
-            )
+            return services.add_custom_field(Context.current(), g.district, plugin, model, spec)
         except ServiceError as exc:
             flash(str(exc), "error")
             return False

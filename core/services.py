@@ -536,11 +536,12 @@ def unlock(ctx: Context, user: User) -> None:
 # -- audit retention (日志留存) ---------------------------------------------------------------
 
 
-def prune_logs(before: dt.date, today: dt.date, actor: User | None = None) -> tuple[int, int]:
+def prune_logs(ctx: Context, before: dt.date) -> tuple[int, int]:
     """Delete audit and login log rows from before ``before`` (a date in China); the one
     delete path of the logs, for the operator's CLI. Refused when ``before`` is younger than
     ``AUDIT_RETENTION_DAYS`` (180, 网络安全法 art. 21): nothing is deleted then. The pruning is
     itself audited. Returns (audit rows, login rows) deleted."""
+    actor, today = ctx.actor, ctx.today()
     from zoneinfo import ZoneInfo
 
     from flask import current_app

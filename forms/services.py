@@ -336,9 +336,10 @@ def field_def(row: CustomField) -> FieldDef:
 
 
 def add_custom_field(
-    district: TerritoryUnit, plugin: str, model, spec: dict, actor=None
+    ctx: CommandContext, district: TerritoryUnit, plugin: str, model, spec: dict
 ) -> CustomField:
     """Add a field to ``model`` for ``district``; its key may not clash with a built-in one."""
+    actor = ctx.actor
     if district is None or district.level != "district":
         raise ServiceError(_("Custom fields are added per district."))
     key = str(spec.get("key", ""))

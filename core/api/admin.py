@@ -12,6 +12,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from core.admin import View
+from core.commands import Context
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import User
@@ -46,11 +47,11 @@ class TokensView(View):
                     raise ServiceError(_("Unknown user."))
                 days = request.form.get("days", "90").strip()
                 _row, new_token = create_token(
+                    Context.current(),
                     user,
                     request.form.get("name", ""),
                     write=request.form.get("write") == "1",
                     days=int(days) if days.isdigit() else -1,
-                    actor=current_user._get_current_object(),
                 )
                 flash(_("Token created. Copy it now: it is not shown again."), "success")
             except ServiceError as exc:
@@ -71,7 +72,7 @@ class TokensView(View):
         if row is None or (row.user_id != current_user.id and not self._manager()):
             flash(_("Unknown token."), "error")
         else:
-            revoke_token(row, actor=current_user._get_current_object())
+            revoke_token(Context.current(), row)
             flash(_("Token revoked."), "success")
         return redirect(url_for(".index"))
 

@@ -9,6 +9,7 @@ import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 
+from core.commands import Context
 from core.db import db
 
 
@@ -73,7 +74,7 @@ def tokens_create(username, write, days, name):
         if user is None:
             raise click.ClickException(f"unknown user: {username}")
         try:
-            _row, token = create_token(user, name, write, days)
+            _row, token = create_token(Context.trusted(), user, name, write, days)
         except ServiceError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(token)
@@ -111,7 +112,7 @@ def tokens_revoke(token_id):
         row = ApiToken.get_or_none(ApiToken.id == token_id)
         if row is None:
             raise click.ClickException(f"no token {token_id}")
-        revoke_token(row)
+        revoke_token(Context.trusted(), row)
     click.echo(f"revoked token {token_id}")
 
 

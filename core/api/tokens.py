@@ -12,6 +12,7 @@ import hashlib
 import secrets
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from core.db import db
 from core.events import Event, emit
@@ -24,15 +25,19 @@ from .models import ApiToken
 PREFIX = "lk_"
 MAX_DAYS = 3650
 
+if TYPE_CHECKING:  # annotations only
+    from core.commands import Context
+
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def create_token(
-    user: User, name: str = "", write: bool = False, days: int | None = 90, actor=None
+    ctx: Context, user: User, name: str = "", write: bool = False, days: int | None = 90
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns (row, the token in clear, to show once)."""
+    actor = ctx.actor
     if user is None or not user.is_active:
         raise ServiceError(_("Tokens are only issued to active users."))
     if days is not None and not 1 <= days <= MAX_DAYS:
@@ -64,7 +69,8 @@ def create_token(
     return row, token
 
 
-def revoke_token(row: ApiToken, actor=None) -> None:
+def revoke_token(ctx: Context, row: ApiToken) -> None:
+    actor = ctx.actor
     if row.revoked_at is not None:
         return
     with db.atomic():

@@ -18,6 +18,7 @@ import re
 import peewee as pw
 from flask_login import login_user
 
+from core.commands import Context
 from core.testing import COMMUNITY_A, COMMUNITY_B, csrf_token
 
 PAIRS = ((COMMUNITY_A, COMMUNITY_B), (COMMUNITY_B, COMMUNITY_A))
@@ -317,6 +318,8 @@ def api_tokens(app, prefix="staff") -> dict:
 
     with app.app_context():
         return {
-            c: create_token(User.get(User.username == f"{prefix}_{c}"), "iso", True, 1)[1]
+            c: create_token(
+                Context.trusted(), User.get(User.username == f"{prefix}_{c}"), "iso", True, 1
+            )[1]
             for c in (COMMUNITY_A, COMMUNITY_B)
         }

@@ -15,7 +15,6 @@ from core.commands import Context
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
-from core.request_context import current_actor
 from core.services import ServiceError
 from core.workflow_admin import (
     OverdueFilter,
@@ -404,7 +403,7 @@ class ListingView(Base):
         for listing in query:
             try:
                 services.remove_listing(
-                    listing, rules.REASON_CAUSE_FIXED, current_actor(), early=True
+                    Context.current(), listing, rules.REASON_CAUSE_FIXED, early=True
                 )
                 flash(_("%(name)s was removed from the list.", name=listing.organisation.name))
             except ServiceError as exc:

@@ -289,7 +289,9 @@ def move_organisation(ctx: Context, org: Organisation, code: str, comment="", da
     with db.atomic():
         _move(ctx, org, code, comment, data)
         if code == "revoke":
-            list_organisation(org, "dishonest", rules.REASON_REVOKED, org.ended_on)
+            list_organisation(
+                Context.trusted(), org, "dishonest", rules.REASON_REVOKED, org.ended_on
+            )
     return org
 
 
@@ -518,10 +520,11 @@ def _already_applied(org, list_kind, reason, on) -> bool:
     )
 
 
-def list_organisation(org, list_kind, reason, on, actor=None) -> CreditListing | None:
+def list_organisation(ctx: Context, org, list_kind, reason, on) -> CreditListing | None:
     """Put ``org`` on a list for ``reason`` (an English msgid) from day ``on``; a trigger that
     recurs while listed restarts the removal clock. Applying the same trigger twice does
     nothing. Returns the listing."""
+    actor = ctx.actor
     if _already_applied(org, list_kind, reason, on):
         return None
     district = district_of(org)
@@ -558,9 +561,10 @@ def list_organisation(org, list_kind, reason, on, actor=None) -> CreditListing |
     return listing
 
 
-def remove_listing(listing: CreditListing, reason: str, actor=None, on=None, early=False):
+def remove_listing(ctx: Context, listing: CreditListing, reason: str, on=None, early=False):
     """Take ``org`` off a list. Before ``removable_on`` only an abnormal listing whose cause
     was fixed (``early``) may go; the serious-dishonesty list never leaves early."""
+    actor = ctx.actor
     on = on or workdays.today()
     if listing.state != "listed":
         raise ServiceError(_("This organisation is no longer on the list."))
@@ -617,12 +621,12 @@ def triggers_for(org: Organisation, today: dt.date) -> list[rules.Trigger]:
     return sorted(found, key=lambda t: (t.on, t.list_kind))
 
 
-def apply_credit_rules(org: Organisation, today: dt.date | None = None, actor=None) -> int:
+def apply_credit_rules(ctx: Context, org: Organisation, today: dt.date | None = None) -> int:
     """List ``org`` for every trigger not applied yet; return how many were applied."""
     today = today or workdays.today()
     applied = 0
     for trigger in triggers_for(org, today):
-        if list_organisation(org, trigger.list_kind, trigger.reason, trigger.on, actor):
+        if list_organisation(ctx, org, trigger.list_kind, trigger.reason, trigger.on):
             applied += 1
     return applied
 
@@ -651,7 +655,7 @@ def record_sanction(
             **audit_values(Sanction, True, ctx.actor),
         )
         _emit("created", row, ctx.actor, diff({}, snapshot(row)), org.name)
-        apply_credit_rules(org, actor=ctx.actor)
+        apply_credit_rules(ctx, org)
     return row
 
 
@@ -664,9 +668,10 @@ def run_daily(district: TerritoryUnit, today: dt.date | None = None) -> dict:
         Organisation.unit.in_(units) & Organisation.state.in_((*LIVE_STATES, "revoked"))
     )
     report = {"listed": 0, "removed": 0}
+    job = Context.trusted(district.id, source="job")
     with db.atomic():
         for org in orgs:
-            report["listed"] += apply_credit_rules(org, today)
+            report["listed"] += apply_credit_rules(job, org, today)
         due = CreditListing.select().where(
             CreditListing.unit.in_(units)
             & (CreditListing.state == "listed")
@@ -676,7 +681,7 @@ def run_daily(district: TerritoryUnit, today: dt.date | None = None) -> dict:
             org = listing.organisation
             if listing.list_kind == "abnormal" and missing_reports([org], today):
                 continue  # something is still outstanding
-            remove_listing(listing, rules.REASON_PERIOD_SERVED, None, today)
+            remove_listing(job, listing, rules.REASON_PERIOD_SERVED, today)
             report["removed"] += 1
     return report
 

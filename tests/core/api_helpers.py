@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.api.tokens import create_token
+from core.commands import Context
 from core.models import AuditLog, Role, RoleAssignment, RolePermission, TerritoryUnit, User
 from tests.conftest import make_user
 from tests.sample_plugins.noticeboard.models import Notice
@@ -22,7 +23,9 @@ def unit_id(code):
 
 def token_for(app, username, write=True, days=30):
     with app.app_context():
-        _row, token = create_token(User.get(User.username == username), "test", write, days)
+        _row, token = create_token(
+            Context.trusted(), User.get(User.username == username), "test", write, days
+        )
     return token
 
 

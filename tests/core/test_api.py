@@ -216,7 +216,7 @@ def test_tokens_are_hashed_and_refused_when_expired_revoked_or_read_only(app, ap
     assert counts() == before
 
     with app.app_context():
-        revoke_token(ApiToken.get_by_id(row.id))
+        revoke_token(Context.trusted(), ApiToken.get_by_id(row.id))
     r = client.get(URL, headers=bearer(token))
     assert r.status_code == 401 and r.get_json()["message"] == "API 令牌已被吊销。"
     r = client.post(URL, json={"title": "x", "unit": unit_id(A)}, headers=bearer(token))
@@ -323,6 +323,7 @@ def floor(app, api_people):
 
     with app.app_context():
         return add_custom_field(
+            Context.trusted(),
             territory.by_code("990101"),
             "noticeboard",
             Notice,

@@ -10,6 +10,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from core.commands import Context
 from core.models import AuditLog
 from tests.conftest import csrf_token
 from tests.core.api_helpers import (
@@ -137,6 +138,7 @@ def test_import_xlsx_and_custom_fields(app, boss):
 
     with app.app_context():
         add_custom_field(
+            Context.trusted(),
             territory.by_code("990101"),
             "noticeboard",
             Notice,

@@ -34,6 +34,7 @@ import pytest
 from flask import got_request_exception
 from jinja2 import nodes
 
+from core.commands import Context
 from core.testing import (
     ADMIN_PASSWORD,
     COMMUNITY_A,
@@ -531,7 +532,7 @@ def site(tmp_path_factory):
         ).execute()
         from core.api.tokens import create_token
 
-        _row, clear = create_token(User.get(User.username == "admin"), "walk")
+        _row, clear = create_token(Context.trusted(), User.get(User.username == "admin"), "walk")
         app.config["WALK_TOKEN"] = clear  # a token in clear exists once, never on a page
     client = app.test_client()
     assert login(client, "admin", ADMIN_PASSWORD).status_code == 302

@@ -17,6 +17,7 @@ import pytest
 
 from core.api.resources import resources
 from core.api.tokens import create_token
+from core.commands import Context
 from core.db import db
 from core.i18n import gettext
 from core.models import AuditLog, TerritoryUnit, User
@@ -176,7 +177,9 @@ def site(tmp_path_factory):
             User.username == "admin"
         ).execute()
         world = World()
-        _row, token = create_token(User.get(User.username == "admin"), "parity", True, 30)
+        _row, token = create_token(
+            Context.trusted(), User.get(User.username == "admin"), "parity", True, 30
+        )
     client = app.test_client()
     assert login(client, "admin", ADMIN_PASSWORD).status_code == 302
     yield app, client, {"Authorization": f"Bearer {token}"}, world

@@ -229,7 +229,7 @@ def test_api_and_admin_cannot_close_a_major_hazard(app, hz):
 
     hazard = rectifying(hz, "major", workdays.today() + dt.timedelta(days=60), "major_exits_clear")
     before = snapshot(hazard)
-    _row, value = create_token(hz.office, "test", True, 30)
+    _row, value = create_token(Context.trusted(), hz.office, "test", True, 30)
     headers = {"Authorization": f"Bearer {value}"}
     client = app.test_client()
     url = f"/api/v1/hazards/hazard/{hazard.id}"

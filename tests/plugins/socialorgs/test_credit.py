@@ -44,7 +44,7 @@ def test_a_warning_lists_and_a_recurring_trigger_restarts_the_clock(svc):
     assert listing.removable_on == rules.add_months(days_ago(20), 6)
     assert kinds(org) == [("abnormal", "listed"), ("abnormal", "retriggered")]
     # the daily run applies nothing twice
-    assert services.apply_credit_rules(org) == 0
+    assert services.apply_credit_rules(Context.trusted(), org) == 0
 
 
 def test_two_small_penalties_within_3_years_move_to_the_dishonesty_list(svc):
@@ -61,7 +61,9 @@ def test_two_small_penalties_within_3_years_move_to_the_dishonesty_list(svc):
     dishonest = services.active_listing(org, "dishonest")
     assert dishonest.removable_on == rules.add_months(days_ago(10), 24)
     with pytest.raises(ServiceError) as err:
-        services.remove_listing(dishonest, "已整改", svc.approver, early=True)
+        services.remove_listing(
+            Context.trusted(actor=svc.approver), dishonest, "已整改", early=True
+        )
     assert "最早于" in str(err.value)
     assert services.active_listing(org, "dishonest") is not None
 
@@ -142,8 +144,8 @@ def test_removal_after_six_months_and_early_removal_when_fixed(svc):
     )
     fixed = services.active_listing(other, "abnormal")
     with pytest.raises(ServiceError, match="请填写移出原因。"):
-        services.remove_listing(fixed, " ", svc.approver, early=True)
-    services.remove_listing(fixed, "已完成整改", svc.approver, early=True)
+        services.remove_listing(Context.trusted(actor=svc.approver), fixed, " ", early=True)
+    services.remove_listing(Context.trusted(actor=svc.approver), fixed, "已完成整改", early=True)
     assert CreditListing.get_by_id(fixed.id).state == "removed"
 
 

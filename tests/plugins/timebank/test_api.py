@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 from core.api.tokens import create_token
+from core.commands import Context
 from plugins.timebank.models import Activity, Movement, Shift
 
 from .conftest import OTHER, user
 
 
 def token(username, write=True):
-    _row, value = create_token(user(username), "test", write, 30)
+    _row, value = create_token(Context.trusted(), user(username), "test", write, 30)
     return {"Authorization": f"Bearer {value}"}
 
 
