@@ -1,6 +1,15 @@
 """Permissions and data scope (权限与数据权限).
 
-A permission is role x plugin x action. A user holds roles through assignments, each at a
+A permission is role x resource x action. A resource (资源) is a plugin's model, named
+``plugin.resource`` after its table (``owners_owner`` -> ``owners.owner``, ``core_case`` ->
+``core.case``); a grant names one resource (``owners.owner:read``), a whole plugin
+(``owners:read``, which covers every resource of the plugin and the plugin's own actions), or
+everything (``*``). A check on a resource is met by a grant of that resource, of its plugin or
+of ``*``; a check on a plugin (a plugin-wide command such as ``core:manage_users``) only by a
+grant of the plugin or of ``*``. An action is standard (read, create, update, delete, export,
+import, approve, view_personal_data) or declared by the plugin (``timebank:confirm``).
+
+A user holds roles through assignments, each at a
 territory unit with a scope: ``all`` (全部), ``subtree`` (本级及以下), ``unit`` (仅本级) or
 ``own`` (仅本人). What a user may see of a district-owned model is the union of the scopes of
 the assignments whose role grants ``read`` on the model's plugin, intersected with the
@@ -40,6 +49,27 @@ class Action:
     label_en: str
 
 
+def resource_of(plugin: str, model) -> str:
+    """The resource name of ``model`` in ``plugin``'s namespace: ``owners.owner`` for the table
+    ``owners_owner``. A model whose table is not the plugin's (another plugin's model used in
+    a plugin's check) has no resource of that plugin: the check stays plugin-wide."""
+    if "." in plugin:
+        return plugin
+    table = model._meta.table_name
+    prefix = plugin + "_"
+    return f"{plugin}.{table[len(prefix) :]}" if table.startswith(prefix) else plugin
+
+
+def covers(grants, target: str, action: str) -> bool:
+    """Whether the (resource, action) ``grants`` meet a check of ``action`` on ``target``, a
+    resource (``owners.owner``) or a plugin (``owners``)."""
+    plugin = target.split(".", 1)[0]
+    return any(
+        ga in ("*", action) and (gt in ("*", target, plugin) or gt == plugin + ".*")
+        for gt, ga in grants
+    )
+
+
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
@@ -68,19 +98,26 @@ class Access:
         for perm in RolePermission.select().where(RolePermission.role.in_(role_ids or [0])):
             self.grants.setdefault(perm.role_id, set()).add((perm.plugin, perm.action))
 
-    @staticmethod
-    def _grants(perms: set[tuple[str, str]], plugin: str, action: str) -> bool:
-        return any(p in (plugin, "*") and a in (action, "*") for p, a in perms)
-
-    def assignments_for(self, plugin: str, action: str) -> list[RoleAssignment]:
+    def assignments_for(self, target: str, action: str) -> list[RoleAssignment]:
+        """Assignments whose role grants ``action`` on ``target`` (a resource or a plugin)."""
         return [
-            a
-            for a in self.assignments
-            if self._grants(self.grants.get(a.role_id, set()), plugin, action)
+            a for a in self.assignments if covers(self.grants.get(a.role_id, ()), target, action)
         ]
 
-    def can(self, plugin: str, action: str) -> bool:
-        return bool(self.assignments_for(plugin, action))
+    def can(self, target: str, action: str) -> bool:
+        """Whether some role grants ``action`` on ``target``: a resource (``owners.owner``)
+        or, for plugin-wide commands, a plugin (``owners``)."""
+        return bool(self.assignments_for(target, action))
+
+    def can_any(self, plugin: str, action: str) -> bool:
+        """Whether some role grants ``action`` on ``plugin`` or on any of its resources: a
+        menu or portal entry of the plugin is shown."""
+        prefix = plugin + "."
+        return any(
+            ga in ("*", action) and (gt in ("*", plugin) or gt.startswith(prefix))
+            for a in self.assignments
+            for gt, ga in self.grants.get(a.role_id, ())
+        )
 
     @property
     def is_staff(self) -> bool:
@@ -102,16 +139,19 @@ class Access:
             return None
         return {a.unit.district_id for a in self.assignments}
 
-    def scope_condition(self, model, plugin: str, action: str = "read", district_id=None):
+    def scope_condition(
+        self, model, plugin: str, action: str = "read", district_id=None, resource=None
+    ):
         """A peewee condition selecting the rows of ``model`` this user may ``action``.
 
         ``model`` must have a ``unit`` foreign key to the territory tree; ``own`` scope also
-        needs ``created_by``. Returns a condition that matches nothing when no assignment
-        grants the action.
+        needs ``created_by``. The grant asked for is ``action`` on ``resource`` (by default
+        the model's own resource in ``plugin``). Returns a condition that matches nothing
+        when no assignment grants the action.
         """
         parts = []
         everything = False
-        for a in self.assignments_for(plugin, action):
+        for a in self.assignments_for(resource or resource_of(plugin, model), action):
             if a.scope == "all":
                 everything = True
                 break
@@ -138,10 +178,11 @@ class Access:
             condition = in_district if condition is None else (condition & in_district)
         return condition if condition is not None else pw.SQL("1 = 1")
 
-    def unit_condition(self, plugin: str, action: str = "read"):
-        """Territory units this user may use for ``action`` (e.g. units offered in a form)."""
+    def unit_condition(self, target: str, action: str = "read"):
+        """Territory units where this user may ``action`` on ``target`` (a resource or a
+        plugin), e.g. the units offered in a form."""
         parts = []
-        for a in self.assignments_for(plugin, action):
+        for a in self.assignments_for(target, action):
             if a.scope == "all":
                 return pw.SQL("1 = 1")
             if a.scope == "subtree":
@@ -162,7 +203,7 @@ def record_scope(access, model, plugin: str, action: str = "read", district_id=N
     fk = model._meta.fields[through]
     parent = fk.rel_model
     visible = parent.select(parent._meta.primary_key).where(
-        access.scope_condition(parent, plugin, action, district_id)
+        access.scope_condition(parent, plugin, action, district_id, resource_of(plugin, model))
     )
     return fk.in_(visible)
 
@@ -173,6 +214,7 @@ def may_write(access, record, plugin: str, action: str, district_id=None, throug
     if access is None:
         return False
     model = type(record)
+    resource = resource_of(plugin, model)
     if through is not None and "unit" not in model._meta.fields:
         fk = model._meta.fields[through]
         parent = fk.rel_model
@@ -180,14 +222,14 @@ def may_write(access, record, plugin: str, action: str, district_id=None, throug
             parent.select()
             .where(
                 (parent._meta.primary_key == record.__data__.get(fk.name))
-                & access.scope_condition(parent, plugin, action, district_id)
+                & access.scope_condition(parent, plugin, action, district_id, resource)
             )
             .exists()
         )
     if "unit" not in model._meta.fields:
         return True
     unit_ok = TerritoryUnit.select().where(
-        (TerritoryUnit.id == record.__data__.get("unit")) & access.unit_condition(plugin, action)
+        (TerritoryUnit.id == record.__data__.get("unit")) & access.unit_condition(resource, action)
     )
     if district_id is not None:
         unit_ok = unit_ok.where(TerritoryUnit.district_id == district_id)

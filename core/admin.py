@@ -46,7 +46,7 @@ from jinja2 import pass_context
 from wtforms import validators as wtf_validators
 
 from core import commands
-from core.access import record_scope
+from core.access import record_scope, resource_of
 from core.db import db
 from core.errors import Forbidden, Refused, ServiceError
 from core.events import Event, emit
@@ -238,6 +238,13 @@ class AccessMixin:
     plugin_id = "core"
     permission = "read"
 
+    @property
+    def resource(self) -> str:
+        """What the view's permissions are asked on: its model's resource (``owners.owner``)
+        for a model view, the plugin for other pages."""
+        model = getattr(self, "model", None)
+        return resource_of(self.plugin_id, model) if model is not None else self.plugin_id
+
     def _state(self):
         from core.registry import kernel_state
 
@@ -252,9 +259,12 @@ class AccessMixin:
         access = g.get("access")
         return (
             bool(access)
-            and access.can(self.plugin_id, action)
+            and access.can(self._target(), action)
             and self._state().hook_allows(current_user, self.plugin_id, action, None)
         )
+
+    def _target(self) -> str:
+        return self.resource
 
     def is_accessible(self):
         if not current_user.is_authenticated or current_user.must_change_password:
@@ -288,6 +298,9 @@ class OnePermission:
 
     def allowed(self, action: str) -> bool:
         return super().allowed(self.permission)
+
+    def _target(self) -> str:
+        return self.plugin_id  # a plugin-wide permission such as core:manage_users
 
 
 @dataclass
@@ -622,7 +635,7 @@ class ModelView(AccessMixin, PeeweeModelView):
                 )
         if "unit" in form._fields and "unit" in self.model._meta.fields:
             access = g.get("access")
-            condition = access.unit_condition(self.plugin_id, action) if access else pw.SQL("1=0")
+            condition = access.unit_condition(self.resource, action) if access else pw.SQL("1=0")
             district = g.get("district_id")
             query = TerritoryUnit.select().where(condition)
             if district is not None:
@@ -890,7 +903,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         query = self.model.select()
         if self.model is TerritoryUnit:
             access = g.get("access")
-            condition = access.unit_condition(self.view.plugin_id) if access else pw.SQL("1=0")
+            condition = access.unit_condition(self.view.resource) if access else pw.SQL("1=0")
             query = query.where(condition)
             if g.get("district_id") is not None:
                 query = query.where(TerritoryUnit.district_id == g.district_id)

@@ -4,6 +4,8 @@ working-day calendar."""
 from __future__ import annotations
 
 import json
+import operator
+from functools import reduce
 
 import peewee as pw
 from flask import flash, g, make_response, redirect, request, url_for
@@ -14,7 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
 from core import services, sessions, territory
-from core.admin import ModelView, OnePermission, View, local_datetime
+from core.admin import AccessMixin, ModelView, OnePermission, View, local_datetime
 from core.commands import Context
 from core.db import db
 from core.i18n import Label
@@ -35,13 +37,15 @@ from core.registry import kernel_state
 from core.workdays import CalendarDay
 
 
-def core_units(action: str):
-    """Ids of the current district's units where the user holds ``core:<action>``, as a
-    sub-select; None when they hold it nowhere."""
+def core_units(*actions: str):
+    """Ids of the current district's units where the user holds ``core:<action>`` (any of
+    ``actions``), as a sub-select; None when they hold it nowhere."""
     access = g.get("access")
-    if access is None or not access.can("core", action):
+    actions = tuple(a for a in actions if access is not None and access.can("core", a))
+    if not actions:
         return None
-    units = TerritoryUnit.select(TerritoryUnit.id).where(access.unit_condition("core", action))
+    condition = reduce(operator.or_, [access.unit_condition("core", a) for a in actions])
+    units = TerritoryUnit.select(TerritoryUnit.id).where(condition)
     if g.get("district_id") is not None:
         units = units.where(TerritoryUnit.district_id == g.district_id)
     return units
@@ -147,7 +151,7 @@ class TerritoryUnitView(ModelView):
             raise PermissionError(_("You may not write records in this territory unit."))
 
 
-class AuditLogView(ModelView):
+class AuditLogView(OnePermission, ModelView):
     """审计日志 Audit trail: read only, for every interface; needs ``core:audit``."""
 
     permission = "audit"
@@ -218,7 +222,7 @@ def _scope_choices():
 
 def _units_for(action: str):
     access = g.get("access")
-    query = TerritoryUnit.select().where(access.unit_condition("core", "manage_users"))
+    query = TerritoryUnit.select().where(access.unit_condition("core", action))
     if g.get("district_id") is not None:
         query = query.where(TerritoryUnit.district_id == g.district_id)
     return query.order_by(TerritoryUnit.path)
@@ -245,13 +249,19 @@ def _fill_choices(form, action):
 
 
 class ManageUsersMixin(OnePermission):
-    """Every action on accounts, roles and grants needs ``core:manage_users`` (用户管理)."""
+    """Roles, grants and sessions need ``core:manage_roles`` (安全管理: the security
+    administrator's); accounts need ``core:manage_users`` (系统管理), see :class:`UserView`."""
 
-    permission = "manage_users"
+    permission = "manage_roles"
 
 
 class UserView(ManageUsersMixin, ModelView):
-    """用户 Users: accounts of people who work in the current district."""
+    """用户 Users: accounts of people who work in the current district. The system
+    administrator (``core:manage_users``) creates, edits, disables and enables accounts; the
+    security administrator (``core:manage_roles``) sees them to unlock them and to issue
+    reset codes."""
+
+    ACCOUNTS = "manage_users"
 
     scoped = False
     allow_delete = False
@@ -265,8 +275,18 @@ class UserView(ManageUsersMixin, ModelView):
         "last_login_at": _l("Last login"),
     }
 
+    def allowed(self, action: str) -> bool:
+        if action in ("create", "update"):
+            return AccessMixin.allowed(self, self.ACCOUNTS)
+        return AccessMixin.allowed(self, self.ACCOUNTS) or AccessMixin.allowed(
+            self, self.permission
+        )
+
+    def may(self, permission: str) -> bool:
+        return AccessMixin.allowed(self, permission)
+
     def scoped_query(self, query, action="read"):
-        units = core_units("manage_users")
+        units = core_units(UserView.ACCOUNTS, "manage_roles")
         if units is None:
             return query.where(NOTHING)
         members = RoleAssignment.select(RoleAssignment.user).where(RoleAssignment.unit.in_(units))
@@ -279,7 +299,7 @@ class UserView(ManageUsersMixin, ModelView):
         return EditUserForm
 
     def create_form(self, obj=None):
-        return _fill_choices(NewUserForm(), "update")
+        return _fill_choices(NewUserForm(), self.ACCOUNTS)
 
     def edit_form(self, obj=None):
         return EditUserForm(obj=obj)
@@ -310,7 +330,7 @@ class UserView(ManageUsersMixin, ModelView):
     @action("reset_code", _l("Issue a password reset code"))
     def action_reset_code(self, ids):
         """One account at a time: the code is shown once, on a page nobody caches."""
-        if not self.can_edit:
+        if not self.may("manage_roles"):
             flash(_("You are not allowed to do this."), "error")
             return None
         users = list(self.scoped_query(User.select(), "update").where(User.id << ids))
@@ -335,7 +355,7 @@ class UserView(ManageUsersMixin, ModelView):
 
     @action("unlock", _l("Unlock accounts"), _l("Unlock the selected accounts?"))
     def action_unlock(self, ids):
-        if not self.can_edit:
+        if not self.may("manage_roles"):
             flash(_("You are not allowed to do this."), "error")
             return
         done = 0
@@ -372,8 +392,10 @@ class UserView(ManageUsersMixin, ModelView):
             flash(_("Saved."), "success")
 
     def is_action_allowed(self, name):
-        if name in ("disable", "enable", "unlock", "reset_code"):
+        if name in ("disable", "enable"):
             return self.can_edit
+        if name in ("unlock", "reset_code"):
+            return self.may("manage_roles")
         return super().is_action_allowed(name)
 
 
@@ -402,7 +424,7 @@ class RoleAssignmentView(ManageUsersMixin, ModelView):
     column_filters = ("role", "unit", "scope")
 
     def scoped_query(self, query, action="read"):
-        units = core_units("manage_users")
+        units = core_units("manage_roles")
         if units is None:
             return query.where(NOTHING)
         return query.where(RoleAssignment.unit.in_(units))
@@ -411,7 +433,7 @@ class RoleAssignmentView(ManageUsersMixin, ModelView):
         return AssignmentForm
 
     def create_form(self, obj=None):
-        form = _fill_choices(AssignmentForm(), "update")
+        form = _fill_choices(AssignmentForm(), "manage_roles")
         users = UserView.scoped_query(self, User.select(), "read")
         form.user.choices = [(u.id, f"{u} ({u.username})") for u in users.order_by(User.username)]
         return form
@@ -434,11 +456,17 @@ class RoleAssignmentView(ManageUsersMixin, ModelView):
 
 
 def _permission_choices():
+    """Everything, each plugin as a whole, and each resource of a plugin (按资源): the
+    standard actions on a resource, the plugin's own actions on the plugin."""
+    from core.access import STANDARD_ACTIONS
+
     state = kernel_state()
     choices = [("*:*", _("Everything (*:*)"))]
     for plugin, actions in state.actions.items():
         choices.append((f"{plugin}:*", f"{plugin}:*"))
         choices.extend((f"{plugin}:{a}", f"{plugin}:{a}") for a in actions)
+        for resource in state.resources.get(plugin, ()):
+            choices.extend((f"{resource}:{a}", f"{resource}:{a}") for a in STANDARD_ACTIONS)
     return choices
 
 
@@ -477,7 +505,7 @@ class RoleView(ManageUsersMixin, ModelView):
 
     def scoped_query(self, query, action="read"):
         access = g.get("access")
-        if access is None or not access.can("core", "manage_users"):
+        if access is None or not access.can("core", "manage_roles"):
             return query.where(NOTHING)
         return query
 
@@ -557,7 +585,7 @@ class RoleView(ManageUsersMixin, ModelView):
             return False
 
 
-class LoginAttemptView(ModelView):
+class LoginAttemptView(OnePermission, ModelView):
     """登录日志 Login log: every attempt, read only; needs ``core:audit``."""
 
     permission = "audit"
@@ -646,7 +674,7 @@ class UserSessionView(ManageUsersMixin, ModelView):
 
     def can_edit_rows(self) -> bool:
         access = g.get("access")
-        return access is not None and access.can("core", "manage_users")
+        return access is not None and access.can("core", "manage_roles")
 
 
 REASON_LABELS = {

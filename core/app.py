@@ -136,7 +136,11 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
     from core.access import STANDARD_ACTIONS
 
     state.actions = {info.id: list(STANDARD_ACTIONS) for info in kernel.ordered(("active",))}
-    state.actions["core"] += ["configure", "manage_users", "audit"]
+    state.actions["core"] += ["configure", "manage_users", "manage_roles", "audit"]
+    from core.access import resource_of
+
+    for pid, models in state.models.items():
+        state.resources[pid] = sorted({resource_of(pid, m) for m in models} - {pid})
     for pid, declared in kernel.collect("linli_permissions"):
         state.actions.setdefault(pid, list(STANDARD_ACTIONS)).extend(a.code for a in declared)
 

@@ -27,6 +27,7 @@ MANIFEST = Manifest(
 # admin_views(admin), blueprints(), commands(), and hook functions of the same names as the
 # runtime hooks below (portal_tasks, overdue_items, dashboard_widgets).
 FEATURES = (
+    "core.duties",
     "core.workdays",
     "core.workflow",
     "core.cases",

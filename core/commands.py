@@ -37,7 +37,7 @@ from typing import ClassVar
 import peewee as pw
 
 from core import workdays
-from core.access import Access, may_write
+from core.access import Access, may_write, resource_of
 from core.checks import Check
 from core.db import db
 from core.errors import Conflict, Forbidden, Refused, ServiceError
@@ -146,10 +146,12 @@ class Context:
         return self.clock.now()
 
     def can(self, plugin: str, action: str, record=None) -> bool:
-        """Whether the actor may ``action`` in ``plugin`` (and, with ``record``, on it)."""
+        """Whether the actor may ``action`` in ``plugin`` (a plugin-wide grant) or, with
+        ``record``, on it: a grant of the record's resource (``owners.owner``) will do."""
         if self.system:
             return True
-        if self.access is None or not self.access.can(plugin, action):
+        target = plugin if record is None else resource_of(plugin, type(record))
+        if self.access is None or not self.access.can(target, action):
             return False
         return _hooks_allow(self.actor, plugin, action, record)
 
@@ -425,7 +427,7 @@ def check(
     created = before is None
     plugin = plugin or plugin_of(model)
     action = action or ("create" if created else "update")
-    _require(ctx, plugin, action)
+    _require(ctx, resource_of(plugin, model), action)
     rules = rules_of(model)
     flow = _workflow_of(model)
     if names is None:
@@ -441,7 +443,7 @@ def check(
         for name in names:
             if name in flow.managed_fields() and before.get(name) != now.get(name):
                 errors[name] = [_("This field changes only through workflow steps.")]
-    if not created and not ctx.can(plugin, "view_personal_data"):
+    if not created and not ctx.can(plugin, "view_personal_data", record):
         for name in names:
             if getattr(model._meta.fields[name], "personal", False):
                 errors[name] = [_("You may not change personal data.")]

@@ -110,10 +110,11 @@ class Role(BaseModel):
 
 
 class RolePermission(BaseModel):
-    """Role x plugin x action (角色权限). ``plugin`` or ``action`` may be ``*``."""
+    """Role x resource x action (角色权限). ``plugin`` holds a plugin id (a plugin-wide
+    grant), a resource of the plugin (``owners.owner``) or ``*``; ``action`` may be ``*``."""
 
     role = pw.ForeignKeyField(Role, backref="permissions", on_delete="CASCADE")
-    plugin = pw.CharField(max_length=32)
+    plugin = pw.CharField(max_length=96)
     action = pw.CharField(max_length=32)
 
     class Meta:

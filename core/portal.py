@@ -162,7 +162,7 @@ def module_links() -> list[tuple[str, str]]:
             continue
         if owner != "core" and owner not in enabled:
             continue
-        if access is None or not access.can(owner, "read"):
+        if access is None or not access.can_any(owner, "read"):
             continue
         index = _index_rule(name, prefix)
         if index is None:

@@ -24,6 +24,7 @@ class KernelState:
         self.models: dict[str, list] = {}
         self.blueprint_plugins: dict[str, str] = {}
         self.actions: dict[str, list[str]] = {}  # plugin id -> actions users can be granted
+        self.resources: dict[str, list[str]] = {}  # plugin id -> its resources (owners.owner)
         self._schemas: dict[str, dict] | None = None
         self._model_plugins: dict[type, str] | None = None
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from core import sessions
-from core.access import hash_password, verify_password
+from core.access import covers, hash_password, verify_password
 from core.db import db
 from core.errors import ServiceError
 from core.events import Event, emit
@@ -275,7 +275,8 @@ def create_user(
     if unit is None:
         raise ServiceError(_("A territory unit is required."))
     if access is not None:
-        check_grant(access, role, unit, scope)
+        _require_core(access, "manage_users")
+        check_grant(access, role, unit, scope, first=True)
     with db.atomic():
         user = User.create(
             username=username,
@@ -328,7 +329,7 @@ BUILTIN_ROLES = (
         "街道工作人员",
         "Street staff",
         [("*", a) for a in ("read", "create", "update", "export", "approve", "view_personal_data")]
-        + [("core", "manage_users"), ("core", "audit")],
+        + [("core", "manage_users"), ("core", "manage_roles"), ("core", "audit")],
     ),
     (
         "community_staff",
@@ -357,6 +358,28 @@ BUILTIN_ROLES = (
         [("owners", "read"), ("owners", "create"), ("owners", "update")],
     ),
     ("resident", "业主/居民", "Owner or resident", [("owners", "read")]),
+    # 三员分立 (GB/T 22239-2019 8.1.4.2 / 8.1.10.x): the three administrators of a system
+    (
+        "system_admin",
+        "系统管理员",
+        "System administrator",
+        [("core", "manage_users"), ("core", "configure")],
+    ),
+    ("security_admin", "安全管理员", "Security administrator", [("core", "manage_roles")]),
+    ("audit_admin", "审计管理员", "Audit administrator", [("core", "audit")]),
+    (
+        "property_staff",
+        "物业服务人员",
+        "Property management staff",
+        [
+            ("owners.complaint", "read"),
+            ("owners.complaint", "update"),
+            ("owners.compound_service", "read"),
+            ("owners.service_contract", "read"),
+            ("hazards.hazard", "read"),
+            ("hazards.hazard", "update"),
+        ],
+    ),
 )
 
 
@@ -524,8 +547,7 @@ def unlock(ctx: Context, user: User) -> None:
     """A security administrator unlocks an account locked by failed logins (解锁): the
     login log records it, and the failures before it no longer count."""
     actor, access = ctx.actor, (None if ctx.system else ctx.access)
-    if access is not None and not access.can("core", "manage_users"):
-        raise ServiceError(_("You are not allowed to do this."))
+    _require_core(access, "manage_roles")
     if locked_until(user.username) is None:
         raise ServiceError(_("%(user)s is not locked.", user=str(user)))
     with db.atomic():
@@ -599,8 +621,7 @@ def issue_reset_code(ctx: Context, user: User) -> tuple[str, dt.datetime]:
     actor, access = ctx.actor, (None if ctx.system else ctx.access)
     import secrets
 
-    if access is not None and not access.can("core", "manage_users"):
-        raise ServiceError(_("You are not allowed to do this."))
+    _require_core(access, "manage_roles")
     if not user.is_active:
         raise ServiceError(_("This account is disabled. Ask your administrator."))
     plain = "".join(secrets.choice(RESET_ALPHABET) for _ in range(12))
@@ -666,8 +687,37 @@ def reset_password(username: str, code: str, new: str, confirm: str, ip: str = "
 
 
 def _covers(held: set[tuple[str, str]], perm: tuple[str, str]) -> bool:
-    plugin, action = perm
-    return any(hp in ("*", plugin) and ha in ("*", action) for hp, ha in held)
+    return covers(held, *perm)
+
+
+SECURITY_ONLY = {("core", "manage_roles")}
+"""What a security administrator (安全管理员) holds: roles and grants, unlocks, reset codes
+and sessions, and no business data and no account creation."""
+
+
+def _require_core(access, action: str) -> None:
+    if access is not None and not access.can("core", action):
+        raise ServiceError(_("You are not allowed to do this."))
+
+
+def known_permission(target: str, action: str) -> bool:
+    """Whether ``target:action`` names something a role can be granted: ``*``, a plugin or
+    one of its resources (``owners.owner``), and a standard or plugin-declared action."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return True
+    from core.registry import kernel_state
+
+    state = kernel_state()
+    if target == "*":
+        return action == "*" or any(action in acts for acts in state.actions.values())
+    plugin = target.split(".", 1)[0]
+    if plugin not in state.actions:
+        return False
+    if "." in target and target not in state.resources.get(plugin, ()):
+        return False
+    return action == "*" or action in state.actions[plugin]
 
 
 def held_at(access, unit: TerritoryUnit) -> set[tuple[str, str]]:
@@ -683,8 +733,18 @@ def held_at(access, unit: TerritoryUnit) -> set[tuple[str, str]]:
     return held
 
 
-def check_grant(access, role: Role, unit: TerritoryUnit, scope: str) -> None:
-    """Refuse a grant the actor could not hold themselves: no privilege escalation."""
+def check_grant(
+    access, role: Role, unit: TerritoryUnit, scope: str, user=None, first: bool = False
+) -> None:
+    """Refuse a grant the actor may not make: no privilege escalation.
+
+    The actor needs ``core:manage_roles`` (or, delegated, ``core:manage_users``) over the
+    unit and may not grant roles to their own account (三员分立: nobody widens their own
+    rights). A delegated administrator grants only roles whose permissions they hold; a
+    security administrator, who holds no business permission, grants any role but never
+    the scope ``all``. A new account (``first``) may also start with a portal role (a
+    resident's, a volunteer's): the system administrator creates accounts, the security
+    administrator then grants staff roles."""
     if scope not in SCOPES:
         raise ServiceError(
             _("Unknown scope %(scope)s; use all, subtree, unit or own.", scope=scope)
@@ -696,8 +756,12 @@ def check_grant(access, role: Role, unit: TerritoryUnit, scope: str) -> None:
     if scope == "all":
         raise ServiceError(_("Only a platform administrator may grant the scope “all”."))
     held = held_at(access, unit)
-    if not _covers(held, ("core", "manage_users")):
+    if not (_covers(held, ("core", "manage_roles")) or _covers(held, ("core", "manage_users"))):
         raise ServiceError(_("You may not assign roles in %(unit)s.", unit=unit.name))
+    if user is not None and access.user is not None and user.id == access.user.id:
+        raise ServiceError(_("You may not grant or revoke roles of your own account."))
+    if held <= SECURITY_ONLY or (first and not role.staff):
+        return
     perms = {(p.plugin, p.action) for p in role.permissions}
     if not all(_covers(held, perm) for perm in perms):
         raise ServiceError(
@@ -714,7 +778,7 @@ def assign_role(
     actor, access = ctx.actor, (None if ctx.system else ctx.access)
     if user is None or role is None or unit is None:
         raise ServiceError(_("User, role and territory unit are all required."))
-    check_grant(access, role, unit, scope)
+    check_grant(access, role, unit, scope, user)
     if (
         RoleAssignment.select()
         .where(
@@ -747,7 +811,7 @@ def assign_role(
 
 def revoke_role(ctx: Context, assignment: RoleAssignment) -> None:
     actor, access = ctx.actor, (None if ctx.system else ctx.access)
-    check_grant(access, assignment.role, assignment.unit, assignment.scope)
+    check_grant(access, assignment.role, assignment.unit, assignment.scope, assignment.user)
     with db.atomic():
         emit(
             Event(
@@ -774,9 +838,17 @@ def set_role_permissions(ctx: Context, role: Role, perms: set[tuple[str, str]]) 
         raise ServiceError(
             _("Built-in roles are templates and cannot be changed; create a custom role instead.")
         )
+    _require_core(access, "manage_roles")
+    unknown = sorted(f"{p}:{a}" for p, a in perms if not known_permission(p, a))
+    if unknown:
+        raise ServiceError(_("Unknown permissions: %(list)s.", list=", ".join(unknown)))
     if access is not None and not access.is_platform_admin:
         held = set().union(*(access.grants.get(a.role_id, set()) for a in access.assignments))
-        missing = sorted(f"{p}:{a}" for p, a in perms if not _covers(held, (p, a)))
+        missing = (
+            []
+            if held <= SECURITY_ONLY
+            else sorted(f"{p}:{a}" for p, a in perms if not _covers(held, (p, a)))
+        )
         if missing:
             raise ServiceError(
                 _(
@@ -801,6 +873,7 @@ def set_role_permissions(ctx: Context, role: Role, perms: set[tuple[str, str]]) 
 
 def set_active(ctx: Context, user: User, active: bool) -> None:
     actor = ctx.actor
+    _require_core(None if ctx.system else ctx.access, "manage_users")
     if actor is not None and user.id == actor.id and not active:
         raise ServiceError(_("You cannot disable your own account."))
     with db.atomic():

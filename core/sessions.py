@@ -112,11 +112,11 @@ def live(user: User | None = None):
 
 def manageable_users(access, district_id: int | None):
     """Ids of the users holding a role in a unit (of the district) where ``access`` may
-    manage users, as a sub-select; None when it may nowhere."""
-    if access is None or not access.can("core", "manage_users"):
+    manage roles and sessions (``core:manage_roles``), as a sub-select; None when it may nowhere."""
+    if access is None or not access.can("core", "manage_roles"):
         return None
     units = TerritoryUnit.select(TerritoryUnit.id).where(
-        access.unit_condition("core", "manage_users")
+        access.unit_condition("core", "manage_roles")
     )
     if district_id is not None:
         units = units.where(TerritoryUnit.district_id == district_id)

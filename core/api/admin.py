@@ -87,7 +87,7 @@ class ImportView(View):
             return False
         access = g.get("access")
         plugins = g.get("enabled_plugins", set()) | {"core"}
-        return bool(access) and any(access.can(plugin, "import") for plugin in plugins)
+        return bool(access) and any(access.can_any(plugin, "import") for plugin in plugins)
 
     def _choices(self):
         found = []

@@ -71,6 +71,13 @@ class Resource:
         return f"/{self.plugin}/{self.name}"
 
     @property
+    def resource(self) -> str:
+        """The permission resource (``owners.owner``) grants name."""
+        from core.access import resource_of
+
+        return resource_of(self.plugin, self.model)
+
+    @property
     def label(self) -> str:
         return str(getattr(self.model._meta, "verbose_name", None) or self.model.__name__)
 
@@ -148,7 +155,7 @@ class Resource:
         user = access.user if access else None
         return bool(
             access
-            and access.can(self.plugin, action)
+            and access.can(self.resource, action)
             and kernel_state().hook_allows(user, self.plugin, action, None)
         )
 

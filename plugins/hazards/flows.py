@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from core import workdays
+from core.duties import same_hand
 from core.i18n import gettext as _
 from core.workflow import State, Transition, Workflow
 from forms.validators import N_
@@ -95,6 +96,11 @@ def not_the_rectifier(record, values, actor, access):
     if rules.same_person(record.rectified_by_id, getattr(actor, "id", None)):
         return _(
             "Acceptance must be done by someone other than the person who did the rectification."
+        )
+    if same_hand(record, actor, record.created_by_id):
+        return _(
+            "Separation of duties: the person who reported this hazard cannot accept its "
+            "rectification (职责分离)."
         )
     return None
 

@@ -353,8 +353,7 @@ class SanctionView(ServiceCreate, Base):
     column_formatters = {"kind": choice_formatter(SANCTION_KINDS)}
     form_columns = ("organisation", "kind", "on_date", "amount", "document", "note")
 
-    def allowed(self, action):
-        return super().allowed("sanction" if action == "create" else action)
+    create_action = "sanction"  # 行政处罚 is recorded by those who may sanction
 
     def create_record(self, form):
         return services.record_sanction(

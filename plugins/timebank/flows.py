@@ -19,6 +19,7 @@ posting back, inside the step's transaction. Every step is a row of the workflow
 
 from __future__ import annotations
 
+from core.duties import same_hand
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import utcnow
@@ -122,6 +123,11 @@ def not_own_confirmation(record, actor, access):
 def not_own_approval(record, actor, access):
     if _is_the_volunteer(record, actor):
         return _("You cannot approve your own service.")
+    if same_hand(record, actor, record.created_by_id, record.confirmed_by_id):
+        return _(
+            "Separation of duties: the person who logged or confirmed this service cannot "
+            "approve it (职责分离)."
+        )
     return None
 
 

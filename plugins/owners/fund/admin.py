@@ -85,7 +85,7 @@ def _spent(view, context, model, name):
 class FundProposalView(OwnersView):
     """使用方案 Use and raising proposals: the vote, the emergency path, disbursements."""
 
-    allow_create = allow_edit = allow_delete = False
+    allow_edit = allow_delete = False  # created with its own form (create_view)
     column_list = ("title", "kind", "budget_fen", "spent", "status", "emergency_reason", "unit")
     column_details_list = (
         "title",
@@ -135,6 +135,8 @@ class FundProposalView(OwnersView):
 
     @expose("/new/", methods=["GET", "POST"])
     def create_view(self):
+        if not self.allowed("create"):
+            abort(403)
         back = url_for(".index_view")
         form = ProposalForm()
         form.compound.choices = compound_choices("create")
