@@ -15,8 +15,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
+<<<<<<< HEAD
 from core import services, sessions, territory
 from core.admin import AccessMixin, ModelView, OnePermission, View, local_datetime
+=======
+from core import services, sessions, territory, totp
+from core.admin import ModelView, OnePermission, View, local_datetime
+>>>>>>> totp
 from core.commands import Context
 from core.db import db
 from core.i18n import Label
@@ -368,6 +373,25 @@ class UserView(ManageUsersMixin, ModelView):
         if done:
             flash(_("%(count)s accounts unlocked.", count=done), "success")
 
+    @action(
+        "reset_totp",
+        _l("Reset the second factor"),
+        _l("Reset the selected accounts' second factor?"),
+    )
+    def action_reset_totp(self, ids):
+        if not self.can_edit:
+            flash(_("You are not allowed to do this."), "error")
+            return
+        done = 0
+        for user in self.scoped_query(User.select(), "update").where(User.id << ids):
+            try:
+                totp.reset_totp(Context.current(), user)
+                done += 1
+            except services.ServiceError as exc:
+                flash(str(exc), "error")
+        if done:
+            flash(_("Second factor reset for %(count)s accounts.", count=done), "success")
+
     @action("disable", _l("Disable accounts"), _l("Disable the selected accounts?"))
     def action_disable(self, ids):
         self._set_active(ids, False)
@@ -392,7 +416,11 @@ class UserView(ManageUsersMixin, ModelView):
             flash(_("Saved."), "success")
 
     def is_action_allowed(self, name):
+<<<<<<< HEAD
         if name in ("disable", "enable"):
+=======
+        if name in ("disable", "enable", "unlock", "reset_code", "reset_totp"):
+>>>>>>> totp
             return self.can_edit
         if name in ("unlock", "reset_code"):
             return self.may("manage_roles")
@@ -684,6 +712,8 @@ REASON_LABELS = {
     "throttled": _l("Locked after too many failures"),
     "slowed": _l("Address slowed down after too many failures"),
     "unlocked": _l("Unlocked by an administrator"),
+    "password_ok": _l("Password right, waiting for the second factor"),
+    "wrong_totp": _l("Wrong second-factor code"),
 }
 
 

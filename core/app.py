@@ -209,6 +209,9 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
             if refused is not None:
                 return refused
         _load_request_context()
+        enrol_first = auth.second_factor_gate()
+        if enrol_first is not None:
+            return enrol_first
         for name in request.blueprints:
             owner = state.blueprint_plugins.get(name)
             if owner is not None and owner != CORE_ID and owner not in g.enabled_plugins:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from core import sessions
+from core import sessions, totp
 from core.access import Access
 from core.commands import Context
 from core.db import db
@@ -18,7 +29,9 @@ from core.events import Event, emit
 from core.i18n import LOCALES
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.models import utcnow
 from core.services import (
+    SecondFactorNeeded,
     ServiceError,
     authenticate,
     change_password,
@@ -32,6 +45,15 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("6-digit code"), validators=[DataRequired(), Length(max=16)])
+
+
+class DisableTotpForm(FlaskForm):
+    password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    code = StringField(_l("6-digit code"), validators=[DataRequired(), Length(max=16)])
 
 
 class ChangePasswordForm(FlaskForm):
@@ -80,20 +102,114 @@ def login():
     if form.validate_on_submit():
         try:
             user = authenticate(form.username.data, form.password.data, request.remote_addr)
+        except SecondFactorNeeded as exc:  # nobody is logged in until the code is right
+            session.clear()
+            session["totp_login"] = {
+                "user": exc.user.id,
+                "at": utcnow().timestamp(),
+                "next": request.args.get("next"),
+            }
+            return redirect(url_for("auth.login_code"))
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            _begin_session(user)
-            target = _landing(user, request.args.get("next"))
-            if user.must_change_password:
-                flash(_("Please choose a new password before you continue."), "info")
-                session["after_password"] = target
-                return redirect(url_for("auth.change_password"))
-            return redirect(target)
+            return _logged_in(user, request.args.get("next"))
     return render_template("auth/login.html", form=form)
+
+
+def _logged_in(user, wanted: str | None):
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    _begin_session(user)
+    target = _landing(user, wanted)
+    if user.must_change_password:
+        flash(_("Please choose a new password before you continue."), "info")
+        session["after_password"] = target
+        return redirect(url_for("auth.change_password"))
+    return redirect(target)
+
+
+TOTP_LOGIN_MINUTES = 5  # the code must follow the password within this time
+
+
+@bp.route("/login/code", methods=["GET", "POST"], endpoint="login_code")
+def login_code():
+    """The second step of a login with a second factor: the 6-digit code."""
+    waiting = session.get("totp_login") or {}
+    if utcnow().timestamp() - waiting.get("at", 0) > TOTP_LOGIN_MINUTES * 60:
+        session.pop("totp_login", None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            user = totp.verify_login(waiting["user"], form.code.data, request.remote_addr or "")
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            return _logged_in(user, waiting.get("next"))
+    return render_template("auth/login_code.html", form=form)
+
+
+def second_factor_gate():
+    """With ``TOTP_REQUIRED_FOR_ADMINS``, an administrator without a second factor may use
+    nothing but the pages of this blueprint (enrolment, password, logging out) until enrolled."""
+    if not current_user.is_authenticated or g.get("api_token") is not None:
+        return None
+    if request.blueprint == "auth" or (request.endpoint or "").endswith("static"):
+        return None
+    if not totp.must_enrol(g.get("access")):
+        return None
+    if request.path.startswith("/api/"):
+        abort(403)
+    session.setdefault("after_totp", request.full_path.rstrip("?"))
+    return redirect(url_for("auth.totp"))
+
+
+@bp.route("/totp", methods=["GET", "POST"], endpoint="totp")
+@login_required
+def totp_view():
+    """Enrol (绑定动态口令) or turn the second factor off (account page)."""
+    ctx = Context.current()
+    user = current_user._get_current_object()
+    if totp.is_enabled(user):
+        form = DisableTotpForm()
+        if form.validate_on_submit():
+            try:
+                totp.disable(ctx, form.password.data, form.code.data)
+            except ServiceError as exc:
+                flash(str(exc), "error")
+            else:
+                flash(_("Your second factor is off."), "success")
+                return redirect(url_for("auth.change_password"))
+        return render_template("auth/totp.html", enabled=True, form=form)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            totp.confirm_enrolment(ctx, form.code.data)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Your second factor is on: logins now ask for a code."), "success")
+            return redirect(_landing(user, session.pop("after_totp", None)))
+    try:
+        secret, uri = totp.begin_enrolment(ctx)
+    except ServiceError as exc:
+        abort(403, str(exc))
+    page = make_response(
+        render_template(
+            "auth/totp.html",
+            enabled=False,
+            form=form,
+            secret=secret,
+            uri=uri,
+            qr=totp.qr_data_uri(uri),
+            required=totp.must_enrol(g.get("access")),
+        )
+    )
+    page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 @bp.route("/logout", methods=["POST"])

@@ -477,6 +477,27 @@ def users_reset_password(username):
     click.echo(f"reset code for {user.username}: {code} (valid until {expires:%Y-%m-%d %H:%M} UTC)")
 
 
+@users_group.command("reset-totp")
+@click.argument("username")
+@with_appcontext
+def users_reset_totp(username):
+    """Remove USERNAME's TOTP second factor (a lost phone): they log in with the password and
+    may enrol again at /auth/totp (must, with TOTP_REQUIRED_FOR_ADMINS, if an administrator)."""
+    from core import services, totp
+    from core.db import db
+    from core.models import User
+
+    with db.connection_context():
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            raise _fail(services.ServiceError(f"unknown user: {username}"))
+        try:
+            totp.reset_totp(Context.trusted(source="cli"), user)
+        except services.ServiceError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"second factor of {user.username} reset")
+
+
 # -- demo, backup, restore -----------------------------------------------------------------
 
 

@@ -119,6 +119,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Minutes without a request after which a login session ends (等保2.0: at most 30)",
         lambda v: None if 1 <= v <= 30 else "must be 1 to 30",
     ),
+    Setting(
+        "TOTP_REQUIRED_FOR_ADMINS",
+        bool,
+        False,
+        "Administrators (platform, district, system, security and audit administrators, and "
+        "any role that manages users or configures) must use a TOTP second factor: without "
+        "one they can only enrol after logging in (等保2.0 level 2: false; level 3: true)",
+    ),
     Setting("PAGE_SIZE", int, 20, "Rows per page in admin lists", _positive),
     Setting(
         "PROXY_HOPS",

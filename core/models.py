@@ -279,6 +279,25 @@ class UserSession(BaseModel):
         indexes = ((("user", "ended_at"), False),)
 
 
+class UserTotp(BaseModel):
+    """A person's time-based one-time password (TOTP, 动态口令) second factor. The secret is
+    stored as it is (a TOTP needs it to compute the codes) and is never shown again once
+    enrolment is confirmed: no admin page, API, export or audit row carries it. ``enabled_at``
+    is empty while enrolment waits for the first code; ``last_step`` is the time step of the
+    last code accepted, so that a code is used once."""
+
+    user = pw.ForeignKeyField(
+        User, unique=True, backref="+", on_delete="CASCADE", verbose_name=_l("User")
+    )
+    secret = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    enabled_at = pw.DateTimeField(null=True)
+    last_step = pw.BigIntegerField(null=True)
+
+    class Meta:
+        table_name = "core_user_totp"
+
+
 class DistrictOwnedModel(BaseModel):
     """Base for every district-owned record (辖区数据): ties the row to a territory unit and
     records who created and last updated it, and when.
@@ -312,4 +331,5 @@ CORE_MODELS = [
     UserSession,
     PasswordHistory,
     PasswordReset,
+    UserTotp,
 ]

@@ -32,6 +32,7 @@ from core.models import (
     RolePermission,
     TerritoryUnit,
     User,
+    UserTotp,
     utcnow,
 )
 
@@ -421,8 +422,20 @@ def _login_limits() -> dict:
     }
 
 
-# rows of the log that are no failed try (a wrong reset code, "wrong_code", is one)
-NOT_FAILURES = ("throttled", "slowed", "unlocked")
+# rows of the log that are no failed try (a wrong reset code, "wrong_code", and a wrong
+# second-factor code, "wrong_totp", are); "password_ok" is a right password whose login waits
+# for the second factor (core.totp), neither a failure nor a login
+NOT_FAILURES = ("throttled", "slowed", "unlocked", "password_ok")
+
+
+class SecondFactorNeeded(ServiceError):
+    """The password was right, and the person has a second factor on: the login is not done
+    until :func:`core.totp.verify_login` accepts their code. A caller that only knows
+    ``ServiceError`` refuses the login, which is the safe default."""
+
+    def __init__(self, user: User):
+        super().__init__(_("Enter the 6-digit code of your authenticator app."))
+        self.user = user
 
 
 def locked_until(username: str) -> dt.datetime | None:
@@ -521,25 +534,36 @@ def authenticate(username: str, password: str, ip: str) -> User:
         reason, message = "disabled", _("This account is disabled. Ask your administrator.")
     else:
         reason, message = "", None
+    if message is None and has_second_factor(user):
+        LoginAttempt.create(username=username, user=user, ip=ip or "", reason="password_ok")
+        raise SecondFactorNeeded(user)
+    if message is None:
+        return complete_login(user, ip)
     with db.atomic():
-        LoginAttempt.create(
-            username=username, user=user, ip=ip or "", success=message is None, reason=reason
-        )
-        if message is None:
-            user.last_login_at = utcnow()
-            if password_expired(user):  # 口令定期更换: change it before anything else
-                user.must_change_password = True
-            user.save(only=[User.last_login_at, User.must_change_password])
-        emit(
-            Event(
-                "login" if message is None else "login_failed",
-                record=user,
-                actor=user if message is None else None,
-                summary=f"{username} {reason}".strip(),
-            )
-        )
-    if message is not None:
-        raise ServiceError(message)
+        LoginAttempt.create(username=username, user=user, ip=ip or "", reason=reason)
+        emit(Event("login_failed", record=user, summary=f"{username} {reason}".strip()))
+    raise ServiceError(message)
+
+
+def has_second_factor(user: User) -> bool:
+    """Whether ``user`` logs in with a TOTP code after the password (core.totp)."""
+    return (
+        UserTotp.select()
+        .where((UserTotp.user == user.id) & UserTotp.enabled_at.is_null(False))
+        .exists()
+    )
+
+
+def complete_login(user: User, ip: str) -> User:
+    """A login done (the password, and the second factor if any, were right): the login log
+    and the audit record it; a password too old must be changed before anything else."""
+    with db.atomic():
+        LoginAttempt.create(username=user.username, user=user, ip=ip or "", success=True)
+        user.last_login_at = utcnow()
+        if password_expired(user):  # 口令定期更换: change it before anything else
+            user.must_change_password = True
+        user.save(only=[User.last_login_at, User.must_change_password])
+        emit(Event("login", record=user, actor=user, summary=user.username))
     return user
 
 

@@ -193,6 +193,7 @@ SKIP_NAMES = {
     "token_hash": "secret",
     "prefix": "token prefix (system)",
     "confirm_token": "secret",
+    "secret": "secret (the TOTP key of a second factor)",
     "hash": "hash chain (system)",
     "prev_hash": "hash chain (system)",
     "receipt": "ballot receipt (system)",
@@ -534,6 +535,14 @@ def site(tmp_path_factory):
 
         _row, clear = create_token(Context.trusted(), User.get(User.username == "admin"), "walk")
         app.config["WALK_TOKEN"] = clear  # a token in clear exists once, never on a page
+        import pyotp
+
+        from core import totp
+        from core.testing import make_user
+
+        staff = make_user("second_factor", "community_staff", COMMUNITY_A)
+        key, _uri = totp.begin_enrolment(Context.of(staff))
+        totp.confirm_enrolment(Context.of(staff), pyotp.TOTP(key).now())  # shown never again
     client = app.test_client()
     assert login(client, "admin", ADMIN_PASSWORD).status_code == 302
     payloads = Payloads()
@@ -558,20 +567,25 @@ def test_no_page_shows_a_payload_unescaped(site):
 
 
 def test_no_page_shows_a_secret(site):
-    """No password hash, API token (hash or clear), session key hash or the secret key on any
-    page the platform administrator reaches (the users' details pages included)."""
+    """No password hash, API token (hash or clear), session key hash, TOTP secret of a second
+    factor once enrolled, or the secret key on any page the platform administrator reaches
+    (the users' details pages included)."""
     from core.api.models import ApiToken
-    from core.models import User, UserSession
+    from core.models import User, UserSession, UserTotp
 
     with site.app.app_context():
         secrets = {
             "password hash": [u.password_hash for u in User.select()],
+            "TOTP secret": [
+                t.secret for t in UserTotp.select().where(UserTotp.enabled_at.is_null(False))
+            ],
             "token hash": [t.token_hash for t in ApiToken.select()],
             "session key hash": [s.key_hash for s in UserSession.select()],
             "token": [site.app.config["WALK_TOKEN"]],
             "secret key": [site.app.config["SECRET_KEY"]],
         }
-    assert secrets["session key hash"] and secrets["token hash"]  # the walk has them to hide
+    # the walk has them to hide
+    assert secrets["session key hash"] and secrets["token hash"] and secrets["TOTP secret"]
     details = [p for p in site.pages if "core_user details" in p.label]
     assert details and all(p.status == 200 for p in details)
     found = sorted(
