@@ -31,6 +31,7 @@ from core.models import (
     User,
     UserSession,
 )
+from core.privacy_admin import EraseMixin
 from core.registry import kernel_state
 from core.workdays import CalendarDay
 
@@ -250,7 +251,7 @@ class ManageUsersMixin(OnePermission):
     permission = "manage_users"
 
 
-class UserView(ManageUsersMixin, ModelView):
+class UserView(EraseMixin, ManageUsersMixin, ModelView):
     """用户 Users: accounts of people who work in the current district."""
 
     scoped = False
