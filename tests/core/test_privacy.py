@@ -16,7 +16,8 @@ from core.cli import main
 from core.commands import Context
 from core.errors import ServiceError
 from core.models import AuditLog, LoginAttempt, TerritoryUnit, User, UserSession
-from core.testing import ADMIN_PASSWORD, COMMUNITY_A, COMMUNITY_B, USER_PASSWORD
+from core.privacy import erase_person, personal_copy
+from core.testing import ADMIN_PASSWORD, COMMUNITY_A, USER_PASSWORD
 from tests.conftest import csrf_token, login, make_user
 
 # two neighbours of 幸福社区; valid GB 11643 numbers
@@ -359,18 +360,18 @@ def test_a_security_administrator_of_the_street_may_erase_but_others_may_not(app
         for name in ("clerk", "faraway"):
             actor = User.get(User.username == name)
             with pytest.raises(ServiceError, match="您无权执行此操作。"):
-                from core.privacy import erase_person
-
                 erase_person(Context.of(actor), User.get_by_id(_ids["zhang"]), "本人申请")
+        guard = User.get(User.username == "guard")
+        with pytest.raises(ServiceError, match="不能删除自己账号的个人信息。"):
+            erase_person(Context.of(guard), guard, "本人申请")
     assert (_personal_fields("zhang"), _counts()) == before
+    assert User.get(User.username == "guard").is_active
     # the community's clerk does not even get the action
     clerk = app.test_client()
     login(clerk, "clerk", USER_PASSWORD)
     assert clerk.get(f"/admin/core/user/erase/?id={_ids['zhang']}").status_code == 403
     # the street's security administrator does
     with app.test_request_context():
-        from core.privacy import erase_person
-
         erase_person(
             Context.of(User.get(User.username == "guard")),
             User.get_by_id(_ids["zhang"]),
@@ -419,10 +420,5 @@ def test_nobody_but_the_person_gets_the_copy(app, people):
     _, text = _cells(_download(lisi, "xlsx").data)
     assert "李四光" in text and "张三丰" not in text
     with app.test_request_context():
-        from core.privacy import personal_copy
-
         with pytest.raises(ServiceError):
             personal_copy(Context.of(None))
-
-
-_ = COMMUNITY_B  # the other street's community (faraway's), for readers of the fixture
