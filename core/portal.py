@@ -291,7 +291,7 @@ def my_data():
 @portal_login_required
 def download_my_data():
     """A copy of the person's own personal information, a workbook (one sheet per part) or
-    JSON, with Chinese headers in Chinese; audited; never cached."""
+    JSON, headed in the interface language (Chinese by default); audited; never cached."""
     import json
     import os
     import tempfile
