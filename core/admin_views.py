@@ -15,13 +15,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
-<<<<<<< HEAD
-from core import services, sessions, territory
-from core.admin import AccessMixin, ModelView, OnePermission, View, local_datetime
-=======
 from core import services, sessions, territory, totp
-from core.admin import ModelView, OnePermission, View, local_datetime
->>>>>>> totp
+from core.admin import AccessMixin, ModelView, OnePermission, View, local_datetime
 from core.commands import Context
 from core.db import db
 from core.i18n import Label
@@ -38,6 +33,7 @@ from core.models import (
     User,
     UserSession,
 )
+from core.privacy_admin import EraseMixin
 from core.registry import kernel_state
 from core.workdays import CalendarDay
 
@@ -260,7 +256,7 @@ class ManageUsersMixin(OnePermission):
     permission = "manage_roles"
 
 
-class UserView(ManageUsersMixin, ModelView):
+class UserView(EraseMixin, ManageUsersMixin, ModelView):
     """用户 Users: accounts of people who work in the current district. The system
     administrator (``core:manage_users``) creates, edits, disables and enables accounts; the
     security administrator (``core:manage_roles``) sees them to unlock them and to issue
@@ -379,7 +375,7 @@ class UserView(ManageUsersMixin, ModelView):
         _l("Reset the selected accounts' second factor?"),
     )
     def action_reset_totp(self, ids):
-        if not self.can_edit:
+        if not self.may("manage_roles"):
             flash(_("You are not allowed to do this."), "error")
             return
         done = 0
@@ -416,13 +412,9 @@ class UserView(ManageUsersMixin, ModelView):
             flash(_("Saved."), "success")
 
     def is_action_allowed(self, name):
-<<<<<<< HEAD
         if name in ("disable", "enable"):
-=======
-        if name in ("disable", "enable", "unlock", "reset_code", "reset_totp"):
->>>>>>> totp
             return self.can_edit
-        if name in ("unlock", "reset_code"):
+        if name in ("unlock", "reset_code", "reset_totp"):
             return self.may("manage_roles")
         return super().is_action_allowed(name)
 

@@ -25,7 +25,8 @@ MANIFEST = Manifest(
 
 # The core's feature modules; each has MODELS and may have SETTINGS (core.settings.Setting),
 # admin_views(admin), blueprints(), commands(), and hook functions of the same names as the
-# runtime hooks below (portal_tasks, overdue_items, dashboard_widgets).
+# runtime hooks below (portal_tasks, overdue_items, dashboard_widgets, personal_data,
+# erase_personal_data).
 FEATURES = (
     "core.duties",
     "core.workdays",
@@ -174,3 +175,24 @@ def linli_overdue_items(district):
     return [
         i for f in _features() if hasattr(f, "overdue_items") for i in f.overdue_items(district)
     ]
+
+
+@hookimpl
+def linli_personal_data(user):
+    from core.privacy import account_sections
+
+    return account_sections(user) + [
+        s for f in _features() if hasattr(f, "personal_data") for s in f.personal_data(user)
+    ]
+
+
+@hookimpl
+def linli_erase_personal_data(user, pseudonym):
+    from core.privacy import erase_account
+
+    counts = {}
+    for feature in _features():
+        if hasattr(feature, "erase_personal_data"):
+            counts.update(feature.erase_personal_data(user, pseudonym))
+    counts.update(erase_account(user, pseudonym))
+    return counts

@@ -498,6 +498,30 @@ def users_reset_totp(username):
     click.echo(f"second factor of {user.username} reset")
 
 
+@users_group.command("erase")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why (the person's deletion request)")
+@with_appcontext
+def users_erase(username, reason):
+    """Carry out a deletion request (个人信息保护法 art. 47) for USERNAME: every module
+    pseudonymises the person's personal information, the account is disabled and renamed;
+    ledger, ballots, history and the audit keep their rows. Audited with the reason."""
+    from core import privacy, services
+    from core.db import db
+    from core.models import User
+
+    with db.connection_context():
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            raise _fail(services.ServiceError(f"unknown user: {username}"))
+        try:
+            counts = privacy.erase_person(Context.trusted(source="cli"), user, reason)
+        except services.ServiceError as exc:
+            raise _fail(exc) from exc
+    changed = ", ".join(f"{table} {n}" for table, n in sorted(counts.items()) if n)
+    click.echo(f"erased {username}: now {user.display_name} ({user.username}); {changed}")
+
+
 # -- demo, backup, restore -----------------------------------------------------------------
 
 

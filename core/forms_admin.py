@@ -437,3 +437,20 @@ def admin_views(admin):
             url="/admin/core/submission",
         ),
     ]
+
+
+def personal_data(user) -> list:
+    """The forms the person filled in (表单填报), with their answers."""
+    from core.privacy import Section, plain
+
+    rows = (
+        Submission.select().where(Submission.created_by == user.id).order_by(Submission.created_at)
+    )
+    zh = str(get_locale() or "").startswith("zh")
+    lines = []
+    for row in rows:
+        definition = row.version.definition
+        title = definition.title_zh if zh or not definition.title_en else definition.title_en
+        lines.append([title, plain(row.created_at), row.data])
+    headers = [_("Form"), _("Created at"), _("Answers")]
+    return [Section("core.submissions", _("Forms I filled in"), headers, lines)]

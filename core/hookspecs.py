@@ -184,3 +184,27 @@ def linli_overdue_items(district):
     ``linli notify`` escalates each one to the supervising unit (the parent of the item's
     unit) and reminds the responsible user.
     """
+
+
+@hookspec
+def linli_personal_data(user):
+    """Return :class:`core.privacy.Section` objects: the records of ``user`` the plugin holds.
+
+    For a person's copy of their own personal information (《个人信息保护法》第四十五条): a
+    section is a title, translated column headers and rows of plain values
+    (``core.privacy.records_section`` builds one from model fields). Only records that belong
+    to ``user`` (linked by a foreign key to the account, or to a record linked to it), never
+    another person's. Called for the core and every active plugin.
+    """
+
+
+@hookspec
+def linli_erase_personal_data(user, pseudonym):
+    """Erase or pseudonymise the personal information of ``user`` the plugin holds (删除,
+    《个人信息保护法》第四十七条); return ``{table name: records changed}``.
+
+    Names become ``pseudonym`` (``已删除用户#<id>``); ID numbers, phones and addresses are
+    cleared. Evidence stays: append-only tables are never updated (their rows point to the
+    pseudonymised records). Runs inside the erasure's transaction, for the core and every
+    active plugin; raising rolls the whole erasure back.
+    """

@@ -396,3 +396,37 @@ def notify_command():
 
 def commands() -> list:
     return [notify_command]
+
+
+# -- a person's copy and erasure (个人信息保护法) -------------------------------------------
+
+
+def personal_data(user) -> list:
+    """The person's inbox."""
+    from core.privacy import records_section
+
+    rows = (
+        Notification.select()
+        .where(Notification.user == user.id)
+        .order_by(Notification.created_at.desc())
+    )
+    section = records_section(
+        "core.notifications",
+        _l("Notifications"),
+        Notification,
+        rows,
+        ["created_at", "kind", "title", "body", "read_at"],
+    )
+    kind = section.headers.index(str(Notification.kind.verbose_name))
+    for row in section.rows:
+        row[kind] = str(KINDS.get(row[kind], row[kind]))
+    return [section]
+
+
+def erase_personal_data(user, pseudonym) -> dict:
+    """The person's inbox is emptied."""
+    return {
+        "core_notification": pw.ModelDelete(Notification)
+        .where(Notification.user == user.id)
+        .execute()
+    }

@@ -273,5 +273,72 @@ def read_all():
     return redirect(url_for(".inbox"))
 
 
+# -- my personal information (个人信息保护法 第四十五条) -----------------------------------------
+
+
+@bp.route("/my-data")
+@portal_login_required
+def my_data():
+    """我的个人信息: what each module holds about the person (titles and how many records),
+    and the buttons to download a copy."""
+    from core.privacy import personal_data
+
+    sections = personal_data(current_user)
+    return render_template("portal/my_data.html", sections=sections)
+
+
+@bp.route("/my-data/download", methods=["POST"])
+@portal_login_required
+def download_my_data():
+    """A copy of the person's own personal information, a workbook (one sheet per part) or
+    JSON, headed in the interface language (Chinese by default); audited; never cached."""
+    import json
+    import os
+    import tempfile
+
+    from flask import Response, send_file
+
+    from core.api.spreadsheets import write_workbook
+    from core.commands import Context
+    from core.errors import ServiceError
+    from core.privacy import personal_copy
+
+    fmt = request.form.get("format", "xlsx")
+    if fmt not in ("xlsx", "json"):
+        fmt = "xlsx"
+    try:
+        sections = personal_copy(Context.current("portal"), fmt)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".my_data"))
+    name = f"personal-data-{today().isoformat()}.{fmt}"
+    if fmt == "json":
+        body = {
+            "title": _("My personal information"),
+            "sections": [{"key": s.key, "title": s.title, "rows": s.as_dicts()} for s in sections],
+        }
+        response = Response(
+            json.dumps(body, ensure_ascii=False, indent=2),
+            mimetype="application/json",
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+    else:
+        handle, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            write_workbook([(s.title, s.headers, s.rows) for s in sections], path)
+            stream = open(path, "rb")  # noqa: SIM115 (closed by the response)
+        finally:
+            os.unlink(path)
+        response = send_file(
+            stream,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=name,
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def blueprints() -> list[Blueprint]:
     return [bp]

@@ -34,6 +34,7 @@ REASONS = {
     "forced": _l("Ended by an administrator"),
     "idle": _l("Idle too long"),
     "expired": _l("Lifetime reached"),
+    "erased": _l("Personal information erased"),
 }
 TOUCH_SECONDS = 60  # last activity is written at most once a minute per session
 

@@ -49,7 +49,12 @@ DRIFT_STEPS = 1
 # 等保2.0 level 3 (系统管理员, 安全管理员, 审计管理员), whatever their permissions
 ADMIN_ROLES = ("platform_admin", "district_admin", "system_admin", "security_admin", "audit_admin")
 # ...and any role holding one of these permissions
-ADMIN_PERMISSIONS = (("core", "manage_users"), ("core", "configure"))
+ADMIN_PERMISSIONS = (
+    ("core", "manage_users"),
+    ("core", "manage_roles"),
+    ("core", "configure"),
+    ("core", "audit"),
+)
 
 
 def is_enabled(user: User | None) -> bool:
@@ -184,7 +189,7 @@ def reset_totp(ctx: Context, user: User) -> None:
     """A security administrator removes someone's second factor (a lost phone): they log in
     with their password alone and may enrol again (must, if it is required of them)."""
     actor, access = ctx.actor, (None if ctx.system else ctx.access)
-    if access is not None and not access.can("core", "manage_users"):
+    if access is not None and not access.can("core", "manage_roles"):
         raise ServiceError(_("You are not allowed to do this."))
     if not UserTotp.select().where(UserTotp.user == user.id).exists():
         raise ServiceError(_("%(user)s has no second factor.", user=str(user)))

@@ -31,3 +31,25 @@ def commands() -> list:
     from core.api.cli import commands as found
 
     return found()
+
+
+def personal_data(user) -> list:
+    """The person's API tokens (never the token itself)."""
+    from core.i18n import lazy_gettext as _l
+    from core.privacy import records_section
+
+    rows = ApiToken.select().where(ApiToken.user == user.id).order_by(ApiToken.created_at)
+    fields = ["name", "prefix", "can_write", "created_at", "expires_at", "revoked_at"]
+    return [records_section("core.api_tokens", _l("API tokens"), ApiToken, rows, fields)]
+
+
+def erase_personal_data(user, pseudonym) -> dict:
+    """Every token of the person stops working."""
+    from core.models import utcnow
+
+    revoked = (
+        ApiToken.update(revoked_at=utcnow())
+        .where((ApiToken.user == user.id) & ApiToken.revoked_at.is_null())
+        .execute()
+    )
+    return {"core_api_token": revoked}

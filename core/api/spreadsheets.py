@@ -17,6 +17,7 @@ import decimal
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -345,6 +346,28 @@ def write_xlsx(headers: list[str], rows: Iterator[list], path: str) -> None:
     sheet.append([xlsx_safe(h) for h in headers])
     for row in rows:
         sheet.append([xlsx_safe(v) for v in row])
+    book.save(path)
+
+
+def write_workbook(sheets: list[tuple[str, list[str], list[list]]], path: str) -> None:
+    """A workbook of several sheets, each ``(title, headers, rows)``: titles made valid (at
+    most 31 characters, none of ``[]:*?/\\``, unique), cells escaped like an export's."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    seen: set[str] = set()
+    for title, headers, rows in sheets:
+        name = re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:28] or "data"
+        base, n = name, 2
+        while name.lower() in seen:
+            name, n = f"{base} {n}", n + 1
+        seen.add(name.lower())
+        sheet = book.create_sheet(name)
+        sheet.append([xlsx_safe(h) for h in headers])
+        for row in rows:
+            sheet.append([xlsx_safe(_cell(v)) for v in row])
+    if not seen:
+        book.create_sheet("data")
     book.save(path)
 
 

@@ -68,3 +68,29 @@ def overdue_items(district) -> list:
         )
         for case in services.overdue_cases(district.id)
     ]
+
+
+def personal_data(user) -> list:
+    """The cases ``user`` filed (on the portal: they created the record)."""
+    from core.i18n import lazy_gettext as _l
+    from core.privacy import records_section
+
+    cases = Case.select().where(Case.created_by == user.id).order_by(Case.created_at)
+    fields = ["title", "description", "requester_name", "requester_mobile", "state"]
+    fields += ["created_at", "rating", "rating_comment"]
+    section = records_section("core.cases", _l("Cases I filed"), Case, cases, fields)
+    state = section.headers.index(str(Case.state.verbose_name))
+    for row in section.rows:
+        row[state] = str(CASE_FLOW.state_label(row[state]))
+    return [section]
+
+
+def erase_personal_data(user, pseudonym) -> dict:
+    """Cases the person filed keep their handling (evidence); the requester's name becomes the
+    pseudonym and the mobile is cleared."""
+    changed = (
+        Case.update(requester_name=pseudonym, requester_mobile=None)
+        .where(Case.created_by == user.id)
+        .execute()
+    )
+    return {"core_case": changed}

@@ -161,3 +161,14 @@ def overdue_items(district) -> list:
             )
         )
     return items
+
+
+def personal_data(user) -> list:
+    """The objections the person raised to public notices (evidence: kept on erasure)."""
+    from core.i18n import lazy_gettext as _l
+    from core.privacy import records_section
+    from core.publicity.models import Objection
+
+    rows = Objection.select().where(Objection.user == user.id).order_by(Objection.created_at)
+    fields = ["publication", "name", "phone", "content", "created_at"]
+    return [records_section("core.objections", _l("Objections"), Objection, rows, fields)]

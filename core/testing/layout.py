@@ -20,6 +20,8 @@ same parts under the same names, so that a newcomer finds any feature by its fol
       reports.py    dashboard widgets, statistics, exports, printed documents
       events.py     subscribers to events (the ``linli_event`` hook)
       importer.py   a subject's own spreadsheet import (beyond the API's generic one)
+      privacy.py    a person's copy and erasure of their personal information (the
+                    ``linli_personal_data`` and ``linli_erase_personal_data`` hooks)
       cli.py        click commands
       templates/<id>/, static/<id>/, definitions/ (form data), migrations/
       <subject>/    a subject subpackage with the same parts inside (models, rules,
@@ -52,8 +54,9 @@ PARTS = {
     "settings": "per-district settings",
     "demo": "demonstration data",
     "cli": "click commands",
+    "privacy": "a person's copy and erasure of their personal information",
 }
-TOP_ONLY = {"settings", "demo", "cli"}
+TOP_ONLY = {"settings", "demo", "cli", "privacy"}
 REQUIRED = ("__init__", "models", "settings", "demo")
 FOLDERS = {"translations", "templates", "static", "definitions", "migrations", "__pycache__"}
 LOCALES = ("zh_Hans_CN", "en")

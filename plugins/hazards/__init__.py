@@ -119,3 +119,17 @@ def linli_commands():
     from .reports import commands
 
     return commands()
+
+
+@hookimpl
+def linli_personal_data(user):
+    from .privacy import personal_data
+
+    return personal_data(user)
+
+
+@hookimpl
+def linli_erase_personal_data(user, pseudonym):
+    from .privacy import erase_personal_data
+
+    return erase_personal_data(user, pseudonym)

@@ -124,3 +124,17 @@ def linli_event(event):
     from .fund.services import on_event
 
     on_event(event)
+
+
+@hookimpl
+def linli_personal_data(user):
+    from .privacy import personal_data
+
+    return personal_data(user)
+
+
+@hookimpl
+def linli_erase_personal_data(user, pseudonym):
+    from .privacy import erase_personal_data
+
+    return erase_personal_data(user, pseudonym)

@@ -113,3 +113,17 @@ def linli_demo_data(district, actor):
     from .demo import load
 
     return load(district, actor)
+
+
+@hookimpl
+def linli_personal_data(user):
+    from .privacy import personal_data
+
+    return personal_data(user)
+
+
+@hookimpl
+def linli_erase_personal_data(user, pseudonym):
+    from .privacy import erase_personal_data
+
+    return erase_personal_data(user, pseudonym)

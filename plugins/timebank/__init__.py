@@ -118,3 +118,17 @@ def linli_portal_tasks(user, district):
     from .views import portal_tasks
 
     return portal_tasks(user, district)
+
+
+@hookimpl
+def linli_personal_data(user):
+    from .privacy import personal_data
+
+    return personal_data(user)
+
+
+@hookimpl
+def linli_erase_personal_data(user, pseudonym):
+    from .privacy import erase_personal_data
+
+    return erase_personal_data(user, pseudonym)
