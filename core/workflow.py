@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from core import workdays
+from core.access import resource_of
 from core.db import db
 from core.events import Event, emit, jsonable
 from core.i18n import Label
@@ -459,7 +460,10 @@ def _in_scope(flow: Workflow, record, access, plugin: str, action: str) -> bool:
     if record._pk is None:  # a new record: its unit must be one the actor may use
         return (
             TerritoryUnit.select()
-            .where((TerritoryUnit.id == record.unit_id) & access.unit_condition(plugin, action))
+            .where(
+                (TerritoryUnit.id == record.unit_id)
+                & access.unit_condition(resource_of(plugin, model), action)
+            )
             .exists()
         )
     return (
@@ -522,7 +526,9 @@ def refusal(
                 return Denied(str(message))
     else:
         plugin, action = permission
-        if access is None or actor is None or not access.can(plugin, action):
+        # a grant of the record's resource (timebank.record:approve) or of the plugin will do
+        target = resource_of(plugin, type(record))
+        if access is None or actor is None or not access.can(target, action):
             return Denied(_("You are not allowed to “%(step)s”.", step=str(t.label)))
         if not _in_scope(flow, record, access, plugin, action):
             return Denied(_("This record is outside your data scope."))

@@ -46,3 +46,31 @@ def test_a_district_may_switch_it_off(tb):
     kernel_state().settings.set(tb.community.district_id, "core", "separation_of_duties", False)
     services.approve(Context.of(tb.approver), record)
     assert ServiceRecord.get_by_id(record.id).status == "approved"
+
+
+def test_a_grant_of_the_record_resource_approves_and_another_resource_does_not(tb):
+    """Per-resource grants reach the workflow's steps: ``timebank.record:approve`` approves
+    a service record; ``timebank.volunteer:approve`` does not."""
+    from core import services as core_services
+    from core.models import Role
+    from tests.conftest import make_user
+
+    from .conftest import STREET
+
+    for code, resource in (
+        ("record_reviewer", "timebank.record"),
+        ("vol_reviewer", "timebank.volunteer"),
+    ):
+        role = Role.create(code=code, name_zh=code, name_en=code)
+        core_services.set_role_permissions(
+            Context.trusted(), role, {(resource, "read"), (resource, "approve")}
+        )
+        make_user(code, code, STREET, "subtree")
+    record = tb.confirmed(tb.volunteer(2))
+    from core.models import User
+
+    with pytest.raises(WorkflowError):
+        services.approve(Context.of(User.get(User.username == "vol_reviewer")), record)
+    assert ServiceRecord.get_by_id(record.id).status == "pending_review"
+    services.approve(Context.of(User.get(User.username == "record_reviewer")), record)
+    assert ServiceRecord.get_by_id(record.id).status == "approved"
