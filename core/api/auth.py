@@ -31,7 +31,10 @@ def bearer_login():
         return None
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return error(401, _("Use the header “Authorization: Bearer <token>”."))
+        message = _("Use the header “Authorization: Bearer <token>”.")
+        return error(
+            401, message, {"Authorization": [message]}, headers={"WWW-Authenticate": "Bearer"}
+        )
     try:
         user, row = authenticate(token.strip())
     except TokenRefused as exc:

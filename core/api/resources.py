@@ -286,7 +286,9 @@ class Resource:
 
 
 class Row:
-    """A record as the schema sees it: foreign keys as ids, never a query per row."""
+    """A record as the schema sees it: foreign keys as ids, never a query per row; a date
+    and time (stored in UTC without an offset) with its offset, so that it is sent as an
+    RFC 3339 ``date-time`` ("2026-05-01T01:00:00+00:00")."""
 
     __slots__ = ("_record",)
 
@@ -297,7 +299,18 @@ class Row:
         record = self._record
         if isinstance(record._meta.fields.get(name), pw.ForeignKeyField):
             return record.__data__.get(name)
-        return getattr(record, name)
+        value = getattr(record, name)
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
+def as_stored(value):
+    """A date and time as the database keeps it: UTC, without an offset (one sent with an
+    offset is converted; one without is taken as UTC)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 # -- values from query strings and payloads --------------------------------------------------
@@ -334,7 +347,7 @@ def parse_value(model_field, raw: str, key: str):
         raise invalid
     try:
         if isinstance(model_field, pw.DateTimeField):
-            return dt.datetime.fromisoformat(raw)
+            return as_stored(dt.datetime.fromisoformat(raw))
         if isinstance(model_field, pw.DateField):
             return dt.date.fromisoformat(raw)
         if isinstance(model_field, pw.DecimalField):

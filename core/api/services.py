@@ -18,7 +18,7 @@ from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.workflow import WorkflowError
 
-from .resources import CUSTOM_PREFIX, ApiError, Resource, model_field_name
+from .resources import CUSTOM_PREFIX, ApiError, Resource, as_stored, model_field_name
 
 __all__ = ["Writer", "invalid", "refused_by_database"]
 
@@ -87,7 +87,7 @@ class Writer:
         for attribute, value in loaded.items():
             name = model_field_name(self.model, attribute)
             if name is not None:  # a schema field that is not stored in the model is left
-                values[name] = value
+                values[name] = as_stored(value)
         custom, custom_errors = self._custom(given_custom, creating=record is None)
         errors.update(custom_errors)
         if errors:

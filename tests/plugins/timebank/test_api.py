@@ -72,3 +72,44 @@ def test_other_communitys_staff_see_nothing_of_ours(app, tb):
     assert "陪老人聊天" not in text
     ours = client.get(f"/api/v1/timebank/volunteer/{vol.id}", headers=token("staff"))
     assert ours.status_code == 200 and ours.get_json()["name"] == "志愿者0"
+
+
+def test_times_are_sent_in_utc_with_their_offset_and_read_with_any(app, tb):
+    """Times are stored in UTC without an offset: the API sends them with "+00:00" (RFC 3339),
+    converts one sent with another offset and takes one without as UTC; a filter by the time
+    the API sent finds the record."""
+    import datetime as dt
+
+    staff = token("staff")
+    client = app.test_client()
+    activity = client.post(
+        "/api/v1/timebank/activity",
+        headers=staff,
+        json={"unit": tb.community.id, "title": "旧衣回收", "service_type": "environment"},
+    ).get_json()
+    r = client.post(
+        "/api/v1/timebank/shift",
+        headers=staff,
+        json={
+            "unit": tb.community.id,
+            "activity": activity["id"],
+            "starts_at": "2030-05-01T09:00:00+08:00",
+            "ends_at": "2030-05-01T03:00:00",
+            "capacity": 3,
+        },
+    )
+    assert r.status_code == 201, r.get_json()
+    shift = Shift.get_by_id(r.get_json()["id"])
+    assert (shift.starts_at, shift.ends_at) == (
+        dt.datetime(2030, 5, 1, 1),
+        dt.datetime(2030, 5, 1, 3),
+    )
+    sent = r.get_json()
+    assert (sent["starts_at"], sent["ends_at"]) == (
+        "2030-05-01T01:00:00+00:00",
+        "2030-05-01T03:00:00+00:00",
+    )
+    found = client.get(
+        "/api/v1/timebank/shift", headers=staff, query_string={"starts_at": sent["starts_at"]}
+    ).get_json()["items"]
+    assert [s["id"] for s in found] == [shift.id]
