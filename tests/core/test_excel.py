@@ -228,3 +228,58 @@ def test_a_bad_row_is_refused_in_chinese_and_given_back_with_an_error_column(adm
     assert "所属辖区" in rows[2][-1] and "外星人" in rows[2][-1]
     assert rows[2][headers.index("诉求人手机号码")] == ID  # the original cell, as text
     assert admin.get(body["error_file"]).status_code == 404  # downloaded once
+
+
+def test_the_list_offers_both_exports_and_the_api_serves_the_template(app, admin, api_people):
+    from tests.core.api_helpers import bearer, token_for
+
+    page = admin.get(f"{LIST}/").get_data(as_text=True)
+    assert f"{LIST}/export/xlsx/" in page and f"{LIST}/export/csv/" in page
+    client = app.test_client()
+    url = "/api/v1/noticeboard/notice/import/template"
+    response = client.get(url, headers=bearer(token_for(app, "boss_a")))
+    assert response.status_code == 200
+    headers = [c.value for c in load_workbook(io.BytesIO(response.get_data())).worksheets[0][1]]
+    assert "标题" in headers and "联系人身份证号" in headers
+    refused = client.get(url, headers=bearer(token_for(app, "gridder")))  # may not import
+    assert refused.status_code == 403
+
+
+def test_a_custom_choice_is_imported_by_its_chinese_label(app, admin, api_people):
+    from core import territory
+    from core.commands import Context
+    from forms.services import add_custom_field
+
+    with app.app_context():
+        add_custom_field(
+            Context.trusted(),
+            territory.by_code("990101"),
+            "noticeboard",
+            Notice,
+            {
+                "key": "urgency",
+                "type": "choice",
+                "label_zh": "紧急程度",
+                "choices": [
+                    {"code": "high", "label_zh": "紧急"},
+                    {"code": "low", "label_zh": "一般"},
+                ],
+            },
+        )
+    book = template(admin, "noticeboard/notice")
+    data = book.worksheets[0]
+    headers = [c.value for c in data[1] if c.value]
+    assert "紧急程度" in headers
+    fill(
+        data,
+        headers,
+        {"标题": "停电", "所属辖区": "幸福社区", "紧急程度": "紧急", "联系人身份证号": ID},
+    )
+    response = run_import(admin, book, "noticeboard/notice")
+    assert response.status_code == 200, response.get_json()
+    made = Notice.get(Notice.title == "停电")
+    assert made.contact_id == ID and made.unit.code == A
+    _book, sheet = sheet_rows(admin.get(f"{LIST}/export/xlsx/?cf_urgency=high"))
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    urgency = column(sheet, "紧急程度") - 1
+    assert [(r[0], r[urgency]) for r in rows] == [("停电", "high")]  # the list's filter, too
