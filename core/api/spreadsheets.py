@@ -418,6 +418,7 @@ def run_import(
             if index < len(cells) and cells[index].strip() != ""
         }
         payload, unnamed = values_by_name.convert(payload)
+
         try:
             values, custom = writer.validate(payload)
             if unnamed:

@@ -228,6 +228,18 @@ def test_a_bad_row_is_refused_in_chinese_and_given_back_with_an_error_column(adm
     assert "所属辖区" in rows[2][-1] and "外星人" in rows[2][-1]
     assert rows[2][headers.index("诉求人手机号码")] == ID  # the original cell, as text
     assert admin.get(body["error_file"]).status_code == 404  # downloaded once
+    # fixed in the error file itself, which imports as it is (its error column is ignored)
+    fixed = load_workbook(io.BytesIO(errors.get_data()))
+    sheet = fixed.worksheets[0]
+    unit, group, phone = (headers.index(h) + 1 for h in ("所属辖区", "服务对象", "诉求人手机号码"))
+    sheet.cell(row=3, column=unit, value="幸福社区")
+    sheet.cell(row=3, column=group, value="未成年人")
+    sheet.cell(row=3, column=phone, value=PHONE)
+    sheet.cell(row=4, column=phone).value = None
+    response = run_import(admin, fixed, "timebank/request")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["created"] == 3
+    assert ServiceRequest.get(ServiceRequest.requester_name == "李阿姨").target_group == "minors"
 
 
 def test_the_list_offers_both_exports_and_the_api_serves_the_template(app, admin, api_people):
