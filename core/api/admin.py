@@ -182,10 +182,12 @@ class ImportView(View):
         for the user who imported)."""
         from . import spreadsheets
 
+        folder = self._folder()
+        _purge_error_files(folder)
         name = f"errors-{current_user.id}-{secrets.token_hex(16)}.xlsx"
-        spreadsheets.write_error_file(
-            self._table(key), problems, os.path.join(self._folder(), name)
-        )
+        path = os.path.join(folder, name)
+        spreadsheets.write_error_file(self._table(key), problems, path)
+        os.chmod(path, 0o600)  # the rows may hold personal data: the owner only
         return url_for(".error_file", filename=name)
 
     @expose("/errors/<filename>")
@@ -207,6 +209,20 @@ class ImportView(View):
         if f"{plugin}/{table}" not in dict(self._choices()):
             abort(404)
         return spreadsheets.template_response(resource_for(plugin, table))
+
+
+ERROR_FILE_MINUTES = 60  # an error file not downloaded within the hour is deleted
+
+
+def _purge_error_files(folder: str) -> None:
+    import time
+
+    limit = time.time() - ERROR_FILE_MINUTES * 60
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            if name.startswith("errors-") and os.path.getmtime(path) < limit:
+                os.unlink(path)
 
 
 def _remove(path: str) -> None:

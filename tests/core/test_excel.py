@@ -204,7 +204,9 @@ def test_a_filled_template_imports_units_and_choices_by_name_or_code(admin):
     assert {made[n].unit.code for n in ("王大爷", "李阿姨", "赵叔")} == {A}
 
 
-def test_a_bad_row_is_refused_in_chinese_and_given_back_with_an_error_column(admin):
+def test_a_bad_row_is_refused_in_chinese_and_given_back_with_an_error_column(
+    admin, api_people, client_for
+):
     from plugins.timebank.models import ServiceRequest
 
     book = template(admin, "timebank/request")
@@ -225,6 +227,7 @@ def test_a_bad_row_is_refused_in_chinese_and_given_back_with_an_error_column(adm
     assert "不存在社区" in messages[3, "所属辖区"] and CJK.search(messages[3, "所属辖区"])
     assert "外星人" in messages[3, "服务对象"] and "老年人" in messages[3, "服务对象"]
     assert CJK.search(messages[4, "诉求人手机号码"])
+    assert client_for("boss_a").get(body["error_file"]).status_code == 404  # not theirs
     errors = admin.get(body["error_file"])
     assert errors.status_code == 200
     sheet = load_workbook(io.BytesIO(errors.get_data())).worksheets[0]
