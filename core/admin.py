@@ -59,18 +59,11 @@ from core.models import TerritoryUnit
 from core.records import DependentsExist, dependents, refuse_if_dependents  # noqa: F401
 from core.records import district_of as _district_of
 from core.records import stamp as _stamp
+from core.sheets import FORMULA_PREFIXES, escape_formula  # noqa: F401 (used by plugins)
 
 log = logging.getLogger(__name__)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CUSTOM_PREFIX = "cf_"  # list columns and URL filters of custom fields
-
-
-def escape_formula(value):
-    """Make a cell safe for spreadsheets: a leading = + - @ tab or CR is prefixed with '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # -- filters -------------------------------------------------------------------------------
@@ -384,6 +377,16 @@ class ModelView(AccessMixin, PeeweeModelView):
         names = super().get_column_names(only_columns, excluded_columns)
         return [(c, label) for c, label in names if not is_secret(getattr(c, "name", c))]
 
+    def get_column_name(self, field):
+        """A column's label: the view's ``column_labels``, else the model field's
+        ``verbose_name`` (translated, as the forms show it), else Flask-Admin's own."""
+        if self.column_labels and field in self.column_labels:
+            return self.column_labels[field]
+        model_field = self.model._meta.fields.get(field) if isinstance(field, str) else None
+        if model_field is not None and model_field.verbose_name:
+            return model_field.verbose_name
+        return super().get_column_name(field)
+
     # -- personal data (个人信息): validated, masked for users without the permission --
 
     def _add_personal_validators(self):
@@ -496,9 +499,18 @@ class ModelView(AccessMixin, PeeweeModelView):
         if search and custom:
             g._custom_search = search  # applied in get_query with the built-in search fields
             search = None
-        count, rows = super().get_list(
-            page, sort_column, sort_desc, search, filters, execute=execute, page_size=page_size
-        )
+        export = g.get("_export_page") if execute else None  # (offset, size) of an export
+        if export is not None:
+            count, query = super().get_list(
+                None, sort_column, sort_desc, search, filters, execute=False, page_size=0
+            )
+            pk = self.model._meta.primary_key
+            offset, size = export
+            rows = list(query.order_by_extend(pk.asc()).offset(offset).limit(size))
+        else:
+            count, rows = super().get_list(
+                page, sort_column, sort_desc, search, filters, execute=execute, page_size=page_size
+            )
         if custom and execute:
             from forms.services import values_for
 
@@ -884,12 +896,140 @@ class ModelView(AccessMixin, PeeweeModelView):
             return self.can_delete
         return super().is_action_allowed(name)
 
-    # -- export --
+    # -- export (CSV with a BOM, XLSX; the list's filtered, scoped, masked rows) --
+
+    export_types = ["csv", "xlsx"]
+    export_batch = 1000  # rows read at once: memory does not grow with the list
 
     def get_export_value(self, model, name):
         if name.startswith(CUSTOM_PREFIX):
             return escape_formula(self.custom_value(model, name))
-        return escape_formula(self._masked(model, name, super().get_export_value(model, name)))
+        value = self._masked(model, name, super().get_export_value(model, name))
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return escape_formula(value)
+
+    def get_export_name(self, export_type="csv"):
+        return f"{self.endpoint}_{dt.datetime.now().strftime('%Y-%m-%d_%H-%M-%S')}.{export_type}"
+
+    def export_cell(self, model, name):
+        """A cell of the XLSX export: a date or time as a real date (in the configured zone),
+        anything else as the CSV shows it (masked, labels of choices, formula-safe)."""
+        field = self.model._meta.fields.get(name)
+        if (
+            isinstance(field, pw.DateField | pw.DateTimeField)
+            and name not in (self.column_formatters_export or {})
+            and name not in self.personal
+        ):
+            raw = getattr(model, name, None)
+            if isinstance(raw, dt.datetime):
+                from flask_babel import to_user_timezone
+
+                local = to_user_timezone(raw if raw.tzinfo else raw.replace(tzinfo=dt.UTC))
+                return local.replace(tzinfo=None)
+            if isinstance(raw, dt.date):
+                return raw
+        value = self.get_export_value(model, name)
+        if value is None or isinstance(value, int | float | str | dt.date):
+            return value
+        return str(value)
+
+    def export_records(self):
+        """The records of the list as it is filtered, searched and sorted, in batches of
+        :attr:`export_batch` (each one a call of :meth:`get_list`, so that the scope, the
+        custom fields and what a view adds to its rows apply), sorted by primary key last so
+        that the batches neither skip nor repeat a row."""
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        sort_column = sort[0] if sort is not None else None
+        limit = self.export_max_rows or None
+        offset = 0
+        while True:
+            size = self.export_batch if limit is None else min(self.export_batch, limit - offset)
+            if size <= 0:
+                return
+            g.pop("_custom_values", None)  # the values of the batch before
+            g._export_page = (offset, size)
+            try:
+                _count, rows = self.get_list(
+                    0, sort_column, args.sort_desc, args.search, args.filters
+                )
+            finally:
+                g.pop("_export_page", None)
+            self._prefetch_related(rows)
+            yield from rows
+            if len(rows) < size:
+                return
+            offset += size
+
+    def _prefetch_related(self, rows) -> None:
+        """The related records the exported columns show (a unit, a person), one query per
+        foreign key and batch instead of one per row."""
+        names = {name for name, _label in self._export_columns if isinstance(name, str)}
+        for name in names:
+            field = self.model._meta.fields.get(name)
+            if not isinstance(field, pw.ForeignKeyField):
+                continue
+            ids = {r.__data__.get(name) for r in rows} - {None}
+            if not ids:
+                continue
+            target = field.rel_field
+            related = {
+                getattr(o, target.name): o
+                for o in field.rel_model.select().where(target.in_(list(ids)))
+            }
+            for r in rows:
+                found = related.get(r.__data__.get(name))
+                if found is not None:
+                    r.__rel__[name] = found
+
+    def _export_csv(self, return_url):
+        from flask import Response, stream_with_context
+        from werkzeug.utils import secure_filename
+
+        from core.sheets import csv_chunks
+
+        columns = self._export_columns
+        headers = [str(label) for _name, label in columns]
+        rows = (
+            [self.get_export_value(r, name) for name, _label in columns]
+            for r in self.export_records()
+        )
+        filename = secure_filename(self.get_export_name("csv"))
+        return Response(
+            stream_with_context(csv_chunks(headers, rows)),
+            headers={"Content-Disposition": f"attachment;filename={filename}"},
+            mimetype="text/csv",
+        )
+
+    def _export_tablib(self, export_type, return_url):
+        if export_type != "xlsx":
+            return super()._export_tablib(export_type, return_url)
+        import os
+        import tempfile
+
+        from flask import send_file
+
+        from core.sheets import write_xlsx
+
+        columns = self._export_columns
+        headers = [str(label) for _name, label in columns]
+        rows = (
+            [self.export_cell(r, name) for name, _label in columns] for r in self.export_records()
+        )
+        handle, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            write_xlsx(headers, rows, path, title=str(self.name))
+            stream = open(path, "rb")  # noqa: SIM115 (closed by the response)
+        finally:
+            os.unlink(path)  # the open file stays readable until the response closes it
+        return send_file(
+            stream,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=self.get_export_name("xlsx"),
+        )
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):

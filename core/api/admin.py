@@ -7,7 +7,7 @@ import io
 import os
 import secrets
 
-from flask import current_app, flash, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
@@ -168,11 +168,61 @@ class ImportView(View):
             table = self._table(key)
             report = spreadsheets.run_import(resource, table, mapping, dry_run=dry_run)
         except ApiError as exc:
-            _remove(os.path.join(self._folder(), key))  # a failed import keeps no file
-            return jsonify(exc.body()), exc.status
+            body = exc.body()
+            if isinstance(exc.errors, list) and exc.errors:  # rows refused: offer them back
+                body["error_file"] = self._error_file(key, exc.errors)
+            _remove(os.path.join(self._folder(), key))  # a failed import keeps no upload
+            return jsonify(body), exc.status
         if not dry_run:
             _remove(os.path.join(self._folder(), key))
         return jsonify(report)
+
+    def _error_file(self, key: str, problems: list[dict]) -> str:
+        """Writes the upload's rows with an error column; the URL that downloads it (only
+        for the user who imported)."""
+        from . import spreadsheets
+
+        folder = self._folder()
+        _purge_error_files(folder)
+        name = f"errors-{current_user.id}-{secrets.token_hex(16)}.xlsx"
+        path = os.path.join(folder, name)
+        spreadsheets.write_error_file(self._table(key), problems, path)
+        os.chmod(path, 0o600)  # the rows may hold personal data: the owner only
+        return url_for(".error_file", filename=name)
+
+    @expose("/errors/<filename>")
+    def error_file(self, filename):
+        from . import spreadsheets
+
+        name = os.path.basename(filename)
+        path = os.path.join(self._folder(), name)
+        if not name.startswith(f"errors-{current_user.id}-") or not os.path.exists(path):
+            abort(404)
+        response = spreadsheets._xlsx_response(path, _("Import errors.xlsx"))
+        _remove(path)  # downloaded once; the open file stays readable
+        return response
+
+    @expose("/template/<plugin>/<table>")
+    def template(self, plugin, table):
+        from . import spreadsheets
+
+        if f"{plugin}/{table}" not in dict(self._choices()):
+            abort(404)
+        return spreadsheets.template_response(resource_for(plugin, table))
+
+
+ERROR_FILE_MINUTES = 60  # an error file not downloaded within the hour is deleted
+
+
+def _purge_error_files(folder: str) -> None:
+    import time
+
+    limit = time.time() - ERROR_FILE_MINUTES * 60
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            if name.startswith("errors-") and os.path.getmtime(path) < limit:
+                os.unlink(path)
 
 
 def _remove(path: str) -> None:

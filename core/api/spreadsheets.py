@@ -10,14 +10,12 @@ with the number of rows; cells a spreadsheet would run as a formula are escaped.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import decimal
 import io
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,9 +23,10 @@ from dataclasses import dataclass
 import peewee as pw
 from flask import Response, send_file, stream_with_context
 
-from core.admin import escape_formula
+from core import sheets as sheets_module
 from core.db import db
 from core.i18n import gettext as _
+from core.sheets import csv_chunks, escape_formula, write_xlsx, xlsx_cell  # noqa: F401
 
 from .resources import CUSTOM_PREFIX, ApiError, Resource
 from .services import Writer
@@ -159,7 +158,10 @@ def resolve_mapping(resource: Resource, headers: list[str], mapping: dict) -> di
     """Column index -> field name. ``mapping`` maps a header to a field (or to "" to skip
     it); other headers are matched by field name or label. ApiError names a missing column."""
     known = columns(resource)
-    by_label = {label: name for name, label in known.items()}
+    by_label = {}
+    for locale in ("en", "zh_Hans_CN"):  # a template downloaded in either language
+        by_label.update({label: name for name, label in _in_locale(locale, columns, resource)})
+    by_label.update({label: name for name, label in known.items()})
     chosen: dict[int, str] = {}
     errors: dict[str, list] = {}
     for header, target in mapping.items():
@@ -199,6 +201,195 @@ def _row_problems(number: int, exc: ApiError, table: Table, chosen: dict) -> lis
     return found
 
 
+def _in_locale(locale: str, function, *args):
+    from flask_babel import force_locale
+
+    with force_locale(locale):
+        return list(function(*args).items())
+
+
+# -- values by name or code ------------------------------------------------------------------
+
+
+SEPARATORS = str.maketrans("", "", " /\\-—·>＞、，,|")
+
+
+def _unit_key(text: str) -> str:
+    return str(text).translate(SEPARATORS)
+
+
+class Values:
+    """Turns a row's cells written as people write them into the values the schema reads: a
+    territory unit by its code, its name or its full name (示范区东湖街道幸福社区, with or without
+    separators), a choice by its label (Chinese or English) or its code, yes/no as 是/否.
+    Ids stay accepted. A value that names nothing is refused naming its column."""
+
+    YES = {"是", "yes", "y", "true", "1", "对", "√"}
+    NO = {"否", "no", "n", "false", "0", "不是", "×"}
+
+    def __init__(self, resource: Resource):
+        from marshmallow import fields as mf
+
+        from core.models import TerritoryUnit
+
+        self.resource = resource
+        self.units: dict[str, int] | None = None  # full name without separators -> id
+        self.cache: dict[str, object] = {}
+        model_fields = resource.model._meta.fields
+        key_map = resource.key_map()
+        declared = {f.data_key or n: f for n, f in resource.schema_class._declared_fields.items()}
+        self.unit_keys = set()
+        self.choices: dict[str, dict[str, str]] = {}
+        self.shown: dict[str, list[str]] = {}  # the labels of a choice, as the user reads them
+        self.booleans = set()
+        for key, name in key_map.items():
+            field = model_fields[name]
+            if isinstance(field, pw.ForeignKeyField) and field.rel_model is TerritoryUnit:
+                self.unit_keys.add(key)
+            elif field.choices and not isinstance(field, pw.ForeignKeyField):
+                self.choices[key] = choice_names(field.choices)
+                self.shown[key] = [str(label) for _code, label in field.choices]
+            if isinstance(declared.get(key), mf.Boolean):
+                self.booleans.add(key)
+        for row, f in resource.custom_fields():
+            if f.type == "choice":
+                options = _custom_choices(f)
+                self.choices[CUSTOM_PREFIX + row.key] = choice_names(
+                    [(c.code, c.label_zh, c.label_en) for c in options]
+                )
+                self.shown[CUSTOM_PREFIX + row.key] = [c.label_zh for c in options]
+            elif f.type == "territory_unit":
+                self.unit_keys.add(CUSTOM_PREFIX + row.key)
+
+    def convert(self, payload: dict) -> tuple[dict, dict]:
+        """(the payload in the schema's terms, {key: [message]} of values naming nothing)."""
+        errors: dict[str, list] = {}
+        converted = dict(payload)
+        for key, value in payload.items():
+            if key in self.unit_keys:
+                found = self.unit(value)
+                if isinstance(found, str):
+                    errors[key] = [found]
+                else:
+                    converted[key] = str(found)
+            elif key in self.choices:
+                names = self.choices[key]
+                code = names.get(value) or names.get(value.strip().lower())
+                if code is None:
+                    errors[key] = [
+                        _(
+                            "“%(value)s” is not one of the choices: %(choices)s.",
+                            value=value,
+                            choices="、".join(self.shown.get(key) or sorted(set(names.values())))[
+                                :300
+                            ],
+                        )
+                    ]
+                else:
+                    converted[key] = code
+            elif key in self.booleans:
+                word = value.strip().lower()
+                if word in self.YES:
+                    converted[key] = "true"
+                elif word in self.NO:
+                    converted[key] = "false"
+        return converted, errors
+
+    def unit(self, value: str):
+        """The id of the unit ``value`` names in the district worked in, or a message."""
+        from flask import g
+
+        from core.models import TerritoryUnit
+
+        value = value.strip()
+        if value in self.cache:
+            return self.cache[value]
+        district = g.get("district_id")
+        query = TerritoryUnit.select(TerritoryUnit.id)
+        if district is not None:
+            query = query.where(TerritoryUnit.district_id == district)
+        found: object = None
+        by_code = query.where(TerritoryUnit.code == value).first()
+        if by_code is not None:
+            found = by_code.id
+        elif value.isdigit():
+            found = int(value)  # an id, as the API writes it
+        else:
+            named = list(query.where(TerritoryUnit.name == value).limit(2))
+            if len(named) == 1:
+                found = named[0].id
+            else:
+                found = self._full_names().get(_unit_key(value))
+                if found is None and len(named) > 1:
+                    found = _(
+                        "Several territory units are named “%(value)s”: write its code or its "
+                        "full name.",
+                        value=value,
+                    )
+        if found is None:
+            found = _(
+                "Unknown territory unit “%(value)s”: write its code, its name or its full name.",
+                value=value,
+            )
+        self.cache[value] = found
+        return found
+
+    def _full_names(self) -> dict[str, int]:
+        """Every unit of the district by its full name (from the district down, and from the
+        street down), read once per import."""
+        if self.units is None:
+            from flask import g
+
+            from core.models import TerritoryUnit
+
+            query = TerritoryUnit.select(TerritoryUnit.id, TerritoryUnit.name, TerritoryUnit.parent)
+            district = g.get("district_id")
+            if district is not None:
+                query = query.where(
+                    (TerritoryUnit.district_id == district) | (TerritoryUnit.id == district)
+                )
+            rows = {u.id: (u.name, u.parent_id) for u in query}
+            self.units = {}
+            for unit_id in rows:
+                names, current = [], unit_id
+                while current in rows:
+                    name, parent = rows[current]
+                    names.insert(0, name)
+                    current = parent
+                for start in range(len(names)):
+                    self.units.setdefault(_unit_key("".join(names[start:])), unit_id)
+        return self.units
+
+
+def choice_names(choices) -> dict[str, str]:
+    """Label (Chinese, English, as shown) or code -> code, for model choices (code, label)
+    or custom choices (code, label_zh, label_en)."""
+    from flask_babel import force_locale
+
+    names: dict[str, str] = {}
+    for choice in choices:
+        code, labels = str(choice[0]), choice[1:]
+        names[code] = code
+        names[code.lower()] = code
+        for label in labels:
+            if not label:
+                continue
+            for locale in ("zh_Hans_CN", "en"):
+                with force_locale(locale):
+                    text = str(label)
+                names.setdefault(text, code)
+                names.setdefault(text.lower(), code)
+    return names
+
+
+def _custom_choices(f) -> list:
+    from flask import g
+
+    from forms.services import choices_for
+
+    return choices_for(g.get("district_id"))(f)
+
+
 def run_import(
     resource: Resource,
     table: Table,
@@ -213,6 +404,7 @@ def run_import(
     numbers it) when any row is bad: then nothing was written."""
     chosen = resolve_mapping(resource, table.headers, mapping or {})
     writer = Writer(resource, source="import")
+    values_by_name = Values(resource)
     valid: list[tuple[dict, dict]] = []
     problems: list[dict] = []
     count = 0
@@ -225,10 +417,17 @@ def run_import(
             for index, name in chosen.items()
             if index < len(cells) and cells[index].strip() != ""
         }
+        payload, unnamed = values_by_name.convert(payload)
+
         try:
             values, custom = writer.validate(payload)
+            if unnamed:
+                raise ApiError(400, _("The data is not valid; nothing was saved."), unnamed)
             writer.check(values, "import")
         except ApiError as exc:
+            if unnamed:  # what names nothing, told so, with what else the row has wrong
+                errors = exc.errors if isinstance(exc.errors, dict) else {}
+                exc = ApiError(400, exc.message, {**errors, **unnamed})
             problems.extend(_row_problems(number, exc, table, chosen))
         else:
             if not dry_run and not problems:
@@ -312,73 +511,16 @@ def _cell(value):
     return escape_formula(value)
 
 
-class _Line:
-    """A file-like target for csv.writer that hands back what was written."""
-
-    def __init__(self):
-        self.text = ""
-
-    def write(self, text):
-        self.text += text
-
-
-def csv_chunks(headers: list[str], rows: Iterator[list]) -> Iterator[bytes]:
-    yield codecs.BOM_UTF8  # so that spreadsheet programs read UTF-8
-    line = _Line()
-    writer = csv.writer(line)
-    writer.writerow(headers)
-    buffered = 0
-    for row in rows:
-        writer.writerow(row)
-        buffered += 1
-        if buffered >= 200:
-            yield line.text.encode("utf-8")
-            line.text, buffered = "", 0
-    yield line.text.encode("utf-8")
-
-
-def write_xlsx(headers: list[str], rows: Iterator[list], path: str) -> None:
-    """A workbook written row by row (openpyxl write-only mode): constant memory."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    sheet.append([xlsx_safe(h) for h in headers])
-    for row in rows:
-        sheet.append([xlsx_safe(v) for v in row])
-    book.save(path)
-
-
 def write_workbook(sheets: list[tuple[str, list[str], list[list]]], path: str) -> None:
     """A workbook of several sheets, each ``(title, headers, rows)``: titles made valid (at
     most 31 characters, none of ``[]:*?/\\``, unique), cells escaped like an export's."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    seen: set[str] = set()
-    for title, headers, rows in sheets:
-        name = re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:28] or "data"
-        base, n = name, 2
-        while name.lower() in seen:
-            name, n = f"{base} {n}", n + 1
-        seen.add(name.lower())
-        sheet = book.create_sheet(name)
-        sheet.append([xlsx_safe(h) for h in headers])
-        for row in rows:
-            sheet.append([xlsx_safe(_cell(v)) for v in row])
-    if not seen:
-        book.create_sheet("data")
-    book.save(path)
-
-
-def xlsx_safe(value):
-    """A cell value a workbook can hold: the control characters XML 1.0 forbids (a BEL, a
-    form feed...) are dropped; newlines and tabs stay."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+    sheets_module.write_workbook(
+        [
+            (title, headers, ([_cell(v) for v in row] for row in rows))
+            for title, headers, rows in sheets
+        ],
+        path,
+    )
 
 
 def export_response(resource: Resource, query, fmt: str, sorted_by: str | None = None):
@@ -404,3 +546,173 @@ def export_response(resource: Resource, query, fmt: str, sorted_by: str | None =
         as_attachment=True,
         download_name=filename,
     )
+
+
+# -- import templates and error files ------------------------------------------------------
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_ROWS = 1000  # rows of the template typed as text and given dropdowns
+UNITS_LISTED = 500  # territory units offered in a template's dropdown
+
+
+def _kind(model_field, schema_field) -> str:
+    from marshmallow import fields as mf
+
+    if isinstance(schema_field, mf.Boolean) or isinstance(model_field, pw.BooleanField):
+        return _("Yes or no")
+    if isinstance(model_field, pw.DateTimeField) or isinstance(schema_field, mf.DateTime):
+        return _("Date and time")
+    if isinstance(model_field, pw.DateField) or isinstance(schema_field, mf.Date):
+        return _("Date")
+    if isinstance(model_field, pw.ForeignKeyField):
+        return _("Record number")
+    if isinstance(model_field, pw.DecimalField | pw.FloatField):
+        return _("Number")
+    if isinstance(model_field, pw.IntegerField):
+        return _("Whole number")
+    return _("Plain text")
+
+
+CUSTOM_KINDS = {
+    "integer": "Whole number",
+    "decimal": "Number",
+    "date": "Date",
+    "choice": "Choice",
+    "multi_choice": "Choice",
+    "territory_unit": "Territory unit",
+}
+
+
+def template_columns(resource: Resource) -> list[sheets_module.TemplateColumn]:
+    """The columns of the resource's import template: the importable fields by their labels
+    (what :func:`resolve_mapping` matches), each explained."""
+    from flask import g
+
+    from core.fields import IdCardField, MobileField
+    from core.models import TerritoryUnit
+
+    key_map = resource.key_map()
+    fields = resource.model._meta.fields
+    declared = {f.data_key or n: f for n, f in resource.schema_class._declared_fields.items()}
+    found = []
+    for key, label in columns(resource).items():
+        if key.startswith(CUSTOM_PREFIX):
+            continue
+        model_field = fields[key_map[key]]
+        schema_field = declared.get(key)
+        column = sheets_module.TemplateColumn(
+            header=label,
+            key=key,
+            required=bool(schema_field is not None and schema_field.required),
+            kind=_kind(model_field, schema_field),
+        )
+        if isinstance(model_field, IdCardField):
+            column.kind, column.note = _("Plain text"), _("ID card number (18 characters).")
+        elif isinstance(model_field, MobileField):
+            column.kind, column.note = _("Plain text"), _("Mobile phone number (11 digits).")
+        elif isinstance(model_field, pw.ForeignKeyField) and model_field.rel_model is TerritoryUnit:
+            column.kind = _("Territory unit")
+            column.note = _("The unit's code, its name or its full name.")
+            access = g.get("access")
+            units = TerritoryUnit.select().where(
+                access.unit_condition(resource.resource, "create") if access else pw.SQL("1=0")
+            )
+            if g.get("district_id") is not None:
+                units = units.where(TerritoryUnit.district_id == g.district_id)
+            column.allowed = [
+                u.name for u in units.order_by(TerritoryUnit.path).limit(UNITS_LISTED)
+            ]
+            column.strict = False  # a code or a full name is as good as a name
+        elif model_field.choices and not isinstance(model_field, pw.ForeignKeyField):
+            column.kind = _("Choice")
+            column.allowed = [str(label) for _code, label in model_field.choices]
+            column.note = _(
+                "The label or the code: %(codes)s.",
+                codes="、".join(f"{label}={code}" for code, label in model_field.choices),
+            )
+        elif column.kind == _("Yes or no"):
+            column.allowed = [_("Yes"), _("No")]
+        elif isinstance(model_field, pw.DateTimeField):
+            column.note, column.text = _("For example 2026-03-01 09:30."), False
+        elif isinstance(model_field, pw.DateField):
+            column.note, column.text = _("For example 2026-03-01."), False
+        elif isinstance(model_field, pw.IntegerField | pw.DecimalField | pw.FloatField):
+            column.text = False
+        if getattr(model_field, "max_length", None) and isinstance(model_field, pw.CharField):
+            extra = _("At most %(max)s characters.", max=model_field.max_length)
+            column.note = f"{column.note} {extra}".strip()
+        found.append(column)
+    for row, f in resource.custom_fields():
+        column = sheets_module.TemplateColumn(
+            header=f.label_zh,
+            key=CUSTOM_PREFIX + row.key,
+            required=f.required,
+            kind=_(CUSTOM_KINDS.get(f.type, "Plain text")),
+            note=f.help_zh,
+            text=f.type not in ("integer", "decimal", "date"),
+        )
+        if f.type in ("choice", "multi_choice"):
+            column.allowed = [c.label_zh for c in _custom_choices(f)]
+            column.strict = f.type == "choice"
+        found.append(column)
+    return found
+
+
+def template_texts() -> sheets_module.TemplateTexts:
+    return sheets_module.TemplateTexts(
+        data=_("Data"),
+        guide=_("Columns"),
+        values=_("Allowed values"),
+        guide_headers=[
+            _("Column"),
+            _("Field"),
+            _("Required"),
+            _("Type"),
+            _("Allowed values"),
+            _("Note"),
+        ],
+        yes=_("Yes"),
+        no=_("No"),
+        refused_title=_("Not an allowed value"),
+        refused=_("Choose a value from the list."),
+    )
+
+
+def _xlsx_response(path: str, filename: str):
+    stream = open(path, "rb")  # noqa: SIM115 (closed by the response)
+    return send_file(stream, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename)
+
+
+def template_response(resource: Resource):
+    """The resource's import template as an XLSX download."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        sheets_module.write_template(
+            template_columns(resource), template_texts(), path, rows=TEMPLATE_ROWS
+        )
+        return _xlsx_response(path, _("Import template %(name)s.xlsx", name=resource.label))
+    finally:
+        os.unlink(path)  # the open file stays readable until the response closes it
+
+
+def write_error_file(table: Table, problems: list[dict], path: str) -> None:
+    """The rows of ``table`` as they were read, with a last column naming each row's
+    problems: fixed and imported again, the error column is ignored."""
+    by_row: dict[int, list[str]] = {}
+    for problem in problems:
+        text = problem["message"]
+        if problem.get("column"):
+            text = _("%(column)s: %(message)s", column=problem["column"], message=text)
+        by_row.setdefault(problem["row"], []).append(text)
+    headers = list(table.headers)
+    if headers and headers[-1] == _("Errors"):  # an error file imported again
+        headers.pop()
+    width = len(headers)
+
+    def rows():
+        for number, cells in enumerate(table.rows, start=2):
+            cells = list(cells)[:width] + [""] * max(0, width - len(cells))
+            yield [*cells, "；".join(by_row.get(number, []))]
+
+    sheets_module.write_xlsx([*headers, _("Errors")], rows(), path, title=_("Errors"))

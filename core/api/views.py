@@ -277,6 +277,14 @@ def export(plugin, name):
     return spreadsheets.export_response(resource, query, fmt, sorted_by=args.get("sort"))
 
 
+@bp.get("/<plugin>/<name>/import/template")
+def import_template(plugin, name):
+    """The resource's import template (XLSX): Chinese headers, a column guide, dropdowns."""
+    from . import spreadsheets
+
+    return spreadsheets.template_response(_resource(plugin, name, "create", "import"))
+
+
 @bp.post("/<plugin>/<name>/import")
 def import_rows(plugin, name):
     from . import spreadsheets

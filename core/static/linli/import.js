@@ -22,6 +22,9 @@
         html += esc(body.message || (body.dry_run ? form.dataset.dry : "")) ;
         if (ok) html += esc(JSON.stringify({ rows: body.rows, created: body.created }));
         html += "</div>";
+        if (body.error_file) {
+          html += '<p><a class="btn btn-outline-danger btn-sm" id="import-error-file" href="' + esc(body.error_file) + '">' + esc(form.dataset.errorFile || "") + "</a></p>";
+        }
         if (Array.isArray(body.errors)) {
           html += '<table class="table table-sm" id="import-errors"><tbody>';
           body.errors.forEach(function (e) {
