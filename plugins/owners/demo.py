@@ -95,8 +95,8 @@ def load(district, actor) -> list[str]:
 
 def load_votes(ctx, community, compound, voters) -> list[str]:
     """A meeting whose voting is open (a few paper ballots counted, the rest still to come)
-    and last year's meeting, voted and tallied, whose results read as the table of
-    《民法典》第二百七十八条. The ballots are paper sheets already counted (书面表决票)."""
+    and last year's meeting, voted, tallied, published and filed, whose results read as the
+    table of 《民法典》第二百七十八条. The ballots are paper sheets already counted (书面表决票)."""
     from .assembly.services import record_ballots
     from .register.services import compound_of, premises_of
 
@@ -149,9 +149,14 @@ def load_votes(ctx, community, compound, voters) -> list[str]:
             (voters[6], agree),
             (voters[7], ("agree", "disagree")),
         ],
-        [("close", opened + dt.timedelta(days=15)), ("tally", opened + dt.timedelta(days=16))],
+        [
+            ("close", opened + dt.timedelta(days=15)),
+            ("tally", opened + dt.timedelta(days=16)),
+            ("publish", opened + dt.timedelta(days=17)),
+            ("file", opened + dt.timedelta(days=20)),
+        ],
     )
-    return ["owners: 1 meeting voting (3 ballots), 1 meeting tallied"]
+    return ["owners: 1 meeting voting (3 ballots), 1 meeting tallied, published and filed"]
 
 
 def load_committees_and_requests(ctx, community, compound, meeting, people) -> list[str]:
