@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core import commands, territory
 from core.commands import Context
+from core.db import db
 from core.models import TerritoryUnit
 from core.workdays import today
 
@@ -104,6 +105,10 @@ def load_votes(ctx, community, compound, voters) -> list[str]:
     committee = f"{community.name}居民委员会"
 
     def meeting_on(title, opens_on, days, matters, ballots, steps):
+        with db.atomic():  # one transaction: the demo loads fast (one commit, not dozens)
+            return _meeting(title, opens_on, days, matters, ballots, steps)
+
+    def _meeting(title, opens_on, days, matters, ballots, steps):
         record = Meeting.create(
             unit=compound,
             title=title,
