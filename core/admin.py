@@ -45,7 +45,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from wtforms import validators as wtf_validators
 
-from core import commands
+from core import commands, readable
 from core.access import record_scope, resource_of
 from core.db import db
 from core.errors import Forbidden, Refused, ServiceError
@@ -351,7 +351,11 @@ class ModelView(AccessMixin, PeeweeModelView):
     can_view_details = True
     list_template = "admin/linli_list.html"
     column_type_formatters = {**typefmt.BASE_FORMATTERS, dt.datetime: local_datetime}
-    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, dt.datetime: local_datetime}
+    column_type_formatters_detail = {
+        **typefmt.DETAIL_FORMATTERS,
+        dt.datetime: local_datetime,
+        bool: lambda view, value, name=None: readable.text(value),  # 是/否, never True/False
+    }
     column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, dt.datetime: local_datetime}
     page_size = None  # LINLI_PAGE_SIZE, set when the view is registered
 

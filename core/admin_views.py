@@ -3,7 +3,6 @@ working-day calendar."""
 
 from __future__ import annotations
 
-import json
 import operator
 from functools import reduce
 
@@ -15,7 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, validators
 
-from core import services, sessions, territory, totp
+from core import readable, services, sessions, territory, totp
 from core.admin import AccessMixin, ModelView, OnePermission, View, local_datetime
 from core.commands import Context
 from core.db import db
@@ -178,9 +177,7 @@ class AuditLogView(OnePermission, ModelView):
     column_formatters = {"action": lambda v, c, m, p: str(ACTION_LABELS.get(m.action, m.action))}
     column_formatters_detail = {
         "action": lambda v, c, m, p: str(ACTION_LABELS.get(m.action, m.action)),
-        "changes": lambda v, c, m, p: json.dumps(
-            json.loads(m.changes), ensure_ascii=False, indent=1
-        ),
+        "changes": lambda v, c, m, p: readable.changes_table(m.changes),
     }
 
     def scoped_query(self, query, action="read"):

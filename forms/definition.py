@@ -101,6 +101,10 @@ class FieldDef:
     allow_override: bool = True  # uscc: an override with a reason accepts a failing code
     weight: float | None = None  # yes_no_na: weight in the score (None: 1)
     on_answer: dict = field(default_factory=dict)  # yes_no_na: answer -> tuple of flags
+    # yes_no_na: the wording of the problem when the item fails (灭火器过期或配置不足), where
+    # the label is the passing wording (灭火器配置到位且在有效期内)
+    failure_zh: str = ""
+    failure_en: str = ""
 
     def flags(self, answer) -> tuple[str, ...]:
         """The flags (see ANSWER_FLAGS) the definition sets for ``answer``."""
@@ -348,11 +352,17 @@ def _field(raw, key, ftype, path, problems, need_text, dictionary_codes) -> Fiel
 def _answer_logic(raw: dict, f: FieldDef, path: str, problems: list) -> None:
     """``weight`` and ``on_answer`` (per-answer flags) of a yes/no/na item."""
     weight, on_answer = raw.get("weight"), raw.get("on_answer")
+    failure = {name: raw.get(name) for name in ("failure_zh", "failure_en")}
     if f.type != "yes_no_na":
-        for name, value in (("weight", weight), ("on_answer", on_answer)):
+        for name, value in (("weight", weight), ("on_answer", on_answer), *failure.items()):
             if value is not None:
                 problems.append((f"{path}.{name}", _l("only a yes/no/na item has this")))
         return
+    for name, value in failure.items():
+        if value is not None and not isinstance(value, str):
+            problems.append((f"{path}.{name}", _l("must be text")))
+        elif value:
+            setattr(f, name, value.strip())
     f.weight = _number(weight, "weight", path, problems)
     if f.weight is not None and f.weight < 0:
         problems.append((f"{path}.weight", _l("must not be negative")))
@@ -453,6 +463,9 @@ def _field_data(f: FieldDef) -> dict:
         data["allow_override"] = False
     if f.weight is not None:
         data["weight"] = f.weight
+    for name in ("failure_zh", "failure_en"):
+        if getattr(f, name):
+            data[name] = getattr(f, name)
     if f.on_answer:
         data["on_answer"] = {answer: list(flags) for answer, flags in f.on_answer.items()}
     return data

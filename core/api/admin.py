@@ -150,12 +150,14 @@ class ImportView(View):
 
     @expose("/run", methods=["POST"])
     def run(self):
-        """Answers JSON for the page's script, which shows progress while it waits."""
+        """Answers JSON (the data of the import, unchanged) to API-style clients; a browser
+        (``Accept: text/html``) gets the result as a page, and the page's script asks for the
+        result alone (``X-Linli-Fragment``) to show it under the form."""
         from . import spreadsheets
 
         target = request.form.get("resource", "")
         if target not in dict(self._choices()):
-            return jsonify({"message": _("Choose what to import.")}), 400
+            return self._answer({"message": _("Choose what to import.")}, 400)
         resource = resource_for(*target.split("/", 1))
         key = os.path.basename(request.form.get("key", ""))
         mapping = {
@@ -164,18 +166,51 @@ class ImportView(View):
             if name.startswith("map:")
         }
         dry_run = request.form.get("dry_run") == "1"
+        read = [0]  # the rows read, for the result page (a refused file's answer has none)
+
+        def counted(rows):
+            for cells in rows:
+                if any(c.strip() for c in cells):
+                    read[0] += 1
+                yield cells
+
         try:
             table = self._table(key)
+            table.rows = counted(table.rows)
             report = spreadsheets.run_import(resource, table, mapping, dry_run=dry_run)
         except ApiError as exc:
             body = exc.body()
             if isinstance(exc.errors, list) and exc.errors:  # rows refused: offer them back
                 body["error_file"] = self._error_file(key, exc.errors)
             _remove(os.path.join(self._folder(), key))  # a failed import keeps no upload
-            return jsonify(body), exc.status
+            return self._answer(body, exc.status, read[0], dry_run)
         if not dry_run:
             _remove(os.path.join(self._folder(), key))
-        return jsonify(report)
+        return self._answer(report, 200, read[0], dry_run)
+
+    def _answer(self, body: dict, status: int, read: int = 0, dry_run: bool = False):
+        """The import's answer: JSON as it is, or the result page (counts and row errors)."""
+        if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+            return jsonify(body), status
+        errors = body.get("errors")
+        rows = errors if isinstance(errors, list) else []
+        fields = errors if isinstance(errors, dict) else {}
+        read = body.get("rows", read)
+        result = {
+            "ok": status < 400,
+            "dry_run": body.get("dry_run", dry_run),
+            "message": body.get("message", ""),
+            "read": read,
+            "created": body.get("created", 0),
+            "refused": len({e.get("row") for e in rows}),
+            "rows": rows,
+            "fields": fields,
+            "error_file": body.get("error_file"),
+        }
+        template = "api/admin_import_result.html"
+        if request.headers.get("X-Linli-Fragment"):
+            return self.render(template, result=result), status
+        return self.render("api/admin_import.html", step="result", result=result), status
 
     def _error_file(self, key: str, problems: list[dict]) -> str:
         """Writes the upload's rows with an error column; the URL that downloads it (only

@@ -9,8 +9,10 @@ of the community's high-rise building with today's task."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+from core import workdays
 from core.access import Access
 from core.commands import Context
 from core.models import TerritoryUnit
@@ -100,6 +102,11 @@ def load(district, actor):
         "rectify",
         data={"responsible": "物业经理 王强", "measures": "更换过期灭火器，补齐每层两具"},
     )
+    # the order was given weeks ago (the demo stands for a past inspection): its deadline has
+    # passed and the hazard is overdue (the rules refuse a past deadline when it is set)
+    Hazard.update(deadline=workdays.today() - dt.timedelta(days=5)).where(
+        Hazard.id == hazard.id
+    ).execute()
     shop = services.inspect(
         Context(actor, access),
         None,
@@ -116,10 +123,6 @@ def load(district, actor):
 
 def _manage(district, community, inspection, actor, access) -> None:
     """hz-manage: an escalated major hazard, a campaign and a schedule."""
-    import datetime as dt
-
-    from core import workdays
-
     from .models import Campaign, Schedule
     from .planning import services as planning
 

@@ -219,7 +219,8 @@ def _emit_created(record, actor, summary: str) -> None:
 
 def _open_hazard(inspection: Inspection, answer, actor, access) -> Hazard:
     instance = ""
-    title = answer.field.label_zh
+    # the hazard is the failure (灭火器过期或配置不足), not the item's passing wording
+    title = answer.field.failure_zh or answer.field.label_zh
     if answer.row is not None:
         instance = rules.instance_name(answer.section, answer.values, answer.row)
         title = f"{instance}：{title}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core import commands, territory
 from core.commands import Context
+from core.db import db
 from core.models import TerritoryUnit
 from core.workdays import today
 
@@ -89,7 +90,78 @@ def load(district, actor) -> list[str]:
     assembly.add_matter(ctx, meeting, "利用小区共有部分设置广告位", "8")
     lines = [f"owners: compound {compound.name}, {len(premises)} units, 1 meeting"]
     lines += load_committees_and_requests(ctx, community, compound, meeting, people)
-    return lines + load_fund_and_service(ctx, compound, premises, meeting)
+    lines += load_fund_and_service(ctx, compound, premises, meeting)
+    return lines + load_votes(ctx, community, compound, [*people, developer])
+
+
+def load_votes(ctx, community, compound, voters) -> list[str]:
+    """A meeting whose voting is open (a few paper ballots counted, the rest still to come)
+    and last year's meeting, voted, tallied, published and filed, whose results read as the
+    table of 《民法典》第二百七十八条. The ballots are paper sheets already counted (书面表决票)."""
+    from .assembly.services import record_ballots
+    from .register.services import compound_of, premises_of
+
+    now = today()
+    committee = f"{community.name}居民委员会"
+
+    def meeting_on(title, opens_on, days, matters, ballots, steps):
+        with db.atomic():  # one transaction: the demo loads fast (one commit, not dozens)
+            return _meeting(title, opens_on, days, matters, ballots, steps)
+
+    def _meeting(title, opens_on, days, matters, ballots, steps):
+        record = Meeting.create(
+            unit=compound,
+            title=title,
+            opens_on=opens_on,
+            closes_on=opens_on + dt.timedelta(days=days),
+            created_by=ctx.actor,
+            updated_by=ctx.actor,
+        )
+        rows = [assembly.add_matter(ctx, record, t, item) for t, item in matters]
+        noticed_on = opens_on - dt.timedelta(days=20)
+        committees.tell_residents_committee(ctx, record, committee, noticed_on)
+        assembly.notice(ctx, record, on=noticed_on)
+        record = assembly.open_voting(ctx, record, on=opens_on)
+        for owner, choices in ballots:
+            units = premises_of(owner, compound_of(record))
+            for matter, choice in zip(rows, choices, strict=True):
+                record_ballots(ctx, owner, matter, record, units, choice, "paper")
+        for step, on in steps:
+            record = assembly.STEPS[step](ctx, record, on=on)
+        return record
+
+    agree = ("agree", "agree")
+    meeting_on(
+        "2026年第二次业主大会会议（书面征求意见）",
+        now - dt.timedelta(days=3),
+        14,
+        [("选举第二届业主委员会委员", "3"), ("修订管理规约", "2")],
+        [(voters[0], agree), (voters[1], ("agree", "disagree")), (voters[3], ("abstain", "agree"))],
+        [],
+    )
+    opened = now - dt.timedelta(days=60)
+    meeting_on(
+        "2025年度业主大会会议",
+        opened,
+        14,
+        [("制定业主大会议事规则", "1"), ("改建小区北侧绿地为停车场", "8")],
+        [
+            (voters[0], agree),
+            (voters[1], agree),
+            (voters[2], ("agree", "disagree")),
+            (voters[4], ("agree", "abstain")),
+            (voters[5], agree),
+            (voters[6], agree),
+            (voters[7], ("agree", "disagree")),
+        ],
+        [
+            ("close", opened + dt.timedelta(days=15)),
+            ("tally", opened + dt.timedelta(days=16)),
+            ("publish", opened + dt.timedelta(days=17)),
+            ("file", opened + dt.timedelta(days=20)),
+        ],
+    )
+    return ["owners: 1 meeting voting (3 ballots), 1 meeting tallied, published and filed"]
 
 
 def load_committees_and_requests(ctx, community, compound, meeting, people) -> list[str]:

@@ -495,17 +495,16 @@ def _walkable(path: str, endpoint: str) -> bool:
     return "/photo/" not in path
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One app with every plugin (built-in and installed), the demo, payloads everywhere,
-    and the pages the platform administrator reaches."""
+def walk_site(tmp, with_payloads: bool = True) -> Walk:
+    """One app with every plugin (built-in and installed), the demo (with a payload in every
+    text field when ``with_payloads``), and the pages the platform administrator reaches.
+    Also used by ``test_readable_pages``; close the database after (:func:`close_site`)."""
     from core import demo
     from core.access import hash_password
     from core.app import create_app
     from core.db import db
     from core.models import User
 
-    tmp = tmp_path_factory.mktemp("escaping")
     url = env_database_url()
     if url:
         if db.obj is not None and not db.is_closed():
@@ -546,15 +545,28 @@ def site(tmp_path_factory):
     client = app.test_client()
     assert login(client, "admin", ADMIN_PASSWORD).status_code == 302
     payloads = Payloads()
-    inject(app, payloads)
+    if with_payloads:
+        inject(app, payloads)
     walk = Walk(app, client, payloads)
     got_request_exception.connect(walk.failed, app)
     with app.app_context():
         walk.admin()
     walk.portal(list(range(1, 6)))
-    yield walk
+    return walk
+
+
+def close_site() -> None:
+    from core.db import db
+
     if db.obj is not None and not db.is_closed():
         db.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The walk with payloads everywhere."""
+    yield walk_site(tmp_path_factory.mktemp("escaping"))
+    close_site()
 
 
 def test_no_page_shows_a_payload_unescaped(site):

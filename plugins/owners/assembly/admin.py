@@ -10,6 +10,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
+from markupsafe import Markup, escape
 
 from core.admin import View, choice_formatter
 from core.commands import Context
@@ -191,6 +192,58 @@ class MatterView(OwnersView):
     }
     form_columns = ("meeting", "title", "item", "description")  # the unit is the meeting's
     form_choices = {"item": ITEMS}
+    column_formatters_detail = {**column_formatters, "tally": lambda v, c, m, n: tally_table(m)}
+
+
+def tally_table(matter):
+    """The tally of a matter as a table: the two thresholds of 《民法典》第二百七十八条 by area
+    and by heads, with the counts, the share, the required fraction and 通过/未通过."""
+    rows = reports.tally_rows(matter.tally)
+    if not rows:
+        return _("Not tallied yet")
+    others = reports.tally_others(matter.tally)
+    head = (
+        _("Threshold"),
+        _("Measure"),
+        _("Count"),
+        _("Of"),
+        _("Share"),
+        _("Required"),
+        _("Outcome"),
+    )
+    parts = ['<table class="table table-sm table-bordered mb-1 tally"><thead><tr>']
+    parts += [f"<th>{escape(h)}</th>" for h in head]
+    parts.append("</tr></thead><tbody>")
+    for row in rows:
+        met = _("Met") if row["met"] else _("Not met")
+        css = "text-success" if row["met"] else "text-danger"
+        cells = [row[k] for k in ("group", "measure", "count", "base", "share", "required")]
+        parts.append(
+            "<tr>"
+            + "".join(f"<td>{escape(c)}</td>" for c in cells)
+            + f'<td class="{css}"><strong>{escape(met)}</strong></td></tr>'
+        )
+    parts.append("</tbody></table>")
+    disagree, abstain = others.get("disagree") or {}, others.get("abstain") or {}
+    result = dict(RESULTS).get(others.get("result"), "")
+    parts.append(
+        '<div class="small text-muted">'
+        + escape(
+            _(
+                "Result: %(result)s. Disagree: %(d_area)s m², %(d_heads)s owners; abstain:"
+                " %(a_area)s m², %(a_heads)s owners; owners whose units voted differently"
+                " (taking part, agreeing with neither): %(split)s.",
+                result=result,
+                d_area=disagree.get("area", "0"),
+                d_heads=disagree.get("heads", 0),
+                a_area=abstain.get("area", "0"),
+                a_heads=abstain.get("heads", 0),
+                split=others.get("split_heads", 0),
+            )
+        )
+        + "</div>"
+    )
+    return Markup("".join(parts))
 
 
 def _hidden_choice(view, context, model, name):
@@ -225,7 +278,18 @@ class BallotLogView(OwnersView):
         "hash": _l("Hash"),
     }
     column_formatters = {"choice": _hidden_choice, "channel": _channel}
-    column_formatters_detail = column_formatters
+    column_formatters_detail = {
+        **column_formatters,
+        "proxy_id": lambda v, c, m, n: _proxy_name(m),
+    }
+
+
+def _proxy_name(row) -> str:
+    """The proxy (受托人) who cast the ballot, or a dash when the owner voted."""
+    proxy = Proxy.get_or_none(Proxy.id == row.proxy_id) if row.proxy_id else None
+    if proxy is None:
+        return _("None (cast by the owner)")
+    return proxy.proxy_name or str(proxy.id)
 
 
 def support_column(view, context, model, name):

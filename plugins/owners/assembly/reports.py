@@ -19,6 +19,7 @@ import hmac
 import io
 import json
 from decimal import Decimal
+from fractions import Fraction
 
 from flask import url_for
 
@@ -378,3 +379,99 @@ def overdue_items(district) -> list:
             )
         )
     return items
+
+
+# -- the tally as a table (表决结果: 参与表决与同意, 面积与人数) --------------------------------
+
+
+def _fraction(value) -> Fraction:
+    return Fraction(str(value or 0))
+
+
+def _percent(part: Fraction, whole: Fraction) -> str:
+    if whole <= 0:
+        return "—"
+    return f"{float(part * 100 / whole):.2f}%"
+
+
+def tally_rows(raw: str) -> list[dict]:
+    """The stored tally of a matter (:meth:`.rules.Tally.as_dict`) as the four rows of
+    《民法典》第二百七十八条: participation by area and by heads (of all), agreement by area and
+    by heads (of those participating). Each row: what, the count, the base, the share, the
+    required fraction and whether it is met, decided by :func:`.rules.decide` (the rules of
+    the tally, not computed again here)."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return []
+    if not data:
+        return []
+    kind = data.get("kind", "ordinary")
+    total_area = _fraction(data.get("total_area"))
+    total_heads = int(data.get("total_heads") or 0)
+    part, agree = data.get("participating", {}), data.get("agree", {})
+    part_area, part_heads = _fraction(part.get("area")), int(part.get("heads") or 0)
+    agree_area, agree_heads = _fraction(agree.get("area")), int(agree.get("heads") or 0)
+    qa, qh, pa, ph = rules.decide(
+        kind, total_area, total_heads, part_area, part_heads, agree_area, agree_heads
+    )
+    needed = _("at least three quarters") if kind == "special" else _("more than half")
+    two_thirds = _("at least two thirds")
+    m2 = _("m²")
+    heads = _("owners")
+
+    def area(v):
+        return f"{register_rules.area_text(Decimal(v.numerator) / v.denominator)} {m2}"
+
+    return [
+        {
+            "group": _("Participation (of all owners)"),
+            "measure": _("Exclusive area"),
+            "count": area(part_area),
+            "base": area(total_area),
+            "share": _percent(part_area, total_area),
+            "required": two_thirds,
+            "met": qa,
+        },
+        {
+            "group": _("Participation (of all owners)"),
+            "measure": _("Number of owners"),
+            "count": f"{part_heads} {heads}",
+            "base": f"{total_heads} {heads}",
+            "share": _percent(Fraction(part_heads), Fraction(total_heads)),
+            "required": two_thirds,
+            "met": qh,
+        },
+        {
+            "group": _("Agreement (of those participating)"),
+            "measure": _("Exclusive area"),
+            "count": area(agree_area),
+            "base": area(part_area),
+            "share": _percent(agree_area, part_area),
+            "required": needed,
+            "met": pa,
+        },
+        {
+            "group": _("Agreement (of those participating)"),
+            "measure": _("Number of owners"),
+            "count": f"{agree_heads} {heads}",
+            "base": f"{part_heads} {heads}",
+            "share": _percent(Fraction(agree_heads), Fraction(part_heads)),
+            "required": needed,
+            "met": ph,
+        },
+    ]
+
+
+def tally_others(raw: str) -> dict:
+    """The other counts of a stored tally: disagree, abstain (area and heads), split heads."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return {
+        "disagree": data.get("disagree", {}),
+        "abstain": data.get("abstain", {}),
+        "split_heads": data.get("split_heads", 0),
+        "result": data.get("result", ""),
+    }

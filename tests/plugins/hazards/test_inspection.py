@@ -36,6 +36,8 @@ def test_ten_checklists_ship_with_weights_logic_and_legal_basis(hz):
         assert 8 <= len(items) <= 20, key
         assert all(f.help_zh and f.weight for f in items), key
         assert all("action" in f.flags("no") for f in items), key
+        # a failed item names the problem in its own words, not the item's passing wording
+        assert all(f.failure_zh and f.failure_en and f.failure_zh != f.label_zh for f in items)
         for f in items:
             if f.key.startswith("major_"):
                 assert any(
@@ -67,6 +69,34 @@ def test_failed_items_create_hazards(hz):
     assert "消防法" in major.basis
     assert major.unit_id == hz.community.id
     assert [row.transition for row in history(major)] == ["report"]
+    # the hazard reads as the failure (灭火器过期或配置不足), not as the passing wording
+    assert found["extinguishers_ok"].title == "灭火器过期或配置不足"
+    assert major.title == "疏散通道、安全出口被占用、堵塞或封闭"
+
+
+def test_a_failure_wording_is_only_for_a_pass_fail_item():
+    from forms.definition import DefinitionError, parse, to_data
+
+    base = {
+        "key": "c",
+        "title_zh": "检查",
+        "sections": [{"key": "s", "label_zh": "一", "fields": []}],
+    }
+    item = {
+        "key": "ok",
+        "type": "yes_no_na",
+        "label_zh": "灭火器在有效期内",
+        "failure_zh": "灭火器过期",
+    }
+    base["sections"][0]["fields"] = [item]
+    form = parse(base)
+    assert form.sections[0].fields[0].failure_zh == "灭火器过期"
+    assert parse(to_data(form)).sections[0].fields[0].failure_zh == "灭火器过期"  # kept
+    base["sections"][0]["fields"] = [
+        {"key": "t", "type": "text", "label_zh": "备注", "failure_zh": "x"}
+    ]
+    with pytest.raises(DefinitionError):
+        parse(base)
 
 
 def test_passed_inspection_creates_no_hazard(hz):

@@ -126,3 +126,13 @@ def trusted(user) -> Context:
 
 
 __all__ = ["COMMUNITY", "DAY", "TerritoryUnit", "reload", "trusted"]
+
+
+def own_ballots():
+    """The ballots cast in the tests: the demo's (its meetings in 幸福社区) left out."""
+    from plugins.owners.assembly.models import BallotLog
+
+    demo = TerritoryUnit.select(TerritoryUnit.id).where(
+        TerritoryUnit.code.startswith("990101001001")
+    )
+    return BallotLog.select().where(BallotLog.unit.not_in(demo))

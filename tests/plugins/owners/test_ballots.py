@@ -17,10 +17,10 @@ from core.commands import Context
 from core.models import AppendOnlyError
 from core.services import ServiceError
 from plugins.owners.assembly import reports, services
-from plugins.owners.assembly.models import BallotLog, Matter, PaperEntry, Proxy
+from plugins.owners.assembly.models import Matter, PaperEntry, Proxy
 from tests.conftest import make_user
 
-from .conftest import COMMUNITY, DAY, reload, trusted
+from .conftest import COMMUNITY, DAY, own_ballots, reload, trusted
 
 PDF = b"%PDF-1.4 signed authorisation"
 
@@ -32,7 +32,7 @@ def refused(call, contains):
 
 
 def counts():
-    return (BallotLog.select().count(), Proxy.select().count(), PaperEntry.select().count())
+    return (own_ballots().count(), Proxy.select().count(), PaperEntry.select().count())
 
 
 def matters(meeting):
@@ -140,7 +140,7 @@ def test_proxy_votes_for_all_the_owners_units_and_the_owner_cannot_vote_meanwhil
     assert {r.proxy_id for r in rows} == {proxy.id}
     # the proxy may change the ballot until close; history kept, chain intact
     services.cast(trusted(agent), world.owners[0], matter, "disagree", on=day, proxy=proxy)
-    assert BallotLog.select().count() == 4
+    assert own_ballots().count() == 4
     assert set(reports.latest_ballots(matter).values()) == {"disagree"}
     assert reports.verify() == []
     # once the proxy has voted the authorisation stands
@@ -273,7 +273,7 @@ def test_paper_ballot_entered_twice_matching_becomes_the_ballot(world):
     first, counted = services.enter_paper(
         trusted(world.staff), meeting, "P-001", world.units[2], world.owners[1], day, sheet
     )
-    assert counted == [] and BallotLog.select().count() == 0
+    assert counted == [] and own_ballots().count() == 0
     before = counts()
     refused(
         lambda: services.enter_paper(
@@ -331,7 +331,7 @@ def test_paper_mismatch_is_listed_and_resolved_by_a_third_person(world):
         day,
         {m["4"].id: "disagree"},
     )
-    assert counted == [] and BallotLog.select().count() == 0
+    assert counted == [] and own_ballots().count() == 0
     [state] = reports.sheets(meeting)
     assert state["state"] == "mismatch" and state["differences"] == [f"matter {m['4'].id}"]
     before = counts()
@@ -460,7 +460,7 @@ def test_the_published_tally_can_be_recomputed_from_the_anonymised_csv(world, ap
     )
     text = reports.anonymised_csv(meeting)
     assert "业主" not in text and "101室" not in text and "201室" not in text  # no names, no units
-    mine = {r.receipt for r in BallotLog.select()}
+    mine = {r.receipt for r in own_ballots()}
     published = {row["receipt"] for row in csv.DictReader(io.StringIO(text))}
     # only the latest ballot per unit is listed: the changed one is not
     assert published < mine and len(published) == 6

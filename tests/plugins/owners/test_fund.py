@@ -26,7 +26,7 @@ from plugins.owners.fund import rules
 from plugins.owners.fund import services as fund
 from plugins.owners.fund.models import FundAccount, FundEntry, FundProposal, FundShare
 
-from .conftest import DAY, reload, trusted
+from .conftest import DAY, own_ballots, reload, trusted
 
 
 def refused(call, contains):
@@ -240,9 +240,8 @@ def test_an_owner_outside_the_affected_units_cannot_vote(world):
         ),
         "您的单元不在本事项的费用分摊范围内",
     )
-    from plugins.owners.assembly.models import BallotLog
 
-    assert BallotLog.select().count() == 0
+    assert own_ballots().count() == 0
 
 
 def test_a_rejected_proposal_cannot_be_spent(world):

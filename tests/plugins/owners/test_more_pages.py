@@ -10,12 +10,12 @@ import json
 
 from core.workdays import today
 from plugins.owners.assembly import reports, services
-from plugins.owners.assembly.models import BallotLog, Matter, Meeting, PaperEntry, Proxy
+from plugins.owners.assembly.models import Matter, Meeting, PaperEntry, Proxy
 from plugins.owners.committees.models import Committee, ResidentsCommitteeNotice
 from plugins.owners.committees.services import tell_residents_committee
 from tests.conftest import csrf_token, login, make_user
 
-from .conftest import COMMUNITY, trusted
+from .conftest import COMMUNITY, own_ballots, trusted
 
 OTHER = "990101001001"  # 幸福社区
 PDF = b"%PDF-1.4 signed"
@@ -90,7 +90,7 @@ def test_staff_record_a_proxy_only_with_an_authorisation_and_the_proxy_votes_on_
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "您的表决票已记录" in page
-    rows = list(BallotLog.select())
+    rows = list(own_ballots())
     assert len(rows) == 2 and all(r.receipt in page for r in rows)
     # the owner cannot vote over the proxy
     owner = client_of(app, "owner0")
@@ -102,7 +102,7 @@ def test_staff_record_a_proxy_only_with_an_authorisation_and_the_proxy_votes_on_
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "您已委托他人投票" in page
-    assert BallotLog.select().count() == 2
+    assert own_ballots().count() == 2
     # someone else's proxy page is not found
     assert client_of(app, "owner1").get(f"/portal/owners/proxy/{proxy.id}").status_code == 404
 
@@ -124,12 +124,12 @@ def test_paper_ballot_pages_refuse_the_same_person_twice(app, world):
     assert "请由另一人再次录入" in page
     page = post(staff, url, data)
     assert "书面表决票的第二次录入须由另一人进行" in page
-    assert PaperEntry.select().count() == 1 and BallotLog.select().count() == 0
+    assert PaperEntry.select().count() == 1 and own_ballots().count() == 0
     make_user("clerk", "community_staff", COMMUNITY)
     clerk = client_of(app, "clerk")
     page = post(clerk, url, {**data, f"matter-{matter.id}": "disagree"})
     assert "两次录入不一致" in page and "录入不一致：待第三人核对" in page
-    assert BallotLog.select().count() == 0
+    assert own_ballots().count() == 0
     make_user("clerk3", "community_staff", COMMUNITY)
     third = client_of(app, "clerk3")
     page = post(third, f"/admin/owners/paper_entry/resolve/?meeting={meeting.id}&sheet=P-1", data)
@@ -292,7 +292,7 @@ def test_the_public_ballot_list_and_csv_after_publication_only(app, world):
     services.publish(trusted(world.staff), meeting, on=today())
     page = anonymous.get(url + "?district=990101").get_data(as_text=True)
     assert "匿名表决票明细" in page
-    receipts = [r.receipt for r in BallotLog.select()]
+    receipts = [r.receipt for r in own_ballots()]
     assert all(r in page for r in receipts)
     assert "业主0" not in page and "101室" not in page
     assert "结果：未通过" in page
