@@ -52,15 +52,20 @@ class TodoItem:
         return workdays.days_left(self.due) if self.due else None
 
 
-def details_url(model, pk) -> str:
-    """The admin details page of a record (the first admin view of its model), or ''."""
-    from flask import current_app, url_for
+def detail_endpoints() -> dict:
+    """Model -> the endpoint of the details page of its first admin view in this application
+    (a workflow of a model without one here, from a module not installed, is left out)."""
+    from flask import current_app, has_app_context
 
+    endpoints: dict = {}
+    if not has_app_context():
+        return endpoints
     for admin in current_app.extensions.get("admin", []):
         for view in admin._views:
-            if getattr(view, "model", None) is model and getattr(view, "can_view_details", False):
-                return url_for(f"{view.endpoint}.details_view", id=pk)
-    return ""
+            model = getattr(view, "model", None)
+            if model is not None and getattr(view, "can_view_details", False):
+                endpoints.setdefault(model, f"{view.endpoint}.details_view")
+    return endpoints
 
 
 def workflow_items(user, access, district, enabled=None) -> list[TodoItem]:
@@ -68,10 +73,15 @@ def workflow_items(user, access, district, enabled=None) -> list[TodoItem]:
     may take a step now, in ``district``."""
     if access is None or user is None or district is None:
         return []
+    from flask import url_for
+
+    endpoints = detail_endpoints()
     items: dict[tuple, TodoItem] = {}
     for flow in registered():
         model = flow.model
-        if model is None or (enabled is not None and flow.plugin not in {"core", *enabled}):
+        if model not in endpoints or (
+            enabled is not None and flow.plugin not in {"core", *enabled}
+        ):
             continue
         for t in flow.transitions.values():
             permission = flow.permission_of(t)
@@ -97,7 +107,7 @@ def workflow_items(user, access, district, enabled=None) -> list[TodoItem]:
                 if item is None:
                     item = items[key] = TodoItem(
                         str(record),
-                        details_url(model, record._pk),
+                        url_for(endpoints[model], id=record._pk),
                         current_deadline(record),
                         flow.plugin,
                         flow.state_label(flow.state_of(record)),
