@@ -35,6 +35,7 @@ FEATURES = (
     "core.publicity",
     "core.notifications",
     "core.inbox",
+    "core.todo_admin",
     "core.dashboard",
     "core.portal",
     "core.forms_admin",
@@ -174,6 +175,16 @@ def linli_portal_tasks(user, district):
 def linli_overdue_items(district):
     return [
         i for f in _features() if hasattr(f, "overdue_items") for i in f.overdue_items(district)
+    ]
+
+
+@hookimpl
+def linli_todo_items(user, access, district):
+    return [
+        i
+        for f in _features()
+        if hasattr(f, "todo_items")
+        for i in f.todo_items(user, access, district)
     ]
 
 

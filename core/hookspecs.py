@@ -187,6 +187,16 @@ def linli_overdue_items(district):
 
 
 @hookspec
+def linli_todo_items(user, access, district):
+    """Return :class:`core.todo.TodoItem` objects: work waiting for ``user`` in ``district``
+    outside the workflows (objections to answer...), each with a link to the record.
+
+    Workflow steps are found by the core from the workflow registry (:mod:`core.todo`);
+    return only what ``access`` lets the user handle, in their data scope.
+    """
+
+
+@hookspec
 def linli_personal_data(user):
     """Return :class:`core.privacy.Section` objects: the records of ``user`` the plugin holds.
 

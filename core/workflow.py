@@ -157,6 +157,7 @@ class Transition:
     or a callable of the record giving one; default: a message naming step and state);
     ``comment_message`` the refusal of a missing required comment; with ``comment_field``
     the comment is also written to that field of the record (a rejection reason).
+    ``todo=False``: the step is not listed as waiting work in 待办 (:mod:`core.todo`).
     """
 
     code: str
@@ -180,6 +181,8 @@ class Transition:
     wrong_state: object = None  # str, lazy string or callable(record) -> str
     comment_message: object = None
     comment_field: str = ""
+    todo: bool = True  # counted as work waiting in 待办 (core.todo); False: a correction or an
+    # option of a supervisor or applicant (冲销, 督办, 撤回) that leaves nobody waiting
 
     @property
     def label(self) -> Label:
@@ -360,6 +363,11 @@ def _day_in_china(value) -> dt.date | None:
             value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(workdays.SHANGHAI).date()
     return value if isinstance(value, dt.date) else None
+
+
+def registered() -> list[Workflow]:
+    """Every bound workflow (for the to-do list, :mod:`core.todo`)."""
+    return list(_registry.values())
 
 
 def workflow_of(record_or_model) -> Workflow:

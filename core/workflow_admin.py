@@ -96,6 +96,14 @@ class WorkflowViewMixin:
     can_view_details = True
     offer_steps = True
 
+    def get_actions_list(self):
+        """The list's actions that are steps of the workflow come in the order of the flow
+        (Flask-Admin would list them by method name); the other actions follow."""
+        actions, confirmations = super().get_actions_list()
+        order = {code: n for n, code in enumerate(self.workflow.transitions)}
+        actions.sort(key=lambda item: order.get(item[0], len(order)))
+        return actions, confirmations
+
     def transition_choices(self, record, name: str) -> list[tuple[str, str]]:
         """Choices offered for foreign-key field ``name``: the related records the user may
         see (territory units: those in the user's scope)."""

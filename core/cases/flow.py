@@ -354,6 +354,7 @@ CASE_FLOW = Workflow(
             guards=(supervisor_only,),
             deadline=SUPERVISION,
             style="danger",
+            todo=False,
         ),
         Transition(
             "feedback",

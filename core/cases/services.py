@@ -126,8 +126,30 @@ def edit(ctx: Context, case: Case, values: dict) -> Case:
 
 
 def move(ctx: Context, case: Case, code: str, comment: str = "", data=None, attachments=()):
-    """Take a step of the community service flow (see :mod:`core.cases.flow`)."""
-    return commands.transition(ctx, case, code, comment, data, attachments)
+    """Take a step of the community service flow (see :mod:`core.cases.flow`); a step that
+    makes someone else the handler (转办 to a person) tells them in their inbox."""
+    before = case.handler_id
+    case = commands.transition(ctx, case, code, comment, data, attachments)
+    tell_new_handler(case, before, ctx.actor)
+    return case
+
+
+def tell_new_handler(case: Case, before: int | None, actor) -> None:
+    """A notification (分派) to the case's new handler, unless they took it themselves."""
+    from core.notifications import notify
+
+    handler = case.handler_id
+    if handler is None or handler == before or handler == getattr(actor, "id", None):
+        return
+    notify(
+        User.get_by_id(handler),
+        "assignment",
+        _("A case was assigned to you: %(title)s", title=case.title),
+        _("Deadline: %(due)s", due=case.due.isoformat() if case.due else "—"),
+        details_url(case),
+        district_id=workflow.district_of(case),
+        key=f"case:assigned:{case.id}:{handler}:{case.version}",
+    )
 
 
 # -- lists -------------------------------------------------------------------------------------

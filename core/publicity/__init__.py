@@ -163,6 +163,33 @@ def overdue_items(district) -> list:
     return items
 
 
+def todo_items(user, access, district) -> list:
+    """Objections not answered yet to notices the user may update (answer), in the district."""
+    from core.publicity.services import answer_due, unanswered
+    from core.todo import TodoItem
+
+    if district is None or access is None or not access.can("core", "update"):
+        return []
+    from core.i18n import gettext as _
+
+    query = (
+        unanswered()
+        .join(Publication)
+        .where(access.scope_condition(Publication, "core", "update", district.id))
+        .order_by(Objection.id)
+    )
+    return [
+        TodoItem(
+            _("Answer the objection to “%(title)s”", title=objection.publication.title),
+            f"/admin/core/objection/answer/?id={objection.id}",
+            answer_due(objection),
+            "core",
+            kind=str(_("Objections")),
+        )
+        for objection in query.limit(200)
+    ]
+
+
 def personal_data(user) -> list:
     """The objections the person raised to public notices (evidence: kept on erasure)."""
     from core.i18n import lazy_gettext as _l

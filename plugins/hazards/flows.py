@@ -232,6 +232,7 @@ HAZARD_FLOW = Workflow(
             required=("extension_reason", "requested_deadline"),
             validators=(valid_extension,),
             style="secondary",
+            todo=False,
         ),
         Transition(
             "approve_extension",
@@ -266,6 +267,7 @@ HAZARD_FLOW = Workflow(
             validators=(not_yet_supervised,),
             effect=_supervised,
             style="danger",
+            todo=False,
         ),
         Transition(
             "invalidate",

@@ -96,6 +96,7 @@ ORG_FLOW = Workflow(
             "withdrawn",
             permission=CREATE,
             guards=(_application("withdrawn", N_("Withdraw the application instead.")),),
+            todo=False,
         ),
         Transition(
             "liquidate",
@@ -106,6 +107,7 @@ ORG_FLOW = Workflow(
             permission=APPROVE,
             comment_required=True,
             style="warning",
+            todo=False,
         ),
         Transition(
             "finish_liquidation",
@@ -143,6 +145,7 @@ ORG_FLOW = Workflow(
             comment_required=True,
             effect=_ended,
             style="danger",
+            todo=False,
         ),
     ],
 )
@@ -303,6 +306,7 @@ APPLICATION_FLOW = Workflow(
             "withdrawn",
             permission=CREATE,
             style="secondary",
+            todo=False,
         ),
     ],
 )

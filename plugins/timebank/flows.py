@@ -360,6 +360,7 @@ RECORD_FLOW = Workflow(
             after=(take_back_posting,),
             wrong_state=_l("Only an approved service record can be reversed."),
             style="danger",
+            todo=False,
         ),
     ],
 )

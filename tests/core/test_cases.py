@@ -210,6 +210,12 @@ def test_transfer_in_the_page_hands_the_case_over(staff):
     )
     assert "当前状态为“已转办”" in page
     assert "您目前无需对该记录进行操作。" in page  # the receiver has nothing left to do
+    # the new handler is told (分派) and finds the case in their to-do list
+    inbox = text(liwei.get("/admin/core/notification/"))
+    assert "分派给您的事项：邻里噪音纠纷" in inbox
+    assert "分派给您的事项" not in text(zhang.get("/admin/core/notification/"))
+    todo = liwei.get("/admin/todo/").get_data(as_text=True)
+    assert f'href="{URL}/details/?id={case.id}"' in todo and "反馈办理结果" in todo
     page = text(step(liwei, case.id, "feedback", result="已组织双方调解"))
     assert "当前状态为“已反馈”" in page
 

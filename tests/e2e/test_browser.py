@@ -109,7 +109,7 @@ def test_first_visit_from_login_to_dashboard_list_and_modules(live_server, page,
     page.click("tr[data-plugin=noticeboard] button[name=enable][value='0']")
     expect(page.locator(".alert-success")).to_contain_text("已停用：noticeboard")
     expect(page.locator("tr[data-plugin=noticeboard] .badge")).to_have_text("已停用")
-    expect(page.locator("nav")).not_to_contain_text("公告栏")
+    expect(page.locator("#linli-sidebar")).not_to_contain_text("公告栏")
     expect(page.locator(f"nav a[href='{NOTICE_LIST}']")).to_have_count(0)
     response = page.goto(f"{base}{NOTICE_LIST}")
     assert response.status == 404
@@ -124,12 +124,30 @@ def test_first_visit_from_login_to_dashboard_list_and_modules(live_server, page,
     expect(page.locator("tr[data-plugin=noticeboard] .badge")).to_have_text("已启用")
     # the menu opens with Bootstrap's script: wait until the page has loaded it
     page.wait_for_load_state("load")
-    page.locator("nav a.dropdown-toggle", has_text="公告栏").click()
+    page.locator("#linli-sidebar a.linli-group-toggle", has_text="公告栏").click()
     expect(page.locator(f"nav a[href='{NOTICE_LIST}']")).to_be_visible()
     page.click(f"nav a[href='{NOTICE_LIST}']")
     expect(page).to_have_url(re.compile(re.escape(NOTICE_LIST)))
     expect(page.locator("table.model-list")).to_contain_text("欢迎使用公告栏")
     shot("notices")
+
+    # the sidebar folds away and comes back (remembered in the browser)
+    page.click("#sidebar-toggle")
+    expect(page.locator("#linli-sidebar")).to_be_hidden()
+    page.reload()
+    expect(page.locator("#linli-sidebar")).to_be_hidden()
+    page.click("#sidebar-toggle")
+    expect(page.locator("#linli-sidebar")).to_be_visible()
+
+    # the top bar fits one line at 1280 px and stays usable at 1024 px
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{base}/admin/todo/")
+        bar = page.locator("nav.linli-topbar").bounding_box()
+        assert bar["height"] < 70, (width, bar)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        expect(page.locator("#topbar-todo-count")).to_be_visible()
+        shot(f"todo-{width}")
 
     # log out from the navigation bar
     page.click("nav button:has-text('退出登录')")

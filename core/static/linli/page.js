@@ -6,6 +6,7 @@
 //   data-autosubmit          on a select: sends its form when the choice changes
 //   data-print               on a button: prints the page
 //   data-no-submit           on a form: never sent (a preview)
+//   data-toggle-sidebar      on a button: shows or hides the admin sidebar
 (function () {
   "use strict";
 
@@ -29,6 +30,23 @@
       window.print();
     }
   }, true);
+
+  // data-toggle-sidebar: shows or hides the admin's sidebar, remembered in this browser
+  var toggle = document.querySelector("[data-toggle-sidebar]");
+  if (toggle) {
+    var hidden = false;
+    try { hidden = window.localStorage.getItem("linli-sidebar") === "hidden"; } catch (e) {}
+    var apply = function () {
+      document.body.classList.toggle("linli-sidebar-hidden", hidden);
+      toggle.setAttribute("aria-expanded", hidden ? "false" : "true");
+    };
+    apply();
+    toggle.addEventListener("click", function () {
+      hidden = !hidden;
+      try { window.localStorage.setItem("linli-sidebar", hidden ? "hidden" : "shown"); } catch (e) {}
+      apply();
+    });
+  }
 
   document.addEventListener("change", function (event) {
     var el = event.target;

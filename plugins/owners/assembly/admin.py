@@ -77,11 +77,12 @@ def publish_due_column(view, context, model, name):
 class MeetingView(WorkflowViewMixin, OwnersView):
     """业主大会会议 Meetings: draft → noticed → voting open → closed → tallied → published →
     filed. The form writes a draft (the rules: :class:`.commands.MeetingRules`); the actions
-    are the steps of :mod:`.services` on the meeting's workflow (:mod:`.flows`), and the
-    details page shows the workflow's history (流转记录) without offering the steps."""
+    are the steps of :mod:`.services` on the meeting's workflow (:mod:`.flows`), listed in the
+    order of the flow, and the details page shows the workflow's history (流转记录) and the
+    step the user may take now as a button, posted to the same services
+    (:meth:`perform_transition`)."""
 
     workflow = MEETING_FLOW
-    offer_steps = False
     column_details_list = (
         "title",
         "status",
