@@ -240,7 +240,6 @@ class Values:
         declared = {f.data_key or n: f for n, f in resource.schema_class._declared_fields.items()}
         self.unit_keys = set()
         self.choices: dict[str, dict[str, str]] = {}
-        self.shown: dict[str, list[str]] = {}  # the labels of a choice, as the user reads them
         self.booleans = set()
         for key, name in key_map.items():
             field = model_fields[name]
@@ -248,7 +247,6 @@ class Values:
                 self.unit_keys.add(key)
             elif field.choices and not isinstance(field, pw.ForeignKeyField):
                 self.choices[key] = choice_names(field.choices)
-                self.shown[key] = [str(label) for _code, label in field.choices]
             if isinstance(declared.get(key), mf.Boolean):
                 self.booleans.add(key)
         for row, f in resource.custom_fields():
@@ -257,7 +255,6 @@ class Values:
                 self.choices[CUSTOM_PREFIX + row.key] = choice_names(
                     [(c.code, c.label_zh, c.label_en) for c in options]
                 )
-                self.shown[CUSTOM_PREFIX + row.key] = [c.label_zh for c in options]
             elif f.type == "territory_unit":
                 self.unit_keys.add(CUSTOM_PREFIX + row.key)
 
@@ -275,16 +272,8 @@ class Values:
             elif key in self.choices:
                 names = self.choices[key]
                 code = names.get(value) or names.get(value.strip().lower())
-                if code is None:
-                    errors[key] = [
-                        _(
-                            "“%(value)s” is not one of the choices: %(choices)s.",
-                            value=value,
-                            choices="、".join(self.shown.get(key) or sorted(set(names.values())))[
-                                :300
-                            ],
-                        )
-                    ]
+                if code is None:  # the message the command gives on every surface
+                    errors[key] = [_("Not a valid choice.")]
                 else:
                     converted[key] = code
             elif key in self.booleans:

@@ -131,10 +131,13 @@ def test_first_visit_from_login_to_dashboard_list_and_modules(live_server, page,
     expect(page.locator("table.model-list")).to_contain_text("欢迎使用公告栏")
     shot("notices")
 
-    # the sidebar folds away and comes back (remembered in the browser)
+    # the sidebar folds away and comes back (remembered in the browser); the toggle works
+    # once the page's script has loaded
+    page.wait_for_load_state("load")
     page.click("#sidebar-toggle")
     expect(page.locator("#linli-sidebar")).to_be_hidden()
     page.reload()
+    page.wait_for_load_state("load")
     expect(page.locator("#linli-sidebar")).to_be_hidden()
     page.click("#sidebar-toggle")
     expect(page.locator("#linli-sidebar")).to_be_visible()
