@@ -353,16 +353,7 @@ class UserView(EraseMixin, ManageUsersMixin, ModelView):
 
     @action("unlock", _l("Unlock accounts"), _l("Unlock the selected accounts?"))
     def action_unlock(self, ids):
-        if not self.may("manage_roles"):
-            flash(_("You are not allowed to do this."), "error")
-            return
-        done = 0
-        for user in self.scoped_query(User.select(), "update").where(User.id << ids):
-            try:
-                services.unlock(Context.current(), user)
-                done += 1
-            except services.ServiceError as exc:
-                flash(str(exc), "error")
+        done = self._each_user(ids, self.may("manage_roles"), services.unlock)
         if done:
             flash(_("%(count)s accounts unlocked.", count=done), "success")
 
@@ -372,16 +363,7 @@ class UserView(EraseMixin, ManageUsersMixin, ModelView):
         _l("Reset the selected accounts' second factor?"),
     )
     def action_reset_totp(self, ids):
-        if not self.may("manage_roles"):
-            flash(_("You are not allowed to do this."), "error")
-            return
-        done = 0
-        for user in self.scoped_query(User.select(), "update").where(User.id << ids):
-            try:
-                totp.reset_totp(Context.current(), user)
-                done += 1
-            except services.ServiceError as exc:
-                flash(str(exc), "error")
+        done = self._each_user(ids, self.may("manage_roles"), totp.reset_totp)
         if done:
             flash(_("Second factor reset for %(count)s accounts.", count=done), "success")
 
@@ -394,19 +376,26 @@ class UserView(EraseMixin, ManageUsersMixin, ModelView):
         self._set_active(ids, True)
 
     def _set_active(self, ids, active):
-        if not self.can_edit:
+        done = self._each_user(
+            ids, self.can_edit, lambda ctx, user: services.set_active(ctx, user, active)
+        )
+        if done:
+            flash(_("Saved."), "success")
+
+    def _each_user(self, ids, allowed: bool, command) -> int:
+        """``command(ctx, user)`` for each selected account in scope; each refusal is shown.
+        Returns how many were done."""
+        if not allowed:
             flash(_("You are not allowed to do this."), "error")
-            return
-        users = self.scoped_query(User.select(), "update").where(User.id << ids)
+            return 0
         done = 0
-        for user in users:
+        for user in self.scoped_query(User.select(), "update").where(User.id << ids):
             try:
-                services.set_active(Context.current(), user, active)
+                command(Context.current(), user)
                 done += 1
             except services.ServiceError as exc:
                 flash(str(exc), "error")
-        if done:
-            flash(_("Saved."), "success")
+        return done
 
     def is_action_allowed(self, name):
         if name in ("disable", "enable"):
