@@ -398,7 +398,9 @@ class Account(DistrictOwnedModel):
         max_length=16, default="person", choices=ACCOUNT_ROLES, verbose_name=_l("Account type")
     )
     balance = pw.BigIntegerField(default=0, verbose_name=_l("Balance (minutes)"))
-    system_key = pw.CharField(max_length=48, null=True, unique=True)  # "unit:role:kind"
+    system_key = pw.CharField(
+        max_length=48, null=True, unique=True, verbose_name=_l("System key")
+    )  # "unit:role:kind"
 
     class Meta:
         table_name = "timebank_account"
