@@ -11,6 +11,7 @@ import peewee as pw
 
 from core.db import db
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 
 
 def utcnow() -> dt.datetime:
@@ -208,7 +209,7 @@ class AuditLog(AppendOnlyModel):
     unit_id = pw.IntegerField(null=True, index=True)
     changes = pw.TextField(default="{}", verbose_name=_l("Changes"))
     summary = pw.CharField(max_length=255, default="", verbose_name=_l("Summary"))
-    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    ip = pw.CharField(max_length=64, default="", verbose_name=lazy_pgettext("network", "Address"))
 
     class Meta:
         table_name = "core_audit_log"
@@ -223,7 +224,7 @@ class LoginAttempt(AppendOnlyModel):
     user = pw.ForeignKeyField(
         User, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("User")
     )
-    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    ip = pw.CharField(max_length=64, default="", verbose_name=lazy_pgettext("network", "Address"))
     success = pw.BooleanField(default=False, verbose_name=_l("Succeeded"))
     reason = pw.CharField(max_length=32, default="", verbose_name=_l("Reason"))
 
@@ -273,7 +274,7 @@ class UserSession(BaseModel):
     key_hash = pw.CharField(max_length=64, unique=True)
     created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Logged in at"))
     last_seen_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Last active at"))
-    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    ip = pw.CharField(max_length=64, default="", verbose_name=lazy_pgettext("network", "Address"))
     user_agent = pw.CharField(max_length=255, default="", verbose_name=_l("Browser"))
     ended_at = pw.DateTimeField(null=True, verbose_name=_l("Ended at"))
     end_reason = pw.CharField(max_length=32, default="", verbose_name=_l("Ended because"))
