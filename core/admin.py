@@ -332,6 +332,15 @@ def is_secret(name: str) -> bool:
     return bool(SECRET.search(str(name)))
 
 
+# headers of the columns many models have, when the field declares no verbose_name
+COMMON_LABELS = {
+    "created_at": _l("Created at"),
+    "created_by": _l("Created by"),
+    "updated_at": _l("Updated at"),
+    "updated_by": _l("Updated by"),
+}
+
+
 class ModelView(AccessMixin, PeeweeModelView):
     """Base model view for every plugin. Subclasses set ``plugin_id`` and the usual options.
 
@@ -375,21 +384,25 @@ class ModelView(AccessMixin, PeeweeModelView):
         self._check_scoping()
         super().__init__(model, name=name, category=category, endpoint=endpoint, url=url, **kwargs)
 
-    def get_column_names(self, only_columns, excluded_columns):
-        """Flask-Admin's columns of the list, the details page and the export, without any
-        secret (a password hash, a token's or session key's hash): none is ever shown."""
-        names = super().get_column_names(only_columns, excluded_columns)
-        return [(c, label) for c, label in names if not is_secret(getattr(c, "name", c))]
-
     def get_column_name(self, field):
-        """A column's label: the view's ``column_labels``, else the model field's
-        ``verbose_name`` (translated, as the forms show it), else Flask-Admin's own."""
+        """A column's header (list, details, export): ``column_labels``, else the model
+        field's ``verbose_name`` (translated), else Flask-Admin's English prettified name."""
         if self.column_labels and field in self.column_labels:
             return self.column_labels[field]
         model_field = self.model._meta.fields.get(field) if isinstance(field, str) else None
         if model_field is not None and model_field.verbose_name:
             return model_field.verbose_name
+        if model_field is not None and model_field is self.model._meta.primary_key:
+            return _l("ID")
+        if field in COMMON_LABELS:
+            return COMMON_LABELS[field]
         return super().get_column_name(field)
+
+    def get_column_names(self, only_columns, excluded_columns):
+        """Flask-Admin's columns of the list, the details page and the export, without any
+        secret (a password hash, a token's or session key's hash): none is ever shown."""
+        names = super().get_column_names(only_columns, excluded_columns)
+        return [(c, label) for c, label in names if not is_secret(getattr(c, "name", c))]
 
     # -- personal data (个人信息): validated, masked for users without the permission --
 

@@ -18,7 +18,7 @@ from core import readable, services, sessions, territory, totp
 from core.admin import AccessMixin, ModelView, OnePermission, View, local_datetime
 from core.commands import Context
 from core.db import db
-from core.i18n import Label
+from core.i18n import Label, lazy_pgettext
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import (
@@ -171,7 +171,7 @@ class AuditLogView(OnePermission, ModelView):
         "table": _l("Table"),
         "record_id": _l("Record"),
         "summary": _l("Summary"),
-        "ip": _l("Address"),
+        "ip": lazy_pgettext("network", "Address"),
         "changes": _l("Changes"),
     }
     column_formatters = {"action": lambda v, c, m, p: str(ACTION_LABELS.get(m.action, m.action))}
@@ -605,7 +605,7 @@ class LoginAttemptView(OnePermission, ModelView):
     column_labels = {
         "at": _l("Time"),
         "username": _l("Username"),
-        "ip": _l("Address"),
+        "ip": lazy_pgettext("network", "Address"),
         "success": _l("Succeeded"),
         "reason": _l("Reason"),
     }
@@ -647,7 +647,7 @@ class UserSessionView(ManageUsersMixin, ModelView):
         "user": _l("User"),
         "created_at": _l("Logged in at"),
         "last_seen_at": _l("Last active at"),
-        "ip": _l("Address"),
+        "ip": lazy_pgettext("network", "Address"),
         "user_agent": _l("Browser"),
         "ended_at": _l("Ended at"),
         "end_reason": _l("Ended because"),

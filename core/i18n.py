@@ -1,16 +1,33 @@
-"""Translation helpers (国际化): Chinese (zh_Hans) first, English second, via Flask-Babel."""
+"""Translation helpers (国际化): Chinese (zh_Hans) first, English second, via Flask-Babel.
+
+The catalogues of the core and of every plugin are merged into one per language, so one
+English msgid has one Chinese translation everywhere. Where one English word means two
+things ("Open" for a complaint and for a service request, "Address" of a building and of
+a computer), give it a message context: ``pgettext("complaint", "Open")`` /
+``lazy_pgettext(...)``; ``tests/core/test_i18n.py`` fails on a msgid translated two ways."""
 
 from functools import cached_property
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import Babel, Domain, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import (
+    Babel,
+    Domain,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    lazy_pgettext,
+    ngettext,
+    pgettext,
+)
 
 __all__ = [
     "Label",
     "babel",
     "gettext",
     "lazy_gettext",
+    "lazy_pgettext",
     "ngettext",
+    "pgettext",
     "get_locale",
     "select_locale",
 ]

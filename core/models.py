@@ -11,6 +11,7 @@ import peewee as pw
 
 from core.db import db
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 
 
 def utcnow() -> dt.datetime:
@@ -43,10 +44,10 @@ class TerritoryUnit(BaseModel):
         "self", null=True, backref="children", on_delete="RESTRICT", verbose_name=_l("Parent")
     )
     path = pw.CharField(max_length=255, index=True, default="", verbose_name=_l("Path"))
-    depth = pw.SmallIntegerField(default=0)
-    district_id = pw.IntegerField(null=True, index=True)
+    depth = pw.SmallIntegerField(default=0, verbose_name=_l("Depth"))
+    district_id = pw.IntegerField(null=True, index=True, verbose_name=_l("District"))
     sort_order = pw.IntegerField(default=0, verbose_name=_l("Order"))
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
     # KPI denominators (指标分母): resident population (常住人口) and urban or rural (城市/农村)
     population = pw.IntegerField(null=True, verbose_name=_l("Resident population"))
     area_type = pw.CharField(
@@ -69,7 +70,7 @@ class User(BaseModel):
     is_active = pw.BooleanField(default=True, verbose_name=_l("Active"))
     must_change_password = pw.BooleanField(default=False)
     password_changed_at = pw.DateTimeField(default=utcnow)
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
     last_login_at = pw.DateTimeField(null=True)
 
     class Meta:
@@ -159,8 +160,10 @@ class DistrictSetting(BaseModel):
     plugin = pw.CharField(max_length=32)
     key = pw.CharField(max_length=64)
     value = pw.TextField()
-    updated_at = pw.DateTimeField(default=utcnow)
-    updated_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    updated_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Updated at"))
+    updated_by = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Updated by")
+    )
 
     class Meta:
         table_name = "core_district_setting"
@@ -206,7 +209,7 @@ class AuditLog(AppendOnlyModel):
     unit_id = pw.IntegerField(null=True, index=True)
     changes = pw.TextField(default="{}", verbose_name=_l("Changes"))
     summary = pw.CharField(max_length=255, default="", verbose_name=_l("Summary"))
-    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    ip = pw.CharField(max_length=64, default="", verbose_name=lazy_pgettext("network", "Address"))
 
     class Meta:
         table_name = "core_audit_log"
@@ -218,8 +221,10 @@ class LoginAttempt(AppendOnlyModel):
 
     at = pw.DateTimeField(default=utcnow, verbose_name=_l("Time"))
     username = pw.CharField(max_length=64, verbose_name=_l("Username"))
-    user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
-    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    user = pw.ForeignKeyField(
+        User, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("User")
+    )
+    ip = pw.CharField(max_length=64, default="", verbose_name=lazy_pgettext("network", "Address"))
     success = pw.BooleanField(default=False, verbose_name=_l("Succeeded"))
     reason = pw.CharField(max_length=32, default="", verbose_name=_l("Reason"))
 
@@ -234,7 +239,7 @@ class PasswordHistory(AppendOnlyModel):
 
     user = pw.ForeignKeyField(User, backref="+", on_delete="CASCADE")
     password_hash = pw.CharField(max_length=255)
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
 
     class Meta:
         table_name = "core_password_history"
@@ -269,7 +274,7 @@ class UserSession(BaseModel):
     key_hash = pw.CharField(max_length=64, unique=True)
     created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Logged in at"))
     last_seen_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Last active at"))
-    ip = pw.CharField(max_length=64, default="", verbose_name=_l("Address"))
+    ip = pw.CharField(max_length=64, default="", verbose_name=lazy_pgettext("network", "Address"))
     user_agent = pw.CharField(max_length=255, default="", verbose_name=_l("Browser"))
     ended_at = pw.DateTimeField(null=True, verbose_name=_l("Ended at"))
     end_reason = pw.CharField(max_length=32, default="", verbose_name=_l("Ended because"))
@@ -290,7 +295,7 @@ class UserTotp(BaseModel):
         User, unique=True, backref="+", on_delete="CASCADE", verbose_name=_l("User")
     )
     secret = pw.CharField(max_length=64)
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
     enabled_at = pw.DateTimeField(null=True)
     last_step = pw.BigIntegerField(null=True)
 

@@ -26,6 +26,7 @@ from flask import Response, send_file, stream_with_context
 from core import sheets as sheets_module
 from core.db import db
 from core.i18n import gettext as _
+from core.i18n import pgettext
 from core.sheets import csv_chunks, escape_formula, write_xlsx, xlsx_cell  # noqa: F401
 
 from .resources import CUSTOM_PREFIX, ApiError, Resource
@@ -556,7 +557,7 @@ def _kind(model_field, schema_field) -> str:
     if isinstance(model_field, pw.ForeignKeyField):
         return _("Record number")
     if isinstance(model_field, pw.DecimalField | pw.FloatField):
-        return _("Number")
+        return pgettext("template", "Number")
     if isinstance(model_field, pw.IntegerField):
         return _("Whole number")
     return _("Plain text")
@@ -570,6 +571,13 @@ CUSTOM_KINDS = {
     "multi_choice": "Choice",
     "territory_unit": "Territory unit",
 }
+
+
+def _custom_kind(kind: str) -> str:
+    """The template's word for a custom field's type (a message context where the English
+    word means something else elsewhere)."""
+    word = CUSTOM_KINDS.get(kind, "Plain text")
+    return pgettext("template", word) if word in ("Number", "Choice") else _(word)
 
 
 def template_columns(resource: Resource) -> list[sheets_module.TemplateColumn]:
@@ -613,7 +621,7 @@ def template_columns(resource: Resource) -> list[sheets_module.TemplateColumn]:
             ]
             column.strict = False  # a code or a full name is as good as a name
         elif model_field.choices and not isinstance(model_field, pw.ForeignKeyField):
-            column.kind = _("Choice")
+            column.kind = pgettext("template", "Choice")
             column.allowed = [str(label) for _code, label in model_field.choices]
             column.note = _(
                 "The label or the code: %(codes)s.",
@@ -636,7 +644,7 @@ def template_columns(resource: Resource) -> list[sheets_module.TemplateColumn]:
             header=f.label_zh,
             key=CUSTOM_PREFIX + row.key,
             required=f.required,
-            kind=_(CUSTOM_KINDS.get(f.type, "Plain text")),
+            kind=_custom_kind(f.type),
             note=f.help_zh,
             text=f.type not in ("integer", "decimal", "date"),
         )
@@ -653,12 +661,12 @@ def template_texts() -> sheets_module.TemplateTexts:
         guide=_("Columns"),
         values=_("Allowed values"),
         guide_headers=[
-            _("Column"),
+            pgettext("template", "Column"),
             _("Field"),
-            _("Required"),
+            pgettext("template", "Required"),
             _("Type"),
             _("Allowed values"),
-            _("Note"),
+            pgettext("template", "Note"),
         ],
         yes=_("Yes"),
         no=_("No"),

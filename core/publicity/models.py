@@ -7,13 +7,14 @@ import peewee as pw
 from core import workdays
 from core.fields import MobileField
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import AppendOnlyModel, DistrictOwnedModel, User, utcnow
 
 STATES = ("draft", "published", "withdrawn", "closed")
 
 STATE_LABELS = {
     "draft": _l("Draft"),
-    "published": _l("Published"),
+    "published": lazy_pgettext("publicity", "Published"),
     "withdrawn": _l("Withdrawn"),
     "closed": _l("Closed"),
 }

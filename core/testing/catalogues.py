@@ -16,6 +16,7 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 # plugins wrap runtime messages in helpers too: N_ (marks only) and refuse (raises)
 PLUGIN_KEYWORDS = {**KEYWORDS, "N_": None, "refuse": None}
@@ -41,23 +42,24 @@ def strings(message) -> tuple[str, ...]:
     return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
-def extract(folder: Path) -> dict[str, list[str]]:
-    """msgid -> where it is used, for every marked string under ``folder`` (the mapping of
-    ``folder/babel.cfg``, else Python files and ``templates/``). Tests are not extracted."""
+def extract(folder: Path) -> dict[tuple[str, str | None], list[str]]:
+    """(msgid, context) -> where it is used, for every marked string under ``folder`` (the
+    mapping of ``folder/babel.cfg``, else Python files and ``templates/``). Tests are not
+    extracted."""
     import io
 
     cfg = folder / "babel.cfg"
     text = cfg.read_text(encoding="utf-8") if cfg.exists() else DEFAULT_MAPPING
     method_map, options_map = parse_mapping_cfg(io.StringIO(text), "babel.cfg")
     found: dict[str, list[str]] = {}
-    for filename, lineno, message, _c, _ctx in extract_from_dir(
+    for filename, lineno, message, _c, context in extract_from_dir(
         str(folder), method_map, options_map, keywords=PLUGIN_KEYWORDS
     ):
         if filename.split("/")[0] in ("tests", "migrations"):
             continue
         text = message[0] if isinstance(message, tuple) else message
         if text:
-            found.setdefault(text, []).append(f"{filename}:{lineno}")
+            found.setdefault((text, context), []).append(f"{filename}:{lineno}")
     return found
 
 
@@ -76,10 +78,11 @@ def catalogue_problems(folder: Path, translations: Path | None) -> list[str]:
         return [f"missing catalogue {p}" for p in missing]
     zh = read_catalog(zh_po)
     en = read_catalog(en_po)
-    translated = {msgid(m): m for m in zh if m.id}
+    translated = {(msgid(m), m.context): m for m in zh if m.id}
     problems = []
-    for text, where in found.items():
-        message = translated.get(text)
+    for (text, context), where in found.items():
+        message = translated.get((text, context))
+        text = f"{context}|{text}" if context else text
         if message is None or not all(s.strip() for s in strings(message)):
             problems.append(f"untranslated: {text!r} ({where[0]})")
         elif "fuzzy" in message.flags:
@@ -89,6 +92,6 @@ def catalogue_problems(folder: Path, translations: Path | None) -> list[str]:
             wanted = set().union(*(placeholders(i) for i in ids))
             if any(placeholders(s) != wanted for s in strings(message)):
                 problems.append(f"placeholders differ: {text!r}")
-    if {m.id for m in en if m.id} != {m.id for m in zh if m.id}:
+    if {(m.id, m.context) for m in en if m.id} != {(m.id, m.context) for m in zh if m.id}:
         problems.append("the English and Chinese catalogues have different entries")
     return problems

@@ -18,7 +18,7 @@ from wtforms import MultipleFileField, SelectField
 from core import workdays
 from core.admin import ModelView, View, choice_formatter
 from core.commands import Context
-from core.i18n import Label
+from core.i18n import Label, lazy_pgettext
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
@@ -147,7 +147,11 @@ class InspectionView(Base):
     column_searchable_list = ("place", "checklist_title")
     column_filters = ("inspected_on", "checklist", "unit")
     column_formatters = {"answers": answers, "photos": photos, "position": position}
-    column_labels = {"answers": _l("Answers"), "photos": _l("Photos"), "position": _l("Position")}
+    column_labels = {
+        "answers": lazy_pgettext("inspection", "Answers"),
+        "photos": _l("Photos"),
+        "position": _l("Position"),
+    }
 
 
 class HazardView(WorkflowViewMixin, Base):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import AppendOnlyError, DistrictOwnedModel, User
 from forms.models import Submission
 
@@ -24,7 +25,11 @@ class Inspection(DistrictOwnedModel):
     checklist = pw.CharField(max_length=64, verbose_name=_l("Checklist"))
     checklist_title = pw.CharField(max_length=100, default="", verbose_name=_l("Checklist name"))
     submission = pw.ForeignKeyField(
-        Submission, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Answers")
+        Submission,
+        null=True,
+        backref="+",
+        on_delete="RESTRICT",
+        verbose_name=lazy_pgettext("inspection", "Answers"),
     )
     inspected_on = pw.DateField(verbose_name=_l("Inspected on"))
     failed_count = pw.IntegerField(default=0, verbose_name=_l("Failed items"))
@@ -55,7 +60,9 @@ class Hazard(DistrictOwnedModel):
     proposed_grade = pw.CharField(
         max_length=16, choices=GRADES, default="general", verbose_name=_l("Proposed grade")
     )
-    grade = pw.CharField(max_length=16, choices=GRADES, null=True, verbose_name=_l("Grade"))
+    grade = pw.CharField(
+        max_length=16, choices=GRADES, null=True, verbose_name=lazy_pgettext("hazard", "Grade")
+    )
     responsible = pw.CharField(max_length=64, default="", verbose_name=_l("Responsible person"))
     measures = pw.TextField(default="", verbose_name=_l("Rectification measures"))
     funds = pw.CharField(max_length=200, default="", verbose_name=_l("Funds"))
@@ -175,7 +182,7 @@ class Recheck(Evidence):
     inspection = pw.ForeignKeyField(
         Inspection, backref="rechecks", on_delete="RESTRICT", verbose_name=_l("Re-inspection")
     )
-    passed = pw.BooleanField(verbose_name=_l("Passed"))
+    passed = pw.BooleanField(verbose_name=lazy_pgettext("inspection", "Passed"))
     checked_on = pw.DateField(verbose_name=_l("Checked on"))
 
     class Meta:
@@ -235,7 +242,10 @@ for _name, _field in (
             max_length=16, choices=SOURCES, default="inspection", verbose_name=_l("Source")
         ),
     ),
-    ("category", pw.CharField(max_length=64, default="", verbose_name=_l("Category"))),
+    (
+        "category",
+        pw.CharField(max_length=64, default="", verbose_name=lazy_pgettext("hazard", "Category")),
+    ),
     ("description", pw.TextField(default="", verbose_name=_l("Description"))),
     ("instance", pw.CharField(max_length=100, default="", verbose_name=_l("Instance"))),
 ):
@@ -373,7 +383,9 @@ def _extend_hazard() -> None:
         "accepted_by": pw.ForeignKeyField(
             User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Accepted by")
         ),
-        "accepted_on": pw.DateField(null=True, verbose_name=_l("Accepted on")),
+        "accepted_on": pw.DateField(
+            null=True, verbose_name=lazy_pgettext("rectification", "Accepted on")
+        ),
         "acceptance_opinion": pw.TextField(default="", verbose_name=_l("Acceptance opinion")),
     }
     for name, field in extra.items():
@@ -390,7 +402,9 @@ class StatisticsReport(DistrictOwnedModel):
     figures are recomputed, then submitted; a submitted report is a locked snapshot (the
     database refuses changes) and a correction is a new version referring to it."""
 
-    period = pw.CharField(max_length=8, choices=PERIODS, verbose_name=_l("Period"))
+    period = pw.CharField(
+        max_length=8, choices=PERIODS, verbose_name=lazy_pgettext("statistics", "Period")
+    )
     year = pw.IntegerField(verbose_name=_l("Year"))
     quarter = pw.IntegerField(null=True, verbose_name=_l("Quarter"))
     state = pw.CharField(

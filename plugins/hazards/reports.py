@@ -9,6 +9,7 @@ from flask import g, url_for
 
 from core.dashboard import Rate, Row, Table, Widget, scoped, unit_ids
 from core.i18n import gettext as _
+from core.i18n import pgettext
 from core.models import TerritoryUnit
 
 from . import rules, services
@@ -89,7 +90,12 @@ def management_widgets(district) -> list[Widget]:
             _("Open and overdue hazards by community and grade"),
             sum(r["open"] for r in rows),
             plugin=PLUGIN,
-            columns=[_("Community"), _("Grade"), _("Open"), _("Overdue")],
+            columns=[
+                _("Community"),
+                pgettext("hazard", "Grade"),
+                pgettext("hazard", "Open"),
+                _("Overdue"),
+            ],
             rows=[
                 Row(
                     [r["name"], grades[r["grade"]], r["open"], r["overdue"]], alert=r["overdue"] > 0

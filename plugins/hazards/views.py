@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import Form, SelectField, StringField, TextAreaField
 
 from core.commands import Context
-from core.i18n import Label, is_english
+from core.i18n import Label, is_english, lazy_pgettext
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.models import TerritoryUnit
@@ -295,7 +295,7 @@ class ReportForm(FlaskForm):
     premises = SelectField(_l("Registered premises"), choices=[], validate_choice=False)
     unit = SelectField(_l("Community or grid"), choices=[], validate_choice=False)
     place = StringField(_l("Place"))
-    category = StringField(_l("Category"))
+    category = StringField(lazy_pgettext("hazard", "Category"))
     title = StringField(_l("Hazard"))
     description = TextAreaField(_l("Description"))
 

@@ -252,7 +252,13 @@ class Sanction(AppendOnlyModel):
     """行政检查 / 处罚记录 Warnings, fines, unsigned letters...: evidence that feeds the credit
     rules; a correction is a new row."""
 
-    unit = pw.ForeignKeyField(TerritoryUnit, backref="+", on_delete="RESTRICT", index=True)
+    unit = pw.ForeignKeyField(
+        TerritoryUnit,
+        backref="+",
+        on_delete="RESTRICT",
+        index=True,
+        verbose_name=_l("Territory unit"),
+    )
     organisation = pw.ForeignKeyField(
         Organisation, backref="sanctions", on_delete="RESTRICT", verbose_name=_l("Organisation")
     )

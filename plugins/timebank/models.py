@@ -16,6 +16,7 @@ import peewee as pw
 
 from core.fields import IdCardField, MobileField
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import (
     AppendOnlyModel,
     DistrictOwnedModel,
@@ -93,7 +94,7 @@ SIGNUP_STATES = [
 ]
 
 REQUEST_STATES = [
-    ("open", _l("Open")),  # 待匹配
+    ("open", lazy_pgettext("service request", "Open")),  # 待匹配
     ("matched", _l("Matched")),  # 已匹配
     ("done", _l("Done")),  # 已完成
     ("cancelled", _l("Cancelled")),  # 已取消
@@ -105,7 +106,7 @@ RECORD_STATES = [
     ("pending_review", _l("Awaiting review")),  # 待审核
     ("pending_second", _l("Awaiting second approval")),  # 待复核
     ("approved", _l("Approved")),  # 已通过
-    ("rejected", _l("Rejected")),  # 已驳回
+    ("rejected", lazy_pgettext("review", "Rejected")),  # 已驳回
     ("reversed", _l("Reversed")),  # 已冲销
 ]
 
@@ -398,7 +399,9 @@ class Account(DistrictOwnedModel):
         max_length=16, default="person", choices=ACCOUNT_ROLES, verbose_name=_l("Account type")
     )
     balance = pw.BigIntegerField(default=0, verbose_name=_l("Balance (minutes)"))
-    system_key = pw.CharField(max_length=48, null=True, unique=True)  # "unit:role:kind"
+    system_key = pw.CharField(
+        max_length=48, null=True, unique=True, verbose_name=_l("System key")
+    )  # "unit:role:kind"
 
     class Meta:
         table_name = "timebank_account"

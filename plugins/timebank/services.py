@@ -181,7 +181,7 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _check_volunteer(vol: Volunteer) -> None:
     vol.name = (vol.name or "").strip()
     if not vol.name:
-        raise refuse("Please fill in the name.")
+        raise refuse("Please fill in the volunteer's name.")
     vol.id_number = normalize_id_card(vol.id_number or "")
     problem = id_card_problem(vol.id_number)
     if problem:

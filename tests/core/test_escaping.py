@@ -413,6 +413,7 @@ class Walk:
         self.pages: list[Page] = []
         self.seen: set[str] = set()
         self.errors: dict[str, str] = {}
+        self.username = "admin"  # whose rows the admin walk opens
 
     def failed(self, sender, exception, **extra):
         from flask import request
@@ -445,7 +446,7 @@ class Walk:
                 continue
             self.get(f"{view.endpoint} list", f"{base}/")
             with self.app.test_request_context(f"{base}/"):
-                login_user(User.get(User.username == "admin"))
+                login_user(User.get(User.username == self.username))
                 _load_request_context()
                 _count, rows = view.get_list(0, None, None, None, [], page_size=3)
                 ids = [view.get_pk_value(row) for row in rows]
@@ -495,10 +496,9 @@ def _walkable(path: str, endpoint: str) -> bool:
     return "/photo/" not in path
 
 
-def walk_site(tmp, with_payloads: bool = True) -> Walk:
-    """One app with every plugin (built-in and installed), the demo (with a payload in every
-    text field when ``with_payloads``), and the pages the platform administrator reaches.
-    Also used by ``test_readable_pages``; close the database after (:func:`close_site`)."""
+def walk_app(tmp: Path):
+    """One app with every plugin (built-in and installed), migrated, the demo loaded, the
+    platform administrator's password known; a failing page is a 500 (other walks use it)."""
     from core import demo
     from core.access import hash_password
     from core.app import create_app
@@ -530,6 +530,18 @@ def walk_site(tmp, with_payloads: bool = True) -> Walk:
         User.update(password_hash=hash_password(ADMIN_PASSWORD), must_change_password=False).where(
             User.username == "admin"
         ).execute()
+    return app
+
+
+def walk_site(tmp, with_payloads: bool = True) -> Walk:
+    """The app of :func:`walk_app` (with a payload in every text field when
+    ``with_payloads``), a second factor enrolled and an API token made, and the pages the
+    platform administrator reaches. Also used by ``test_readable_pages``; close the database
+    after (:func:`close_site`)."""
+    from core.models import User
+
+    app = walk_app(tmp)
+    with app.app_context():
         from core.api.tokens import create_token
 
         _row, clear = create_token(Context.trusted(), User.get(User.username == "admin"), "walk")

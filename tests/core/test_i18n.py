@@ -96,6 +96,63 @@ def test_chinese_catalogue_is_complete_and_keeps_placeholders():
     assert not problems, "zh_Hans_CN/messages.po:\n" + "\n".join(problems)
 
 
+# every Chinese catalogue: the core's (messages, and the additions to Flask-Admin's "admin"
+# domain), every built-in plugin's and every example plugin's
+CATALOGUES = sorted(
+    po
+    for pattern in ("core/translations", "plugins/*/translations", "examples/*/*/translations")
+    for folder in ROOT.glob(pattern)
+    for po in folder.glob("zh_Hans_CN/LC_MESSAGES/*.po")
+)
+
+
+def test_every_catalogue_is_checked():
+    names = {str(p.relative_to(ROOT)) for p in CATALOGUES}
+    assert "core/translations/zh_Hans_CN/LC_MESSAGES/admin.po" in names
+    assert "plugins/hazards/translations/zh_Hans_CN/LC_MESSAGES/messages.po" in names
+    assert any(n.startswith("examples/") for n in names), names
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_chinese_entry_is_empty_or_fuzzy(po):
+    """Every msgid of every Chinese catalogue has a translation, none marked fuzzy (a fuzzy
+    entry is not compiled: the English shows)."""
+    problems = []
+    for message in read_catalog(po):
+        if not message.id:
+            continue
+        where = ", ".join(f"{f}:{n}" for f, n in message.locations) or "?"
+        label = f"{message.context}|{msgid(message)}" if message.context else msgid(message)
+        if message.fuzzy:
+            problems.append(f"fuzzy: {label!r} ({where})")
+        if not all((s or "").strip() for s in strings(message)):
+            problems.append(f"empty: {label!r} ({where})")
+    assert not problems, f"{po.relative_to(ROOT)}:\n" + "\n".join(problems)
+
+
+def test_one_msgid_means_one_thing_in_every_catalogue():
+    """The catalogues of the core and the plugins are merged into one, the last loaded wins:
+    a msgid translated two ways shows one plugin's Chinese in the other plugin (a complaint
+    "待匹配", a building's address "IP地址"). Give the same Chinese, or a message context
+    (``pgettext`` / ``lazy_pgettext`` of core.i18n) where the meanings differ."""
+    seen: dict[tuple[str, str | None], dict[str, str]] = {}
+    for po in CATALOGUES:
+        if po.name != "messages.po":
+            continue
+        owner = str(po.relative_to(ROOT)).split("/translations/")[0]
+        for message in read_catalog(po):
+            if message.id:
+                key = (msgid(message), message.context)
+                seen.setdefault(key, {})[owner] = strings(message)[0]
+    clashes = [
+        f"{f'{ctx}|' if ctx else ''}{text!r}: "
+        + ", ".join(f"{owner} {zh!r}" for owner, zh in sorted(by.items()))
+        for (text, ctx), by in sorted(seen.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        if len(set(by.values())) > 1
+    ]
+    assert not clashes, "msgids translated two ways:\n" + "\n".join(clashes)
+
+
 def test_english_catalogue_exists_and_falls_back_to_the_msgid():
     catalog = read_catalog(EN_PO)
     assert str(catalog.locale) == "en"

@@ -19,7 +19,7 @@ class MealOrder(DistrictOwnedModel):
     meal = pw.CharField(max_length=8, choices=MEALS, default="lunch", verbose_name=_l("Meal"))
     address = pw.CharField(max_length=200, default="", verbose_name=_l("Delivery address"))
     state = pw.CharField(max_length=16, default="ordered", index=True, verbose_name=_l("State"))
-    version = pw.IntegerField(default=0)
+    version = pw.IntegerField(default=0, verbose_name=_l("Version"))
     deliverer_id_number = IdCardField(null=True, verbose_name=_l("Deliverer's ID number"))
     delivered_at = pw.DateTimeField(null=True, verbose_name=_l("Delivered at"))
 

@@ -20,6 +20,7 @@ from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
 from core.i18n import gettext as _
+from core.i18n import pgettext
 from core.models import PATH_WIDTH, TerritoryUnit, User, utcnow
 from core.records import audit_values
 from core.territory import subtree_condition
@@ -184,7 +185,7 @@ def register_query(units, kind: str, year: int | None):
 
 def register_columns(kind: str) -> list[str]:
     common = [
-        _("No."),
+        pgettext("sequence", "No."),
         _("Hazard number"),
         _("Community"),
         _("Place"),
@@ -203,13 +204,13 @@ def register_columns(kind: str) -> list[str]:
             _("Rectification deadline"),
             _("Supervision (挂牌督办)"),
             _("State"),
-            _("Accepted on"),
+            pgettext("rectification", "Accepted on"),
             _("Accepted by"),
             _("Acceptance opinion"),
         ]
     return [
         *common,
-        _("Grade"),
+        pgettext("hazard", "Grade"),
         _("Responsible unit / person"),
         _("Rectification measures"),
         _("Funds"),
@@ -218,7 +219,7 @@ def register_columns(kind: str) -> list[str]:
         _("Extensions"),
         _("State"),
         _("Overdue"),
-        _("Accepted on"),
+        pgettext("rectification", "Accepted on"),
         _("Accepted by"),
     ]
 

@@ -17,6 +17,7 @@ from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.i18n import pgettext
 from core.models import TerritoryUnit
 from core.workflow_admin import WorkflowViewMixin
 
@@ -209,7 +210,7 @@ def tally_table(matter):
         _("Count"),
         _("Of"),
         _("Share"),
-        _("Required"),
+        pgettext("tally", "Required"),
         _("Outcome"),
     )
     parts = ['<table class="table table-sm table-bordered mb-1 tally"><thead><tr>']

@@ -9,6 +9,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import AppendOnlyModel, DistrictOwnedModel, TerritoryUnit, User, utcnow
 
 from ..register.models import Owner, Premises
@@ -51,7 +52,7 @@ RESULTS = [
 
 
 BALLOT_CHANNELS = [
-    ("portal", _l("Portal")),
+    ("portal", lazy_pgettext("channel", "Portal")),
     ("proxy", _l("Proxy")),  # 委托投票
     ("paper", _l("Paper ballot")),  # 书面表决票
 ]
@@ -61,7 +62,7 @@ REQUEST_STATES = [
     ("accepted", _l("Accepted")),
 ]
 
-PROXY_STATES = [("active", _l("Active")), ("revoked", _l("Revoked"))]
+PROXY_STATES = [("active", lazy_pgettext("proxy", "Active")), ("revoked", _l("Revoked"))]
 
 
 class Meeting(DistrictOwnedModel):
@@ -180,7 +181,10 @@ class ProvisionalRequester(DistrictOwnedModel):
     """One owner who signed a provisional-meeting request (提议业主)."""
 
     request = pw.ForeignKeyField(
-        ProvisionalRequest, backref="requesters", on_delete="RESTRICT", verbose_name=_l("Request")
+        ProvisionalRequest,
+        backref="requesters",
+        on_delete="RESTRICT",
+        verbose_name=lazy_pgettext("proposal", "Request"),
     )
     owner = pw.ForeignKeyField(Owner, backref="+", on_delete="RESTRICT", verbose_name=_l("Owner"))
     signed_on = pw.DateField(verbose_name=_l("Signed on"))

@@ -16,6 +16,7 @@ from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 
 from ..assembly.admin import meeting_choices, meeting_in_scope
 from ..register.admin import owner_choices
@@ -288,7 +289,7 @@ class CommitteeMemberView(OwnersView):
     column_labels = {
         **LABELS,
         "committee": _l("Committee"),
-        "role": _l("Role"),
+        "role": lazy_pgettext("committee", "Role"),
         "source": _l("Represents"),
         "started_on": _l("Started on"),
         "ended_on": _l("Ended on"),

@@ -9,6 +9,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 
 from ..shared.forms import REQUIRED
 
@@ -80,7 +81,9 @@ class FileForm(FlaskForm):
 
 
 class ReplaceForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=64)])
+    name = StringField(
+        lazy_pgettext("person", "Name"), validators=[InputRequired(REQUIRED), Length(max=64)]
+    )
     owner = SelectField(_l("Owner"), coerce=int, validators=[Optional()])
     started_on = DateField(_l("Started on"), validators=[InputRequired(REQUIRED)])
     reason = StringField(

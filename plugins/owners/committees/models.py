@@ -8,6 +8,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import DistrictOwnedModel
 
 from ..assembly.models import Meeting
@@ -75,7 +76,7 @@ class PreparatoryMember(DistrictOwnedModel):
     group = pw.ForeignKeyField(
         PreparatoryGroup, backref="members", on_delete="RESTRICT", verbose_name=_l("Group")
     )
-    name = pw.CharField(max_length=64, verbose_name=_l("Name"))
+    name = pw.CharField(max_length=64, verbose_name=lazy_pgettext("person", "Name"))
     source = pw.CharField(
         max_length=24, default="owner", choices=MEMBER_SOURCES, verbose_name=_l("Represents")
     )
@@ -121,11 +122,16 @@ class CommitteeMember(DistrictOwnedModel):
     committee = pw.ForeignKeyField(
         Committee, backref="members", on_delete="RESTRICT", verbose_name=_l("Committee")
     )
-    name = pw.CharField(max_length=64, verbose_name=_l("Name"))
+    name = pw.CharField(max_length=64, verbose_name=lazy_pgettext("person", "Name"))
     owner = pw.ForeignKeyField(
         Owner, null=True, backref="+", on_delete="RESTRICT", verbose_name=_l("Owner")
     )
-    role = pw.CharField(max_length=16, default="member", choices=ROLES, verbose_name=_l("Role"))
+    role = pw.CharField(
+        max_length=16,
+        default="member",
+        choices=ROLES,
+        verbose_name=lazy_pgettext("committee", "Role"),
+    )
     source = pw.CharField(
         max_length=24, default="owner", choices=MEMBER_SOURCES, verbose_name=_l("Represents")
     )

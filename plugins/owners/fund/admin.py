@@ -15,6 +15,7 @@ from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.workdays import today
 
 from ..assembly.models import Meeting
@@ -114,7 +115,7 @@ class FundProposalView(OwnersView):
         "status": _l("Status"),
         "matter": _l("Matter"),
         "emergency_reason": _l("Emergency"),
-        "confirmed_by": _l("Confirmed by"),
+        "confirmed_by": lazy_pgettext("organisation", "Confirmed by"),
         "confirmed_on": _l("Confirmed on"),
         "publication_id": _l("Public notice"),
         "shares": _l("Cost shares (yuan)"),

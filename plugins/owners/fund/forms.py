@@ -8,6 +8,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 
 from ..shared.forms import REQUIRED
 from .models import EMERGENCY_REASONS, PROPOSAL_KINDS
@@ -68,5 +69,5 @@ class StatementForm(FlaskForm):
         csrf = False
 
     compound = SelectField(_l("Compound"), [InputRequired(REQUIRED)])
-    start = DateField(_l("From"), [InputRequired(REQUIRED)])
-    end = DateField(_l("To"), [InputRequired(REQUIRED)])
+    start = DateField(lazy_pgettext("date range", "From"), [InputRequired(REQUIRED)])
+    end = DateField(lazy_pgettext("date range", "To"), [InputRequired(REQUIRED)])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import AppendOnlyModel, DistrictOwnedModel, TerritoryUnit, User, utcnow
 
 from ..assembly.models import Matter
@@ -87,7 +88,9 @@ class FundProposal(DistrictOwnedModel):
         choices=EMERGENCY_REASONS,
         verbose_name=_l("Emergency"),
     )
-    confirmed_by = pw.CharField(max_length=100, default="", verbose_name=_l("Confirmed by"))
+    confirmed_by = pw.CharField(
+        max_length=100, default="", verbose_name=lazy_pgettext("organisation", "Confirmed by")
+    )
     confirmed_on = pw.DateField(null=True, verbose_name=_l("Confirmed on"))
     publication_id = pw.IntegerField(null=True, verbose_name=_l("Public notice"))
 

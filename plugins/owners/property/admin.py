@@ -16,6 +16,7 @@ from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 
 from ..fund.rules import yuan
 from ..shared.admin import LABELS, OwnersView, render_form
@@ -247,7 +248,7 @@ class JointMeetingView(OwnersView):
         "held_on": _l("Held on"),
         "topic": _l("Topic"),
         "attendees": _l("Attendees"),
-        "minutes": _l("Minutes"),
+        "minutes": lazy_pgettext("meeting", "Minutes"),
         "decisions": _l("Decisions"),
         "publication_id": _l("Public notice"),
     }

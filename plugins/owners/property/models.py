@@ -8,6 +8,7 @@ from __future__ import annotations
 import peewee as pw
 
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import DistrictOwnedModel, User
 
 SERVICE_MODELS = [
@@ -18,7 +19,7 @@ SERVICE_MODELS = [
 ]
 
 COMPLAINT_STATES = [
-    ("open", _l("Open")),  # 待处理
+    ("open", lazy_pgettext("complaint", "Open")),  # 待处理
     ("handled", _l("Handled")),  # 已处理
     ("rated", _l("Rated")),  # 已评价
 ]
@@ -127,7 +128,7 @@ class JointMeeting(DistrictOwnedModel):
     held_on = pw.DateField(verbose_name=_l("Held on"))
     topic = pw.CharField(max_length=200, verbose_name=_l("Topic"))
     attendees = pw.TextField(default="", verbose_name=_l("Attendees"))
-    minutes = pw.TextField(default="", verbose_name=_l("Minutes"))
+    minutes = pw.TextField(default="", verbose_name=lazy_pgettext("meeting", "Minutes"))
     decisions = pw.TextField(default="", verbose_name=_l("Decisions"))
     publication_id = pw.IntegerField(null=True, verbose_name=_l("Public notice"))
 

@@ -9,6 +9,7 @@ import peewee as pw
 
 from core.fields import PersonalField
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import DistrictOwnedModel, User
 
 AREA_SOURCES = [
@@ -21,7 +22,7 @@ AREA_SOURCES = [
 class Owner(DistrictOwnedModel):
     """业主 An owner of units in a compound (``unit``), or the developer (建设单位)."""
 
-    name = pw.CharField(max_length=64, verbose_name=_l("Name"))
+    name = pw.CharField(max_length=64, verbose_name=lazy_pgettext("person", "Name"))
     user = pw.ForeignKeyField(
         User, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Login")
     )

@@ -15,6 +15,7 @@ from core.admin import ModelView
 from core.errors import ServiceError
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.models import TerritoryUnit
 
 from .services import PLUGIN, compound_chosen
@@ -103,7 +104,7 @@ def date_text(value):
 
 
 STATE_LABELS = {
-    "due": _l("Due"),
+    "due": lazy_pgettext("deadline state", "Due"),
     "overdue": _l("Overdue"),
     "late": _l("Done late"),
     "on_time": _l("Done in time"),

@@ -245,7 +245,7 @@ def test_campaign_stages_and_launch_per_community(hz):
     assert {t.unit_id for t in tasks} == {u.id for u in communities}
     assert {t.due for t in tasks} == {dt.date(2026, 3, 31)}
     assert planning.launch(Context(hz.approver, hz.access(hz.approver)), c) == 0  # idempotent
-    with pytest.raises(ServiceError, match="不在您的数据权限范围内"):
+    with pytest.raises(ServiceError, match="不在您的数据范围内"):
         planning.launch(Context(hz.outsider, hz.access(hz.outsider)), c)
 
 

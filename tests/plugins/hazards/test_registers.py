@@ -134,7 +134,7 @@ def test_another_communitys_register_is_refused(app, hz):
     ):
         refused = client.get(url)
         assert refused.status_code == 403
-        assert "该记录不在您的数据权限范围内" in refused.get_data(as_text=True)
+        assert "该记录不在您的数据范围内" in refused.get_data(as_text=True)
     ours = client.get(f"/admin/hazards/registers/?unit={hz.community.id}").get_data(as_text=True)
     assert "8号楼" in ours
 
@@ -222,7 +222,7 @@ def test_another_communitys_report_is_not_shown(app, hz):
     assert "长青社区" in listing and "幸福社区" not in listing
     details = client.get(f"/admin/hazards/statistics/details/?id={theirs.id}")
     assert details.status_code in (302, 404)
-    with pytest.raises(ServiceError, match="该记录不在您的数据权限范围内"):
+    with pytest.raises(ServiceError, match="该记录不在您的数据范围内"):
         statistics.submit(Context(hz.staff, hz.access(hz.staff)), theirs)
     assert StatisticsReport.get_by_id(theirs.id).state == "draft"
 

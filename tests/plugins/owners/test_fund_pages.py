@@ -95,7 +95,7 @@ def test_community_staff_may_not_import_the_register(app, world):
     table = read_upload("r.xlsx", io.BytesIO(xlsx_bytes(GOOD)))
     with pytest.raises(ServiceError) as exc:
         ri.import_register(Context(world.staff, Access(world.staff)), world.compound, table)
-    assert "您无权进行此操作" in str(exc.value)
+    assert "您无权执行此操作" in str(exc.value)
     assert not Owner.select().where(Owner.id_number.is_null(False)).exists()
 
 
@@ -262,7 +262,7 @@ def test_a_resident_files_and_rates_a_complaint_on_the_portal(app, world):
     text = client.post(
         rate_url, data={"rating": "9", "csrf_token": csrf_token(page)}, follow_redirects=True
     ).get_data(as_text=True)
-    assert "评价须为 1 到 5 的整数" in text
+    assert "评议分数须为 1 至 5 的整数" in text
     assert Complaint.get_by_id(complaint.id).rating is None
     # another owner cannot rate it
     stranger = client_of(app, "owner1")
@@ -278,7 +278,7 @@ def test_staff_handle_complaints_and_see_overdue_ones(app, world):
     )
     client = client_of(app, "cstaff")
     listing = client.get("/admin/owners/complaint/").get_data(as_text=True)
-    assert "垃圾未清运" in listing and "已逾期" in listing
+    assert "垃圾未清运" in listing and "已超期" in listing
     url = f"/admin/owners/complaint/handle/?id={old.id}"
     page = client.get(url).get_data(as_text=True)
     client.post(url, data={"handling": "已清运", "csrf_token": csrf_token(page)})

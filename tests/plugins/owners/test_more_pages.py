@@ -248,7 +248,7 @@ def test_residents_committee_opinion_page_and_meeting_overdue_column(app, world)
         Meeting.id == meeting.id
     ).execute()
     listing = staff.get("/admin/owners/meeting/").get_data(as_text=True)
-    assert "已逾期" in listing
+    assert "已超期" in listing
 
 
 def test_another_communitys_records_are_out_of_reach(app, world):

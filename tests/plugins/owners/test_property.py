@@ -151,7 +151,7 @@ def test_a_complaint_gets_a_deadline_is_handled_and_rated_by_its_complainant(wor
     for bad in (0, 6, "4.5", "好", None):
         refused(
             lambda bad=bad: prop.rate_complaint(trusted(resident), complaint, bad),
-            "评价须为 1 到 5",
+            "评议分数须为 1 至 5",
         )
     assert reload(complaint).rating is None and reload(complaint).status == "handled"
     complaint = prop.rate_complaint(trusted(resident), complaint, "4", "满意")
