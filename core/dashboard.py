@@ -482,30 +482,14 @@ def _activity_trend(district) -> list[Widget]:
     ]
 
 
-def _overdue_table(district) -> Table:
-    from core.registry import kernel_state
+def _overdue_table(district, shown: int = 10) -> Table:
+    from core.notifications import overdue_page
 
-    items = [
-        item
-        for result in kernel_state().runtime("linli_overdue_items")(district=district)
-        for item in (result or [])
-    ]
-    visible = []
-    for plugin in {item.plugin for item in items}:
-        mine = [item for item in items if item.plugin == plugin]
-        allowed = {
-            row.id
-            for row in TerritoryUnit.select(TerritoryUnit.id).where(
-                TerritoryUnit.id.in_(unit_ids(plugin, district=district))
-                & TerritoryUnit.id.in_({item.unit_id for item in mine})
-            )
-        }
-        visible += [item for item in mine if item.unit_id in allowed]
-    visible.sort(key=lambda item: (item.due, str(item.title)))
+    page = overdue_page(district, lambda plugin: unit_ids(plugin, district=district), None, shown)
     now = today()
     return Table(
         _("Overdue items"),
-        len(visible),
+        page.total,
         columns=[_("Item"), _("Due"), _("Overdue by"), _("Module")],
         rows=[
             Row(
@@ -518,10 +502,10 @@ def _overdue_table(district) -> Table:
                 url=item.url,
                 alert=True,
             )
-            for item in visible[:10]
+            for item in page.items
         ],
         empty=_("Nothing is overdue."),
-        note=_("%(n)s more not shown", n=len(visible) - 10) if len(visible) > 10 else "",
+        note=_("%(n)s more not shown", n=page.total - shown) if page.total > shown else "",
     )
 
 

@@ -187,6 +187,20 @@ def linli_overdue_items(district):
 
 
 @hookspec
+def linli_overdue_page(district, units_for, responsible_id, limit):
+    """Return a :class:`core.notifications.OverduePage`: how many of the plugin's overdue
+    items are in view, and the ``limit`` earliest-due of them, counted, sorted and cut by the
+    database (the dashboard's overdue table and the to-do list, at city scale: a district
+    may have tens of thousands of overdue hazards).
+
+    ``units_for(plugin)`` is a sub-select of the ids of the units in view for ``plugin``;
+    ``responsible_id`` keeps only the items whose responsible user it is (``None``: anyone's).
+    A plugin that implements this hook is not asked ``linli_overdue_items`` by those two
+    surfaces (``linli notify`` still asks it for every item).
+    """
+
+
+@hookspec
 def linli_todo_items(user, access, district):
     """Return :class:`core.todo.TodoItem` objects: work waiting for ``user`` in ``district``
     outside the workflows (objections to answer...), each with a link to the record.

@@ -285,6 +285,11 @@ class Kernel:
             results.append((info.id, result))
         return results
 
+    def implementers(self, hook_name: str) -> frozenset[str]:
+        """Ids of the plugins (the core included) that implement ``hook_name``."""
+        hook = getattr(self.pm.hook, hook_name)
+        return frozenset(impl.plugin_name for impl in hook.get_hookimpls())
+
     def runtime(self, hook_name: str, enabled: Iterable[str]):
         """A hook caller limited to the core and the plugins in ``enabled``."""
         enabled = frozenset(enabled)

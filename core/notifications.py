@@ -53,6 +53,60 @@ class OverdueItem:
     plugin: str = "core"
 
 
+@dataclass
+class OverduePage:
+    """Some of the overdue items in view (:func:`overdue_page`): ``total`` of them in all,
+    ``items`` the earliest due."""
+
+    total: int
+    items: list[OverdueItem]
+
+
+def overdue_page(district, units_for, responsible_id=None, limit: int = 10) -> OverduePage:
+    """The overdue items in view for the enabled plugins, earliest due first, at most
+    ``limit``, and how many there are.
+
+    Plugins that implement ``linli_overdue_page`` count and cut in SQL; for the others (few
+    items: meetings, committees, applications) their ``linli_overdue_items`` are kept when the
+    item's unit is among ``units_for(item.plugin)`` (one query per plugin)."""
+    from flask import g
+
+    from core.registry import kernel_state
+
+    kernel = kernel_state().kernel
+    enabled = set(g.get("enabled_plugins", set()))
+    total, items = 0, []
+    pages = kernel.runtime("linli_overdue_page", enabled)(
+        district=district, units_for=units_for, responsible_id=responsible_id, limit=limit
+    )
+    for page in pages:
+        if page is not None:
+            total += page.total
+            items += page.items
+    paged = kernel.implementers("linli_overdue_page")
+    rest = [
+        item
+        for result in kernel.runtime("linli_overdue_items", enabled - paged)(district=district)
+        for item in (result or [])
+        if item.plugin not in paged
+        and (responsible_id is None or item.responsible_id == responsible_id)
+    ]
+    for plugin in {item.plugin for item in rest}:
+        mine = [item for item in rest if item.plugin == plugin]
+        allowed = {
+            row.id
+            for row in TerritoryUnit.select(TerritoryUnit.id).where(
+                TerritoryUnit.id.in_(units_for(plugin))
+                & TerritoryUnit.id.in_({item.unit_id for item in mine})
+            )
+        }
+        visible = [item for item in mine if item.unit_id in allowed]
+        total += len(visible)
+        items += visible
+    items.sort(key=lambda item: (item.due, str(item.title)))
+    return OverduePage(total, items[:limit])
+
+
 KINDS = {
     "assignment": _l("Assignment"),
     "deadline_soon": _l("Deadline soon"),

@@ -127,6 +127,22 @@ def _hook_items(hook: str, **kwargs) -> list:
     return [item for result in kernel_state().runtime(hook)(**kwargs) for item in (result or [])]
 
 
+def _overdue_items(user, district) -> list:
+    """Overdue items that name ``user`` as responsible (counted and cut in SQL by the plugins
+    that can, :func:`core.notifications.overdue_page`)."""
+    from flask import has_app_context
+
+    from core.models import TerritoryUnit
+    from core.notifications import overdue_page
+
+    if not has_app_context() or not getattr(user, "id", None):
+        return []
+    in_district = TerritoryUnit.select(TerritoryUnit.id).where(
+        TerritoryUnit.district_id == district.id
+    )
+    return overdue_page(district, lambda plugin: in_district, user.id, PER_STEP).items
+
+
 def todo_items(user, access, district, enabled=None) -> list[TodoItem]:
     """Everything waiting for ``user`` in ``district``: overdue first, then by deadline (none
     last), then by title."""
@@ -138,8 +154,8 @@ def todo_items(user, access, district, enabled=None) -> list[TodoItem]:
     if district is not None and access is not None:
         items += _hook_items("linli_todo_items", user=user, access=access, district=district)
         known = {item.url for item in items}
-        for overdue in _hook_items("linli_overdue_items", district=district):
-            if overdue.responsible_id == getattr(user, "id", None) and overdue.url not in known:
+        for overdue in _overdue_items(user, district):
+            if overdue.url not in known:
                 known.add(overdue.url)
                 items.append(TodoItem(str(overdue.title), overdue.url, overdue.due, overdue.plugin))
     far = dt.date.max

@@ -88,6 +88,13 @@ def linli_overdue_items(district):
 
 
 @hookimpl
+def linli_overdue_page(district, units_for, responsible_id, limit):
+    from .reports import overdue_page
+
+    return overdue_page(district, units_for, responsible_id, limit)
+
+
+@hookimpl
 def linli_demo_data(district, actor):
     from .demo import load
 

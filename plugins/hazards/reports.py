@@ -66,6 +66,61 @@ def overdue_items(district) -> list:
     ] + overdue_tasks(district)
 
 
+def overdue_page(district, units_for, responsible_id, limit: int):
+    """The overdue hazards and inspection tasks in view (``linli_overdue_page``): counted,
+    sorted by deadline and cut to ``limit`` by the database, however many there are. A
+    hazard names no responsible account (its 责任人 is a person's name), so a search by
+    ``responsible_id`` finds only the tasks assigned to that user."""
+    from core.notifications import OverdueItem, OverduePage
+
+    from .planning.services import overdue_tasks as late
+
+    if district is None:
+        return None
+    units = units_for(PLUGIN)
+    mark = "\x00"
+    title = _("Hazard rectification overdue: %(name)s", name=mark)
+    link = url_for("hazards_hazard.details_view", id=0).replace("id=0", "id=")
+    total, items = 0, []
+    if responsible_id is None:
+        hazards = Hazard.select().where(services.overdue_condition() & Hazard.unit.in_(units))
+        total += hazards.count()
+        rows = (
+            hazards.select(Hazard.id, Hazard.place, Hazard.title, Hazard.deadline, Hazard.unit)
+            .order_by(Hazard.deadline, Hazard.id)
+            .limit(limit)
+            .tuples()
+        )
+        items += [
+            OverdueItem(
+                title.replace(mark, f"{place} · {name}"[:120]),
+                f"{link}{pk}",
+                due,
+                unit,
+                None,
+                PLUGIN,
+            )
+            for pk, place, name, due, unit in rows
+        ]
+    tasks = late(district).where(InspectionTask.unit.in_(units))
+    if responsible_id is not None:
+        tasks = tasks.where(InspectionTask.assignee == responsible_id)
+    total += tasks.count()
+    items += [
+        OverdueItem(
+            _("Inspection overdue: %(name)s", name=f"{t.title} · {t.place}"),
+            url_for("hazards_task.details_view", id=t.id),
+            t.due,
+            t.unit_id,
+            t.assignee_id,
+            PLUGIN,
+        )
+        for t in tasks.order_by(InspectionTask.due, InspectionTask.id).limit(limit)
+    ]
+    items.sort(key=lambda item: (item.due, str(item.title)))
+    return OverduePage(total, items[:limit])
+
+
 # == hz-manage: dashboard figures, overdue tasks, portal tasks, the daily command ==========
 
 
