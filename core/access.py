@@ -151,25 +151,37 @@ class Access:
         """
         parts = []
         everything = False
+        inside = True  # every part keeps to units of ``district_id``: no district term needed
         for a in self.assignments_for(resource or resource_of(plugin, model), action):
             if a.scope == "all":
                 everything = True
                 break
-            if a.scope == "subtree":
+            if a.scope == "subtree" and a.unit_id == district_id:
+                parts.append(  # the whole district: the district term alone (indexed)
+                    model.unit.in_(
+                        TerritoryUnit.select(TerritoryUnit.id).where(
+                            TerritoryUnit.district_id == district_id
+                        )
+                    )
+                )
+            elif a.scope == "subtree":
                 parts.append(
                     model.unit.in_(
                         TerritoryUnit.select(TerritoryUnit.id).where(subtree_condition(a.unit))
                     )
                 )
+                inside = inside and a.unit.district_id == district_id
             elif a.scope == "unit":
                 parts.append(model.unit == a.unit_id)
+                inside = inside and a.unit.district_id == district_id
             elif a.scope == "own" and "created_by" in model._meta.fields:
                 parts.append(model.created_by == self.user.id)
+                inside = False
         if not everything and not parts:
             return pw.SQL("1 = 0")
         # (peewee expressions compare lazily: never test them with == or "in")
         condition = None if everything else reduce(operator.or_, parts)
-        if district_id is not None:
+        if district_id is not None and not (condition is not None and inside):
             in_district = model.unit.in_(
                 TerritoryUnit.select(TerritoryUnit.id).where(
                     TerritoryUnit.district_id == district_id

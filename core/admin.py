@@ -341,6 +341,34 @@ COMMON_LABELS = {
 }
 
 
+class CappedCount(int):
+    """A row count that stopped at its cap: shown as "10,000+" (the pager still works on
+    the number, ``cap + 1``)."""
+
+    cap: int
+
+    def __new__(cls, value: int, cap: int):
+        count = super().__new__(cls, value)
+        count.cap = cap
+        return count
+
+    def __str__(self) -> str:
+        return f"{self.cap:,}+" if self > self.cap else str(int(self))
+
+
+class CappedSelect(pw.ModelSelect):
+    """A select whose :meth:`count` stops at ``cap + 1`` rows: a list page shows "10,000+"
+    rather than counting a million rows (the count would cost more than the page). The cap
+    travels with every clone (``where``, ``join``, ``order_by`` keep the class)."""
+
+    cap: int | None = None
+
+    def count(self, database=None, clear_limit=False):
+        if self.cap is None or self._limit is not None:
+            return super().count(database, clear_limit)
+        return CappedCount(pw.ModelSelect.count(self.limit(self.cap + 1), database), self.cap)
+
+
 class ModelView(AccessMixin, PeeweeModelView):
     """Base model view for every plugin. Subclasses set ``plugin_id`` and the usual options.
 
@@ -367,6 +395,7 @@ class ModelView(AccessMixin, PeeweeModelView):
     }
     column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, dt.datetime: local_datetime}
     page_size = None  # LINLI_PAGE_SIZE, set when the view is registered
+    count_cap = None  # LINLI_LIST_COUNT_CAP, set when the view is registered
 
     def __init__(self, model, name=None, category=None, endpoint=None, url=None, **kwargs):
         plugin_id = kwargs.pop("plugin_id", None) or self.plugin_id
@@ -626,7 +655,9 @@ class ModelView(AccessMixin, PeeweeModelView):
         return self._state().narrow(self.model, query, current_user)
 
     def get_query(self):
-        query = self.scoped_query(self.model.select())
+        base = CappedSelect(self.model, self.model._meta.sorted_fields, is_default=True)
+        base.cap = self.count_cap
+        query = self.scoped_query(base)
         return self._custom_query(query) if self.custom_fields() else query
 
     def get_one(self, id):

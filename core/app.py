@@ -186,6 +186,8 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
                 )
             if hasattr(view, "page_size") and view.page_size is None:
                 view.page_size = cfg["PAGE_SIZE"]  # LINLI_PAGE_SIZE unless the view sets one
+            if hasattr(view, "count_cap") and view.count_cap is None:
+                view.count_cap = cfg["LIST_COUNT_CAP"]
             admin.add_view(view)
 
     for info in kernel.ordered(("active",)):

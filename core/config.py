@@ -129,6 +129,22 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PAGE_SIZE", int, 20, "Rows per page in admin lists", _positive),
     Setting(
+        "TODO_COUNT_SECONDS",
+        int,
+        30,
+        "Seconds the top bar's to-do count is kept per user while nothing changes in the "
+        "same process (0: counted on every page; the to-do page itself is always fresh)",
+        lambda v: None if v >= 0 else "must be 0 or more",
+    ),
+    Setting(
+        "LIST_COUNT_CAP",
+        int,
+        10_000,
+        'Admin lists count their rows up to this many and show more as "10,000+" (a full '
+        "count of a million rows costs more than the page itself)",
+        _positive,
+    ),
+    Setting(
         "PROXY_HOPS",
         int,
         0,

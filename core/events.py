@@ -60,9 +60,17 @@ def diff(before: dict[str, Any], after: dict[str, Any], hidden=("password_hash",
     return changes
 
 
+# bumped by every event: figures cached for a short while (the top bar's to-do count) are
+# computed again after any change made in this process
+generation = 0
+
+
 def emit(event: Event) -> None:
     """Deliver ``event`` to the core and the plugins enabled in its district."""
+    global generation
     from core.registry import kernel_state
+
+    generation += 1
 
     state = kernel_state()
     enabled = state.enabled_plugins(event.district_id) if event.district_id else set()

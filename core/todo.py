@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from core import workdays
 from core.access import resource_of
-from core.workflow import current_deadline, refusal, registered
+from core.workflow import current_deadline, current_deadlines, refusal, registered
 
 # at most this many records of one step are looked at (the list is a worklist, not a report)
 PER_STEP = 200
@@ -99,8 +99,10 @@ def workflow_items(user, access, district, enabled=None) -> list[TodoItem]:
                 .order_by(model._meta.primary_key)
                 .limit(PER_STEP)
             )
-            for record in query:
-                if refusal(flow, t, record, user, access) is not None:
+            records = list(query)
+            deadlines = current_deadlines(model, [r._pk for r in records])
+            for record in records:
+                if refusal(flow, t, record, user, access, scoped=True) is not None:
                     continue
                 key = (model, record._pk)
                 item = items.get(key)
@@ -108,7 +110,7 @@ def workflow_items(user, access, district, enabled=None) -> list[TodoItem]:
                     item = items[key] = TodoItem(
                         str(record),
                         url_for(endpoints[model], id=record._pk),
-                        current_deadline(record),
+                        deadlines[record._pk] if deadlines else current_deadline(record),
                         flow.plugin,
                         flow.state_label(flow.state_of(record)),
                         kind=str(getattr(model._meta, "verbose_name", None) or model.__name__),
@@ -163,12 +165,35 @@ def todo_items(user, access, district, enabled=None) -> list[TodoItem]:
     return items
 
 
+# the top bar's figure is kept LINLI_TODO_COUNT_SECONDS per user and district, unless
+# something changes in this process meanwhile (core.events.generation)
+_counts: dict[tuple, tuple[float, int, int]] = {}
+
+
 def todo_count(user, access, district) -> int:
-    """How many items :func:`todo_items` lists (the top bar's figure), once per request."""
-    from flask import g, has_request_context
+    """How many items :func:`todo_items` lists (the top bar's figure on every admin page):
+    computed once per request, and kept ``LINLI_TODO_COUNT_SECONDS`` for the user while
+    nothing changes in this process (another server's changes show within that time)."""
+    import time
+
+    from flask import current_app, g, has_request_context
+
+    from core import events
 
     if not has_request_context():
         return len(todo_items(user, access, district))
-    if "linli_todo_count" not in g:
+    if "linli_todo_count" in g:
+        return g.linli_todo_count
+    seconds = current_app.config["LINLI"]["TODO_COUNT_SECONDS"]
+    app = current_app._get_current_object()
+    key = (id(app), getattr(user, "id", None), getattr(district, "id", None))
+    now = time.monotonic()
+    kept = _counts.get(key) if seconds else None
+    if kept is not None and kept[1] == events.generation and now - kept[0] < seconds:
+        g.linli_todo_count = kept[2]
+    else:
         g.linli_todo_count = len(todo_items(user, access, district))
+        if len(_counts) > 10_000:
+            _counts.clear()
+        _counts[key] = (now, events.generation, g.linli_todo_count)
     return g.linli_todo_count

@@ -437,6 +437,27 @@ def history(record) -> list[WorkflowHistory]:
     )
 
 
+def current_deadlines(model, pks) -> dict:
+    """Primary key -> the deadline of the current state, for many records of ``model`` in
+    one query (the to-do list): its ``due`` field, else the last history row's."""
+    pks = list(pks)
+    if not pks or "due" in model._meta.fields:
+        return {}
+    due: dict = {}
+    rows = (
+        WorkflowHistory.select(WorkflowHistory.record_id, WorkflowHistory.due)
+        .where(
+            (WorkflowHistory.table == model._meta.table_name)
+            & WorkflowHistory.record_id.in_([str(pk) for pk in pks])
+        )
+        .order_by(WorkflowHistory.at, WorkflowHistory.id)
+        .tuples()
+    )
+    for record_id, day in rows:
+        due[record_id] = day  # the last one wins
+    return {pk: due.get(str(pk)) for pk in pks}
+
+
 def current_deadline(record) -> dt.date | None:
     """The deadline of ``record``'s current state (None when it has none)."""
     if "due" in record._meta.fields:
@@ -505,11 +526,14 @@ def refusal(
     access,
     data: dict | None = None,
     trusted: bool = False,
+    scoped: bool = False,
 ) -> str | None:
     """Why ``actor`` may not take ``t`` on ``record`` now (state, permission, scope, the code
     of a step taken with one, guards); None when they may. ``trusted``: the caller vouches
     for the actor (a job, a step the service itself decided on), so the permission, the
-    scope, ``allow`` and the code are not checked; the guards are. The submitted values are
+    scope, ``allow`` and the code are not checked; the guards are. ``scoped``: the record was
+    selected within the actor's data scope for this step's permission (the to-do list's
+    query), so the scope is not asked again, record by record. The submitted values are
     checked later, by :func:`transition`."""
     entry = t.code in flow.starts and flow.starts[t.code] is t
     current = None if entry else flow.state_of(record)
@@ -538,7 +562,7 @@ def refusal(
         target = resource_of(plugin, type(record))
         if access is None or actor is None or not access.can(target, action):
             return Denied(_("You are not allowed to “%(step)s”.", step=str(t.label)))
-        if not _in_scope(flow, record, access, plugin, action):
+        if not scoped and not _in_scope(flow, record, access, plugin, action):
             return Denied(_("This record is outside your data scope."))
         if not _hooks_allow(actor, plugin, action, record):
             return Denied(_("You are not allowed to “%(step)s”.", step=str(t.label)))

@@ -137,6 +137,7 @@ def make_app(tmp_path, database_url):
     def factory(plugins=(), migrate=True, **overrides):
         overrides.setdefault("DATABASE_URL", database_url)
         overrides.setdefault("SECRET_KEY", SECRET)
+        overrides.setdefault("TODO_COUNT_SECONDS", 0)  # every page counts (tests change data)
         if migrate:
             url, secret = overrides.pop("DATABASE_URL"), overrides.pop("SECRET_KEY")
             return migrated_app(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import types
 
 import peewee as pw
@@ -243,3 +244,32 @@ def test_a_form_refused_by_validation_says_so_in_chinese(admin):
     ).get_data(as_text=True)
     assert "新建记录失败，请检查标红的字段。" in page
     assert Notice.select().where(Notice.title == "").count() == 0
+
+
+@pytest.fixture
+def capped(make_app):
+    """The sample plugins with lists that count up to 3 rows (LIST_COUNT_CAP)."""
+    return make_app(plugins=[noticeboard, noticeboard_extra], LIST_COUNT_CAP=3, PAGE_SIZE=2)
+
+
+def test_a_long_list_counts_up_to_the_cap_and_still_pages(capped):
+    from core import demo
+    from core.testing import USER_PASSWORD
+    from tests.conftest import login
+
+    with capped.app_context():
+        demo.load()
+        make_user("capper", "district_admin", "990101")
+        for n in range(5):
+            Notice.create(unit=unit("990101001001"), title=f"封顶计数通知{n}")
+    client = capped.test_client()
+    assert login(client, "capper", USER_PASSWORD).status_code == 302
+    page = client.get("/admin/noticeboard/notice/?search=封顶计数通知").get_data(as_text=True)
+    assert "列表 (3+)" in page  # five rows: counted to the cap, not further
+    assert len(set(re.findall(r"封顶计数通知\d", page))) == 2  # two a page
+    last = client.get("/admin/noticeboard/notice/?search=封顶计数通知&page=1").get_data(
+        as_text=True
+    )
+    assert len(set(re.findall(r"封顶计数通知\d", last))) == 2  # the pager reaches the next page
+    filtered = client.get("/admin/noticeboard/notice/?search=封顶计数通知4").get_data(as_text=True)
+    assert "列表 (1)" in filtered  # under the cap: the exact count

@@ -137,3 +137,38 @@ def test_the_sidebar_shows_the_users_modules_only(app, tb):
     login(staff, "approver", USER_PASSWORD)
     full = staff.get("/admin/todo/").get_data(as_text=True)
     assert 'data-group="hazards"' in full and 'data-group="timebank"' in full
+
+
+def test_the_top_bar_count_is_kept_a_while_and_counted_again_after_a_change(make_app, demo):
+    """With LINLI_TODO_COUNT_SECONDS on, the figure is not counted on every page; a step taken
+    in this process (an event) makes the next page count again."""
+    app = make_app(plugins=[timebank, hazards], TODO_COUNT_SECONDS=600)
+    app.test_client_class = FreshClient
+    with app.test_request_context():
+        db.connect(reuse_if_open=True)
+        world = World()
+        world.confirmed(world.volunteer(0))
+        db.close()
+    client = app.test_client()
+    login(client, "approver", USER_PASSWORD)
+
+    def count():
+        page = client.get("/admin/").get_data(as_text=True)
+        return int(re.search(r'id="topbar-todo-count">(\d+)<', page).group(1))
+
+    first = count()
+    assert first >= 1
+    with app.test_request_context():
+        db.connect(reuse_if_open=True)
+        from plugins.timebank.models import ServiceRecord
+
+        # a row written behind the services' back (no event): the kept figure stays
+        ServiceRecord.update(status="approved").where(ServiceRecord.status == "confirmed").execute()
+        db.close()
+    assert count() == first
+    with app.test_request_context():
+        db.connect(reuse_if_open=True)
+        world.confirmed(world.volunteer(1))  # through the services: an event
+        expected = len(items_of(world.approver))
+        db.close()
+    assert expected != first and count() == expected  # counted again

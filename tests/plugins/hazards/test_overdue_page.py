@@ -59,4 +59,3 @@ def test_overdue_table_counts_all_in_scope_and_lists_the_ten_earliest(app, hz):
     ours += [("长青", f"{n:02d}") for n in range(12, 0, -1)]
     assert shown == ours[:9]
     assert "另有 6 项未列出" in table  # 15 of ours and the demo's, 10 listed
-
