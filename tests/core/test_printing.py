@@ -4,33 +4,16 @@ not export the list may not print it."""
 
 from __future__ import annotations
 
-import io
 import re
 from urllib.parse import quote
 
 import pytest
-from pypdf import PdfReader
 
 from core import printing
+from core.testing.printed import pdf_fonts, pdf_text
 from tests.core.api_helpers import A, B, notice
 
 LIST = "/admin/noticeboard/notice"
-
-
-def pdf_text(response) -> str:
-    body = response.get_data()
-    assert response.status_code == 200 and body.startswith(b"%PDF"), body[:300]
-    reader = PdfReader(io.BytesIO(body))
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def pdf_fonts(response) -> set[str]:
-    reader = PdfReader(io.BytesIO(response.get_data()))
-    fonts = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            fonts.add(str(font.get_object()["/BaseFont"]))
-    return fonts
 
 
 def test_the_list_prints_its_filtered_rows_with_chinese_headers(admin, api_people):
