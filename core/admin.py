@@ -1065,7 +1065,7 @@ class ModelView(AccessMixin, PeeweeModelView):
         return self.can_export
 
     @expose("/print/")
-    def print_view(self):
+    def print_list_view(self):
         """打印本列表: the rows of the export (filtered, searched, sorted, scoped, masked) as a
         print view, or as PDF with ``?format=pdf``; at most :attr:`print_max_rows`."""
         from core import printing, workdays
@@ -1109,7 +1109,8 @@ class ModelView(AccessMixin, PeeweeModelView):
 
     def print_links(self, model) -> list[tuple[str, str]]:
         """The documents a details page offers to print: ``[(label, url)]``; a view that
-        prints a record's documents lists them here (the URL's view checks access)."""
+        prints a record's documents lists them here (the URL's view checks access; expose it
+        under ``/print/<document>/``, ``/print/`` is the list's)."""
         return []
 
 

@@ -90,8 +90,11 @@ def pdf_url() -> str:
     return request.path + "?" + urlencode([*args, ("format", "pdf")])
 
 
-def render_html(template: str, *, title, landscape: bool = False, **context) -> str:
-    """The document as HTML (the browser's print view, and what the PDF is made of)."""
+def render_html(
+    template: str, *, title, landscape: bool = False, pdf: bool | None = None, **context
+) -> str:
+    """The document as HTML (the browser's print view, and what the PDF is made of; ``pdf``:
+    for the PDF, without the buttons, by default when the request asks ``?format=pdf``)."""
     district = g.get("district")
     sheet = {
         "title": str(title),
@@ -101,7 +104,7 @@ def render_html(template: str, *, title, landscape: bool = False, **context) -> 
         "fonts": Markup(FONTS),
         "size": "A4 landscape" if landscape else "A4",
         "pdf_url": pdf_url(),
-        "pdf": wants_pdf(),
+        "pdf": wants_pdf() if pdf is None else pdf,
     }
     return render_template(
         template, sheet=sheet, css_string=css_string, page_numbers_css=page_numbers_css(), **context
@@ -143,9 +146,19 @@ def pdf_response(data: bytes, filename: str) -> Response:
     )
 
 
-def respond(template: str, *, title, filename: str, landscape: bool = False, **context):
-    """The print view of ``template``, or its PDF when the request asks ``?format=pdf``."""
-    html = render_html(template, title=title, landscape=landscape, **context)
-    if wants_pdf():
+def respond(
+    template: str,
+    *,
+    title,
+    filename: str,
+    landscape: bool = False,
+    pdf: bool | None = None,
+    **context,
+):
+    """The print view of ``template``, or its PDF (``pdf``, by default when the request asks
+    ``?format=pdf``), named ``filename``."""
+    pdf = wants_pdf() if pdf is None else pdf
+    html = render_html(template, title=title, landscape=landscape, pdf=pdf, **context)
+    if pdf:
         return pdf_response(to_pdf(html), filename)
     return Response(html, mimetype="text/html")
