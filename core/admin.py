@@ -1077,11 +1077,11 @@ class ModelView(AccessMixin, PeeweeModelView):
         rows, more = [], False
         records = self.export_records(limit=cap + 1)
         try:
-            for record in records:
+            for r in records:
                 if len(rows) >= cap:
                     more = True
                     break
-                rows.append([self.print_value(record, name) for name, _label in columns])
+                rows.append([_print_text(self.print_value(r, n), "") for n, _label in columns])
         finally:
             records.close()
         title = str(self.name)
@@ -1110,8 +1110,53 @@ class ModelView(AccessMixin, PeeweeModelView):
     def print_links(self, model) -> list[tuple[str, str]]:
         """The documents a details page offers to print: ``[(label, url)]``; a view that
         prints a record's documents lists them here (the URL's view checks access; expose it
-        under ``/print/<document>/``, ``/print/`` is the list's)."""
-        return []
+        under ``/print/<document>/``, ``/print/`` is the list's). With a
+        :attr:`print_record_title`, the record itself (its details, :meth:`print_record_view`)."""
+        if not self.print_record_title:
+            return []
+        return [(str(self.print_record_title), url_for(".print_record_view", id=model._pk))]
+
+    print_record_title = None  # e.g. _l("Registration record"): the details page prints
+    print_record_template = "print/record.html"  # extends it to add what the details add
+
+    def print_record_context(self, model) -> dict:
+        """What a view's :attr:`print_record_template` needs beyond the record's fields."""
+        return {}
+
+    @expose("/print/record/")
+    def print_record_view(self):
+        """The record's details (the details page's fields, masked as there) as a printed
+        document, or as PDF with ``?format=pdf``; the details page's permission and scope."""
+        from core import printing
+
+        if not (self.print_record_title and self.can_view_details):
+            abort(404)
+        model = self.get_one(request.args.get("id", ""))
+        if model is None:
+            abort(404)
+        fields = []
+        for name, label in self._details_columns:
+            fields.append((str(label), _print_text(self.print_value(model, name))))
+        title = f"{model} {self.print_record_title}"
+        return printing.respond(
+            self.print_record_template,
+            title=title,
+            filename=title,
+            record=model,
+            fields=fields,
+            **self.print_record_context(model),
+        )
+
+
+def _print_text(value, nothing=None) -> str:
+    """A printed cell: a formatter's HTML as its text, nothing as ``nothing`` (a dash)."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value.striptags()
+    if nothing is not None and (value is None or value == ""):
+        return nothing
+    return readable.text(value)
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
