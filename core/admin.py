@@ -1066,14 +1066,15 @@ class ModelView(AccessMixin, PeeweeModelView):
 
     @expose("/print/")
     def print_list_view(self):
-        """打印本列表: the rows of the export (filtered, searched, sorted, scoped, masked) as a
-        print view, or as PDF with ``?format=pdf``; at most :attr:`print_max_rows`."""
+        """打印本列表: the list's columns and the export's rows (filtered, searched, sorted,
+        scoped, masked, formatted as exported) as a print view, or as PDF with
+        ``?format=pdf``; at most :attr:`print_max_rows`."""
         from core import printing, workdays
 
         if not self.can_print_list:
             abort(403)
         cap = self.print_max_rows or printing.LIST_MAX_ROWS
-        columns = self._export_columns
+        columns = self._list_columns  # the list's columns: an export's may not fit on paper
         rows, more = [], False
         records = self.export_records(limit=cap + 1)
         try:

@@ -74,3 +74,46 @@ def test_the_file_name_is_chinese_for_browsers_and_ascii_for_others(name):
     assert value.endswith("filename*=UTF-8''" + quote(name + ".pdf", safe=""))
     fallback = re.search(r'filename="([^"]+)"', value).group(1)
     assert fallback.isascii() and fallback.endswith(".pdf")
+
+
+# -- every list of every plugin prints ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def every_plugin(tmp_path_factory):
+    from core.db import db
+    from tests.core.test_escaping import walk_app
+
+    app = walk_app(tmp_path_factory.mktemp("printing"))
+    yield app
+    if db.obj is not None and not db.is_closed():
+        db.close()
+
+
+def test_every_admin_list_prints_with_chinese_headers(every_plugin):
+    from core.admin import ModelView
+    from core.testing import ADMIN_PASSWORD, login
+
+    app = every_plugin
+    client = app.test_client()
+    assert login(client, "admin", ADMIN_PASSWORD).status_code == 302
+    printed, failed = 0, []
+    for view in app.extensions["admin"][0]._views:
+        if not isinstance(view, ModelView):
+            continue
+        base = view.url.rstrip("/")
+        listing = client.get(f"{base}/").get_data(as_text=True)
+        response = client.get(f"{base}/print/")
+        if 'id="print-list"' not in listing:
+            assert response.status_code in (403, 404), base  # no button, no print
+            continue
+        page = response.get_data(as_text=True)
+        if response.status_code != 200 or '<table id="print-list"' not in page:
+            failed.append(f"{base}: {response.status_code}")
+            continue
+        headers = re.findall(r"<th>([^<]*)</th>", page)
+        chinese = all(h == "ID" or re.search(r"[\u4e00-\u9fff]", h) for h in headers)
+        assert headers and chinese, (base, headers)
+        printed += 1
+    assert not failed, failed
+    assert printed > 20
