@@ -39,16 +39,18 @@ run: install
 test: install sysdeps lint
 	@bash tests/run_both.sh $(BIN)/pytest
 
-# Debian chromium (browser tests, with a Chinese font for screenshots) and postgresql
-# (tests/with_postgres.sh), when missing.
+# Debian chromium (browser tests, with a Chinese font for screenshots and printed PDFs),
+# pango (WeasyPrint, core/printing.py) and postgresql (tests/with_postgres.sh), when missing.
 sysdeps:
 	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-	    || [ ! -d /usr/share/fonts/truetype/wqy ]; then \
+	    || [ ! -d /usr/share/fonts/truetype/wqy ] \
+	    || ! ls /usr/lib/*/libpango-1.0.so.0 /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1; then \
 	  sudo=; if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then sudo=sudo; fi; \
 	  set -x; \
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq --no-install-recommends chromium postgresql fonts-wqy-microhei; \
+	    apt-get install -y -qq --no-install-recommends chromium postgresql fonts-wqy-microhei \
+	      libpango-1.0-0 libpangoft2-1.0-0; \
 	fi
 
 lint:

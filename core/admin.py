@@ -950,12 +950,17 @@ class ModelView(AccessMixin, PeeweeModelView):
     export_batch = 1000  # rows read at once: memory does not grow with the list
 
     def get_export_value(self, model, name):
+        return escape_formula(self.print_value(model, name))
+
+    def print_value(self, model, name):
+        """A cell as the export writes it (masked, labels of choices, 是/否), before the
+        spreadsheet's formula escaping: what a printed list shows."""
         if name.startswith(CUSTOM_PREFIX):
-            return escape_formula(self.custom_value(model, name))
+            return self.custom_value(model, name)
         value = self._masked(model, name, super().get_export_value(model, name))
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
-        return escape_formula(value)
+        return value
 
     def get_export_name(self, export_type="csv"):
         return f"{self.endpoint}_{dt.datetime.now().strftime('%Y-%m-%d_%H-%M-%S')}.{export_type}"
@@ -982,15 +987,16 @@ class ModelView(AccessMixin, PeeweeModelView):
             return value
         return str(value)
 
-    def export_records(self):
+    def export_records(self, limit: int | None = None):
         """The records of the list as it is filtered, searched and sorted, in batches of
         :attr:`export_batch` (each one a call of :meth:`get_list`, so that the scope, the
         custom fields and what a view adds to its rows apply), sorted by primary key last so
-        that the batches neither skip nor repeat a row."""
+        that the batches neither skip nor repeat a row; at most ``limit`` (or
+        ``export_max_rows``) of them."""
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
         sort_column = sort[0] if sort is not None else None
-        limit = self.export_max_rows or None
+        limit = limit or self.export_max_rows or None
         offset = 0
         while True:
             size = self.export_batch if limit is None else min(self.export_batch, limit - offset)
@@ -1078,6 +1084,111 @@ class ModelView(AccessMixin, PeeweeModelView):
             as_attachment=True,
             download_name=self.get_export_name("xlsx"),
         )
+
+    # -- printing (打印, core.printing): the list as it is filtered, and a record's documents --
+
+    details_template = "admin/linli_details.html"
+    print_max_rows = None  # rows of a printed list: core.printing.LIST_MAX_ROWS
+
+    @property
+    def can_print_list(self):
+        """A printed list is an export on paper: the same permission."""
+        return self.can_export
+
+    @expose("/print/")
+    def print_list_view(self):
+        """打印本列表: the list's columns and the export's rows (filtered, searched, sorted,
+        scoped, masked, formatted as exported) as a print view, or as PDF with
+        ``?format=pdf``; at most :attr:`print_max_rows`."""
+        from core import printing, workdays
+
+        if not self.can_print_list:
+            abort(403)
+        cap = self.print_max_rows or printing.LIST_MAX_ROWS
+        columns = self._list_columns  # the list's columns: an export's may not fit on paper
+        rows, more = [], False
+        records = self.export_records(limit=cap + 1)
+        try:
+            for r in records:
+                if len(rows) >= cap:
+                    more = True
+                    break
+                rows.append([_print_text(self.print_value(r, n), "") for n, _label in columns])
+        finally:
+            records.close()
+        title = str(self.name)
+        return printing.respond(
+            "print/list.html",
+            title=title,
+            filename=f"{title}_{workdays.today().isoformat()}",
+            landscape=len(columns) > 6,
+            headers=[str(label) for _name, label in columns],
+            rows=rows,
+            more=more,
+            conditions=self.print_conditions(),
+        )
+
+    def print_conditions(self) -> list[str]:
+        """The list's search and filters as words, printed above the rows."""
+        args = self._get_list_extra_args()
+        found = []
+        if args.search:
+            found.append(f"{_('Search')}{_(': ')}{args.search}")
+        for index, _name, value in args.filters or ():
+            flt = self._filters[index]
+            found.append(f"{flt.name} {flt.operation()} {value}")
+        return found
+
+    def print_links(self, model) -> list[tuple[str, str]]:
+        """The documents a details page offers to print: ``[(label, url)]``; a view that
+        prints a record's documents lists them here (the URL's view checks access; expose it
+        under ``/print/<document>/``, ``/print/`` is the list's). With a
+        :attr:`print_record_title`, the record itself (its details, :meth:`print_record_view`)."""
+        if not self.print_record_title:
+            return []
+        return [(str(self.print_record_title), url_for(".print_record_view", id=model._pk))]
+
+    print_record_title = None  # e.g. _l("Registration record"): the details page prints
+    print_record_template = "print/record.html"  # extends it to add what the details add
+
+    def print_record_context(self, model) -> dict:
+        """What a view's :attr:`print_record_template` needs beyond the record's fields."""
+        return {}
+
+    @expose("/print/record/")
+    def print_record_view(self):
+        """The record's details (the details page's fields, masked as there) as a printed
+        document, or as PDF with ``?format=pdf``; the details page's permission and scope."""
+        from core import printing
+
+        if not (self.print_record_title and self.can_view_details):
+            abort(404)
+        model = self.get_one(request.args.get("id", ""))
+        if model is None:
+            abort(404)
+        fields = []
+        for name, label in self._details_columns:
+            fields.append((str(label), _print_text(self.print_value(model, name))))
+        title = f"{model} {self.print_record_title}"
+        return printing.respond(
+            self.print_record_template,
+            title=title,
+            filename=title,
+            record=model,
+            fields=fields,
+            **self.print_record_context(model),
+        )
+
+
+def _print_text(value, nothing=None) -> str:
+    """A printed cell: a formatter's HTML as its text, nothing as ``nothing`` (a dash)."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value.striptags()
+    if nothing is not None and (value is None or value == ""):
+        return nothing
+    return readable.text(value)
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):

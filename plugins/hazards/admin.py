@@ -595,6 +595,26 @@ class RegisterView(View):
             today=workdays.today(),
         )
 
+    @expose("/print")
+    def print_view(self):
+        """The register as a print view (A4 landscape), or as PDF with ``?format=pdf``."""
+        from core import printing
+
+        params = self._params()
+        if params is None:
+            return Response(_("This record is outside your data scope."), status=403)
+        kind, title, units, unit, year = params
+        return printing.respond(
+            "hazards/print_register.html",
+            title=title,
+            filename=f"{title}_{workdays.today().isoformat()}",
+            landscape=True,
+            unit=unit,
+            year=year,
+            columns=statistics.register_columns(kind),
+            rows=statistics.register_rows(units, kind, year),
+        )
+
     @expose("/xlsx")
     def xlsx(self):
         params = self._params()

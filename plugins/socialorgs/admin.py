@@ -112,6 +112,8 @@ class OrganisationView(Flow):
     move = staticmethod(services.move_organisation)
     allow_edit = True
     details_template = "socialorgs/organisation_details.html"
+    print_record_title = _l("Registration record")
+    print_record_template = "socialorgs/print_organisation.html"
     column_list = (
         "name",
         "legal_form",
@@ -245,6 +247,9 @@ class OrganisationView(Flow):
             flash(str(exc), "error")
             return False
         return True
+
+    def print_record_context(self, model):
+        return {"extra": self.details_extra(model)}
 
     def details_extra(self, org):
         return {

@@ -7,7 +7,7 @@ and show the result.
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
@@ -913,6 +913,24 @@ class CertificateView(TimebankView):
             form=form,
             back=back,
         )
+
+    def print_links(self, model):
+        return [
+            (
+                _("Volunteer service record certificate"),
+                url_for(".print_certificate_view", id=model.id),
+            )
+        ]
+
+    @expose("/print/certificate/")
+    def print_certificate_view(self):
+        """The certificate as printed (and ``?format=pdf``), for staff whose scope covers it."""
+        from . import reports
+
+        cert = self.get_one(request.args.get("id", ""))
+        if cert is None:
+            abort(404)
+        return reports.print_certificate(cert)
 
     @expose("/revoke/", methods=["GET", "POST"])
     def revoke_view(self):

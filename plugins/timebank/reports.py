@@ -6,12 +6,13 @@ certificate (志愿服务记录证明) as HTML and PDF, with its confirmation QR
 The certificate carries the four blocks of 民发〔2015〕149号: the volunteer's identity (name,
 type and number of the identity document, volunteer number), the service (hours, content,
 period), the issuer (organisation, head, handler, contact), and the certificate number and
-date of issue. PDFs use reportlab's built-in Chinese font (STSong-Light), so no font file
-has to be installed.
+date of issue. It prints through :mod:`core.printing` (a print view and a WeasyPrint PDF with
+an embedded Chinese font), with the approved service records it counts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import peewee as pw
@@ -153,52 +154,35 @@ def public_view(cert: Certificate, full: bool = False) -> dict:
     }
 
 
-def pdf(cert: Certificate) -> bytes:
-    """The printable certificate as a one-page A4 PDF."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
+def print_certificate(cert: Certificate, pdf: bool | None = None):
+    """The printed certificate (core.printing): the certificate and the approved service
+    records of its period it counts, as a print view or as PDF (``pdf``, or ``?format=pdf``).
+    The caller checks that the user may see it in full."""
+    from flask_babel import format_datetime
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
-    c = public_view(cert, full=True)
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4)
-    page.setTitle(f"志愿服务记录证明 {c['number']}")
-    width, height = A4
-    page.setFont(font, 22)
-    page.drawCentredString(width / 2, height - 40 * mm, "志愿服务记录证明")
-    page.setFont(font, 11)
-    page.drawRightString(width - 25 * mm, height - 52 * mm, f"证明编号：{c['number']}")
-    lines = [
-        f"姓名：{c['name']}",
-        f"证件类型及号码：居民身份证 {c['id_number']}",
-        f"志愿者编号：{c['volunteer_number']}",
-        f"服务期间：{c['period_start']:%Y年%m月%d日} 至 {c['period_end']:%Y年%m月%d日}",
-        f"志愿服务时间：{c['hours_decimal']} 小时（{c['hours']}）",
-        f"服务内容：{c['content']}",
-        "",
-        "兹证明该志愿者在上述期间参加志愿服务，以上记录真实、准确，本证明无偿出具。",
-        "",
-        f"出具单位：{c['issuer_name']}",
-        f"负责人：{c['issuer_head']}    经办人：{c['handler_name']}",
-        f"联系方式：{c['issuer_contact']}",
-        f"出具日期：{c['issued_on']:%Y年%m月%d日}",
-        "",
-        f"查验：访问本平台 /timebank/verify?number={c['number']}&district={c['district']}",
+    from core import printing
+
+    from .services import approved_records
+
+    records = [
+        {
+            "started": format_datetime(
+                r.started_at if r.started_at.tzinfo else r.started_at.replace(tzinfo=dt.UTC),
+                "yyyy-MM-dd HH:mm",
+            ),
+            "content": r.content,
+            "hours": f"{r.minutes / 60:.1f}",
+        }
+        for r in approved_records(cert.volunteer, cert.period_start, cert.period_end).order_by(
+            ServiceRecord.started_at
+        )
     ]
-    y = height - 70 * mm
-    page.setFont(font, 13)
-    for line in lines:
-        page.drawString(25 * mm, y, line)
-        y -= 10 * mm
-    if c["revoked"]:
-        page.setFont(font, 28)
-        page.setFillColorRGB(0.8, 0, 0)
-        page.drawCentredString(width / 2, 40 * mm, f"已撤销：{c['revoked_reason']}")
-    page.showPage()
-    page.save()
-    return out.getvalue()
+    title = _("Volunteer service record certificate")
+    return printing.respond(
+        "timebank/print_certificate.html",
+        title=title,
+        filename=f"{title} {cert.number}",
+        pdf=pdf,
+        c=public_view(cert, full=True),
+        records=records,
+    )

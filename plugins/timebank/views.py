@@ -8,9 +8,7 @@ give credits to a relative or donate them to the community pool.
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.commands import Context
@@ -480,11 +478,4 @@ def certificate(number):
 
 @public.route("/certificate/<number>.pdf")
 def certificate_pdf(number):
-    cert = _certificate(number)
-    data = reports.pdf(cert)
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        download_name=f"{cert.number}.pdf",
-        as_attachment=False,
-    )
+    return reports.print_certificate(_certificate(number), pdf=True)

@@ -6,7 +6,7 @@ done by the services."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
@@ -139,6 +139,44 @@ class MeetingView(WorkflowViewMixin, OwnersView):
                 flash(f"{meeting.title}: {exc}", "error")
         if done:
             flash(_("Done."), "success")
+
+    # -- printed documents (core.printing): the notice, and the resolution with its tally --
+
+    def print_links(self, model):
+        links = [(_("Meeting notice"), url_for(".print_notice_view", id=model.id))]
+        if model.tallied_on:
+            links.append((_("Meeting resolution"), url_for(".print_resolution_view", id=model.id)))
+        return links
+
+    def _print_meeting(self, template, title):
+        from core import printing
+
+        meeting = self.get_one(request.args.get("id", ""))  # the details page's scope
+        if meeting is None:
+            abort(404)
+        matters = list(Matter.select().where(Matter.meeting == meeting.id).order_by(Matter.id))
+        title = f"{meeting.title} {title}"
+        return printing.respond(
+            template,
+            title=title,
+            filename=title,
+            meeting=meeting,
+            matters=matters,
+            items=dict(ITEMS),
+            kinds=dict(KINDS),
+            results=dict(RESULTS),
+            tally_table=tally_table,
+        )
+
+    @expose("/print/notice/")
+    def print_notice_view(self):
+        """业主大会会议公告: the meeting, its voting period and the matters put to the vote."""
+        return self._print_meeting("owners/print_meeting_notice.html", _("Meeting notice"))
+
+    @expose("/print/resolution/")
+    def print_resolution_view(self):
+        """业主大会决议: each matter's result with its tally table (the details page's)."""
+        return self._print_meeting("owners/print_resolution.html", _("Meeting resolution"))
 
     @action("notice", _l("Give notice"), _l("Give notice of the selected meetings?"))
     def action_notice(self, ids):

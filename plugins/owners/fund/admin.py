@@ -349,6 +349,8 @@ class FundEntryView(OwnersView):
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
+                if request.args.get("format") in ("print", "pdf"):
+                    return self._print_statement(result)
                 if request.args.get("format") == "csv":
                     return Response(
                         reports.statement_csv(result),
@@ -361,6 +363,19 @@ class FundEntryView(OwnersView):
             st=result,
             yuan=rules.yuan,
             today=today(),
+        )
+
+    def _print_statement(self, result):
+        """维修资金对账单 as a print view, or as PDF (``format=pdf``)."""
+        from core import printing
+
+        title = f"{result.compound.name} {_('Maintenance-fund statement')}"
+        return printing.respond(
+            "owners/print_statement.html",
+            title=title,
+            filename=f"{title} {result.start}—{result.end}",
+            st=result,
+            yuan=rules.yuan,
         )
 
 

@@ -310,3 +310,38 @@ def test_statistics_through_the_admin_draft_submit_and_list(app, hz):
     details = client.get(f"/admin/hazards/statistics/details/?id={report.id}")
     html = details.get_data(as_text=True)
     assert "长青社区" in html and "整改率（百分比）" in html and "1200.50" in html
+
+
+# -- printed registers (core.printing) ----------------------------------------------------
+
+
+def test_the_major_register_prints_and_its_pdf_has_the_chinese_text(app, hz):
+    from core.testing.printed import pdf_text
+
+    hazard = closed_major(hz)
+    found(hz, "9号楼", hydrant_ok="no")
+    client = client_of(app, "staff")
+    assert 'id="register-pdf"' in client.get("/admin/hazards/registers/?kind=major").get_data(
+        as_text=True
+    )
+    page = client.get("/admin/hazards/registers/print?kind=major").get_data(as_text=True)
+    assert "重大事故隐患登记表" in page and statistics.number(hazard) in page
+    assert "复核合格" in page and "9号楼" not in page and ">打印</button>" in page
+    response = client.get("/admin/hazards/registers/print?kind=major&format=pdf")
+    assert "filename*=UTF-8''%E9%87%8D%E5%A4%A7" in response.headers["Content-Disposition"]
+    assert "第 1 页 共 1 页" in pdf_text(response)
+    text = pdf_text(response, squeeze=True)  # a narrow column wraps its words
+    assert "重大事故隐患登记表" in text and "复核合格" in text and "8号楼" in text
+
+
+def test_the_treatment_register_prints_only_the_users_scope(app, hz):
+    found(hz, "8号楼", hydrant_ok="no")
+    found(hz, "幸福1号楼", unit=hz.other, user=hz.outsider, hydrant_ok="no")
+    client = client_of(app, "staff")
+    page = client.get("/admin/hazards/registers/print?kind=all").get_data(as_text=True)
+    assert "隐患排查治理登记表" in page and "8号楼" in page and "幸福1号楼" not in page
+    for url in (
+        f"/admin/hazards/registers/print?unit={hz.other.id}",
+        f"/admin/hazards/registers/print?unit={hz.other.id}&format=pdf",
+    ):
+        assert client.get(url).status_code == 403

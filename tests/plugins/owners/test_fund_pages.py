@@ -309,3 +309,27 @@ def test_the_demo_has_a_fund_a_vote_an_emergency_and_the_property_service(app, w
     joint = JointMeeting.get(JointMeeting.unit == compound.id)
     assert Publication.get_by_id(joint.publication_id).title == "联席会议决定：地下车库排水改造"
     assert Complaint.select().where(Complaint.unit == compound.id).count() == 2
+
+
+def test_the_statement_prints_and_its_pdf_has_the_chinese_text(app, world):
+    from core.testing.printed import pdf_text
+
+    funded(world)
+    client = client_of(app, "cstaff")
+    start, end = today() - dt.timedelta(30), today()
+    query = f"compound={world.compound.id}&start={start}&end={end}"
+    page = client.get(f"/admin/owners/fund_entry/statement/?{query}").get_data(as_text=True)
+    assert 'id="statement-print"' in page and 'id="statement-pdf"' in page
+    printed = client.get(f"/admin/owners/fund_entry/statement/?{query}&format=print")
+    text = printed.get_data(as_text=True)
+    assert "维修资金对账单" in text and "101室" in text and "4000.00" in text
+    assert ">打印</button>" in text and "format=pdf" in text
+    pdf = client.get(f"/admin/owners/fund_entry/statement/?{query}&format=pdf")
+    assert "filename*=UTF-8''" in pdf.headers["Content-Disposition"]
+    words = pdf_text(pdf, squeeze=True)
+    assert "维修资金对账单" in words and "101室" in words and "4000.00" in words
+    make_user("ostaff2", "community_staff", OTHER)
+    other = client_of(app, "ostaff2")
+    for fmt in ("print", "pdf"):
+        url = f"/admin/owners/fund_entry/statement/?{query}&format={fmt}"
+        assert other.get(url).status_code == 404

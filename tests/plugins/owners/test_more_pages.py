@@ -362,3 +362,41 @@ def test_provisional_request_pages_refuse_acceptance_below_the_threshold(app, wo
     assert "召开临时会议须 50% 以上的业主提议" in page
     assert Meeting.select().count() == meetings_before
     assert ProvisionalRequest.get_by_id(request.id).status == "collecting"
+
+
+# -- printed notice and resolution (core.printing) ----------------------------------------
+
+
+def test_the_meeting_notice_and_resolution_print_with_the_tally(app, world):
+    from core.testing.printed import pdf_text
+
+    meeting = world.meeting("voting_open")
+    ordinary = Matter.get((Matter.meeting == meeting.id) & (Matter.item == "4"))
+    day = world.vote_day(meeting)
+    services.cast(trusted(world.users[0]), world.owners[0], ordinary, "agree", on=day)
+    services.cast(trusted(world.users[1]), world.owners[1], ordinary, "disagree", on=day)
+    meeting = services.close_voting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(1)
+    )
+    meeting = services.tally_meeting(
+        trusted(world.staff), meeting, on=meeting.closes_on + dt.timedelta(2)
+    )
+    client = client_of(app, "cstaff")
+    details = client.get(f"/admin/owners/meeting/details/?id={meeting.id}").get_data(as_text=True)
+    assert "打印 · 业主大会会议公告" in details and "PDF · 业主大会决议" in details
+    notice = client.get(f"/admin/owners/meeting/print/notice/?id={meeting.id}")
+    text = notice.get_data(as_text=True)
+    assert "测试业主大会 业主大会会议公告" in text and "事项4" in text and "测试小区" in text
+    url = f"/admin/owners/meeting/print/resolution/?id={meeting.id}"
+    text = client.get(url).get_data(as_text=True)
+    assert "业主大会决议" in text and "事项4：未通过" in text
+    assert 'class="table table-sm table-bordered mb-1 tally"' in text  # the details' table
+    pdf = client.get(url + "&format=pdf")
+    assert "filename*=UTF-8''" in pdf.headers["Content-Disposition"]
+    words = pdf_text(pdf, squeeze=True)
+    assert "业主大会决议" in words and "事项4：未通过" in words and "第1页共1页" in words
+    make_user("ostaff_print", "community_staff", OTHER)
+    other = client_of(app, "ostaff_print")
+    for path in ("notice", "resolution"):
+        assert other.get(f"/admin/owners/meeting/print/{path}/?id={meeting.id}").status_code == 404
+    assert other.get(url + "&format=pdf").status_code == 404

@@ -372,3 +372,25 @@ def test_only_the_declared_system_reasons_are_translated():
     assert not rules.is_system_reason("Objection")  # a msgid of the catalogue, typed by staff
     assert reason_label("Objection") == "Objection"
     assert type(reason_label("<b>x</b>")) is str and reason_label("<b>x</b>") == "<b>x</b>"
+
+
+def test_the_registration_record_prints_within_the_details_scope(people, client_for):
+    from core.testing.printed import pdf_text
+
+    with people.app_context():
+        org = Organisation.get(Organisation.name == "幸福社区夕阳红舞蹈队")
+    client = client_for("approver")
+    details = client.get(f"/admin/socialorgs/organisation/details/?id={org.id}")
+    assert "打印 · 登记备案记录" in details.get_data(as_text=True)
+    url = f"/admin/socialorgs/organisation/print/record/?id={org.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert (
+        "幸福社区夕阳红舞蹈队 登记备案记录" in page
+        and "<th>名称</th><td>幸福社区夕阳红舞蹈队</td>" in page
+    )
+    assert 'id="org-charters"' in page  # what the details page adds, printed too
+    words = pdf_text(client.get(url + "&format=pdf"), squeeze=True)
+    assert "幸福社区夕阳红舞蹈队登记备案记录" in words
+    other = client_for("other_applicant")  # 长青社区: another street
+    assert other.get(url).status_code == 404
+    assert other.get(url + "&format=pdf").status_code == 404

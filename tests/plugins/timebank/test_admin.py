@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from core import workdays
+from core.commands import Context
 from plugins.timebank import services
 from plugins.timebank.models import Account, ServiceRecord, Volunteer
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, make_user
 
-from .conftest import IDS
+from .conftest import IDS, OTHER
 from .test_portal import client_of, post
 
 
@@ -222,3 +223,32 @@ def test_service_record_ledger_exports_as_csv_with_local_times(app, tb):
     assert "陪老人聊天" in csv and "1:00" in csv and "已通过" in csv
     transfers = client.get("/admin/timebank/transfer/export/csv/").get_data(as_text=True)
     assert "服务记账" in transfers
+
+
+def test_the_certificate_prints_with_its_records_and_stays_in_scope(app, tb):
+    from core.testing.printed import pdf_text
+    from plugins.timebank.models import Certificate
+
+    vol = tb.volunteer(0)
+    tb.approved(vol)
+    today = workdays.today()
+    cert = services.issue_certificate(
+        Context.of(tb.approver), vol, today.replace(day=1), today, "长青社区居民委员会", "王主任"
+    )
+    client = client_of(app, "approver")
+    details = client.get(f"/admin/timebank/certificate/details/?id={cert.id}")
+    assert "打印 · 志愿服务记录证明" in details.get_data(as_text=True)
+    url = f"/admin/timebank/certificate/print/certificate/?id={cert.id}"
+    page = client.get(url).get_data(as_text=True)
+    for text in ("志愿服务记录证明", cert.number, "长青社区居民委员会", "计入的服务记录", "打印人"):
+        assert text in page, text
+    pdf = client.get(url + "&format=pdf")
+    assert "filename*=UTF-8''%E5%BF%97%E6%84%BF" in pdf.headers["Content-Disposition"]
+    words = pdf_text(pdf, squeeze=True)
+    assert "志愿服务记录证明" in words and "长青社区居民委员会" in words and cert.number in words
+    # staff of another community see neither the print view nor the PDF
+    make_user("staff_other", "community_staff", OTHER)
+    other = client_of(app, "staff_other")
+    assert other.get(url).status_code == 404
+    assert other.get(url + "&format=pdf").status_code == 404
+    assert Certificate.get_by_id(cert.id).number == cert.number
