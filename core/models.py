@@ -308,7 +308,7 @@ class UserSavedFilter(BaseModel):
     replayed as a link. Only its owner sees it; opening it applies the data scope as ever."""
 
     user = pw.ForeignKeyField(User, backref="+", on_delete="CASCADE", verbose_name=_l("User"))
-    endpoint = pw.CharField(max_length=96, verbose_name=_l("List"))
+    endpoint = pw.CharField(max_length=96, verbose_name=_l("Admin list"))
     name = pw.CharField(max_length=40, verbose_name=_l("Name"))
     query = pw.TextField(default="", verbose_name=_l("Filter"))
     created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Created at"))

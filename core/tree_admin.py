@@ -111,7 +111,7 @@ class SavedFilterView(_Hidden):
         if view is None or not view.is_accessible():
             abort(404)
         query = request.form.get("query", "")
-        back = view.get_url(".index_view")
+        back = url_for(view.endpoint + ".index_view")
         try:
             saved = saved_filters.save_filter(
                 Context.current("admin"), view.endpoint, request.form.get("name", ""), query
@@ -126,7 +126,9 @@ class SavedFilterView(_Hidden):
     @expose("/<int:filter_id>/delete", methods=("POST",))
     def delete_filter(self, filter_id):
         view = _admin_view(request.form.get("endpoint", ""))
-        back = view.get_url(".index_view") if view is not None else url_for("admin.index")
+        back = (
+            url_for(view.endpoint + ".index_view") if view is not None else url_for("admin.index")
+        )
         try:
             saved_filters.delete_filter(Context.current("admin"), filter_id)
         except Refused as exc:

@@ -41,7 +41,9 @@ def allowed_condition(access: Access | None, target: str | None = None, action: 
     for a in _assignments(access, None, action):
         if a.scope == "all":
             return pw.SQL("1 = 1")
-        parts.append(subtree_condition(a.unit) if a.scope == "subtree" else TerritoryUnit.id == a.unit_id)
+        parts.append(
+            subtree_condition(a.unit) if a.scope == "subtree" else TerritoryUnit.id == a.unit_id
+        )
     return reduce(operator.or_, parts) if parts else NOTHING
 
 
@@ -102,10 +104,10 @@ def search(access, term: str, target=None, action="read", district_id=None, limi
         return []
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
-    operator_ = "ILIKE" if isinstance(TerritoryUnit._meta.database.obj, pw.PostgresqlDatabase) else "LIKE"
-    like = pw.NodeList(
-        (TerritoryUnit.name, pw.SQL(operator_), pattern, pw.SQL("ESCAPE"), "\\")
+    operator_ = (
+        "ILIKE" if isinstance(TerritoryUnit._meta.database.obj, pw.PostgresqlDatabase) else "LIKE"
     )
+    like = pw.NodeList((TerritoryUnit.name, pw.SQL(operator_), pattern, pw.SQL("ESCAPE"), "\\"))
     query = (
         allowed(access, target, action, district_id)
         .where(like)
@@ -135,8 +137,9 @@ def paths(units, skip_district: bool = True) -> dict[int, str]:
     names = (
         {
             u.id: (u.name, u.level)
-            for u in TerritoryUnit.select(TerritoryUnit.id, TerritoryUnit.name, TerritoryUnit.level)
-            .where(TerritoryUnit.id.in_(list(wanted)))
+            for u in TerritoryUnit.select(
+                TerritoryUnit.id, TerritoryUnit.name, TerritoryUnit.level
+            ).where(TerritoryUnit.id.in_(list(wanted)))
         }
         if wanted
         else {}

@@ -108,7 +108,9 @@ def test_roots_and_children_in_the_workers_scope(world, client):
     assert [(b["name"], b["level_label"], b["has_children"]) for b in buildings] == [
         (f"幸福东苑{n}号楼", "楼栋", False) for n in (1, 2, 3)
     ]
-    assert buildings[2]["path"] == "东湖街道 › 幸福社区 › 幸福社区第1网格 › 幸福东苑 › 幸福东苑3号楼"
+    assert (
+        buildings[2]["path"] == "东湖街道 › 幸福社区 › 幸福社区第1网格 › 幸福东苑 › 幸福东苑3号楼"
+    )
 
 
 def test_another_communitys_units_are_refused(world, client):
@@ -157,7 +159,9 @@ def test_a_view_narrows_to_its_permission(world, client):
     # the territory view's own units (core:read is not the community worker's)
     response = client.get(CHILDREN, query_string={"view": "no_such_view"})
     assert response.status_code == 404
-    roots = units(client.get(CHILDREN, query_string={"view": "noticeboard_notice", "action": "create"}))
+    roots = units(
+        client.get(CHILDREN, query_string={"view": "noticeboard_notice", "action": "create"})
+    )
     assert [u["name"] for u in roots] == ["幸福社区"]
 
 
@@ -169,9 +173,7 @@ def test_the_pages_need_a_staff_login(world):
 
 
 def filter_arg(html, operation):
-    groups = json.loads(
-        re.search(r'id="filter-groups-data">(.*?)</script>', html, re.S).group(1)
-    )
+    groups = json.loads(re.search(r'id="filter-groups-data">(.*?)</script>', html, re.S).group(1))
     for name, entries in groups.items():
         for entry in entries:
             if entry["operation"] == operation:
@@ -200,7 +202,10 @@ def test_filter_in_this_unit_and_below(world, admin, client):
     district = admin.get(NOTICES, query_string={arg: ids["990101"]}).get_data(as_text=True)
     assert titles(district) == {"A的公告", "A楼栋的公告", "B的公告"}
     # the worker of A: B's unit gives nothing, the district only A's (the scope holds)
-    assert titles(client.get(NOTICES, query_string={arg: ids[COMMUNITY_B]}).get_data(as_text=True)) == set()
+    assert (
+        titles(client.get(NOTICES, query_string={arg: ids[COMMUNITY_B]}).get_data(as_text=True))
+        == set()
+    )
     whole = client.get(NOTICES, query_string={arg: ids["990101"]}).get_data(as_text=True)
     assert titles(whole) == set()
     mine = client.get(NOTICES, query_string={arg: ids[COMMUNITY_A]}).get_data(as_text=True)
@@ -226,7 +231,10 @@ def test_the_form_marks_its_unit_select_for_the_tree(world, client):
         notice = Notice.get(Notice.title == "A楼栋的公告")
     edit = client.get(f"{NOTICES}edit/?id={notice.id}").get_data(as_text=True)
     select = re.search(r"<select[^>]*name=\"unit\"[^>]*>", edit).group(0)
-    assert 'data-unit-path="东湖街道 › 幸福社区 › 幸福社区第1网格 › 幸福东苑 › 幸福东苑3号楼"' in select
+    assert (
+        'data-unit-path="东湖街道 › 幸福社区 › 幸福社区第1网格 › 幸福东苑 › 幸福东苑3号楼"'
+        in select
+    )
 
 
 def test_a_forged_unit_outside_the_scope_is_refused(world, client):

@@ -151,6 +151,7 @@
     li.setAttribute("aria-level", String(level));
     li.setAttribute("tabindex", "-1");
     li.setAttribute("data-id", String(unit.id));
+    li.setAttribute("aria-label", unit.name + "（" + unit.level_label + "）");
     li.unit = unit;
     var row = el("div", "linli-unit-row d-flex align-items-center");
     var toggle = el("span", "linli-unit-toggle text-muted", unit.has_children ? "▸" : "");
@@ -214,6 +215,7 @@
           li.setAttribute("role", "option");
           li.setAttribute("tabindex", "-1");
           li.setAttribute("data-id", String(unit.id));
+          li.setAttribute("aria-label", unit.path + "（" + unit.level_label + "）");
           li.unit = unit;
           li.appendChild(el("span", "linli-unit-name", unit.path));
           li.appendChild(el("small", "badge badge-light ml-1", unit.level_label));
@@ -292,16 +294,21 @@
     }
   };
 
-  // the list filters of type "linli-unit" (their inputs are named flt<n>_<arg>)
-  var filterArgs = {};
-  var groups = document.getElementById("filter-groups-data");
-  if (groups) {
+  // the list filters of type "linli-unit" (their inputs are named flt<n>_<arg>); the JSON
+  // block comes after this script, so it is read when the first filter input appears
+  var filterArgs = null;
+  function unitFilterArgs() {
+    if (filterArgs) return filterArgs;
+    var groups = document.getElementById("filter-groups-data");
+    if (!groups) return {};
+    filterArgs = {};
     try {
       var parsed = JSON.parse(groups.textContent);
       Object.keys(parsed).forEach(function (name) {
         parsed[name].forEach(function (f) { if (f.type === "linli-unit") filterArgs[f.arg] = true; });
       });
     } catch (e) { /* no filters then */ }
+    return filterArgs;
   }
 
   function enhance(node) {
@@ -315,7 +322,7 @@
       });
     } else if (node.matches("input.filter-val")) {
       var match = /^flt\d+_(.+)$/.exec(node.name || "");
-      if (match && filterArgs[match[1]]) new Picker(node, { view: cfg.view, action: "read" });
+      if (match && unitFilterArgs()[match[1]]) new Picker(node, { view: cfg.view, action: "read" });
     }
   }
 
