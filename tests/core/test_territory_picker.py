@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from core import commands
+from core import commands, territory
 from core.db import db
 from core.models import TerritoryUnit
 from core.testing import (
@@ -53,6 +53,8 @@ def world(tmp_path_factory):
             User.username == "admin"
         ).execute()
         make_user("worker_a", "community_staff", COMMUNITY_A)
+        other = territory.create_unit("990102", "另一区", "district")
+        territory.create_unit("990102001", "另一街道", "street", other)
         units = {u.code: u for u in TerritoryUnit.select()}
         ctx = commands.Context.trusted()
         for title, code in (
@@ -145,9 +147,13 @@ def test_search_by_name_stays_in_scope_with_paths(world, client, admin):
     assert units(admin.get(CHILDREN, query_string={"q": "_"})) == []
 
 
-def test_platform_admin_starts_at_the_district(world, admin):
+def test_platform_admin_starts_at_the_district_worked_in(world, admin):
+    _app, ids = world
     roots = units(admin.get(CHILDREN))
     assert [(u["name"], u["level_label"]) for u in roots] == [("示范区", "区")]
+    # another district's units are not offered while working in 示范区
+    assert units(admin.get(CHILDREN, query_string={"q": "另一"})) == []
+    assert admin.get(CHILDREN, query_string={"parent": ids["990102"]}).status_code == 404
     streets = units(admin.get(CHILDREN, query_string={"parent": roots[0]["id"]}))
     assert [(s["name"], s["level_label"], s["has_children"]) for s in streets] == [
         ("东湖街道", "街道", True),
@@ -156,7 +162,7 @@ def test_platform_admin_starts_at_the_district(world, admin):
 
 
 def test_a_view_narrows_to_its_permission(world, client):
-    # the territory view's own units (core:read is not the community worker's)
+    # an unknown view (or one the person may not open) answers nothing
     response = client.get(CHILDREN, query_string={"view": "no_such_view"})
     assert response.status_code == 404
     roots = units(
