@@ -120,4 +120,19 @@ def test_the_filter_in_this_unit_and_below_shows_its_path(live_server, page):
     option.click()
     expect(picker).to_have_text("西山街道 › 长青社区")
     assert page.locator("#filter_form input.filter-val").first.input_value() != str(unit.id)
+
+    # a filter added from the menu gets the selector too, and applies
+    page.goto(f"{live_server.url}{LIST}")
+    page.locator("a.dropdown-toggle", has_text="筛选").first.click()
+    page.locator(".field-filters a.filter", has_text="所属辖区").first.click()
+    added = page.locator("#filter_form .linli-unit-display")
+    expect(added).to_have_count(1)
+    added.click()
+    page.keyboard.type("幸福社区")
+    option = page.get_by_role("option", name="东湖街道 › 幸福社区（社区）", exact=True)
+    option.click()
+    expect(added).to_have_text("东湖街道 › 幸福社区")
+    page.locator("#filter_form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(rf"flt\d+_{entry['index']}={unit.id}"))
+    expect(page.locator("#filter_form .linli-unit-display")).to_have_text("东湖街道 › 幸福社区")
     assert violations(page) == []
