@@ -45,7 +45,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from wtforms import validators as wtf_validators
 
-from core import commands, readable
+from core import commands, readable, tree_widgets
 from core.access import record_scope, resource_of
 from core.db import db
 from core.errors import Forbidden, Refused, ServiceError
@@ -86,7 +86,10 @@ class FilterConverter(pw_filters.FilterConverter):
 
     @base_filters.convert("AutoField", "BigAutoField", "ForeignKeyField")
     def conv_id(self, column, name):
-        return [f(column, name) for f in self.int_filters]
+        found = [f(column, name) for f in self.int_filters]
+        if getattr(column, "rel_model", None) is TerritoryUnit:  # 本单位及以下, first
+            found.insert(0, tree_widgets.UnitAndBelowFilter(column, name))
+        return found
 
 
 # -- forms derived from the model and its rules ------------------------------------------
@@ -701,7 +704,7 @@ class ModelView(AccessMixin, PeeweeModelView):
             if district is not None:
                 query = query.where(TerritoryUnit.district_id == district)
             form.unit.query = query.order_by(TerritoryUnit.path)
-        return form
+        return tree_widgets.attach_unit_pickers(self, form, action)
 
     def _with_custom(self, form_class, obj=None):
         """The form class extended with the district's custom fields, bound to the request."""

@@ -820,8 +820,11 @@ class CalendarDayView(ModelView):
 
 
 def core_views(admin) -> list:
+    from core.tree_admin import tree_views
+
     system = _l("System")
     return [
+        *tree_views(),
         TerritoryUnitView(TerritoryUnit, name=_l("Territory"), category=None, plugin_id="core"),
         ModulesView(
             name=_l("Modules"),

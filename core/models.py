@@ -303,6 +303,21 @@ class UserTotp(BaseModel):
         table_name = "core_user_totp"
 
 
+class UserSavedFilter(BaseModel):
+    """A list filter a person saved under a name (常用筛选): the query string of an admin list,
+    replayed as a link. Only its owner sees it; opening it applies the data scope as ever."""
+
+    user = pw.ForeignKeyField(User, backref="+", on_delete="CASCADE", verbose_name=_l("User"))
+    endpoint = pw.CharField(max_length=96, verbose_name=_l("Admin list"))
+    name = pw.CharField(max_length=40, verbose_name=_l("Name"))
+    query = pw.TextField(default="", verbose_name=_l("Filter"))
+    created_at = pw.DateTimeField(default=utcnow, verbose_name=_l("Created at"))
+
+    class Meta:
+        table_name = "core_user_saved_filter"
+        indexes = ((("user", "endpoint", "name"), True),)
+
+
 class DistrictOwnedModel(BaseModel):
     """Base for every district-owned record (辖区数据): ties the row to a territory unit and
     records who created and last updated it, and when.
@@ -337,4 +352,5 @@ CORE_MODELS = [
     PasswordHistory,
     PasswordReset,
     UserTotp,
+    UserSavedFilter,
 ]
