@@ -153,3 +153,31 @@ def test_with_separation_off_the_organisers_check_out_confirms_as_before(tb):
     record = services.check_out(Context.of(tb.staff), signup, end)
     row = ServiceRecord.get_by_id(record.id)
     assert (row.status, row.confirmed_by_id) == ("pending_review", tb.staff.id)
+
+
+def test_a_volunteer_register_grant_updates_volunteers_and_issues_no_certificate(tb):
+    """The time bank's commands ask on the resource they write: ``timebank.volunteer:update``
+    changes a volunteer's details; a certificate needs ``timebank.certificate:approve``."""
+    import datetime as dt
+
+    from core import services as core_services
+    from core.models import Role
+    from plugins.timebank.models import Certificate, Volunteer
+    from tests.conftest import make_user
+
+    from .conftest import STREET
+
+    role = Role.create(code="registrar", name_zh="登记员", name_en="Registrar")
+    core_services.set_role_permissions(
+        Context.trusted(), role, {("timebank.volunteer", "read"), ("timebank.volunteer", "update")}
+    )
+    ctx = Context.of(make_user("registrar", "registrar", STREET, "subtree"))
+    vol = tb.volunteer(3)
+    services.update_volunteer(ctx, vol, {"skills": "理发"})
+    assert Volunteer.get_by_id(vol.id).skills == "理发"
+    before = Certificate.select().count()
+    today = dt.date.today()
+    with pytest.raises(services.ServiceError) as refused:
+        services.issue_certificate(ctx, vol, today - dt.timedelta(days=30), today, "长青社区")
+    assert "您无权执行此操作。" in str(refused.value)
+    assert Certificate.select().count() == before
