@@ -195,6 +195,9 @@ def _build(overrides, instance_path, plugins, use_entry_points, environ) -> Flas
         for bp in (impl() if impl else None) or []:
             app.register_blueprint(bp)
             state.blueprint_plugins[bp.name] = info.id
+            declared = getattr(bp, "portal_resource", None)  # a portal page (core.portal)
+            if declared and declared not in state.resources.setdefault(info.id, []):
+                state.resources[info.id] = sorted([*state.resources[info.id], declared])
             info.contributions.setdefault("linli_blueprints", []).append(bp.name)
 
     for _pid, commands in kernel.collect("linli_commands"):

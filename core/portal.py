@@ -27,6 +27,17 @@ A plugin adds portal pages with a blueprint whose ``url_prefix`` starts with ``/
     {% block title %}{{ _('My hours') }}{% endblock %}
     {% block content %} ... {% endblock %}
 
+Who may use a plugin's portal pages (门户页面按资源授权): the blueprint names a resource,
+``bp.portal_resource = "timebank.portal"``, which the role form offers like a model's
+(``timebank.portal:read``; a plugin-wide ``timebank:read`` covers it). Every page of the
+blueprint decorated with :func:`portal_login_required` answers 403 without that grant, and
+the home page links the blueprint only for those who hold it. A page anyone logged in may
+use (the volunteer's self-registration) says so: ``@portal_login_required(open_to_all=True)``.
+The core's own portal pages (home, 我的, messages, my personal information) need only a
+login: they show the person's own records. A blueprint without ``portal_resource`` (an
+older plugin) is linked for any grant of its plugin, as before. The pages still show the
+person's own records only.
+
 Blocks of ``portal/base.html``: ``title`` (the page title, also shown as the heading unless
 ``heading`` is overridden), ``heading`` (the ``<h1>``; empty it to draw your own), ``back``
 (the URL of a back link above the heading, empty by default), ``content`` (the page),
@@ -44,6 +55,7 @@ from functools import wraps
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     g,
@@ -86,9 +98,14 @@ SCOPE_LABELS = {
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 
-def portal_login_required(view):
+def portal_login_required(view=None, *, open_to_all: bool = False, also: tuple = ()):
     """Like ``login_required``, for portal pages: anonymous users go to the login page and
-    come back; a user with a one-time password changes it first."""
+    come back; a user with a one-time password changes it first; a user without the grant
+    of the blueprint's ``portal_resource`` (read) — or of one of the resources ``also``
+    names (a hazard's page: ``("hazards.hazard",)``, for the property company rectifying
+    it) — is refused (403), unless the page is ``open_to_all`` logged-in people."""
+    if view is None:
+        return lambda inner: portal_login_required(inner, open_to_all=open_to_all, also=also)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -97,9 +114,32 @@ def portal_login_required(view):
             return redirect(url_for("auth.login", next=target))
         if current_user.must_change_password:
             return redirect(url_for("auth.change_password"))
+        if not open_to_all and not may_use(
+            current_app.blueprints.get(request.blueprint or ""), also=also
+        ):
+            abort(403)
         return view(*args, **kwargs)
 
+    wrapper.portal_open = open_to_all
+    wrapper.portal_also = tuple(also)
     return wrapper
+
+
+def portal_resource(blueprint) -> str | None:
+    """The resource a portal blueprint's pages are granted by (``timebank.portal``)."""
+    return getattr(blueprint, "portal_resource", None)
+
+
+def may_use(blueprint, access=None, also: tuple = ()) -> bool:
+    """Whether the user of ``access`` (default: the request's) may use the portal pages of
+    ``blueprint``: read on its ``portal_resource`` or on one of ``also``; the core's portal
+    and a blueprint without a declared resource need no grant here (their pages check what
+    they show)."""
+    resource = portal_resource(blueprint)
+    if resource is None:
+        return True
+    access = access if access is not None else g.get("access")
+    return access is not None and any(access.can(r, "read") for r in (resource, *also))
 
 
 # -- tasks ---------------------------------------------------------------------------------
@@ -162,7 +202,10 @@ def module_links() -> list[tuple[str, str]]:
             continue
         if owner != "core" and owner not in enabled:
             continue
-        if access is None or not access.can_any(owner, "read"):
+        if access is None:
+            continue
+        declared = portal_resource(blueprint)
+        if not (access.can(declared, "read") if declared else access.can_any(owner, "read")):
             continue
         index = _index_rule(name, prefix)
         if index is None:

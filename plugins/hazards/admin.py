@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from wtforms import MultipleFileField, SelectField
 
 from core import workdays
+from core.access import resource_of
 from core.admin import ModelView, View, choice_formatter
 from core.commands import Context
 from core.i18n import Label, lazy_pgettext
@@ -225,7 +226,9 @@ class HazardView(WorkflowViewMixin, Base):
         form = super().create_form(obj)
         form.premises.query = Premises.select().where(
             Premises.active
-            & g.access.scope_condition(Premises, PLUGIN, "create", g.get("district_id"))
+            & g.access.scope_condition(
+                Premises, PLUGIN, "create", g.get("district_id"), resource_of(PLUGIN, Hazard)
+            )
         )
         return form
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import commands, workdays
+from core.access import resource_of
 from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
@@ -25,6 +26,12 @@ from . import rules
 from .flows import PLUGIN, setting
 from .forms import checklist_version
 from .models import PATROL_SOURCES, SOURCES, Hazard, Inspection, Photo, Premises, Recheck
+
+# the resources the commands write: an inspection (and a re-inspection) needs
+# ``hazards.inspection:create``, a report without an inspection ``hazards.hazard:create``;
+# a plugin-wide grant (``hazards:create``) covers both
+INSPECTION = resource_of(PLUGIN, Inspection)
+HAZARD = resource_of(PLUGIN, Hazard)
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +123,12 @@ def inspect(
     return inspection
 
 
-def _place(unit, premises, place, access):
+def _place(unit, premises, place, access, resource=INSPECTION):
     """The unit and place name of an inspection or a report, checked against the data scope
-    of ``access`` (nothing is written before this passes)."""
-    if access is None or not access.can(PLUGIN, "create"):
+    of ``access`` for creating ``resource`` (nothing is written before this passes)."""
+    if access is None or not access.can(resource, "create"):
+        if resource == HAZARD:
+            raise refuse("You are not allowed to report hazards.")
         raise refuse("You are not allowed to record inspections.")
     if premises is not None:
         if unit is not None and unit.id != premises.unit_id:
@@ -132,7 +141,7 @@ def _place(unit, premises, place, access):
         raise refuse("Choose the community or grid of the place.")
     allowed = (
         TerritoryUnit.select()
-        .where((TerritoryUnit.id == unit.id) & access.unit_condition(PLUGIN, "create"))
+        .where((TerritoryUnit.id == unit.id) & access.unit_condition(resource, "create"))
         .exists()
     )
     if not allowed:
@@ -292,7 +301,8 @@ def safety_office(district_id: int) -> list[User]:
     """The district safety office: active users holding, at the district itself, a role that
     approves hazards."""
     roles = RolePermission.select(RolePermission.role).where(
-        RolePermission.plugin.in_([PLUGIN, "*"]) & RolePermission.action.in_(["approve", "*"])
+        RolePermission.plugin.in_([PLUGIN, HAZARD, "*"])
+        & RolePermission.action.in_(["approve", "*"])
     )
     holders = RoleAssignment.select(RoleAssignment.user).where(
         (RoleAssignment.unit == district_id) & RoleAssignment.role.in_(roles)
@@ -502,7 +512,7 @@ def report_hazard(
     actor, access = ctx.actor, ctx.access
     if source not in dict(SOURCES):
         raise refuse("Choose where the report comes from.")
-    unit, place = _place(unit, premises, place, access)
+    unit, place = _place(unit, premises, place, access, HAZARD)
     title = (title or "").strip()
     if not title:
         raise refuse("Please describe the hazard in a few words.")
@@ -611,7 +621,7 @@ def reinspect(
     Each answer is recorded against its hazard (a Recheck shown on the hazard); the hazard's
     own steps (acceptance, closure) stay with the approvers. Photos by hazard id."""
     actor, access = ctx.actor, ctx.access
-    if access is None or not access.can(PLUGIN, "create"):
+    if access is None or not access.can(INSPECTION, "create"):
         raise refuse("You are not allowed to record inspections.")
     in_scope = (
         Inspection.select()

@@ -33,6 +33,7 @@ portal = Blueprint(
     static_folder="static",
 )
 portal.portal_label = Label("隐患排查", "Hazard inspections")
+portal.portal_resource = "hazards.portal"  # the inspector's pages: hazards.portal:read
 
 
 def blueprints() -> list[Blueprint]:
@@ -47,14 +48,16 @@ class PlaceForm(FlaskForm):
     longitude = StringField(_l("Longitude"))
 
 
-def _units(access):
+def _units(access, resource=services.INSPECTION):
+    """Communities and grids where ``access`` may create ``resource`` (an inspection, or a
+    hazard for a report)."""
     if access is None or g.get("district_id") is None:
         return []
     return list(
         TerritoryUnit.select()
         .where(
             (TerritoryUnit.district_id == g.district_id)
-            & access.unit_condition(PLUGIN, "create")
+            & access.unit_condition(resource, "create")
             & TerritoryUnit.level.in_(("community", "grid"))
         )
         .order_by(TerritoryUnit.path)
@@ -79,7 +82,7 @@ def index():
     access = g.get("access")
     mine = []
     hazards = []
-    if access is not None and access.can(PLUGIN, "read"):
+    if access is not None and access.can(services.INSPECTION, "read"):
         mine = list(
             Inspection.select()
             .where(Inspection.created_by == current_user.id)
@@ -99,7 +102,7 @@ def index():
         inspections=mine,
         hazards=hazards,
         state_label=HAZARD_FLOW.state_label,
-        may_inspect=access is not None and access.can(PLUGIN, "create"),
+        may_inspect=access is not None and access.can(services.INSPECTION, "create"),
     )
 
 
@@ -110,7 +113,7 @@ def inspect(key):
     from forms.wtform import wtform_class
 
     access = g.get("access")
-    if access is None or not access.can(PLUGIN, "create"):
+    if access is None or not access.can(services.INSPECTION, "create"):
         flash(_("You are not allowed to record inspections."), "error")
         return redirect(url_for(".index"))
     version = checklists.checklist_version(key, g.get("district_id"))
@@ -174,15 +177,12 @@ def inspect(key):
     )
 
 
-def _premises(access):
-    """Active premises in the user's data scope (for the picker)."""
+def _premises(access, resource=services.INSPECTION):
+    """Active premises where the user may create ``resource`` (for the picker)."""
     if access is None or g.get("district_id") is None:
         return []
-    return list(
-        Premises.select()
-        .where(Premises.active & access.scope_condition(Premises, PLUGIN, "create", g.district_id))
-        .order_by(Premises.name)
-    )
+    where = access.scope_condition(Premises, PLUGIN, "create", g.district_id, resource)
+    return list(Premises.select().where(Premises.active & where).order_by(Premises.name))
 
 
 def _premises_by_id(value):
@@ -305,14 +305,15 @@ class ReportForm(FlaskForm):
 def report():
     """上报隐患: a hazard seen on a patrol or reported by a resident, without a checklist."""
     access = g.get("access")
-    if access is None or not access.can(PLUGIN, "create"):
-        flash(_("You are not allowed to record inspections."), "error")
+    if access is None or not access.can(services.HAZARD, "create"):
+        flash(_("You are not allowed to report hazards."), "error")
         return redirect(url_for(".index"))
     form = ReportForm()
-    units = _units(access)
+    units = _units(access, services.HAZARD)
     form.source.choices = [(code, str(label)) for code, label in SOURCES]
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
-    form.premises.choices = [("", "—")] + [(str(p.id), str(p)) for p in _premises(access)]
+    premises = _premises(access, services.HAZARD)
+    form.premises.choices = [("", "—")] + [(str(p.id), str(p)) for p in premises]
     if request.method == "POST" and form.validate_on_submit():
         try:
             chosen = _premises_by_id(form.premises.data)
@@ -340,7 +341,7 @@ class RectifiedForm(FlaskForm):
 
 
 @portal.route("/hazard/<int:id>", methods=["GET", "POST"])
-@portal_login_required
+@portal_login_required(also=(services.HAZARD,))  # the rectifier (物业) too
 def hazard(id):
     """A hazard on the phone: what, where, photos before and after, re-checks; the
     rectifier reports it rectified with photos (整改完成申请验收)."""
@@ -372,12 +373,12 @@ def hazard(id):
         state_label=HAZARD_FLOW.state_label,
         may_rectify=found.state == "rectifying"
         and access is not None
-        and access.can(PLUGIN, "update"),
+        and access.can(services.HAZARD, "update"),
     )
 
 
 @portal.route("/photo/<int:id>")
-@portal_login_required
+@portal_login_required(also=(services.HAZARD,))  # the rectifier (物业) too
 def photo(id):
     """A photo, only for users whose data scope covers it (never a public static path)."""
     found = _scoped(Photo).where(Photo.id == id).first()

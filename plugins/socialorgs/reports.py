@@ -243,13 +243,13 @@ def _record_name(rec) -> str:
 
 
 def portal_tasks(user, district) -> list:
-    from core.access import Access
+    from core.access import Access, resource_of
     from core.portal import Task
 
     if district is None or user is None or not getattr(user, "id", None):
         return []
     access = Access(user)
-    if not access.can(PLUGIN, "approve"):
+    if not access.can(resource_of(PLUGIN, Application), "approve"):
         return []
     condition = access.scope_condition(Application, PLUGIN, "approve", district.id)
     return [

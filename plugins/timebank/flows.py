@@ -9,7 +9,9 @@
 
 Who may take each step: the volunteer logs and submits their own service (no role needed);
 the person served, or a proxy (家属、楼栋长), confirms with the code of the QR link the
-volunteer shows; the organiser who logged a service may confirm it; staff holding
+volunteer shows; the organiser who logged a service may confirm it (at a check-out, not
+when they also checked the volunteer in, where duties are separated: see
+``services.check_out``); staff holding
 ``timebank:approve`` approve, reject and reverse. Nobody confirms or approves their own
 service; a record logged long after the service (``second_approval_days``) needs a second
 approver (复核) other than the first. Approval posts to the ledger and reversal takes the
@@ -19,6 +21,7 @@ posting back, inside the step's transaction. Every step is a row of the workflow
 
 from __future__ import annotations
 
+from core.access import resource_of
 from core.duties import same_hand
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -28,6 +31,8 @@ from core.workflow import Deadline, State, Transition, Workflow
 from . import services
 from .models import PLUGIN, ServiceRecord, Volunteer
 from .services import OPEN_RECORD_STATES, needs_second_approval, record_policy, record_problem
+
+RECORD = resource_of(PLUGIN, ServiceRecord)  # timebank.record
 
 CREATE = (PLUGIN, "create")
 APPROVE = (PLUGIN, "approve")
@@ -78,13 +83,13 @@ def may_log(record, actor, access):
         return None
     if access is None:
         return _("You can only log your own service.")
-    if not access.can(PLUGIN, "create"):
+    if not access.can(RECORD, "create"):  # timebank.record:create (timebank:create covers it)
         return _("You are not allowed to do this.")
     in_scope = (
         Volunteer.select(Volunteer.id)
         .where(
             (Volunteer.id == record.volunteer_id)
-            & access.scope_condition(Volunteer, PLUGIN, "create")
+            & access.scope_condition(Volunteer, PLUGIN, "create", resource=RECORD)
         )
         .exists()
     )
@@ -127,6 +132,24 @@ def not_own_approval(record, actor, access):
         return _(
             "Separation of duties: the person who logged or confirmed this service cannot "
             "approve it (职责分离)."
+        )
+    return None
+
+
+def not_logged_by_the_confirmer(record, actor, access):
+    """职责分离 for a check-out: its log is the check-in (the volunteer's own, or the
+    organiser's who checked them in); whoever checked the volunteer in does not also
+    confirm the record as the organiser, where the district separates duties (see
+    :func:`plugins.timebank.services.check_out`)."""
+    if record.source != "checkout" or record.signup_id is None:
+        return None
+    signup = record.signup
+    if signup.checked_by_id == signup.volunteer.user_id:
+        return None  # the volunteer checked in: their log, the organiser's confirmation
+    if same_hand(record, actor, signup.checked_by_id):
+        return _(
+            "Separation of duties: the person who checked the volunteer in logged this "
+            "service and cannot also confirm it (职责分离)."
         )
     return None
 
@@ -303,7 +326,7 @@ RECORD_FLOW = Workflow(
             ("pending_confirmation",),
             "pending_review",
             permission=CREATE,
-            guards=(not_own_confirmation, logged_by_this_organiser),
+            guards=(not_own_confirmation, logged_by_this_organiser, not_logged_by_the_confirmer),
             effect=_confirmed_by_organiser,
             deadline=REVIEW,
             wrong_state=not_confirmable,

@@ -22,8 +22,10 @@ from pathlib import Path
 import peewee as pw
 
 from core import workflow
+from core.access import resource_of
 from core.commands import Context, refuse
 from core.db import db
+from core.duties import same_hand
 from core.events import Event, diff, emit, snapshot
 from core.i18n import gettext as _
 from core.models import RoleAssignment, TerritoryUnit, User, utcnow
@@ -125,26 +127,28 @@ def _announce(name: str, record, actor, before=None, summary: str = "", data=Non
     )
 
 
-def _in_scope(model, record_id: int, access, action: str) -> bool:
+def _in_scope(model, record_id: int, access, action: str, resource=None) -> bool:
     if access is None:
         return False
-    return (
-        model.select(model.id)
-        .where((model.id == record_id) & access.scope_condition(model, PLUGIN, action))
-        .exists()
-    )
+    condition = access.scope_condition(model, PLUGIN, action, resource=resource)
+    return model.select(model.id).where((model.id == record_id) & condition).exists()
 
 
-def _require(ctx: Context, action: str, model=None, record=None) -> None:
-    """The actor of ``ctx`` may ``action`` (on ``record``, in their data scope). A trusted
+def _require(ctx: Context, action: str, record=None, writes=None) -> None:
+    """The actor of ``ctx`` may ``action`` on the resource the command writes: ``writes`` (a
+    model: a grant writes a ``Transfer``, a certificate a ``Certificate``), else the type
+    of ``record`` (``timebank.volunteer``); with ``record``, in their data scope for that
+    resource. A plugin-wide grant (``timebank:approve``) covers every resource. A trusted
     context (``ctx.system``: a job, the operator's CLI, the demo loader) is not checked; a
     context without access is refused (here no access is not trust)."""
     if ctx.system:
         return
     access = ctx.access
-    if access is None or not access.can(PLUGIN, action):
+    model = writes or (type(record) if record is not None else None)
+    resource = resource_of(PLUGIN, model) if model is not None else PLUGIN
+    if access is None or not access.can(resource, action):
         raise refuse("You are not allowed to do this.")
-    if record is not None and not _in_scope(model or type(record), record.id, access, action):
+    if record is not None and not _in_scope(type(record), record.id, access, action, resource):
         raise refuse("This record is outside your data scope.")
 
 
@@ -255,10 +259,13 @@ def register(
             raise refuse("You have already registered as a volunteer.")
         vol.status = "pending"
     else:
-        _require(ctx, "create")
+        _require(ctx, "create", writes=Volunteer)
         allowed = ctx.system or (
             TerritoryUnit.select()
-            .where((TerritoryUnit.id == vol.unit_id) & access.unit_condition(PLUGIN, "create"))
+            .where(
+                (TerritoryUnit.id == vol.unit_id)
+                & access.unit_condition(resource_of(PLUGIN, Volunteer), "create")
+            )
             .exists()
         )
         if not allowed:
@@ -441,7 +448,11 @@ def cancel_signup(ctx: Context, signup: SignUp) -> SignUp:
 
 
 def check_in(ctx: Context, signup: SignUp, at: dt.datetime | None = None) -> SignUp:
+    """Check in to a shift: the volunteer themself, or the organiser for them (then the
+    organiser needs ``timebank.signup:update`` where the shift is)."""
     actor = ctx.actor
+    if signup.volunteer.user_id != actor.id:
+        _require(ctx, "update", record=signup)
     if signup.state != "signed":
         raise refuse("Only a volunteer with a place on the shift can check in.")
     with db.atomic():
@@ -454,15 +465,37 @@ def check_in(ctx: Context, signup: SignUp, at: dt.datetime | None = None) -> Sig
 
 
 def check_out(ctx: Context, signup: SignUp, at: dt.datetime | None = None) -> ServiceRecord:
-    """Check out and turn the time on the shift into a service record. Checked out by staff
-    (on the volunteer's behalf) the organiser has confirmed it: it waits for review; checked
-    out by the volunteer it waits for the organiser's or served person's confirmation."""
+    """Check out and turn the time on the shift into a service record.
+
+    Who logs and who confirms (登记与确认), after 《志愿服务记录与证明出具办法（试行）》
+    (民政部令第67号) and its rule 谁组织谁记录、谁记录谁证明 (see the shared domain notes,
+    ``rules.md`` §1, 志愿服务): the volunteer's own check-in and check-out are the log of
+    their attendance; an organiser checking another person out attests that attendance,
+    which is the organiser's confirmation (组织者确认). So:
+
+    - checked out by the volunteer: the record waits for the served person's (or the
+      organiser's) confirmation;
+    - checked out by the organiser after the volunteer checked in themself: the
+      volunteer's check-in is the log, the organiser's check-out the confirmation, by two
+      people: the record goes straight to review;
+    - checked in and out by the same organiser: that organiser alone logged the
+      attendance; in a district that separates duties (``core.separation_of_duties``, on
+      by default; GB/T 22239-2019 8.1.4.2) they do not also confirm it: the record waits
+      for the served person's confirmation (the QR code) like any other. With the setting
+      off, the organiser's check-out confirms it as before.
+
+    Whoever confirmed, the approver is someone else (``not_own_approval``). The organiser
+    needs ``timebank.signup:update`` and ``timebank.record:create`` (``timebank:*`` covers
+    them) in the shift's unit."""
     actor = ctx.actor
+    vol = signup.volunteer
+    by_staff = vol.user_id != actor.id
+    if by_staff:
+        _require(ctx, "update", record=signup)
+        _require(ctx, "create", record=signup, writes=ServiceRecord)
     if signup.state != "checked_in":
         raise refuse("Check in before checking out.")
     at = at or ctx.now()
-    vol = signup.volunteer
-    by_staff = vol.user_id != actor.id
     # the record is logged without the actor's access: by the volunteer for themself, or by
     # the organiser running the shift, whom this module trusts to log it and vouch for it
     logging = dataclasses.replace(ctx, access=None, system=by_staff)
@@ -487,7 +520,8 @@ def check_out(ctx: Context, signup: SignUp, at: dt.datetime | None = None) -> Se
             source="checkout",
         )
         record = log_record(logging, record, submit=True)
-        if by_staff:  # the organiser who runs the shift vouches for the time
+        # the organiser who runs the shift vouches for the time, unless they also logged it
+        if by_staff and not same_hand(record, actor, signup.checked_by_id):
             move(logging, record, "confirm_organiser", _("Checked out by the organiser"))
     return record
 
@@ -1009,7 +1043,7 @@ def donate(ctx: Context, vol: Volunteer, minutes) -> Transfer:
 
 def grant(ctx: Context, receiver: Volunteer, minutes, memo: str) -> Transfer:
     """Staff grant credits from the community pool to someone in need (公益池发放)."""
-    _require(ctx, "approve", record=receiver)
+    _require(ctx, "approve", record=receiver, writes=Transfer)
     minutes = _check_amount(minutes)
     if not (memo or "").strip():
         raise refuse("Please give a reason.")
@@ -1100,7 +1134,7 @@ def issue_certificate(
     """Issue a volunteer service record certificate (出具志愿服务记录证明) for the approved
     service of a period: free of charge and true to the records (《志愿服务条例》第十九条)."""
     actor = ctx.actor
-    _require(ctx, "approve", record=vol)
+    _require(ctx, "approve", record=vol, writes=Certificate)
     if start is None or end is None or end < start:
         raise refuse("The end of the period must not be before its start.")
     if end > ctx.today():

@@ -39,6 +39,7 @@ portal = Blueprint(
     "timebank_portal", __name__, url_prefix="/portal/timebank", template_folder="templates"
 )
 portal.portal_label = Label("志愿服务", "Volunteering")
+portal.portal_resource = "timebank.portal"  # the volunteer's pages: timebank.portal:read
 
 public = Blueprint("timebank_public", __name__, url_prefix="/timebank", template_folder="templates")
 
@@ -65,7 +66,7 @@ def _mine_or_404(model, pk, vol):
 
 
 @portal.route("/")
-@portal_login_required
+@portal_login_required(open_to_all=True)  # self-registration (志愿服务条例 第七条)
 def index():
     vol = _me()
     if vol is None:
@@ -102,7 +103,7 @@ def index():
 
 
 @portal.route("/register", methods=["GET", "POST"])
-@portal_login_required
+@portal_login_required(open_to_all=True)  # self-registration (志愿服务条例 第七条)
 def register():
     """Real-name registration, with the district's registration extras (a low-code form
     definition an administrator can change without code)."""

@@ -1,6 +1,9 @@
 """The permission matrix (权限矩阵): every role template × every resource × every action, on
 every surface that offers it — the admin list (read), create form (create) and CSV export
-(export), and the API's list (read), create (create), export (export) and import (import).
+(export), and the API's list (read), create (create), export (export) and import (import);
+the dashboard and the drill-downs it links (a unit's figures, the lists behind a figure),
+and every portal page without arguments (a plugin's portal pages are granted by their
+``portal_resource``, ``core.portal``) with the home page's links to them.
 
 What each pair should answer is worked out from the role's grants alone (``core.access.covers``
 on the role's rows, the view's own options) and compared with what the request answered; the
@@ -9,7 +12,9 @@ test prints the number of pairs and lists every pair that differs.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 
@@ -105,6 +110,7 @@ def test_every_role_resource_and_action_answers_as_granted(app, people, client_f
         enabled = kernel_state().enabled_plugins(district.id)
         views = list(_views(app))
         apis = list(resources().values())
+        portals = _portal_pages(app)
     assert len(views) > 60 and len(apis) > 30
     wrong, pairs = [], 0
     for name, (role, grants) in people.items():
@@ -140,9 +146,78 @@ def test_every_role_resource_and_action_answers_as_granted(app, people, client_f
                 refused = status in (401, 403)
                 if (expected and not answered) or (not expected and not refused):
                     wrong.append(f"{role.code} API {action} {method} {url}: {status}")
+        more, wrong_here = _portal_and_dashboard(app, client, role, grants, enabled, portals)
+        pairs += more
+        wrong.extend(wrong_here)
     with capsys.disabled():
         print(f"\npermission matrix: {len(people)} roles, {pairs} pairs, {len(wrong)} differ")
     assert not wrong, json.dumps(wrong[:40], ensure_ascii=False, indent=1)
+
+
+def _portal_pages(app):
+    """(resource, index url, [(url, open to all)]) of each plugin portal blueprint that
+    declares its resource: its GET pages without arguments."""
+    from core.portal import portal_resource
+    from core.registry import kernel_state
+
+    state = kernel_state()
+    found = []
+    for name, blueprint in app.blueprints.items():
+        resource = portal_resource(blueprint)
+        if resource is None:
+            continue
+        pages = [
+            (rule.rule, getattr(app.view_functions[rule.endpoint], "portal_open", False))
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith(name + ".")
+            and not rule.arguments
+            and "GET" in (rule.methods or ())
+        ]
+        index = (blueprint.url_prefix or "").rstrip("/") + "/"
+        found.append((state.blueprint_plugins[name], resource, index, sorted(pages)))
+    assert {r for _p, r, _i, _pages in found} >= {"hazards.portal", "timebank.portal"}
+    return found
+
+
+LINK = re.compile(r'href="(/admin/[^"]*)"')
+
+
+def _portal_and_dashboard(app, client, role, grants, enabled, portals):
+    """The portal pages and the home page's links, and the dashboard's drill-downs: each
+    expected from the role's grants alone."""
+    pairs, wrong = 0, []
+    home = client.get("/portal/")
+    pairs += 1
+    if home.status_code != 200:
+        wrong.append(f"{role.code} portal home: {home.status_code}")
+    links = home.get_data(as_text=True)
+    for plugin, resource, index, pages in portals:
+        granted = plugin in enabled and covers(grants, resource, "read")
+        shown = f'href="{index}"' in links
+        pairs += 1
+        if shown != granted:
+            wrong.append(f"{role.code} portal home link {index}: shown={shown}")
+        for url, open_to_all in pages:
+            status = client.get(url).status_code
+            pairs += 1
+            if (status != 403) != (granted or (open_to_all and plugin in enabled)):
+                wrong.append(f"{role.code} portal {url}: {status}")
+    dashboard = client.get("/admin/")
+    pairs += 1
+    if (dashboard.status_code == 200) != role.staff:
+        wrong.append(f"{role.code} dashboard: {dashboard.status_code}")
+    if dashboard.status_code != 200:
+        return pairs, wrong
+    body = dashboard.get_data(as_text=True).split('id="widgets"', 1)[-1]
+    trail = dashboard.get_data(as_text=True).split('id="dashboard-children"', 1)[-1]
+    units = [u for u in LINK.findall(trail) if "?unit=" in u][:1]  # one drill into a unit
+    for url in dict.fromkeys([*units, *LINK.findall(body)]):
+        page = client.get(html.unescape(url))
+        pairs += 1
+        refused = "您无权查看该单位的数据" in page.get_data(as_text=True)
+        if page.status_code != 200 or refused:
+            wrong.append(f"{role.code} dashboard drill-down {url}: {page.status_code}")
+    return pairs, wrong
 
 
 def test_a_resource_grant_opens_that_resource_only(app, people, client_for):

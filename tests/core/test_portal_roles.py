@@ -60,3 +60,27 @@ def test_staff_land_in_the_admin_as_before(app, demo):
         assert login(client, name, USER_PASSWORD).headers["Location"] == "/admin/"
         assert client.get("/admin/").status_code == 200
     assert Role.get(Role.code == "committee_member").staff
+
+
+def test_a_portal_page_is_granted_by_its_resource_on_the_role_form(app, demo, client_for):
+    """A custom portal role holding only ``timebank.portal:read`` reaches the volunteer's
+    pages and the home page's link to them, and no other plugin's portal page (403, no link);
+    the role form offers the portal resources."""
+    from core import services
+    from core.admin_views import _permission_choices
+    from core.commands import Context
+
+    with app.test_request_context():
+        offered = {value for value, _label in _permission_choices()}
+        assert {"timebank.portal:read", "hazards.portal:read", "owners.portal:read"} <= offered
+        role = Role.create(code="helper", name_zh="助老员", name_en="Helper", staff=False)
+        services.set_role_permissions(Context.trusted(), role, {("timebank.portal", "read")})
+        make_user("helper", "helper", COMMUNITY_A, scope="own")
+    client = client_for("helper")
+    home = client.get("/portal/").get_data(as_text=True)
+    assert 'href="/portal/timebank/"' in home and 'href="/portal/hazards/"' not in home
+    assert client.get("/portal/timebank/history").status_code != 403
+    assert client.get("/portal/hazards/").status_code == 403
+    assert client.get("/portal/owners/").status_code == 403
+    refused = client.get("/portal/hazards/report").get_data(as_text=True)
+    assert "您无权执行此操作。" in refused

@@ -22,7 +22,7 @@ import datetime as dt
 import peewee as pw
 
 from core import workdays
-from core.access import Access
+from core.access import Access, resource_of
 from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
@@ -34,6 +34,9 @@ from .. import forms as checklists
 from .. import rules
 from ..flows import PLUGIN
 from ..models import FREQUENCIES, Campaign, Inspection, InspectionTask, Schedule
+
+# who may record inspections (be given a task, see the open tasks): hazards.inspection:create
+INSPECTION = resource_of(PLUGIN, Inspection)
 
 STAGES = {
     "planned": ("未开始", "Not started"),
@@ -101,7 +104,7 @@ def launch(ctx: Context, campaign: Campaign) -> int:
     """Give every community in the campaign's scope one self-check task per checklist, due
     at the end of the self-check stage. Idempotent: returns how many tasks were created."""
     actor, access = ctx.actor, ctx.access
-    if access is None or not access.can(PLUGIN, "update"):
+    if access is None or not access.can(resource_of(PLUGIN, Campaign), "update"):
         raise refuse("You are not allowed to do this.")
     visible = Campaign.select().where(
         (Campaign.id == campaign.id) & access.scope_condition(Campaign, PLUGIN, "update")
@@ -164,7 +167,7 @@ def eligible(user: User | None, unit: TerritoryUnit) -> bool:
     access = Access(user)
     return (
         TerritoryUnit.select()
-        .where((TerritoryUnit.id == unit.id) & access.unit_condition(PLUGIN, "create"))
+        .where((TerritoryUnit.id == unit.id) & access.unit_condition(INSPECTION, "create"))
         .exists()
     )
 
@@ -172,7 +175,8 @@ def eligible(user: User | None, unit: TerritoryUnit) -> bool:
 def candidates(district_id: int | None) -> pw.ModelSelect:
     """Active users who may record inspections somewhere in the district (for forms)."""
     roles = RolePermission.select(RolePermission.role).where(
-        RolePermission.plugin.in_([PLUGIN, "*"]) & RolePermission.action.in_(["create", "*"])
+        RolePermission.plugin.in_([PLUGIN, INSPECTION, "*"])
+        & RolePermission.action.in_(["create", "*"])
     )
     units = TerritoryUnit.select(TerritoryUnit.id)
     if district_id is not None:
@@ -248,7 +252,7 @@ def generate(district: TerritoryUnit, day: dt.date | None = None) -> int:
 def assign(ctx: Context, task: InspectionTask, user: User | None) -> InspectionTask:
     """Give ``task`` to ``user`` (None: unassigned)."""
     actor, access = ctx.actor, ctx.access
-    if access is None or not access.can(PLUGIN, "update"):
+    if access is None or not access.can(resource_of(PLUGIN, InspectionTask), "update"):
         raise refuse("You are not allowed to do this.")
     visible = InspectionTask.select().where(
         (InspectionTask.id == task.id) & access.scope_condition(InspectionTask, PLUGIN, "update")
@@ -308,10 +312,10 @@ def open_tasks(user, district) -> pw.ModelSelect:
     """Open tasks for ``user`` in ``district``: assigned to them, or unassigned in a unit
     where they may record inspections."""
     access = Access(user)
-    if not access.can(PLUGIN, "create"):
+    if not access.can(INSPECTION, "create"):
         return InspectionTask.select().where(pw.SQL("1 = 0"))
     units = TerritoryUnit.select(TerritoryUnit.id).where(
-        (TerritoryUnit.district_id == district.id) & access.unit_condition(PLUGIN, "create")
+        (TerritoryUnit.district_id == district.id) & access.unit_condition(INSPECTION, "create")
     )
     return InspectionTask.select().where(
         (InspectionTask.state == "open")

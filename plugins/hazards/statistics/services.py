@@ -16,6 +16,7 @@ import peewee as pw
 from peewee import fn
 
 from core import workdays
+from core.access import resource_of
 from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
@@ -28,6 +29,8 @@ from core.territory import subtree_condition
 from .. import rules
 from ..flows import PLUGIN, setting
 from ..models import GRADES, Hazard, StatisticsReport
+
+REPORT = resource_of(PLUGIN, StatisticsReport)  # hazards.statistics: submit and correct
 
 COMMUNITY_WIDTH = 3 * PATH_WIDTH  # district, street, community: a community's own path
 GRADE_KEYS = ("general", "major", "ungraded")
@@ -455,7 +458,7 @@ def prepare(report: StatisticsReport) -> StatisticsReport:
 def submit(ctx: Context, report: StatisticsReport) -> StatisticsReport:
     """Submit (报送) a draft: its figures are recomputed once more and frozen."""
     actor, access = ctx.actor, ctx.access
-    if access is None or not access.can(PLUGIN, "update"):
+    if access is None or not access.can(REPORT, "update"):
         raise refuse("You are not allowed to do this.")
     found = _scoped(report.id, access, "update")
     if found is None:
@@ -494,7 +497,7 @@ def correct(ctx: Context, report: StatisticsReport) -> StatisticsReport:
     """A correction (更正) of a submitted report: a new draft, version + 1, referring to it.
     The submitted report stays as it was."""
     actor, access = ctx.actor, ctx.access
-    if access is None or not access.can(PLUGIN, "update"):
+    if access is None or not access.can(REPORT, "update"):
         raise refuse("You are not allowed to do this.")
     found = _scoped(report.id, access, "update")
     if found is None:

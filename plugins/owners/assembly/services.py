@@ -23,6 +23,7 @@ from fractions import Fraction
 import peewee as pw
 
 from core import commands, workflow
+from core.access import resource_of
 from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
@@ -63,7 +64,7 @@ def add_matter(
     """Put a matter on the agenda of a draft meeting; its rules (the agenda frozen once noticed,
     不得就公告以外的事项表决; the kind from the Civil Code item) are
     :class:`.commands.MatterRules`, as for the admin form and the API."""
-    require_update(ctx)
+    require_update(ctx, Matter)
     values = {
         "meeting": meeting.id,
         "title": (title or "").strip(),
@@ -82,7 +83,7 @@ def _step(ctx: Context, meeting: Meeting, code: str, on, comment: str = "") -> M
     The actor needs the plugin's update permission and the meeting in their scope, unless the
     context is trusted (the demo, the CLI, a job). A refusal changes nothing; a move that
     someone else made first is refused by the engine's compare-and-set."""
-    require_update(ctx)
+    require_update(ctx, Meeting)
     with flows.on_day(on):
         return workflow.transition(
             meeting, code, ctx.actor, access_of(ctx), comment, trusted=ctx.system
@@ -144,7 +145,7 @@ def request_provisional(
 ) -> ProvisionalRequest:
     """Owners ask for a provisional meeting of their compound (the rules:
     :class:`.commands.ProvisionalRequestRules`); they sign it with :func:`add_requester`."""
-    require_update(ctx)
+    require_update(ctx, ProvisionalRequest)
     values = {"unit": compound.id, "title": (title or "").strip(), "reason": reason or ""}
     return commands.create(ctx, ProvisionalRequest, values)
 
@@ -153,7 +154,7 @@ def add_requester(
     ctx: Context, request: ProvisionalRequest, owner: Owner, on: dt.date | None
 ) -> ProvisionalRequester:
     """Record one owner who signed the request (on ``on``, default today)."""
-    require_update(ctx)
+    require_update(ctx, ProvisionalRequester)
     actor = ctx.actor
     if request.status != "collecting":
         raise refuse("This request has already been accepted.")
@@ -187,7 +188,7 @@ def accept_provisional(
 ) -> Meeting:
     """Accept the request once the owners reach the threshold: a draft provisional meeting is
     created for it (the committee then convenes it with the usual notice)."""
-    require_update(ctx)
+    require_update(ctx, ProvisionalRequest)
     if request.status != "collecting":
         raise refuse("This request has already been accepted.")
     support = request_support(request)
@@ -248,7 +249,7 @@ def check_voter(ctx: Context, owner: Owner, meeting: Meeting, proxy) -> None:
     if proxy.status != "active":
         raise refuse("This proxy has been revoked.")
     by_proxy = actor is not None and proxy.proxy_user_id == actor.id
-    by_staff = access is not None and access.can(PLUGIN, "update")
+    by_staff = access is not None and access.can(resource_of(PLUGIN, BallotLog), "update")
     if not (by_proxy or by_staff):
         raise refuse("You can only vote as yourself.")
 
@@ -433,7 +434,7 @@ def authorise(
     proxy_user: User | None = None,
 ) -> Proxy:
     """Record a proxy: ``file`` is (bytes, file name, declared type) of the authorisation."""
-    require_update(ctx)
+    require_update(ctx, Proxy)
     actor = ctx.actor
     meeting = Meeting.get_by_id(meeting.id)
     if not (proxy_name or "").strip():
@@ -466,7 +467,7 @@ def authorise(
 
 def revoke(ctx: Context, proxy: Proxy, on: dt.date | None = None) -> Proxy:
     """Revoke a proxy before the proxy has voted (and while voting is not closed)."""
-    require_update(ctx)
+    require_update(ctx, Proxy)
     actor = ctx.actor
     proxy = Proxy.get_by_id(proxy.id)
     if proxy.status != "active":
@@ -501,7 +502,7 @@ def enter_paper(
     """Key in one paper ballot sheet. The first entry waits; the second, by another person, is
     compared: if it matches, the sheet's choices become the unit's ballots through the
     hash-chained log; if not, the sheet waits for a third person (:func:`resolve_paper`)."""
-    require_update(ctx)
+    require_update(ctx, PaperEntry)
     actor = ctx.actor
     sheet = (sheet or "").strip()
     if not sheet:
@@ -531,7 +532,7 @@ def resolve_paper(
     proxy: Proxy | None = None,
 ) -> tuple[PaperEntry, list[BallotLog]]:
     """A third person, who made neither entry, settles a mismatched sheet from the paper."""
-    require_update(ctx)
+    require_update(ctx, PaperEntry)
     actor = ctx.actor
     entries = sheet_entries(meeting, sheet)
     if sheet_state(entries) != "mismatch":

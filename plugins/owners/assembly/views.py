@@ -38,6 +38,7 @@ portal = Blueprint(
     "owners_portal", __name__, url_prefix="/portal/owners", template_folder=TEMPLATES
 )
 portal.portal_label = Label("业主大会", "Owners' assembly")
+portal.portal_resource = "owners.portal"  # the owner's votes and proxies: owners.portal:read
 
 
 public = Blueprint(

@@ -44,7 +44,7 @@ def tell_residents_committee(
     ctx: Context, meeting: Meeting, committee_name: str, on: dt.date
 ) -> ResidentsCommitteeNotice:
     """Record that the residents' committee was told of the meeting (before the notice)."""
-    require_update(ctx)
+    require_update(ctx, ResidentsCommitteeNotice)
     actor = ctx.actor
     if not (committee_name or "").strip():
         raise refuse("Please name the residents' committee that was told.")
@@ -69,7 +69,7 @@ def record_opinion(
     ctx: Context, notice: ResidentsCommitteeNotice, text: str, on: dt.date
 ) -> ResidentsCommitteeNotice:
     """The residents' committee's opinion (听取意见): once, with its date."""
-    require_update(ctx)
+    require_update(ctx, ResidentsCommitteeNotice)
     actor = ctx.actor
     if not (text or "").strip():
         raise refuse("Please write down the residents' committee's opinion.")
@@ -151,7 +151,7 @@ def form_preparatory_group(
 ) -> PreparatoryGroup:
     """A preparatory group: an odd number of members, owners at least half, with the residents'
     committee or the street office represented; preparation due ``prep_days`` after forming."""
-    require_update(ctx)
+    require_update(ctx, PreparatoryGroup)
     actor = ctx.actor
     group = PreparatoryGroup(unit=compound.id, name=(name or "").strip(), formed_on=formed_on)
     check_in_compound(group)
@@ -214,7 +214,7 @@ def elect_committee(
     """Record the owners' committee elected at ``meeting`` (民法典第二百七十八条第一款第三项):
     the meeting has a passed election matter; the size is odd and within the settings; the
     term at most ``committee_term_years``; filing due ``filing_days`` after the election."""
-    require_update(ctx)
+    require_update(ctx, Committee)
     if meeting.status not in ("tallied", "published", "filed"):
         raise refuse("The committee can be recorded once the election meeting is tallied.")
     if (
@@ -291,7 +291,7 @@ def form_interim_committee(
     """物业管理委员会 where no owners' committee can be elected: an odd number of at least
     ``interim_min`` members, owners at least half, chaired by the residents' committee's
     representative (北京条例第五十二至五十四条)."""
-    require_update(ctx)
+    require_update(ctx, Committee)
     probe = Committee(unit=compound.id)
     check_in_compound(probe)
     if active_committee(compound.id) is not None:
@@ -359,7 +359,7 @@ def _create(compound, kind, name, members, start, ends, filing_due, actor, meeti
 
 def file_committee(ctx: Context, committee: Committee, on: dt.date) -> Committee:
     """备案 with the street office (《物业管理条例》第十六条); a late filing stays visible."""
-    require_update(ctx)
+    require_update(ctx, Committee)
     actor = ctx.actor
     if committee.kind != "owners":
         raise refuse("Only an owners' committee is filed.")
@@ -394,7 +394,7 @@ def replace_member(
     role: str | None = None,
 ) -> CommitteeMember:
     """The member leaves on ``on`` for ``reason``; the successor takes the seat (history kept)."""
-    require_update(ctx)
+    require_update(ctx, CommitteeMember)
     actor = ctx.actor
     member = CommitteeMember.get_by_id(member.id)
     committee = Committee.get_by_id(member.committee_id)
@@ -438,7 +438,7 @@ def replace_member(
 
 def set_role(ctx: Context, member: CommitteeMember, role: str) -> CommitteeMember:
     """主任/副主任/委员, elected at the committee's first meeting."""
-    require_update(ctx)
+    require_update(ctx, CommitteeMember)
     actor = ctx.actor
     member = CommitteeMember.get_by_id(member.id)
     if role not in ("chair", "vice_chair", "member"):

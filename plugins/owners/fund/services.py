@@ -100,7 +100,7 @@ def deposit(
     proposal: FundProposal | None = None,
 ) -> FundEntry:
     """交存 A deposit for one unit (the first deposit, or a top-up raised by ``proposal``)."""
-    require_update(ctx)
+    require_update(ctx, FundEntry)
     amount = _amount(amount_fen)
     compound = compound_of_premises(premises)
     _account(compound)
@@ -136,7 +136,7 @@ def post_interest(
 ) -> list[FundEntry]:
     """结息 Interest for the compound, shared among its units by their balances on ``on``
     (the shares sum to the amount to the fen)."""
-    require_update(ctx)
+    require_update(ctx, FundEntry)
     amount = _amount(amount_fen)
     compound = compound_of_unit(compound.id)
     _account(compound)
@@ -223,7 +223,7 @@ def create_proposal(
 ) -> FundProposal:
     """A use (or raising) proposal with its cost split by exclusive area among ``premises``
     (for raising: every unit of the compound when ``premises`` is None)."""
-    require_update(ctx)
+    require_update(ctx, FundProposal)
     actor = ctx.actor
     compound = compound_of_unit(compound.id)
     if not (title or "").strip():
@@ -263,7 +263,7 @@ def create_proposal(
 def put_to_vote(ctx: Context, proposal: FundProposal, meeting: Meeting | None) -> Matter:
     """Put a draft proposal on the agenda of a draft meeting of the same compound: item 5
     (using the fund, ordinary, the affected units vote) or item 6 (raising, special)."""
-    require_update(ctx)
+    require_update(ctx, FundProposal)
     if proposal.status != "draft" or proposal.emergency_reason:
         raise refuse("Only a draft proposal can be put to the vote.")
     if meeting is None or meeting.unit_id != proposal.unit_id:
@@ -319,7 +319,7 @@ def confirm_emergency(
     (``confirmed_by``), without a prior vote; published at once as a public notice."""
     from core.publicity import publish
 
-    require_update(ctx)
+    require_update(ctx, FundProposal)
     if reason not in dict(EMERGENCY_REASONS):
         raise refuse("Choose the kind of emergency.")
     if not (confirmed_by or "").strip():
@@ -402,7 +402,7 @@ def disburse(
 ) -> list[FundEntry]:
     """拨付 Pay ``amount_fen`` for an approved (or emergency) proposal, charged to the affected
     units by area. Refused beyond the budget or beyond any affected unit's balance."""
-    require_update(ctx)
+    require_update(ctx, FundEntry)
     proposal = FundProposal.get_by_id(proposal.id)
     if not may_spend(proposal):
         raise refuse(
@@ -452,7 +452,7 @@ def disburse(
 def reverse(ctx: Context, batch: str, reason: str, on: dt.date | None = None):
     """冲正 Reverse every row of a booking with rows of the opposite amount; the original rows
     stay. Refused twice, for a reversal itself, or when a balance would fall below zero."""
-    require_update(ctx)
+    require_update(ctx, FundEntry)
     if not (reason or "").strip():
         raise refuse("Please give the reason for the correction.")
     rows = list(FundEntry.select().where(FundEntry.batch == batch).order_by(FundEntry.id))

@@ -122,7 +122,7 @@ def handle_complaint(
     ctx: Context, complaint: Complaint, handling: str, on: dt.date | None = None
 ) -> Complaint:
     """Record how an open complaint was handled."""
-    require_update(ctx)
+    require_update(ctx, Complaint)
     if complaint.status != "open":
         raise refuse("This complaint has already been handled.")
     if not (handling or "").strip():
@@ -170,7 +170,7 @@ def refer_to_mediation(ctx: Context, dispute: Dispute) -> Dispute:
     from core.cases.services import receive
     from core.workflow import WorkflowError
 
-    require_update(ctx)
+    require_update(ctx, Dispute)
     actor = ctx.actor
     if dispute.case_id:
         raise refuse("This dispute has already been referred to mediation.")
@@ -205,7 +205,7 @@ def publish_decisions(ctx: Context, meeting: JointMeeting) -> JointMeeting:
     board; the meeting is then frozen."""
     from core.publicity import publish
 
-    require_update(ctx)
+    require_update(ctx, JointMeeting)
     actor = ctx.actor
     if meeting.publication_id:
         raise refuse("The decisions of this meeting have already been published.")

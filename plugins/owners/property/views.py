@@ -23,6 +23,7 @@ service_portal = Blueprint(
     "owners_service_portal", __name__, url_prefix="/portal/property", template_folder=TEMPLATES
 )
 service_portal.portal_label = Label("物业服务", "Property service")
+service_portal.portal_resource = "owners.portal_property"  # complaints: its read
 
 
 def _compounds() -> list[TerritoryUnit]:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import territory
+from core.access import resource_of
 from core.commands import Context, refuse
 from core.db import db
 from core.events import Event, emit
@@ -332,9 +333,13 @@ def import_register(
     dry_run: bool = False,
 ) -> Report:
     """Check every row; unless ``dry_run`` or a row is bad, write them all in one transaction.
-    Needs the plugin's ``import`` permission (as the core spreadsheet import), unless the
-    context is trusted (the operator's CLI)."""
-    if not ctx.system and (ctx.access is None or not ctx.access.can(PLUGIN, "import")):
+    Needs the ``import`` permission on every resource it writes (the units, the owners and
+    their ownerships; ``owners:import`` covers them), as the core spreadsheet import, unless
+    the context is trusted (the operator's CLI)."""
+    if not ctx.system and not all(
+        ctx.access is not None and ctx.access.can(resource_of(PLUGIN, model), "import")
+        for model in (Premises, Owner, Ownership)
+    ):
         raise refuse("You are not allowed to do this.")
     actor = ctx.actor
     compound = compound_of_unit(compound.id)

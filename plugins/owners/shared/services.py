@@ -12,6 +12,7 @@ language, naming the field at fault where there is one); nothing is written."""
 
 from __future__ import annotations
 
+from core.access import resource_of
 from core.commands import Context, refuse
 from core.errors import Forbidden
 from core.events import Event, diff, emit, snapshot
@@ -71,11 +72,14 @@ def access_of(ctx: Context):
     return None if ctx.system else ctx.access
 
 
-def require_update(ctx: Context) -> None:
-    """A staff step needs the plugin's update permission (a trusted context needs none)."""
+def require_update(ctx: Context, model) -> None:
+    """A staff step needs the update permission on the resource it writes (``model``: a
+    meeting's step ``owners.meeting:update``, a proxy ``owners.proxy:update``, a fund entry
+    ``owners.fund_entry:update``); ``owners:update`` covers every one. A trusted context
+    needs none."""
     if ctx.system:
         return
-    if ctx.access is None or not ctx.access.can(PLUGIN, "update"):
+    if ctx.access is None or not ctx.access.can(resource_of(PLUGIN, model), "update"):
         raise Forbidden(_("You are not allowed to do this."))
 
 
