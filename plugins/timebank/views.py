@@ -13,6 +13,7 @@ import io
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from core.choices import options
 from core.commands import Context
 from core.i18n import Label, is_english
 from core.i18n import gettext as _
@@ -126,7 +127,7 @@ def register():
             )
             .order_by(TerritoryUnit.path)
         )
-    form.community.choices = [(str(c.id), c.name) for c in communities]
+    form.community.choices = options([(str(c.id), c.name) for c in communities])
     version = services.extras_version(g.get("district_id"))
     extras_def = version_form(version)
     english = is_english()
