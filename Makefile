@@ -8,7 +8,7 @@ DEMO_BLOCKED ?= mealaid
 BIN    := $(VENV)/bin
 PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 
-.PHONY: install run test sysdeps lint fmt bench clean
+.PHONY: install run test sysdeps lint fmt bench screenshots clean
 
 install: $(VENV)/.installed
 	@for d in core/translations plugins/*/translations examples/*/*/translations; do \
@@ -61,6 +61,11 @@ fmt:
 
 bench: install
 	$(BIN)/python -m bench
+
+# The README's tour: the demo in Chromium at 1280 × 800 and 360 × 740, into docs/screenshots/
+# (tests/e2e/screenshots.py); not part of `make test`.
+screenshots: install sysdeps
+	$(BIN)/python -m tests.e2e.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache build dist *.egg-info

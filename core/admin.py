@@ -156,6 +156,15 @@ class ModelConverter(CustomModelConverter):
         unbound.kwargs["validators"] = kept
         return found
 
+    def handle_datetime(self, model, field, **kwargs):
+        """Flask-Admin's own date-time field (a text box with its picker), not the plain
+        WTForms one Flask-Admin's converter uses, which WTForms 3.3 deprecates for its
+        obsolete ``<input type="datetime">``."""
+        from flask_admin.form import DateTimeField, DateTimePickerWidget
+
+        kwargs["widget"] = DateTimePickerWidget()
+        return field.name, DateTimeField(**kwargs)
+
 
 # -- inline rows ---------------------------------------------------------------------------
 

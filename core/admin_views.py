@@ -16,6 +16,7 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 
 from core import readable, services, sessions, territory, totp
 from core.admin import AccessMixin, ModelView, OnePermission, View, local_datetime
+from core.choices import options
 from core.commands import Context
 from core.db import db
 from core.i18n import Label, lazy_pgettext
@@ -131,7 +132,9 @@ class TerritoryUnitView(ModelView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         # core levels and those plugins registered, in the current language
-        form.level.choices = [(code, territory.level_label(code)) for code in territory.levels()]
+        form.level.choices = options(
+            [(code, territory.level_label(code)) for code in territory.levels()]
+        )
         return form
 
     def edit_form(self, obj=None):
@@ -218,6 +221,10 @@ def _scope_choices():
     ]
 
 
+def _scope_options():
+    return options(_scope_choices())
+
+
 def _units_for(action: str):
     access = g.get("access")
     query = TerritoryUnit.select().where(access.unit_condition("core", action))
@@ -232,7 +239,7 @@ class NewUserForm(FlaskForm):
     password = PasswordField(_l("Initial password"), validators=[validators.InputRequired()])
     role = SelectField(_l("Role"), coerce=int)
     unit = SelectField(_l("Territory unit"), coerce=int)
-    scope = SelectField(_l("Data scope"), choices=_scope_choices)
+    scope = SelectField(_l("Data scope"), choices=_scope_options)
 
 
 class EditUserForm(FlaskForm):
@@ -241,8 +248,8 @@ class EditUserForm(FlaskForm):
 
 def _fill_choices(form, action):
     if "role" in form._fields:
-        form.role.choices = [(r.id, str(r)) for r in Role.select().order_by(Role.id)]
-    form.unit.choices = [(u.id, f"{u.name} ({u.code})") for u in _units_for(action)]
+        form.role.choices = options([(r.id, str(r)) for r in Role.select().order_by(Role.id)])
+    form.unit.choices = options([(u.id, f"{u.name} ({u.code})") for u in _units_for(action)])
     return form
 
 
@@ -409,7 +416,7 @@ class AssignmentForm(FlaskForm):
     user = SelectField(_l("User"), coerce=int)
     role = SelectField(_l("Role"), coerce=int)
     unit = SelectField(_l("Territory unit"), coerce=int)
-    scope = SelectField(_l("Data scope"), choices=_scope_choices)
+    scope = SelectField(_l("Data scope"), choices=_scope_options)
 
 
 class RoleAssignmentView(ManageUsersMixin, ModelView):
@@ -441,7 +448,9 @@ class RoleAssignmentView(ManageUsersMixin, ModelView):
     def create_form(self, obj=None):
         form = _fill_choices(AssignmentForm(), "manage_roles")
         users = UserView.scoped_query(self, User.select(), "read")
-        form.user.choices = [(u.id, f"{u} ({u.username})") for u in users.order_by(User.username)]
+        form.user.choices = options(
+            [(u.id, f"{u} ({u.username})") for u in users.order_by(User.username)]
+        )
         return form
 
     def create_model(self, form):
@@ -473,7 +482,7 @@ def _permission_choices():
         choices.extend((f"{plugin}:{a}", f"{plugin}:{a}") for a in actions)
         for resource in state.resources.get(plugin, ()):
             choices.extend((f"{resource}:{a}", f"{resource}:{a}") for a in STANDARD_ACTIONS)
-    return choices
+    return options(choices)
 
 
 class RoleForm(FlaskForm):

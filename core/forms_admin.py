@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, validators
 
 from core.admin import ModelView, OnePermission
+from core.choices import options
 from core.commands import Context
 from core.i18n import get_locale
 from core.i18n import gettext as _
@@ -89,7 +90,7 @@ class DictionaryItemView(ConfigureMixin, ModelView):
 
     def create_form(self, obj=None):
         form = ItemForm()
-        form.dictionary.choices = [(d.id, str(d)) for d in Dictionary.select()]
+        form.dictionary.choices = options([(d.id, str(d)) for d in Dictionary.select()])
         return form
 
     def create_model(self, form):
@@ -124,7 +125,7 @@ class DictionaryItemView(ConfigureMixin, ModelView):
 
 
 class DefinitionForm(FlaskForm):
-    fmt = SelectField(_l("Format"), choices=[("json", "JSON"), ("yaml", "YAML")])
+    fmt = SelectField(_l("Format"), choices=options([("json", "JSON"), ("yaml", "YAML")]))
     text = TextAreaField(
         _l("Definition"),
         validators=[validators.InputRequired()],
@@ -305,7 +306,7 @@ class FormDefinitionView(ConfigureMixin, ModelView):
 class CustomFieldForm(FlaskForm):
     table = SelectField(_l("Table"))
     key = StringField(_l("Key"), validators=[validators.InputRequired()])
-    type = SelectField(_l("Type"), choices=[(k, k) for k in FIELD_TYPES])
+    type = SelectField(_l("Type"), choices=options((k, k) for k in FIELD_TYPES))
     label_zh = StringField(_l("Chinese name"), validators=[validators.InputRequired()])
     label_en = StringField(_l("English name"))
     required = BooleanField(_l("Required"))
@@ -344,7 +345,9 @@ class CustomFieldView(ConfigureMixin, ModelView):
 
     def create_form(self, obj=None):
         form = CustomFieldForm()
-        form.table.choices = [(t, f"{pid}: {t}") for t, (pid, _m) in sorted(self._tables().items())]
+        form.table.choices = options(
+            [(t, f"{pid}: {t}") for t, (pid, _m) in sorted(self._tables().items())]
+        )
         return form
 
     def create_model(self, form):

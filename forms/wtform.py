@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.choices import options
 from core.i18n import gettext as _
 from forms.definition import CHOICE_TYPES, UPLOAD_TYPES, FieldDef, FormDef
 from forms.engine import Context, validate
@@ -28,15 +29,17 @@ def wtfield(f: FieldDef, ctx: Context | None = None, english: bool = False):
         "description": description,
     }
     if f.type in CHOICE_TYPES:
-        options = [
+        pairs = [
             (c.code, (c.label_en or c.label_zh) if english else c.label_zh) for c in ctx.choices(f)
         ]
         if f.type == "choice":
-            return SelectField(choices=[("", "—")] + options, validate_choice=False, **kwargs)
-        return SelectMultipleField(choices=options, validate_choice=False, **kwargs)
+            return SelectField(
+                choices=options([("", "—"), *pairs]), validate_choice=False, **kwargs
+            )
+        return SelectMultipleField(choices=options(pairs), validate_choice=False, **kwargs)
     if f.type == "yes_no_na":
-        options = [("", "—"), ("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
-        return SelectField(choices=options, validate_choice=False, **kwargs)
+        pairs = [("", "—"), ("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
+        return SelectField(choices=options(pairs), validate_choice=False, **kwargs)
     if f.type == "long_text":
         return TextAreaField(**kwargs)
     if f.type in UPLOAD_TYPES:

@@ -18,6 +18,7 @@ from wtforms import MultipleFileField, SelectField
 from core import workdays
 from core.access import resource_of
 from core.admin import ModelView, View, choice_formatter
+from core.choices import options
 from core.commands import Context
 from core.i18n import Label, lazy_pgettext
 from core.i18n import gettext as _
@@ -418,7 +419,7 @@ class ScheduleView(Base):
     column_formatters = {"frequency": choice_formatter(FREQUENCIES)}
 
     def _offer(self, form):
-        form.checklist.choices = [(k, k) for k in checklists.checklist_keys()]
+        form.checklist.choices = options([(k, k) for k in checklists.checklist_keys()])
         form.assignee.query = planning.candidates(g.get("district_id"))
         return form
 
@@ -488,7 +489,7 @@ class StatisticsView(Base):
     )
     form_columns = ("unit", "period", "year", "quarter", "note")
     form_overrides = {"period": SelectField}
-    form_args = {"period": {"choices": [(c, str(lb)) for c, lb in PERIODS]}}
+    form_args = {"period": {"choices": options((c, str(lb)) for c, lb in PERIODS)}}
     column_labels = {"due": _l("Due")}
     column_formatters = {
         "period": choice_formatter(PERIODS),
@@ -499,12 +500,12 @@ class StatisticsView(Base):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.period.choices = [(c, str(lb)) for c, lb in PERIODS]
+        form.period.choices = options([(c, str(lb)) for c, lb in PERIODS])
         return form
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        form.period.choices = [(c, str(lb)) for c, lb in PERIODS]
+        form.period.choices = options([(c, str(lb)) for c, lb in PERIODS])
         return form
 
     @action("submit", _l("Submit (报送): lock the figures"))

@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectField, StringField, TextAreaField
 
+from core.choices import options
 from core.commands import Context
 from core.i18n import Label, is_english, lazy_pgettext
 from core.i18n import gettext as _
@@ -124,8 +125,8 @@ def inspect(key):
     english = is_english()
     form = PlaceForm()
     units = _units(access)
-    form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
-    form.premises.choices = [("", "—")] + [(str(p.id), str(p)) for p in _premises(access)]
+    form.unit.choices = options([("", "—")] + [(str(u.id), u.name) for u in units])
+    form.premises.choices = options([("", "—")] + [(str(p.id), str(p)) for p in _premises(access)])
     if request.method == "GET" and request.args.get("premises"):
         form.premises.data = request.args["premises"]
     items_form = wtform_class(form_def, context(g.get("district_id"), access, PLUGIN), base=Form)(
@@ -310,10 +311,10 @@ def report():
         return redirect(url_for(".index"))
     form = ReportForm()
     units = _units(access, services.HAZARD)
-    form.source.choices = [(code, str(label)) for code, label in SOURCES]
-    form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
+    form.source.choices = options([(code, str(label)) for code, label in SOURCES])
+    form.unit.choices = options([("", "—")] + [(str(u.id), u.name) for u in units])
     premises = _premises(access, services.HAZARD)
-    form.premises.choices = [("", "—")] + [(str(p.id), str(p)) for p in premises]
+    form.premises.choices = options([("", "—")] + [(str(p.id), str(p)) for p in premises])
     if request.method == "POST" and form.validate_on_submit():
         try:
             chosen = _premises_by_id(form.premises.data)

@@ -11,6 +11,7 @@ from wtforms import SelectField, TextAreaField, validators
 from wtfpeewee.fields import ModelSelectMultipleField
 
 from core.admin import ModelView, choice_formatter
+from core.choices import options
 from core.commands import Context
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -190,7 +191,9 @@ class OrganisationView(Flow):
     form_columns = ("unit", *services.REGISTRY_FIELDS)
     form_extra_fields = {
         "kind": SelectField(
-            _l("Apply for"), choices=APPLICATION_KINDS, validators=[validators.InputRequired()]
+            _l("Apply for"),
+            choices=options(APPLICATION_KINDS),
+            validators=[validators.InputRequired()],
         ),
         "materials": TextAreaField(_l("Materials submitted")),
         "areas": ModelSelectMultipleField(_l("Area of operation (活动地域)"), model=TerritoryUnit),

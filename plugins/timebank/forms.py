@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core.choices import options
 from core.i18n import lazy_gettext as _l
 from forms.validators import id_card_problem, mobile_problem
 
@@ -50,7 +51,7 @@ class RegisterForm(FlaskForm):
     id_number = StringField(_l("ID card number"), [InputRequired(REQUIRED), _id_card])
     mobile = StringField(_l("Mobile phone"), [InputRequired(REQUIRED), _mobile])
     community = SelectField(_l("Community"), [InputRequired(REQUIRED)], choices=[])
-    source = SelectField(_l("Source"), choices=VOLUNTEER_SOURCES, default="resident")
+    source = SelectField(_l("Source"), choices=options(VOLUNTEER_SOURCES), default="resident")
     skills = StringField(_l("Skills"), [Optional(), Length(max=200)])
     availability = StringField(_l("Availability"), [Optional(), Length(max=200)])
     national_number = StringField(_l("National volunteer number"), [Optional(), Length(max=32)])
@@ -80,8 +81,12 @@ class LogForm(FlaskForm):
         ],
     )
     content = TextAreaField(_l("Service content"), [InputRequired(REQUIRED), Length(max=2000)])
-    service_type = SelectField(_l("Service type"), choices=SERVICE_TYPES, default="daily_care")
-    target_group = SelectField(_l("Served group"), choices=TARGET_GROUPS, default="elderly")
+    service_type = SelectField(
+        _l("Service type"), choices=options(SERVICE_TYPES), default="daily_care"
+    )
+    target_group = SelectField(
+        _l("Served group"), choices=options(TARGET_GROUPS), default="elderly"
+    )
     served_name = StringField(_l("Person served"), [Optional(), Length(max=64)])
 
 
@@ -97,10 +102,12 @@ class ConfirmForm(FlaskForm):
     name = StringField(_l("Your name"), [InputRequired(REQUIRED), Length(max=64)])
     method = SelectField(
         _l("I am"),
-        choices=[
-            ("served", _l("The person served")),
-            ("proxy", _l("A proxy for the person served")),
-        ],
+        choices=options(
+            [
+                ("served", _l("The person served")),
+                ("proxy", _l("A proxy for the person served")),
+            ]
+        ),
         default="served",
     )
 
@@ -113,14 +120,16 @@ class GiftForm(FlaskForm):
     )
     relationship = SelectField(
         _l("Relationship"),
-        choices=[
-            ("spouse", _l("Spouse")),
-            ("parent", _l("Parent")),
-            ("child", _l("Child")),
-            ("grandparent", _l("Grandparent")),
-            ("grandchild", _l("Grandchild")),
-            ("other", _l("Other")),
-        ],
+        choices=options(
+            [
+                ("spouse", _l("Spouse")),
+                ("parent", _l("Parent")),
+                ("child", _l("Child")),
+                ("grandparent", _l("Grandparent")),
+                ("grandchild", _l("Grandchild")),
+                ("other", _l("Other")),
+            ]
+        ),
     )
     minutes = IntegerField(_l("Minutes"), [InputRequired(REQUIRED)])
 
@@ -140,7 +149,9 @@ class LedgerForm(FlaskForm):
 
     operation = SelectField(
         _l("Operation"),
-        choices=[("spend", _l("Redeem a service")), ("grant", _l("Grant from the community pool"))],
+        choices=options(
+            [("spend", _l("Redeem a service")), ("grant", _l("Grant from the community pool"))]
+        ),
     )
     volunteer = IntegerField(_l("Volunteer number"), [InputRequired(REQUIRED)])
     minutes = IntegerField(_l("Minutes"), [InputRequired(REQUIRED)])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.choices import options
 from core.commands import Context
 from core.i18n import Label, is_english
 from core.i18n import gettext as _
@@ -125,7 +126,7 @@ def register():
             )
             .order_by(TerritoryUnit.path)
         )
-    form.community.choices = [(str(c.id), c.name) for c in communities]
+    form.community.choices = options([(str(c.id), c.name) for c in communities])
     version = services.extras_version(g.get("district_id"))
     extras_def = version_form(version)
     english = is_english()

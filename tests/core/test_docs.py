@@ -132,3 +132,21 @@ def test_documented_hooks_parser_reads_headings_and_def_lines():
     assert "heading says" in parameters("def linli_b():", "linli_a")
     assert "not a def line" in parameters("## linli_d", "linli_c")
     assert "no code block" in parameters(None, "linli_c")
+
+
+def test_the_readme_tour_shows_every_screenshot_and_only_those_that_exist():
+    """README's "Tour": each image is a file of docs/screenshots/, each file the screenshot
+    script (tests/e2e/screenshots.py) saves is shown, and no other file lies there."""
+    from tests.e2e.screenshots import SIZES, tour
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Tour", 1)[1].split("\n## ", 1)[0]
+    shown = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", section)
+    assert shown, "README has no tour"
+    missing = [path for path in shown if not (root / path).is_file()]
+    assert not missing, f"README's tour shows missing files: {missing}"
+    names = [name for name, _go in tour("", {"hazard": 0, "matter": 0}, Path())]
+    expected = {f"docs/screenshots/{name}-{size}.png" for name in names for size in SIZES}
+    on_disk = {p.relative_to(root).as_posix() for p in (root / "docs/screenshots").glob("*")}
+    assert set(shown) == expected == on_disk

@@ -31,11 +31,13 @@
     }
   }, true);
 
-  // data-toggle-sidebar: shows or hides the admin's sidebar, remembered in this browser
+  // data-toggle-sidebar: shows or hides the admin's sidebar, remembered in this browser;
+  // on a narrow screen (admin.css) it starts hidden on every page and is not remembered
   var toggle = document.querySelector("[data-toggle-sidebar]");
   if (toggle) {
-    var hidden = false;
-    try { hidden = window.localStorage.getItem("linli-sidebar") === "hidden"; } catch (e) {}
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches;
+    var hidden = narrow;
+    try { hidden = narrow || window.localStorage.getItem("linli-sidebar") === "hidden"; } catch (e) {}
     var apply = function () {
       document.body.classList.toggle("linli-sidebar-hidden", hidden);
       toggle.setAttribute("aria-expanded", hidden ? "false" : "true");
@@ -43,7 +45,9 @@
     apply();
     toggle.addEventListener("click", function () {
       hidden = !hidden;
-      try { window.localStorage.setItem("linli-sidebar", hidden ? "hidden" : "shown"); } catch (e) {}
+      if (!narrow) {
+        try { window.localStorage.setItem("linli-sidebar", hidden ? "hidden" : "shown"); } catch (e) {}
+      }
       apply();
     });
   }

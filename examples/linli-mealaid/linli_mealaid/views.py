@@ -8,6 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 
+from core.choices import options
 from core.commands import Context
 from core.i18n import Label
 from core.i18n import gettext as _
@@ -31,7 +32,7 @@ class OrderForm(FlaskForm):
     unit = SelectField(_l("Community"), choices=[], validate_choice=False)
     diner = StringField(_l("Diner"))
     meal_date = DateField(_l("Date"))
-    meal = SelectField(_l("Meal"), choices=MEALS, validate_choice=False)
+    meal = SelectField(_l("Meal"), choices=options(MEALS), validate_choice=False)
     address = StringField(_l("Delivery address"))
 
 
@@ -41,7 +42,7 @@ def index():
     access = g.get("access")
     units = services.units_for(access, g.get("district_id"))
     form = OrderForm()
-    form.unit.choices = [(str(u.id), u.name) for u in units]
+    form.unit.choices = options([(str(u.id), u.name) for u in units])
     if form.validate_on_submit():
         unit = next((u for u in units if str(u.id) == form.unit.data), None)
         try:

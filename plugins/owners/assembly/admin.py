@@ -13,6 +13,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from markupsafe import Markup, escape
 
 from core.admin import View, choice_formatter
+from core.choices import options
 from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
@@ -370,7 +371,7 @@ class ProvisionalRequestView(OwnersView):
     def sign_view(self):
         def make(record):
             form = SignForm()
-            form.owner.choices = owner_choices(record.unit_id)
+            form.owner.choices = options(owner_choices(record.unit_id))
             return form
 
         return form_page(
@@ -432,11 +433,11 @@ class ProxyView(OwnersView):
     def create_view(self):
         def make(_record):
             form = ProxyForm()
-            form.meeting.choices = meeting_choices(("draft", "noticed", "voting_open"))
+            form.meeting.choices = options(meeting_choices(("draft", "noticed", "voting_open")))
             owners = Owner.select().where(
                 Owner.unit.in_([m.unit_id for m in scoped(Meeting, "update")] or [0])
             )
-            form.owner.choices = [(o.id, o.name) for o in owners.order_by(Owner.name)]
+            form.owner.choices = options([(o.id, o.name) for o in owners.order_by(Owner.name)])
             return form
 
         def done(_record, form):
@@ -527,19 +528,22 @@ class PaperEntryView(OwnersView):
 
         form = PaperForm()
         compound = TerritoryUnit.get_by_id(meeting.unit_id)
-        form.premises.choices = [
+        form.premises.choices = options(
             (p.id, p.number)
             for p in Premises.select()
             .where(Premises.unit.in_(territory.subtree_ids(compound)))
             .order_by(Premises.number)
-        ]
-        form.owner.choices = owner_choices(meeting.unit_id)
-        form.proxy.choices = [(0, "")] + [
-            (p.id, f"{p.proxy_name} ← {p.owner.name}")
-            for p in Proxy.select(Proxy, Owner)
-            .join(Owner)
-            .where((Proxy.meeting == meeting.id) & (Proxy.status == "active"))
-        ]
+        )
+        form.owner.choices = options(owner_choices(meeting.unit_id))
+        form.proxy.choices = options(
+            [(0, "")]
+            + [
+                (p.id, f"{p.proxy_name} ← {p.owner.name}")
+                for p in Proxy.select(Proxy, Owner)
+                .join(Owner)
+                .where((Proxy.meeting == meeting.id) & (Proxy.status == "active"))
+            ]
+        )
         return form
 
     def _entry(self, meeting, form, resolve=False, sheet=None):

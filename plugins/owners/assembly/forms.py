@@ -9,6 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from core.choices import options
 from core.i18n import lazy_gettext as _l
 
 from ..shared.forms import REQUIRED
@@ -42,7 +43,7 @@ class PaperForm(FlaskForm):
 
 
 class CalculatorForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=KINDS, validators=[InputRequired(REQUIRED)])
+    kind = SelectField(_l("Kind"), choices=options(KINDS), validators=[InputRequired(REQUIRED)])
     total_area = StringField(_l("Total exclusive area (m²)"), validators=[InputRequired(REQUIRED)])
     total_heads = StringField(_l("Total owners (heads)"), validators=[InputRequired(REQUIRED)])
     participating_area = StringField(

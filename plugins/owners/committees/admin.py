@@ -12,6 +12,7 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 
 from core.admin import choice_formatter
+from core.choices import options
 from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
@@ -73,7 +74,7 @@ class RCNoticeView(OwnersView):
     def create_view(self):
         def make(_record):
             form = TellForm()
-            form.meeting.choices = meeting_choices(("draft", "noticed"))
+            form.meeting.choices = options(meeting_choices(("draft", "noticed")))
             return form
 
         def done(_record, form):
@@ -127,7 +128,7 @@ class PreparatoryGroupView(OwnersView):
     def create_view(self):
         def make(_record):
             form = GroupForm()
-            form.compound.choices = [(c.id, c.name) for c in compounds_by_name()]
+            form.compound.choices = options([(c.id, c.name) for c in compounds_by_name()])
             return form
 
         def done(_record, form):
@@ -202,7 +203,7 @@ class CommitteeView(OwnersView):
     def create_view(self):
         def make(_record):
             form = ElectForm()
-            form.meeting.choices = meeting_choices(("tallied", "published", "filed"))
+            form.meeting.choices = options(meeting_choices(("tallied", "published", "filed")))
             return form
 
         def done(_record, form):
@@ -238,7 +239,7 @@ class CommitteeView(OwnersView):
     def interim_view(self):
         def make(_record):
             form = InterimForm()
-            form.compound.choices = [(c.id, c.name) for c in compounds_by_name()]
+            form.compound.choices = options([(c.id, c.name) for c in compounds_by_name()])
             return form
 
         def done(_record, form):
@@ -332,7 +333,7 @@ class CommitteeMemberView(OwnersView):
     def replace_view(self):
         def make(member):
             form = ReplaceForm()
-            form.owner.choices = [(0, "")] + owner_choices(member.unit_id)
+            form.owner.choices = options([(0, "")] + owner_choices(member.unit_id))
             return form
 
         def done(member, form):

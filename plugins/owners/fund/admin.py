@@ -11,6 +11,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from markupsafe import Markup, escape
 
 from core.admin import choice_formatter
+from core.choices import options
 from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
@@ -140,7 +141,7 @@ class FundProposalView(OwnersView):
             abort(403)
         back = url_for(".index_view")
         form = ProposalForm()
-        form.compound.choices = compound_choices("create")
+        form.compound.choices = options(compound_choices("create"))
         if form.validate_on_submit():
             budget = rules.parse_yuan(form.budget.data)
             budget = -1 if budget is None else budget  # refused by the service
@@ -185,12 +186,12 @@ class FundProposalView(OwnersView):
             flash(_("This record does not exist or you may not change it."), "error")
             return redirect(back)
         form = VoteForm()
-        form.meeting.choices = [
+        form.meeting.choices = options(
             (str(m.id), m.title)
             for m in Meeting.select().where(
                 (Meeting.unit == proposal.unit_id) & (Meeting.status == "draft")
             )
-        ]
+        )
         if form.validate_on_submit():
             meeting = Meeting.get_or_none(
                 (Meeting.id == as_int(form.meeting.data)) & (Meeting.unit == proposal.unit_id)
@@ -270,7 +271,7 @@ class FundEntryView(OwnersView):
     def deposit_view(self):
         back = url_for(".index_view")
         form = DepositForm()
-        form.compound.choices = compound_choices("update")
+        form.compound.choices = options(compound_choices("update"))
         if form.validate_on_submit():
             amount = rules.parse_yuan(form.amount.data)
             try:
@@ -294,7 +295,7 @@ class FundEntryView(OwnersView):
     def interest_view(self):
         back = url_for(".index_view")
         form = InterestForm()
-        form.compound.choices = compound_choices("update")
+        form.compound.choices = options(compound_choices("update"))
         if form.validate_on_submit():
             amount = rules.parse_yuan(form.amount.data)
             try:
@@ -335,7 +336,7 @@ class FundEntryView(OwnersView):
     @expose("/statement/")
     def statement_view(self):
         form = StatementForm(request.args)
-        form.compound.choices = compound_choices("read")
+        form.compound.choices = options(compound_choices("read"))
         result = None
         if (
             request.args.get("compound")

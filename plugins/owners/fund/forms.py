@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from core.choices import options
 from core.i18n import lazy_gettext as _l
 from core.i18n import lazy_pgettext
 
@@ -18,7 +19,7 @@ class ProposalForm(FlaskForm):
     compound = SelectField(_l("Compound"), [InputRequired(REQUIRED)])
     title = StringField(_l("Title"), [InputRequired(REQUIRED), Length(max=200)])
     scope = TextAreaField(_l("Works"), [Optional(), Length(max=2000)])
-    kind = SelectField(_l("Kind"), choices=PROPOSAL_KINDS, default="use")
+    kind = SelectField(_l("Kind"), choices=options(PROPOSAL_KINDS), default="use")
     budget = StringField(_l("Budget (yuan)"), [InputRequired(REQUIRED)])
     units = TextAreaField(
         _l("Units bearing the cost (unit numbers, one per line; empty: every unit)"),
@@ -26,7 +27,7 @@ class ProposalForm(FlaskForm):
     )
     emergency_reason = SelectField(
         _l("Emergency (use without a prior vote)"),
-        choices=[("", "—"), *EMERGENCY_REASONS],
+        choices=options([("", "—"), *EMERGENCY_REASONS]),
         default="",
     )
     confirmed_by = StringField(

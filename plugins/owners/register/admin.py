@@ -7,6 +7,7 @@ from flask import Response, abort, flash, request
 from flask_admin import expose
 
 from core.admin import View, choice_formatter
+from core.choices import options
 from core.commands import Context
 from core.errors import ServiceError
 from core.i18n import gettext as _
@@ -67,7 +68,7 @@ class RegisterImportView(View):
         from core.api.spreadsheets import read_upload
 
         form = ImportForm()
-        form.compound.choices = compound_choices("import")
+        form.compound.choices = options(compound_choices("import"))
         report = None
         if form.validate_on_submit():
             upload = request.files["file"]  # the form requires it
