@@ -197,6 +197,17 @@ def run(rows: int, repeat: int, without_index: bool = False) -> None:
         _time(lambda: client.get("/admin/"), max(3, repeat // 4)),
         base,
     )
+    app.config["LINLI"]["TODO_COUNT_SECONDS"] = 0  # the top bar's to-do count on every page
+    _row(
+        "same, the to-do count not kept (counted on every page)",
+        _time(lambda: client.get("/admin/"), max(3, repeat // 4)),
+        base,
+    )
+    _row(
+        "to-do page (/admin/todo/) vs raw overdue SQL",
+        _time(lambda: client.get("/admin/todo/"), max(3, repeat // 4)),
+        base,
+    )
 
 
 def main(argv):
