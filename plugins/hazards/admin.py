@@ -34,7 +34,6 @@ from .models import (
     GRADES,
     PERIODS,
     PHOTO_STAGES,
-    PREMISES_KINDS,
     REPORT_STATES,
     SOURCES,
     SUPERVISION_LEVELS,
@@ -264,8 +263,6 @@ class PremisesView(Base):
     column_searchable_list = ("name", "address", "responsible")
     column_filters = ("kind", "unit", "active")
     form_columns = ("unit", "name", "kind", "address", "responsible", "phone", "active")
-    form_choices = {"kind": PREMISES_KINDS}
-    column_formatters = {"kind": choice_formatter(PREMISES_KINDS)}
 
 
 def admin_views(admin) -> list:
