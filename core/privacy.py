@@ -92,12 +92,13 @@ def plain(value: Any, model_field: pw.Field | None = None) -> Any:
     if value is None:
         return ""
     if model_field is not None:
-        from flask import g
+        from flask import g, has_app_context
 
         from forms.dictionaries import field_choices, field_label
 
-        if field_choices(model_field, g.get("district_id")) is not None:
-            return field_label(model_field, value, g.get("district_id"))
+        district = g.get("district_id") if has_app_context() else None
+        if field_choices(model_field, district) is not None:
+            return field_label(model_field, value, district)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dt.datetime):

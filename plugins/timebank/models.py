@@ -148,6 +148,28 @@ TRANSFER_KINDS = [
 ]
 
 
+def _service_type(default: str) -> DictionaryField:
+    """服务类别: the dictionary timebank.service_type (activities, requests, records)."""
+    return DictionaryField(
+        "timebank.service_type",
+        SERVICE_TYPES,
+        max_length=32,
+        default=default,
+        verbose_name=_l("Service type"),
+    )
+
+
+def _target_group(default: str) -> DictionaryField:
+    """服务对象: the dictionary timebank.target_group."""
+    return DictionaryField(
+        "timebank.target_group",
+        TARGET_GROUPS,
+        max_length=32,
+        default=default,
+        verbose_name=_l("Served group"),
+    )
+
+
 class Team(DistrictOwnedModel):
     """志愿服务队伍 Volunteer team, or 志愿服务站 service station, of a community or street."""
 
@@ -224,20 +246,8 @@ class Activity(DistrictOwnedModel):
 
     title = pw.CharField(max_length=200, verbose_name=_l("Title"))
     description = pw.TextField(default="", verbose_name=_l("Description"))
-    service_type = DictionaryField(
-        "timebank.service_type",
-        SERVICE_TYPES,
-        max_length=32,
-        default="other",
-        verbose_name=_l("Service type"),
-    )
-    target_group = DictionaryField(
-        "timebank.target_group",
-        TARGET_GROUPS,
-        max_length=32,
-        default="community",
-        verbose_name=_l("Served group"),
-    )
+    service_type = _service_type("other")
+    target_group = _target_group("community")
     team = pw.ForeignKeyField(
         Team, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Organising team")
     )
@@ -305,20 +315,8 @@ class ServiceRequest(DistrictOwnedModel):
 
     requester_name = pw.CharField(max_length=64, verbose_name=_l("Requester"))
     requester_mobile = MobileField(null=True, verbose_name=_l("Requester's mobile"))
-    target_group = DictionaryField(
-        "timebank.target_group",
-        TARGET_GROUPS,
-        max_length=32,
-        default="elderly",
-        verbose_name=_l("Served group"),
-    )
-    service_type = DictionaryField(
-        "timebank.service_type",
-        SERVICE_TYPES,
-        max_length=32,
-        default="daily_care",
-        verbose_name=_l("Service type"),
-    )
+    target_group = _target_group("elderly")
+    service_type = _service_type("daily_care")
     description = pw.TextField(default="", verbose_name=_l("What is needed"))
     wanted_on = pw.DateField(null=True, verbose_name=_l("Wanted on"))
     volunteer = pw.ForeignKeyField(
@@ -363,20 +361,8 @@ class ServiceRecord(DistrictOwnedModel):
     ended_at = pw.DateTimeField(verbose_name=_l("Ended at"))
     minutes = pw.IntegerField(verbose_name=_l("Minutes"))
     content = pw.TextField(verbose_name=_l("Service content"))
-    service_type = DictionaryField(
-        "timebank.service_type",
-        SERVICE_TYPES,
-        max_length=32,
-        default="other",
-        verbose_name=_l("Service type"),
-    )
-    target_group = DictionaryField(
-        "timebank.target_group",
-        TARGET_GROUPS,
-        max_length=32,
-        default="community",
-        verbose_name=_l("Served group"),
-    )
+    service_type = _service_type("other")
+    target_group = _target_group("community")
     served_name = pw.CharField(max_length=64, default="", verbose_name=_l("Person served"))
     source = pw.CharField(
         max_length=16, default="volunteer", choices=RECORD_SOURCES, verbose_name=_l("Logged how")
