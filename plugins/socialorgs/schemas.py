@@ -46,9 +46,8 @@ class OrganisationSchema(Stamped):
     former_names = fields.String(dump_only=True)
     legal_form = fields.String(dump_only=True)
     org_type = fields.String(validate=_codes(ORG_TYPES))
-    category = (
-        fields.String()
-    )  # a code of the dictionary socialorgs.category: the commands check it
+    # a code of the dictionary socialorgs.category (字典): the commands check it
+    category = fields.String()
     credit_code = fields.String(allow_none=True)
     filing_number = fields.String(dump_only=True)
     supervisor = fields.String()
