@@ -43,14 +43,17 @@ from flask_admin.model import filters as base_filters
 from flask_admin.model import typefmt
 from flask_login import current_user
 from jinja2 import pass_context
+from wtforms import SelectField
 from wtforms import validators as wtf_validators
+from wtforms.utils import unset_value
 
 from core import commands, readable, tree_widgets
 from core.access import record_scope, resource_of
+from core.choices import options
 from core.db import db
 from core.errors import Forbidden, Refused, ServiceError
 from core.events import Event, emit
-from core.fields import IdCardField, personal_fields
+from core.fields import DictionaryField, IdCardField, dictionary_of, personal_fields
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.i18n import ngettext
@@ -81,8 +84,27 @@ def choice_formatter(choices):
     return fmt
 
 
+class DictionaryOptions:
+    """A list filter's options read from a dictionary when the list is shown (Flask-Admin
+    reads options once, when the view is built): the district's items, retired ones too,
+    since old records carry them."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __bool__(self):
+        return True
+
+    def __iter__(self):
+        from forms.dictionaries import field_choices
+
+        district = g.get("district_id") if has_request_context() else None
+        return iter(field_choices(self.field, district, retired=True) or ())
+
+
 class FilterConverter(pw_filters.FilterConverter):
-    """Adds filters on primary keys and foreign keys (by id)."""
+    """Adds filters on primary keys and foreign keys (by id), and on dictionary values (a
+    select of the district's items)."""
 
     @base_filters.convert("AutoField", "BigAutoField", "ForeignKeyField")
     def conv_id(self, column, name):
@@ -90,6 +112,14 @@ class FilterConverter(pw_filters.FilterConverter):
         if getattr(column, "rel_model", None) is TerritoryUnit:  # 本单位及以下, first
             found.insert(0, tree_widgets.UnitAndBelowFilter(column, name))
         return found
+
+    @base_filters.convert("DictionaryField")
+    def conv_dictionary(self, column, name):
+        options = DictionaryOptions(column)
+        return [
+            pw_filters.FilterEqual(column, name, options=options),
+            pw_filters.FilterNotEqual(column, name, options=options),
+        ]
 
 
 # -- forms derived from the model and its rules ------------------------------------------
@@ -127,10 +157,43 @@ class _MaxLength:
             raise ValidationError(_("At most %(max)s characters.", max=self.max))
 
 
+class DictionarySelectField(SelectField):
+    """The select of a dictionary field (字典): the items in use in the district worked in,
+    and the record's own value even when retired. Whether a value may be chosen is the
+    commands' check (one message on every surface), not this field's."""
+
+    def __init__(self, label=None, validators=None, model_field=None, **kwargs):
+        kwargs.pop("allow_blank", None)
+        self.model_field = model_field
+        super().__init__(label, validators, choices=[], **kwargs)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        from forms.dictionaries import field_choices
+
+        super().process(formdata, data, extra_filters)
+        keep = self.object_data if isinstance(self.object_data, str) else None
+        listed = field_choices(self.model_field, g.get("district_id"), keep=keep) or []
+        self.choices = options(([("", "—")] if self.model_field.null else []) + listed)
+
+    def pre_validate(self, form):
+        pass
+
+
 class ModelConverter(CustomModelConverter):
     """Admin form fields whose refusals are the commands' own: the same "required" and
     length messages as the API and the import, and the field checks the model's
-    :class:`core.commands.Rules` declare, shown as validators."""
+    :class:`core.commands.Rules` declare, shown as validators. A dictionary field is a
+    select of its dictionary's items (:class:`DictionarySelectField`)."""
+
+    def __init__(self, view, additional=None):
+        super().__init__(view, additional)
+        self.converters[DictionaryField] = self.handle_dictionary
+
+    def handle_dictionary(self, model, field, **kwargs):
+        from wtfpeewee.orm import FieldInfo
+
+        kwargs.pop("filters", None)
+        return FieldInfo(field.name, DictionarySelectField(model_field=field, **kwargs))
 
     def convert(self, model, field, field_args):
         from wtforms import validators as v
@@ -468,16 +531,36 @@ class ModelView(AccessMixin, PeeweeModelView):
             return value
         return field.mask(getattr(model, name, None))
 
+    def dictionary_label(self, model, name, formatters):
+        """The label of a dictionary field's value (the district's own if it overrides, a
+        retired item's too), unless the view formats the column itself; else None."""
+        if formatters and name in formatters:
+            return None
+        field = self.model._meta.fields.get(name)
+        if not dictionary_of(field):
+            return None
+        from forms.dictionaries import field_label
+
+        return field_label(field, getattr(model, name), g.get("district_id"))
+
     @pass_context
     def get_list_value(self, context, model, name):
         if name.startswith(CUSTOM_PREFIX):
             return self.custom_value(model, name)
+        shown = self.dictionary_label(model, name, self.column_formatters)
+        if shown is not None:
+            return shown
         return self._masked(model, name, super().get_list_value(context, model, name))
 
     @pass_context
     def get_detail_value(self, context, model, name):
         if name.startswith(CUSTOM_PREFIX):
             return self.custom_value(model, name)
+        shown = self.dictionary_label(
+            model, name, self.column_formatters_detail or self.column_formatters
+        )
+        if shown is not None:
+            return shown
         return self._masked(model, name, super().get_detail_value(context, model, name))
 
     # -- custom fields (自定义字段) of the district being worked in --
@@ -969,6 +1052,11 @@ class ModelView(AccessMixin, PeeweeModelView):
         spreadsheet's formula escaping: what a printed list shows."""
         if name.startswith(CUSTOM_PREFIX):
             return self.custom_value(model, name)
+        shown = self.dictionary_label(
+            model, name, self.column_formatters_export or self.column_formatters
+        )
+        if shown is not None:
+            return shown
         value = self._masked(model, name, super().get_export_value(model, name))
         if isinstance(value, bool):
             return _("Yes") if value else _("No")

@@ -316,10 +316,11 @@ def _field_problem(ctx, model, plugin, name, model_field, value, required) -> st
             problem = check(value)
             if problem:
                 return _(problem)
-    if model_field.choices and not isinstance(model_field, pw.ForeignKeyField):
-        codes = {c[0] if isinstance(c, list | tuple) else c for c in model_field.choices}
-        if value not in codes:
-            return _("Not a valid choice.")
+    from forms.dictionaries import field_problem
+
+    problem = field_problem(model_field, value, ctx.district_id)
+    if problem:
+        return problem
     if isinstance(value, int) and not isinstance(value, bool):
         bound = INT_BOUNDS.get(type(model_field), 2**31)
         if isinstance(model_field, pw.IntegerField | pw.ForeignKeyField) and not (

@@ -43,3 +43,24 @@ def personal_fields(model) -> dict[str, PersonalField]:
         for name, field in model._meta.fields.items()
         if getattr(field, "personal", False)
     }
+
+
+class DictionaryField(pw.CharField):
+    """A coded value whose choices a dictionary (字典) holds, one that district
+    administrators edit: the platform's items plus the district's own, retired ones still
+    shown on old records (:mod:`forms.dictionaries` reads them). ``defaults`` are the
+    built-in items as (code, lazy label): a plugin's migration seeds them, and they stand in
+    for a dictionary not yet in the database. No ``choices``: the list is data, not code.
+
+    ``DictionaryField("hazards.premises_kind", PREMISES_KINDS, max_length=24, ...)``"""
+
+    def __init__(self, dictionary: str, defaults=(), *args, **kwargs):
+        self.dictionary = dictionary
+        self.defaults = list(defaults)
+        kwargs.setdefault("max_length", 32)
+        super().__init__(*args, **kwargs)
+
+
+def dictionary_of(field) -> str | None:
+    """The dictionary code of a :class:`DictionaryField`, else None."""
+    return getattr(field, "dictionary", None) if isinstance(field, DictionaryField) else None

@@ -212,3 +212,46 @@ def drop_append_only(database: pw.Database, table: str) -> None:
     """Remove what :func:`append_only` added that survives dropping the table."""
     if not isinstance(database, pw.SqliteDatabase):
         database.execute_sql(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+
+
+def seed_dictionary(database: pw.Database, code: str, name: tuple[str, str], items) -> None:
+    """Create the built-in dictionary ``code`` (字典) with its platform items (code,
+    label_zh, label_en), in order, unless it is there: a plugin's migration seeds a choice
+    list that districts then edit, with the codes its records already hold."""
+    dictionaries, entries = pw.Table("core_dictionary"), pw.Table("core_dictionary_item")
+
+    def find():
+        query = dictionaries.bind(database).select(dictionaries.c.id)
+        return query.where(dictionaries.c.code == code).first()
+
+    row = find()
+    if row is None:
+        dictionaries.bind(database).insert(
+            code=code, name_zh=name[0], name_en=name[1], builtin=True
+        ).execute()
+        row = find()
+    known = {
+        r["code"]
+        for r in entries.bind(database)
+        .select(entries.c.code)
+        .where((entries.c.dictionary_id == row["id"]) & entries.c.district_id.is_null())
+    }
+    for order, (item, zh, en) in enumerate(items):
+        if item not in known:
+            entries.bind(database).insert(
+                dictionary_id=row["id"],
+                district_id=None,
+                code=item,
+                label_zh=zh,
+                label_en=en,
+                sort_order=order,
+                retired=False,
+            ).execute()
+
+
+def unseed_dictionary(database: pw.Database, code: str) -> None:
+    """Remove the dictionary ``code`` and all its items (a plugin migration's rollback)."""
+    dictionaries, entries = pw.Table("core_dictionary"), pw.Table("core_dictionary_item")
+    ids = dictionaries.bind(database).select(dictionaries.c.id).where(dictionaries.c.code == code)
+    entries.bind(database).delete().where(entries.c.dictionary_id.in_(ids)).execute()
+    dictionaries.bind(database).delete().where(dictionaries.c.code == code).execute()

@@ -91,10 +91,14 @@ def plain(value: Any, model_field: pw.Field | None = None) -> Any:
     """A value as a person reads it: choice labels, local times, yes/no, names of records."""
     if value is None:
         return ""
-    if model_field is not None and model_field.choices:
-        labels = {code: label for code, label in model_field.choices}
-        if value in labels:
-            return str(labels[value])
+    if model_field is not None:
+        from flask import g, has_app_context
+
+        from forms.dictionaries import field_choices, field_label
+
+        district = g.get("district_id") if has_app_context() else None
+        if field_choices(model_field, district) is not None:
+            return field_label(model_field, value, district)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dt.datetime):

@@ -632,7 +632,12 @@ def coerce(model, name: str, raw):
                 _("%(field)s: please enter a date as YYYY-MM-DD.", field=label)
             ) from None
     value = str(raw).strip()
-    if f.choices and value not in {str(code) for code, _label in f.choices}:
+    from flask import g, has_app_context
+
+    from forms.dictionaries import field_choices
+
+    listed = field_choices(f, g.get("district_id") if has_app_context() else None)
+    if listed is not None and value not in {str(code) for code, _label in listed}:
         raise WorkflowError(
             _("%(field)s: “%(value)s” is not one of the choices.", field=label, value=value)
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import peewee as pw
+from flask import g
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, FilterEqual
 
@@ -31,6 +32,7 @@ from core.workflow import (
     transition,
     workflow_of,
 )
+from forms.dictionaries import field_choices
 
 __all__ = [
     "Input",
@@ -137,8 +139,8 @@ class WorkflowViewMixin:
             value = "" if current is None else str(current)
             if isinstance(f, pw.ForeignKeyField):
                 kind, choices = "select", [("", "—"), *self.transition_choices(record, name)]
-            elif f.choices:
-                kind, choices = "select", [("", "—")] + [(str(c), str(lb)) for c, lb in f.choices]
+            elif (listed := field_choices(f, g.get("district_id"), keep=current)) is not None:
+                kind, choices = "select", [("", "—")] + [(str(c), str(lb)) for c, lb in listed]
             elif isinstance(f, pw.IntegerField):
                 kind, choices = "number", []
             elif isinstance(f, pw.TextField):

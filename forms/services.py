@@ -17,6 +17,7 @@ from core.events import Event, emit
 from core.i18n import gettext as _
 from core.models import TerritoryUnit
 from forms.definition import KEY, Choice, DefinitionError, FieldDef, FormDef, parse, to_data
+from forms.dictionaries import forget
 from forms.engine import Context, validate
 from forms.models import (
     CustomField,
@@ -88,6 +89,7 @@ def ensure_dictionary(code: str, name_zh: str, name_en: str, items: list[tuple])
                     label_en=en,
                     sort_order=order,
                 )
+    forget()
     return dictionary
 
 
@@ -127,6 +129,7 @@ def add_item(
             label_en=(label_en or "").strip(),
             sort_order=(last or 0) + 1,
         )
+        forget()
         emit(
             Event(
                 "created",
@@ -144,6 +147,7 @@ def retire_item(ctx: CommandContext, item: DictionaryItem) -> None:
     actor = ctx.actor
     with db.atomic():
         DictionaryItem.update(retired=True).where(DictionaryItem.id == item.id).execute()
+        forget()
         emit(
             Event(
                 "updated",

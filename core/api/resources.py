@@ -19,7 +19,7 @@ import peewee as pw
 from flask import current_app, g
 
 from core.access import record_scope
-from core.fields import personal_fields
+from core.fields import dictionary_of, personal_fields
 from core.i18n import gettext as _
 from core.kernel import PluginError
 
@@ -136,7 +136,9 @@ class Resource:
             extra: dict = {}
             if getattr(model_field, "max_length", None) and isinstance(model_field, pw.CharField):
                 extra["maxLength"] = model_field.max_length
-            if model_field.choices and not isinstance(model_field, pw.ForeignKeyField):
+            if dictionary_of(model_field):  # a list districts edit: a string, checked
+                extra["x-linli-dictionary"] = dictionary_of(model_field)
+            elif model_field.choices and not isinstance(model_field, pw.ForeignKeyField):
                 extra["enum"] = [c[0] for c in model_field.choices]
                 if model_field.null:
                     extra["enum"].append(None)

@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import peewee as pw
-from flask import Response, send_file, stream_with_context
+from flask import Response, g, send_file, stream_with_context
 
 from core import sheets as sheets_module
 from core.db import db
 from core.i18n import gettext as _
 from core.i18n import pgettext
 from core.sheets import csv_chunks, escape_formula, write_xlsx, xlsx_cell  # noqa: F401
+from forms.dictionaries import field_choices
 
 from .resources import CUSTOM_PREFIX, ApiError, Resource
 from .services import Writer
@@ -246,8 +247,8 @@ class Values:
             field = model_fields[name]
             if isinstance(field, pw.ForeignKeyField) and field.rel_model is TerritoryUnit:
                 self.unit_keys.add(key)
-            elif field.choices and not isinstance(field, pw.ForeignKeyField):
-                self.choices[key] = choice_names(field.choices)
+            elif (listed := field_choices(field, g.get("district_id"), retired=True)) is not None:
+                self.choices[key] = choice_names(listed)
             if isinstance(declared.get(key), mf.Boolean):
                 self.booleans.add(key)
         for row, f in resource.custom_fields():
@@ -620,12 +621,12 @@ def template_columns(resource: Resource) -> list[sheets_module.TemplateColumn]:
                 u.name for u in units.order_by(TerritoryUnit.path).limit(UNITS_LISTED)
             ]
             column.strict = False  # a code or a full name is as good as a name
-        elif model_field.choices and not isinstance(model_field, pw.ForeignKeyField):
+        elif (listed := field_choices(model_field, g.get("district_id"))) is not None:
             column.kind = pgettext("template", "Choice")
-            column.allowed = [str(label) for _code, label in model_field.choices]
+            column.allowed = [str(label) for _code, label in listed]
             column.note = _(
                 "The label or the code: %(codes)s.",
-                codes="、".join(f"{label}={code}" for code, label in model_field.choices),
+                codes="、".join(f"{label}={code}" for code, label in listed),
             )
         elif column.kind == _("Yes or no"):
             column.allowed = [_("Yes"), _("No")]

@@ -36,7 +36,6 @@ from .models import (
     GRADES,
     PERIODS,
     PHOTO_STAGES,
-    PREMISES_KINDS,
     REPORT_STATES,
     SOURCES,
     SUPERVISION_LEVELS,
@@ -268,8 +267,6 @@ class PremisesView(Base):
     column_searchable_list = ("name", "address", "responsible")
     column_filters = ("kind", "unit", "active")
     form_columns = ("unit", "name", "kind", "address", "responsible", "phone", "active")
-    form_choices = {"kind": PREMISES_KINDS}
-    column_formatters = {"kind": choice_formatter(PREMISES_KINDS)}
 
 
 def admin_views(admin) -> list:

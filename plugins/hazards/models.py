@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from core.fields import DictionaryField
 from core.i18n import lazy_gettext as _l
 from core.i18n import lazy_pgettext
 from core.models import AppendOnlyError, DistrictOwnedModel, User
@@ -118,8 +119,12 @@ class Premises(DistrictOwnedModel):
     fireworks outlet...); ``unit`` is the community or grid it belongs to."""
 
     name = pw.CharField(max_length=100, verbose_name=_l("Name"))
-    kind = pw.CharField(
-        max_length=24, choices=PREMISES_KINDS, default="shop", verbose_name=_l("Kind")
+    kind = DictionaryField(
+        "hazards.premises_kind",
+        PREMISES_KINDS,
+        max_length=24,
+        default="shop",
+        verbose_name=_l("Kind"),
     )
     address = pw.CharField(max_length=200, default="", verbose_name=_l("Address"))
     responsible = pw.CharField(max_length=64, default="", verbose_name=_l("Responsible person"))

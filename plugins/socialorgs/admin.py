@@ -38,7 +38,6 @@ from .flows import (
 )
 from .models import (
     APPLICATION_KINDS,
-    CATEGORIES,
     CHANGE_FIELDS,
     LEGAL_FORMS,
     LIST_KINDS,
@@ -181,7 +180,6 @@ class OrganisationView(Flow):
     column_formatters = {
         "legal_form": choice_formatter(LEGAL_FORMS),
         "org_type": choice_formatter(ORG_TYPES),
-        "category": choice_formatter(CATEGORIES),
         "party_status": choice_formatter(PARTY_STATUSES),
         "state": state_formatter(ORG_FLOW),
         "priority": priority,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from core.fields import IdCardField, MobileField
+from core.fields import DictionaryField, IdCardField, MobileField
 from core.i18n import gettext
 from core.i18n import lazy_gettext as _l
 from core.models import AppendOnlyModel, BaseModel, DistrictOwnedModel, TerritoryUnit, User, utcnow
@@ -90,8 +90,12 @@ class Organisation(DistrictOwnedModel):
     org_type = pw.CharField(
         max_length=16, default="social_group", choices=ORG_TYPES, verbose_name=_l("Type")
     )
-    category = pw.CharField(
-        max_length=24, default="life_service", choices=CATEGORIES, verbose_name=_l("Category")
+    category = DictionaryField(
+        "socialorgs.category",
+        CATEGORIES,
+        max_length=24,
+        default="life_service",
+        verbose_name=_l("Category"),
     )
     credit_code = pw.CharField(
         max_length=18, null=True, unique=True, verbose_name=_l("Unified social credit code")

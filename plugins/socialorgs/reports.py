@@ -21,12 +21,12 @@ from core.dashboard import Rate, Row, Table, Widget, current_unit, format_day, s
 from core.i18n import gettext as _
 from core.models import PATH_WIDTH, TerritoryUnit
 from core.workflow import workflow_of
+from forms.dictionaries import field_label
 from forms.validators import N_
 
 from . import rules, services
 from .flows import ORG_FLOW, PLUGIN
 from .models import (
-    CATEGORIES,
     LEGAL_FORMS,
     ORG_TYPES,
     AnnualReport,
@@ -286,7 +286,7 @@ def export_tables(query, extract_date: dt.date) -> list[tuple[str, list[str], li
             o.name,
             _label(LEGAL_FORMS, o.legal_form),
             _label(ORG_TYPES, o.org_type),
-            _label(CATEGORIES, o.category),
+            field_label(Organisation.category, o.category, g.get("district_id")),
             o.credit_code or "",
             o.filing_number or "",
             o.supervisor,

@@ -10,7 +10,6 @@ from core.i18n import gettext as _
 from . import rules
 from .models import (
     APPLICATION_KINDS,
-    CATEGORIES,
     CHANGE_FIELDS,
     ORG_TYPES,
     PARTY_STATUSES,
@@ -47,7 +46,8 @@ class OrganisationSchema(Stamped):
     former_names = fields.String(dump_only=True)
     legal_form = fields.String(dump_only=True)
     org_type = fields.String(validate=_codes(ORG_TYPES))
-    category = fields.String(validate=_codes(CATEGORIES))
+    # a code of the dictionary socialorgs.category (字典): the commands check it
+    category = fields.String()
     credit_code = fields.String(allow_none=True)
     filing_number = fields.String(dump_only=True)
     supervisor = fields.String()

@@ -9,10 +9,11 @@ from flask import Blueprint, abort, g, render_template, request
 
 from core.i18n import Label
 from core.workdays import today
+from forms.dictionaries import field_label
 
 from . import rules, services
 from .flows import ORG_FLOW
-from .models import CATEGORIES, LEGAL_FORMS, LIST_KINDS, ORG_TYPES, CreditListing, Organisation
+from .models import LEGAL_FORMS, LIST_KINDS, ORG_TYPES, CreditListing, Organisation
 
 bp = Blueprint(
     "socialorgs_public",
@@ -34,7 +35,7 @@ def _row(org: Organisation) -> dict:
         "identifier": rules.org_identifier(org.credit_code, org.filing_number),
         "legal_form": dict(LEGAL_FORMS).get(org.legal_form, ""),
         "type": dict(ORG_TYPES).get(org.org_type, ""),
-        "category": dict(CATEGORIES).get(org.category, ""),
+        "category": field_label(Organisation.category, org.category, g.get("district_id")),
         "state": ORG_FLOW.state_label(org.state),
         "lists": [dict(LIST_KINDS).get(x.list_kind) for x in listings],
         "grade_valid": bool(

@@ -32,12 +32,8 @@ from .models import (
     CONFIRM_METHODS,
     RECORD_SOURCES,
     REQUEST_STATES,
-    SERVICE_TYPES,
     SIGNUP_STATES,
-    TARGET_GROUPS,
-    TEAM_KINDS,
     TRANSFER_KINDS,
-    VOLUNTEER_SOURCES,
     VOLUNTEER_STATUSES,
     Account,
     Activity,
@@ -129,7 +125,6 @@ class TeamView(TimebankView):
         "description": _l("Description"),
         "active": _l("Active"),
     }
-    column_formatters = {"kind": choice_formatter(TEAM_KINDS)}
     form_columns = (
         "unit",
         "name",
@@ -140,7 +135,6 @@ class TeamView(TimebankView):
         "description",
         "active",
     )
-    form_choices = {"kind": TEAM_KINDS}
 
 
 def _balance(kind):
@@ -237,7 +231,6 @@ class VolunteerView(TimebankView):
     }
     column_formatters = {
         "status": choice_formatter(VOLUNTEER_STATUSES),
-        "source": choice_formatter(VOLUNTEER_SOURCES),
     }
     column_formatters_detail = {
         **column_formatters,
@@ -258,7 +251,6 @@ class VolunteerView(TimebankView):
         "availability",
         "national_number",
     )
-    form_choices = {"source": VOLUNTEER_SOURCES}
     form_extra_fields = {
         "consent": BooleanField(
             _l(
@@ -358,11 +350,7 @@ class ActivityView(TimebankView):
         "location": _l("Location"),
         "state": _l("State"),
     }
-    column_formatters = {
-        "service_type": choice_formatter(SERVICE_TYPES),
-        "target_group": choice_formatter(TARGET_GROUPS),
-        "state": choice_formatter(ACTIVITY_STATES),
-    }
+    column_formatters = {"state": choice_formatter(ACTIVITY_STATES)}
     form_columns = (
         "unit",
         "title",
@@ -373,11 +361,7 @@ class ActivityView(TimebankView):
         "location",
         "state",
     )
-    form_choices = {
-        "service_type": SERVICE_TYPES,
-        "target_group": TARGET_GROUPS,
-        "state": ACTIVITY_STATES,
-    }
+    form_choices = {"state": ACTIVITY_STATES}
 
 
 class ShiftView(TimebankView):
@@ -507,8 +491,6 @@ class ServiceRequestView(TimebankView):
         "suggestions": _l("Suggested volunteers"),
     }
     column_formatters = {
-        "target_group": choice_formatter(TARGET_GROUPS),
-        "service_type": choice_formatter(SERVICE_TYPES),
         "state": choice_formatter(REQUEST_STATES),
     }
     column_formatters_detail = {**column_formatters, "suggestions": _suggestions}
@@ -521,7 +503,6 @@ class ServiceRequestView(TimebankView):
         "description",
         "wanted_on",
     )
-    form_choices = {"target_group": TARGET_GROUPS, "service_type": SERVICE_TYPES}
 
     @expose("/match/", methods=["POST"])
     def match_view(self):
@@ -618,8 +599,6 @@ class ServiceRecordView(WorkflowViewMixin, TimebankView):
     }
     column_formatters = {
         "minutes": minutes_fmt,
-        "service_type": choice_formatter(SERVICE_TYPES),
-        "target_group": choice_formatter(TARGET_GROUPS),
         "source": choice_formatter(RECORD_SOURCES),
         "confirm_method": choice_formatter(CONFIRM_METHODS),
         "status": state_formatter(RECORD_FLOW),

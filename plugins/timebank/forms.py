@@ -23,7 +23,7 @@ from core.choices import options
 from core.i18n import lazy_gettext as _l
 from forms.validators import id_card_problem, mobile_problem
 
-from .models import SERVICE_TYPES, TARGET_GROUPS, VOLUNTEER_SOURCES
+from .models import Activity, Volunteer
 
 REQUIRED = _l("This field is required.")
 
@@ -44,6 +44,15 @@ def _mobile(form, field):
         raise ValidationError(_(problem))
 
 
+def dictionary_choices(model_field):
+    """The items of a dictionary field (字典) in the district of the page."""
+    from flask import g
+
+    from forms.dictionaries import field_choices
+
+    return options(field_choices(model_field, g.get("district_id")) or [])
+
+
 class RegisterForm(FlaskForm):
     """志愿者注册 Self-registration on the portal."""
 
@@ -51,7 +60,7 @@ class RegisterForm(FlaskForm):
     id_number = StringField(_l("ID card number"), [InputRequired(REQUIRED), _id_card])
     mobile = StringField(_l("Mobile phone"), [InputRequired(REQUIRED), _mobile])
     community = SelectField(_l("Community"), [InputRequired(REQUIRED)], choices=[])
-    source = SelectField(_l("Source"), choices=options(VOLUNTEER_SOURCES), default="resident")
+    source = SelectField(_l("Source"), choices=[], default="resident")
     skills = StringField(_l("Skills"), [Optional(), Length(max=200)])
     availability = StringField(_l("Availability"), [Optional(), Length(max=200)])
     national_number = StringField(_l("National volunteer number"), [Optional(), Length(max=32)])
@@ -62,6 +71,10 @@ class RegisterForm(FlaskForm):
         ),
         [InputRequired(_l("You must agree before registering."))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source.choices = dictionary_choices(Volunteer.source)
 
 
 class LogForm(FlaskForm):
@@ -81,13 +94,14 @@ class LogForm(FlaskForm):
         ],
     )
     content = TextAreaField(_l("Service content"), [InputRequired(REQUIRED), Length(max=2000)])
-    service_type = SelectField(
-        _l("Service type"), choices=options(SERVICE_TYPES), default="daily_care"
-    )
-    target_group = SelectField(
-        _l("Served group"), choices=options(TARGET_GROUPS), default="elderly"
-    )
+    service_type = SelectField(_l("Service type"), choices=[], default="daily_care")
+    target_group = SelectField(_l("Served group"), choices=[], default="elderly")
     served_name = StringField(_l("Person served"), [Optional(), Length(max=64)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service_type.choices = dictionary_choices(Activity.service_type)
+        self.target_group.choices = dictionary_choices(Activity.target_group)
 
 
 class StaffLogForm(LogForm):

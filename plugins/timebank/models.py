@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from core.fields import IdCardField, MobileField
+from core.fields import DictionaryField, IdCardField, MobileField
 from core.i18n import lazy_gettext as _l
 from core.i18n import lazy_pgettext
 from core.models import (
@@ -148,11 +148,35 @@ TRANSFER_KINDS = [
 ]
 
 
+def _service_type(default: str) -> DictionaryField:
+    """服务类别: the dictionary timebank.service_type (activities, requests, records)."""
+    return DictionaryField(
+        "timebank.service_type",
+        SERVICE_TYPES,
+        max_length=32,
+        default=default,
+        verbose_name=_l("Service type"),
+    )
+
+
+def _target_group(default: str) -> DictionaryField:
+    """服务对象: the dictionary timebank.target_group."""
+    return DictionaryField(
+        "timebank.target_group",
+        TARGET_GROUPS,
+        max_length=32,
+        default=default,
+        verbose_name=_l("Served group"),
+    )
+
+
 class Team(DistrictOwnedModel):
     """志愿服务队伍 Volunteer team, or 志愿服务站 service station, of a community or street."""
 
     name = pw.CharField(max_length=100, verbose_name=_l("Name"))
-    kind = pw.CharField(max_length=16, default="team", choices=TEAM_KINDS, verbose_name=_l("Kind"))
+    kind = DictionaryField(
+        "timebank.team_kind", TEAM_KINDS, max_length=16, default="team", verbose_name=_l("Kind")
+    )
     leader_name = pw.CharField(max_length=64, default="", verbose_name=_l("Leader"))
     leader_mobile = MobileField(null=True, verbose_name=_l("Leader's mobile"))
     address = pw.CharField(max_length=200, default="", verbose_name=_l("Address"))
@@ -179,8 +203,12 @@ class Volunteer(DistrictOwnedModel):
     name = pw.CharField(max_length=64, verbose_name=_l("Name"))
     id_number = IdCardField(verbose_name=_l("ID card number"))
     mobile = MobileField(verbose_name=_l("Mobile phone"))
-    source = pw.CharField(
-        max_length=32, default="resident", choices=VOLUNTEER_SOURCES, verbose_name=_l("Source")
+    source = DictionaryField(
+        "timebank.volunteer_source",
+        VOLUNTEER_SOURCES,
+        max_length=32,
+        default="resident",
+        verbose_name=_l("Source"),
     )
     skills = pw.CharField(max_length=200, default="", verbose_name=_l("Skills"))
     availability = pw.CharField(max_length=200, default="", verbose_name=_l("Availability"))
@@ -218,12 +246,8 @@ class Activity(DistrictOwnedModel):
 
     title = pw.CharField(max_length=200, verbose_name=_l("Title"))
     description = pw.TextField(default="", verbose_name=_l("Description"))
-    service_type = pw.CharField(
-        max_length=32, default="other", choices=SERVICE_TYPES, verbose_name=_l("Service type")
-    )
-    target_group = pw.CharField(
-        max_length=32, default="community", choices=TARGET_GROUPS, verbose_name=_l("Served group")
-    )
+    service_type = _service_type("other")
+    target_group = _target_group("community")
     team = pw.ForeignKeyField(
         Team, null=True, backref="+", on_delete="SET NULL", verbose_name=_l("Organising team")
     )
@@ -291,12 +315,8 @@ class ServiceRequest(DistrictOwnedModel):
 
     requester_name = pw.CharField(max_length=64, verbose_name=_l("Requester"))
     requester_mobile = MobileField(null=True, verbose_name=_l("Requester's mobile"))
-    target_group = pw.CharField(
-        max_length=32, default="elderly", choices=TARGET_GROUPS, verbose_name=_l("Served group")
-    )
-    service_type = pw.CharField(
-        max_length=32, default="daily_care", choices=SERVICE_TYPES, verbose_name=_l("Service type")
-    )
+    target_group = _target_group("elderly")
+    service_type = _service_type("daily_care")
     description = pw.TextField(default="", verbose_name=_l("What is needed"))
     wanted_on = pw.DateField(null=True, verbose_name=_l("Wanted on"))
     volunteer = pw.ForeignKeyField(
@@ -341,12 +361,8 @@ class ServiceRecord(DistrictOwnedModel):
     ended_at = pw.DateTimeField(verbose_name=_l("Ended at"))
     minutes = pw.IntegerField(verbose_name=_l("Minutes"))
     content = pw.TextField(verbose_name=_l("Service content"))
-    service_type = pw.CharField(
-        max_length=32, default="other", choices=SERVICE_TYPES, verbose_name=_l("Service type")
-    )
-    target_group = pw.CharField(
-        max_length=32, default="community", choices=TARGET_GROUPS, verbose_name=_l("Served group")
-    )
+    service_type = _service_type("other")
+    target_group = _target_group("community")
     served_name = pw.CharField(max_length=64, default="", verbose_name=_l("Person served"))
     source = pw.CharField(
         max_length=16, default="volunteer", choices=RECORD_SOURCES, verbose_name=_l("Logged how")

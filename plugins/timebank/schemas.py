@@ -15,10 +15,7 @@ from .models import (
     ACCOUNT_KINDS,
     ACCOUNT_ROLES,
     RECORD_STATES,
-    SERVICE_TYPES,
-    TARGET_GROUPS,
     TRANSFER_KINDS,
-    VOLUNTEER_SOURCES,
     VOLUNTEER_STATUSES,
     Account,
     Activity,
@@ -78,7 +75,7 @@ class VolunteerSchema(Owned):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     id_number = fields.String(required=True, validate=id_card)
     mobile = fields.String(required=True, validate=mobile)
-    source = fields.String(load_default="resident", validate=codes(VOLUNTEER_SOURCES))
+    source = fields.String(load_default="resident")  # dictionaries: the commands check them
     skills = fields.String(load_default="", validate=validate.Length(max=200))
     availability = fields.String(load_default="", validate=validate.Length(max=200))
     national_number = fields.String(load_default="", validate=validate.Length(max=32))
@@ -134,8 +131,8 @@ class ServiceRecordSchema(Owned):
     ended_at = fields.DateTime(required=True)
     minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
     content = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    service_type = fields.String(load_default="other", validate=codes(SERVICE_TYPES))
-    target_group = fields.String(load_default="community", validate=codes(TARGET_GROUPS))
+    service_type = fields.String(load_default="other")
+    target_group = fields.String(load_default="community")
     served_name = fields.String(load_default="", validate=validate.Length(max=64))
     status = fields.String(dump_only=True, validate=codes(RECORD_STATES))
     confirmed_name = fields.String(dump_only=True)

@@ -547,9 +547,9 @@ def match_request(ctx: Context, req: ServiceRequest, vol: Volunteer) -> ServiceR
 def suggest_volunteers(req: ServiceRequest, limit: int = 10) -> list[Volunteer]:
     """Active volunteers of the request's community, those whose skills mention the service
     first, then those with the fewest open requests."""
-    from .models import SERVICE_TYPES
+    from forms.dictionaries import field_label
 
-    label = str(dict(SERVICE_TYPES).get(req.service_type, ""))
+    label = field_label(ServiceRequest.service_type, req.service_type, _district_id(req))
     candidates = list(
         Volunteer.select().where((Volunteer.unit == req.unit_id) & (Volunteer.status == "active"))
     )
@@ -1145,10 +1145,14 @@ def issue_certificate(
     minutes = sum(r.minutes for r in records)
     if minutes <= 0:
         raise refuse("The volunteer has no approved service in this period.")
-    from .models import SERVICE_TYPES
+    from forms.dictionaries import field_label
 
-    labels = dict(SERVICE_TYPES)
-    kinds = sorted({str(labels.get(r.service_type, r.service_type)) for r in records})
+    kinds = sorted(
+        {
+            field_label(ServiceRecord.service_type, r.service_type, _district_id(vol))
+            for r in records
+        }
+    )
     district = TerritoryUnit.get_by_id(_district_id(vol))
     year = ctx.today().year
     with db.atomic():
