@@ -26,10 +26,26 @@ bp.portal_label = Label("社会组织公开查询", "Social organisation search"
 MAX_QUERY = 100
 
 
-def _row(org: Organisation) -> dict:
-    listings = CreditListing.select().where(
-        (CreditListing.organisation == org.id) & (CreditListing.state == "listed")
+def _listed(orgs: list[Organisation]) -> dict[int, list[str]]:
+    """Organisation id -> the kinds of the credit lists it is on, for a page of results in one
+    query (never one per result)."""
+    kinds: dict[int, list[str]] = {}
+    if not orgs:
+        return kinds
+    rows = (
+        CreditListing.select(CreditListing.organisation, CreditListing.list_kind)
+        .where(
+            CreditListing.organisation.in_([o.id for o in orgs]) & (CreditListing.state == "listed")
+        )
+        .order_by(CreditListing.id)
+        .tuples()
     )
+    for org_id, kind in rows:
+        kinds.setdefault(org_id, []).append(kind)
+    return kinds
+
+
+def _row(org: Organisation, listed: list[str]) -> dict:
     return {
         "org": org,
         "identifier": rules.org_identifier(org.credit_code, org.filing_number),
@@ -37,7 +53,7 @@ def _row(org: Organisation) -> dict:
         "type": dict(ORG_TYPES).get(org.org_type, ""),
         "category": field_label(Organisation.category, org.category, g.get("district_id")),
         "state": ORG_FLOW.state_label(org.state),
-        "lists": [dict(LIST_KINDS).get(x.list_kind) for x in listings],
+        "lists": [dict(LIST_KINDS).get(kind) for kind in listed],
         "grade_valid": bool(
             org.grade and org.grade_valid_until and org.grade_valid_until >= today()
         ),
@@ -50,7 +66,9 @@ def search():
     if district is None:
         abort(404)
     text = (request.args.get("q") or "").strip()[:MAX_QUERY]
-    results = [_row(o) for o in services.public_search(district.id, text)] if text else []
+    found = services.public_search(district.id, text) if text else []
+    listed = _listed(found)
+    results = [_row(o, listed.get(o.id, [])) for o in found]
     return render_template(
         "socialorgs/public_search.html", q=text, results=results, district=district
     )

@@ -133,6 +133,43 @@ def test_public_search_without_login(people):
     assert "身份证" not in page
 
 
+def test_public_search_asks_a_fixed_number_of_queries_whatever_the_hits(people, caplog):
+    """The credit lists of a page of results are read in one query, not one per result."""
+    import logging
+
+    from core.models import TerritoryUnit
+    from plugins.socialorgs.models import CreditListing
+
+    client = people.test_client()
+    with people.app_context():
+        unit = TerritoryUnit.get(TerritoryUnit.code == XINGFU)
+        for n in range(12):
+            org = Organisation.create(
+                unit=unit, name=f"查询计数互助会{n:02d}", state="filed", legal_form="filed"
+            )
+            if n % 3 == 0:
+                CreditListing.create(
+                    unit=unit, organisation=org, list_kind="abnormal", state="listed",
+                    reason="测试", listed_on="2026-01-05", clock_from="2026-01-05",
+                    removable_on="2026-07-05",
+                )  # fmt: skip
+
+    def reads(q):
+        caplog.set_level(logging.DEBUG, logger="peewee")
+        caplog.clear()
+        page = text(client.get(f"/public/socialorgs/?district=990101&q={q}"))
+        listing = [r for r in caplog.records if "socialorgs_listing" in r.getMessage()]
+        return page, len(listing)
+
+    one, few = reads("查询计数互助会00")
+    many, more = reads("查询计数互助会")
+    assert "查询计数互助会00" in one and many.count("查询计数互助会") >= 12
+    assert many.count("活动异常名录") >= 4  # the four listed ones say so
+    assert few == more == 1
+    _none, nothing = reads("没有这个组织")
+    assert nothing == 0
+
+
 @pytest.mark.awkward_days
 def test_dashboard_shows_targets_rate_and_deadlines(people, admin):
     page = text(admin.get("/admin/"))
