@@ -273,3 +273,25 @@ def test_a_long_list_counts_up_to_the_cap_and_still_pages(capped):
     assert len(set(re.findall(r"封顶计数通知\d", last))) == 2  # the pager reaches the next page
     filtered = client.get("/admin/noticeboard/notice/?search=封顶计数通知4").get_data(as_text=True)
     assert "列表 (1)" in filtered  # under the cap: the exact count
+
+
+def test_a_list_page_asks_as_many_queries_for_twelve_rows_as_for_two(admin, caplog):
+    """The unit column (a foreign key) is read for the whole page in one query."""
+    import logging
+
+    for n in range(12):
+        code = "990101001001" if n % 2 else "990101002001"
+        Notice.create(unit=unit(code), title=f"查询次数通知{n:02d}")
+
+    def queries(search):
+        caplog.set_level(logging.DEBUG, logger="peewee")
+        caplog.clear()
+        page = admin.get(f"/admin/noticeboard/notice/?search={search}").get_data(as_text=True)
+        return page, sum(1 for r in caplog.records if r.name == "peewee")
+
+    few_page, few = queries("查询次数通知0")  # 00..09: a page of them
+    two_page, two = queries("查询次数通知1")  # 10, 11
+    assert len(set(re.findall(r"查询次数通知1\d", two_page))) == 2
+    assert "幸福社区" in two_page and "长青社区" in two_page  # the unit column shows names
+    assert len(set(re.findall(r"查询次数通知0\d", few_page))) >= 5
+    assert few == two, (few, two)
