@@ -634,8 +634,15 @@ def apply_credit_rules(ctx: Context, org: Organisation, today: dt.date | None = 
 def record_sanction(
     ctx: Context, org: Organisation, kind, on_date, amount, document, note
 ) -> Sanction:
+    """Record an inspection result or an administrative penalty (行政处罚) of ``org``; the
+    credit rules then apply (a warning lists it as abnormal...). Only those who may
+    ``sanction`` (the registration authority, 登记管理机关: 《社会组织信用信息管理办法》) and
+    only for an organisation in their data scope; a refusal writes nothing."""
     from .models import SANCTION_KINDS
 
+    draft = Sanction(unit=org.unit_id, organisation=org)
+    commands._require(ctx, PLUGIN, "sanction", draft)
+    commands.check_scope(ctx, draft, PLUGIN, "sanction")
     if kind not in dict(SANCTION_KINDS):
         raise ServiceError(_("Choose the kind of record."))
     if on_date is None or on_date > ctx.today():

@@ -28,16 +28,16 @@ def kinds(org):
 def test_a_warning_lists_and_a_recurring_trigger_restarts_the_clock(svc):
     org = file_one(svc)
     services.record_sanction(
-        Context.of(svc.approver), org, "warning", days_ago(100), 0, "警字1号", ""
+        Context.of(svc.registrar), org, "warning", days_ago(100), 0, "警字1号", ""
     )
     listing = CreditListing.get(CreditListing.organisation == org.id)
     assert listing.list_kind == "abnormal"
     assert listing.removable_on == rules.add_months(days_ago(100), 6)
     services.record_sanction(
-        Context.of(svc.approver), org, "letter_unsigned", days_ago(50), 0, "", ""
+        Context.of(svc.registrar), org, "letter_unsigned", days_ago(50), 0, "", ""
     )
     services.record_sanction(
-        Context.of(svc.approver), org, "letter_unsigned", days_ago(20), 0, "", ""
+        Context.of(svc.registrar), org, "letter_unsigned", days_ago(20), 0, "", ""
     )
     listing = CreditListing.get_by_id(listing.id)
     assert listing.clock_from == days_ago(20)  # unreachable: the clock starts again
@@ -49,9 +49,9 @@ def test_a_warning_lists_and_a_recurring_trigger_restarts_the_clock(svc):
 
 def test_two_small_penalties_within_3_years_move_to_the_dishonesty_list(svc):
     org = file_one(svc)
-    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(300), 0, "", "")
+    services.record_sanction(Context.of(svc.registrar), org, "warning", days_ago(300), 0, "", "")
     services.record_sanction(
-        Context.of(svc.approver), org, "fine", days_ago(10), "2000", "罚字2号", ""
+        Context.of(svc.registrar), org, "fine", days_ago(10), "2000", "罚字2号", ""
     )
     states = {
         x.list_kind: x.state
@@ -70,7 +70,7 @@ def test_two_small_penalties_within_3_years_move_to_the_dishonesty_list(svc):
 
 def test_a_large_fine_lists_as_seriously_dishonest(svc):
     org = file_one(svc)
-    services.record_sanction(Context.of(svc.approver), org, "fine", days_ago(1), "50000", "", "")
+    services.record_sanction(Context.of(svc.registrar), org, "fine", days_ago(1), "50000", "", "")
     assert services.active_listing(org, "dishonest") is not None
 
 
@@ -130,7 +130,7 @@ def test_missed_annual_report_lists_and_the_timer_removes(svc):
 
 def test_removal_after_six_months_and_early_removal_when_fixed(svc):
     org = file_one(svc)
-    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(200), 0, "", "")
+    services.record_sanction(Context.of(svc.registrar), org, "warning", days_ago(200), 0, "", "")
     listing = services.active_listing(org, "abnormal")
     from core.models import TerritoryUnit
 
@@ -151,7 +151,7 @@ def test_removal_after_six_months_and_early_removal_when_fixed(svc):
 
 def test_objection_upheld_removes_and_is_in_the_history(svc):
     org = file_one(svc)
-    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(3), 0, "", "")
+    services.record_sanction(Context.of(svc.registrar), org, "warning", days_ago(3), 0, "", "")
     listing = services.active_listing(org, "abnormal")
     with pytest.raises(ServiceError, match="请填写异议内容。"):
         services.object_to(Context(svc.applicant, svc.a_access), listing, "  ")
@@ -172,7 +172,7 @@ def test_history_is_append_only(svc):
     from core.models import AppendOnlyError
 
     org = file_one(svc)
-    services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(3), 0, "", "")
+    services.record_sanction(Context.of(svc.registrar), org, "warning", days_ago(3), 0, "", "")
     event = CreditEvent.select().first()
     with pytest.raises(AppendOnlyError):
         event.delete_instance()
@@ -252,3 +252,17 @@ def test_activity_log_and_inactivity_alert(svc):
         )
     assert refused.value.field == "held_on"
     assert Activity.select().where(Activity.title == "x").count() == 0
+
+
+def test_only_the_registration_authority_records_a_penalty(svc):
+    """Street staff (no ``sanction`` grant) are refused in the command itself, whatever the
+    surface; nothing is written."""
+    from core.errors import Forbidden
+
+    org = file_one(svc)
+    before = Sanction.select().count()
+    with pytest.raises(Forbidden) as refused:
+        services.record_sanction(Context.of(svc.approver), org, "warning", days_ago(3), 0, "", "")
+    assert str(refused.value) == "您无权执行此操作。"
+    assert Sanction.select().count() == before
+    assert not CreditListing.select().where(CreditListing.organisation == org.id).exists()
