@@ -32,11 +32,10 @@ def _copy_up_to(rows: int) -> None:
     """Double the hazards in SQL until there are ``rows`` (the copies keep units, states,
     deadlines)."""
     from core.db import db
+    from plugins.hazards.models import Hazard
 
-    fields = (
-        "unit_id, title, place, grade, proposed_grade, deadline, closed_on, state, created_at, "
-        "updated_at, item, basis, responsible, measures, funds, contingency, rectification, "
-        "version"
+    fields = ", ".join(
+        f.column_name for f in Hazard._meta.sorted_fields if f is not Hazard._meta.primary_key
     )
     have = db.execute_sql("SELECT COUNT(*) FROM hazards_hazard").fetchone()[0]
     while have < rows:
@@ -53,10 +52,9 @@ def _vanilla(database_url: str):
     from flask import Flask
     from flask_admin import Admin
     from flask_admin.contrib.peewee import ModelView
+    from flask_babel import Babel
 
     from plugins.hazards.models import Hazard
-
-    from flask_babel import Babel
 
     app = Flask("vanilla")
     app.config["SECRET_KEY"] = "vanilla"
