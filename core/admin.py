@@ -701,7 +701,11 @@ class ModelView(AccessMixin, PeeweeModelView):
         if term:
             for word in term.split():
                 condition = search_condition(
-                    self.model, getattr(self, "_search_fields", None), word, self.trigram_search
+                    self.model,
+                    getattr(self, "_search_fields", None),
+                    word,
+                    self.trigram_search,
+                    self.count_cap,
                 )
                 if custom:
                     found = custom_search_condition(self.model, custom, word)

@@ -146,3 +146,18 @@ def login_client(app, username):
     client = app.test_client()
     assert login(client, username, "Passw0rd-long").status_code == 302
     return client
+
+
+def test_a_word_most_rows_hold_is_the_like_scan(app, hz):
+    from core.search import search_condition
+
+    for n in range(12):
+        Hazard.create(unit=hz.community, place=f"{n}号楼", title="灭火器过期", deadline=None)
+    fields = [Hazard.place, Hazard.title, Hazard.responsible]
+    common = Hazard.select().where(search_condition(Hazard, fields, "灭火器", True, cap=1))
+    rare = Hazard.select().where(search_condition(Hazard, fields, "11号楼", True, cap=1))
+    for word, query in (("灭火器", common), ("11号楼", rare)):
+        want = {h.id for h in Hazard.select() if word in h.place + h.title + h.responsible}
+        assert {h.id for h in query} == want
+    if is_sqlite():
+        assert "MATCH" not in common.sql()[0] and "MATCH" in rare.sql()[0]
