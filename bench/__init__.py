@@ -15,6 +15,7 @@ BENCHMARKS = {
     "socialorgs": ("bench.socialorgs", "public search of 50,000 social organisations vs raw SQL"),
     "hazards": ("bench.hazards", "overdue dashboard of 200,000 hazards vs raw SQL"),
     "lists": ("bench.lists", "admin list pages 1 and 1000 at 1,000,000 hazards vs raw SQL"),
+    "search": ("bench.search", "admin list search at 1,000,000 hazards: trigram index vs LIKE"),
     "owners": ("bench.owners", "tally of 5,000 units and 5,000 ballots; fund statement vs raw SQL"),
     "api": ("bench.api", "import 100,000 rows; export 1,000,000; API list under gunicorn"),
 }

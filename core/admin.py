@@ -577,6 +577,9 @@ class ModelView(AccessMixin, PeeweeModelView):
             return gettext("Search")
         return gettext("Search: %(fields)s", fields=gettext(", ").join(labels))
 
+    # the search box served by a trigram index its plugin's migration made (core/search.py)
+    trigram_search = False
+
     def custom_fields(self):
         """[(CustomField row, FieldDef)] of this model in the current district."""
         if "unit" not in self.model._meta.fields or not has_request_context():
@@ -637,7 +640,7 @@ class ModelView(AccessMixin, PeeweeModelView):
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         custom = self.custom_fields()
-        if search and custom:
+        if search and (custom or self.trigram_search):
             g._custom_search = search  # applied in get_query with the built-in search fields
             search = None
         export = g.get("_export_page") if execute else None  # (offset, size) of an export
@@ -686,6 +689,7 @@ class ModelView(AccessMixin, PeeweeModelView):
 
     def _custom_query(self, query):
         """Filters ``cf_<key>=value`` from the URL and the search box over custom text."""
+        from core.search import search_condition
         from forms.services import custom_search_condition, filter_condition
 
         custom = self.custom_fields()
@@ -696,10 +700,18 @@ class ModelView(AccessMixin, PeeweeModelView):
         term = g.pop("_custom_search", None)
         if term:
             for word in term.split():
-                condition = custom_search_condition(self.model, custom, word)
-                for field in getattr(self, "_search_fields", None) or []:
-                    condition |= field ** f"%{word}%"
-                query = query.where(condition)
+                condition = search_condition(
+                    self.model,
+                    getattr(self, "_search_fields", None),
+                    word,
+                    self.trigram_search,
+                    self.count_cap,
+                )
+                if custom:
+                    found = custom_search_condition(self.model, custom, word)
+                    condition = found if condition is None else found | condition
+                if condition is not None:
+                    query = query.where(condition)
         return query
 
     # -- permissions as Flask-Admin flags --
@@ -779,7 +791,8 @@ class ModelView(AccessMixin, PeeweeModelView):
         base = CappedSelect(self.model, self.model._meta.sorted_fields, is_default=True)
         base.cap = self.count_cap
         query = self.scoped_query(base)
-        return self._custom_query(query) if self.custom_fields() else query
+        searched = has_request_context() and "_custom_search" in g
+        return self._custom_query(query) if searched or self.custom_fields() else query
 
     def get_one(self, id):
         pk = self.model._meta.primary_key

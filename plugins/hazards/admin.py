@@ -201,6 +201,7 @@ class HazardView(WorkflowViewMixin, Base):
     )
     column_export_list = tuple(c for c in column_details_list if c not in ("photos", "rechecks"))
     column_searchable_list = ("place", "title", "responsible")
+    trigram_search = True  # the index of migrations/hazards/0005_search_index.py
     column_filters = (
         state_filter(HAZARD_FLOW, Hazard.state),
         "grade",

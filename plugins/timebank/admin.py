@@ -211,6 +211,7 @@ class VolunteerView(TimebankView):
     column_export_list = column_list
     column_filters = ("status", "unit", "team", "source", "created_at")
     column_searchable_list = ("name", "national_number")
+    trigram_search = True  # the index of migrations/timebank/0005_search_index.py
     column_labels = {
         **LABELS,
         "id_number": _l("ID card number"),
