@@ -128,12 +128,20 @@ class Writer:
             setattr(record, name, value)
         return record
 
-    def check(self, values: dict, action: str = "create") -> None:
-        """Every rule of a new record from ``values``, writing nothing (an import's rows)."""
+    def check(self, values: dict, action: str = "create"):
+        """Every rule of a new record from ``values``, writing nothing (an import's rows);
+        the record checked (with what the rules derived), not saved."""
+        record = self.new(values)
         try:
-            commands.check(
-                self.ctx, self.new(values), names=list(values), action=action, **self.options
-            )
+            commands.check(self.ctx, record, names=list(values), action=action, **self.options)
+        except Refused as exc:
+            raise self.refusal(exc) from None
+        return record
+
+    def insert_checked(self, records: list, customs: list) -> None:
+        """Write new records :meth:`check` passed, in batches (:func:`commands.create_many`)."""
+        try:
+            commands.create_many(self.ctx, records, plugin=self.resource.plugin, customs=customs)
         except Refused as exc:
             raise self.refusal(exc) from None
 
