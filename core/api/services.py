@@ -59,6 +59,7 @@ class Writer:
         self.model = resource.model
         self.ctx = Context.current(source)
         self.keys = {name: key for key, name in resource.key_map().items()}
+        self._schema = None
 
     @property
     def options(self) -> dict:
@@ -75,7 +76,9 @@ class Writer:
         main = {k: v for k, v in payload.items() if not k.startswith(CUSTOM_PREFIX)}
         given_custom = {k: v for k, v in payload.items() if k.startswith(CUSTOM_PREFIX)}
         loaded = {}
-        schema = self.resource.schema()
+        if self._schema is None:  # one schema for every row (building one copies its fields)
+            self._schema = self.resource.schema()
+        schema = self._schema
         if self.ctx.source == "api":  # JSON has types: 28.5 is no whole number, "yes" no true
             errors.update(strict_type_errors(schema, main))
         try:
