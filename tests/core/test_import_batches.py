@@ -157,3 +157,19 @@ def test_rules_that_read_other_rows_keep_an_import_row_after_row():
     assert batches_allowed(ShiftRules())  # its rules read only the row: batch_import = True
     assert not batches_allowed(PremisesRules())  # a number unique in its building
     assert not batches_allowed(ActivityRules())  # overrides derive and validate, says nothing
+
+
+def test_a_batch_the_database_refuses_writes_none_of_its_records(app, api_people):
+    from core.commands import Conflict, Context, create_many
+    from core.models import User
+
+    unit = unit_id(A)
+    taken = Notice.create(unit=unit, title="已有")
+    ctx = Context.of(User.get(User.username == "boss_a"), source="import")
+    records = [Notice(unit=unit, title=f"新{i}") for i in range(5)]
+    records.append(Notice(id=taken.id, unit=unit, title="撞号"))  # its id is taken
+    before = counts()
+    with pytest.raises(Conflict):
+        create_many(ctx, records, plugin="noticeboard")
+    assert counts() == before
+    assert not Notice.select().where(Notice.title.startswith("新")).exists()
