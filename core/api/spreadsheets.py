@@ -4,9 +4,11 @@ filtered, scoped list to CSV or XLSX.
 Import reads the file, maps its columns to fields (by name, by label, or by an explicit
 mapping), validates every row with the same writer the API uses, and reports every bad row
 and field; only when no row is bad does it write them all, in one transaction (all or
-nothing): in batches of 1,000 records with their audit rows (:func:`core.commands.create_many`)
-when the model allows it (:func:`core.commands.batchable`), else row after row. Export streams: rows are read in batches by primary key, so memory does not grow
-with the number of rows; cells a spreadsheet would run as a formula are escaped.
+nothing): 1,000 records at a time with their audit rows (:func:`core.commands.create_many`)
+when the model allows it (:func:`core.commands.batchable`), else row after row.
+
+Export streams: rows are read in batches by primary key, so memory does not grow with the
+number of rows; cells a spreadsheet would run as a formula are escaped.
 """
 
 from __future__ import annotations
