@@ -135,21 +135,23 @@ def linli_commands():
 @hookimpl
 def linli_event(event):
     """Audit writer (审计): one append-only row per write, with the before and after."""
-    from core.models import AuditLog
+    from core.events import write_audit
 
     actor = event.actor if getattr(event.actor, "id", None) else None
     record = event.record
-    AuditLog.create(
-        actor=actor,
-        actor_name=(actor.username if actor else ""),
-        action=event.name,
-        plugin=event.plugin,
-        table=event.table,
-        record_id=event.record_id,
-        unit_id=getattr(record, "unit_id", None) or event.district_id,
-        changes=json.dumps(event.changes, ensure_ascii=False, default=str),
-        summary=(event.summary or (str(record) if record is not None else ""))[:255],
-        ip=(request.remote_addr or "") if has_request_context() else "cli",
+    write_audit(
+        dict(
+            actor=actor,
+            actor_name=(actor.username if actor else ""),
+            action=event.name,
+            plugin=event.plugin,
+            table=event.table,
+            record_id=event.record_id,
+            unit_id=getattr(record, "unit_id", None) or event.district_id,
+            changes=json.dumps(event.changes, ensure_ascii=False, default=str),
+            summary=(event.summary or (str(record) if record is not None else ""))[:255],
+            ip=(request.remote_addr or "") if has_request_context() else "cli",
+        )
     )
 
 

@@ -59,6 +59,7 @@ class Writer:
         self.model = resource.model
         self.ctx = Context.current(source)
         self.keys = {name: key for key, name in resource.key_map().items()}
+        self._schema = None
 
     @property
     def options(self) -> dict:
@@ -75,7 +76,9 @@ class Writer:
         main = {k: v for k, v in payload.items() if not k.startswith(CUSTOM_PREFIX)}
         given_custom = {k: v for k, v in payload.items() if k.startswith(CUSTOM_PREFIX)}
         loaded = {}
-        schema = self.resource.schema()
+        if self._schema is None:  # one schema for every row (building one copies its fields)
+            self._schema = self.resource.schema()
+        schema = self._schema
         if self.ctx.source == "api":  # JSON has types: 28.5 is no whole number, "yes" no true
             errors.update(strict_type_errors(schema, main))
         try:
@@ -128,12 +131,20 @@ class Writer:
             setattr(record, name, value)
         return record
 
-    def check(self, values: dict, action: str = "create") -> None:
-        """Every rule of a new record from ``values``, writing nothing (an import's rows)."""
+    def check(self, values: dict, action: str = "create"):
+        """Every rule of a new record from ``values``, writing nothing (an import's rows);
+        the record checked (with what the rules derived), not saved."""
+        record = self.new(values)
         try:
-            commands.check(
-                self.ctx, self.new(values), names=list(values), action=action, **self.options
-            )
+            commands.check(self.ctx, record, names=list(values), action=action, **self.options)
+        except Refused as exc:
+            raise self.refusal(exc) from None
+        return record
+
+    def insert_checked(self, records: list, customs: list) -> None:
+        """Write new records :meth:`check` passed, in batches (:func:`commands.create_many`)."""
+        try:
+            commands.create_many(self.ctx, records, plugin=self.resource.plugin, customs=customs)
         except Refused as exc:
             raise self.refusal(exc) from None
 

@@ -4,8 +4,11 @@ filtered, scoped list to CSV or XLSX.
 Import reads the file, maps its columns to fields (by name, by label, or by an explicit
 mapping), validates every row with the same writer the API uses, and reports every bad row
 and field; only when no row is bad does it write them all, in one transaction (all or
-nothing). Export streams: rows are read in batches by primary key, so memory does not grow
-with the number of rows; cells a spreadsheet would run as a formula are escaped.
+nothing): 1,000 records at a time with their audit rows (:func:`core.commands.create_many`)
+when the model allows it (:func:`core.commands.batchable`), else row after row.
+
+Export streams: rows are read in batches by primary key, so memory does not grow with the
+number of rows; cells a spreadsheet would run as a formula are escaped.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 import peewee as pw
 from flask import Response, g, send_file, stream_with_context
 
+from core import commands
 from core import sheets as sheets_module
 from core.db import db
 from core.i18n import gettext as _
@@ -414,7 +418,7 @@ def run_import(
             values, custom = writer.validate(payload)
             if unnamed:
                 raise ApiError(400, _("The data is not valid; nothing was saved."), unnamed)
-            writer.check(values, "import")
+            record = writer.check(values, "import")
         except ApiError as exc:
             if unnamed:  # what names nothing, told so, with what else the row has wrong
                 errors = exc.errors if isinstance(exc.errors, dict) else {}
@@ -422,7 +426,7 @@ def run_import(
             problems.extend(_row_problems(number, exc, table, chosen))
         else:
             if not dry_run and not problems:
-                valid.append((number, values, custom))
+                valid.append((number, values, custom, record))
         if progress is not None:
             progress(1)
     if problems:
@@ -437,12 +441,13 @@ def run_import(
     if dry_run:
         return {"rows": count, "created": 0, "dry_run": True}
     with db.atomic() as transaction:
-        for number, values, custom in valid:
-            try:  # the rows written before may refuse this one (a value unique in the file)
-                writer.insert(values, custom, "import")
-            except ApiError as exc:
-                problems.extend(_row_problems(number, exc, table, chosen))
-                break
+        if commands.batchable(resource.model):
+            for start in range(0, len(valid), BATCH):
+                problems = _write_batch(writer, valid[start : start + BATCH], table, chosen)
+                if problems:
+                    break
+        else:
+            problems = _write_rows(writer, valid, table, chosen)
         if problems:
             transaction.rollback()
     if problems:
@@ -459,6 +464,28 @@ def run_import(
 
 
 # -- export --------------------------------------------------------------------------------
+
+
+def _write_rows(writer: Writer, valid: list, table: Table, chosen: dict) -> list[dict]:
+    """Write the rows one by one, each checked again after the rows before it (a number
+    unique in its building, twice in the file): the problems of the first refused."""
+    for number, values, custom, _record in valid:
+        try:
+            writer.insert(values, custom, "import")
+        except ApiError as exc:
+            return _row_problems(number, exc, table, chosen)
+    return []
+
+
+def _write_batch(writer: Writer, valid: list, table: Table, chosen: dict) -> list[dict]:
+    """Write checked rows together; when the database or a subscriber refuses the batch
+    (a value unique in the table, twice in the file), nothing of it stays and its rows are
+    written again one by one to name the row at fault."""
+    try:
+        writer.insert_checked([r[3] for r in valid], [r[2] for r in valid])
+    except ApiError:
+        return _write_rows(writer, valid, table, chosen)
+    return []
 
 
 def export_headers(resource: Resource) -> list[str]:

@@ -19,6 +19,7 @@ class ShiftRules(Rules):
     """班次: it ends after it starts and has at least one place."""
 
     model = Shift
+    batch_import = True  # its rules read only the row: an import writes shifts in batches
     checks = {"capacity": (Range(minimum=1, message=_l("A shift needs at least one place.")),)}
 
     def validate(self, ctx, record, before):
