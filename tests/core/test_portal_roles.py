@@ -71,7 +71,7 @@ def test_a_portal_page_is_granted_by_its_resource_on_the_role_form(app, demo, cl
     from core.commands import Context
 
     with app.test_request_context():
-        offered = {value for value, _label in _permission_choices()}
+        offered = {choice.value for choice in _permission_choices()}
         assert {"timebank.portal:read", "hazards.portal:read", "owners.portal:read"} <= offered
         role = Role.create(code="helper", name_zh="助老员", name_en="Helper", staff=False)
         services.set_role_permissions(Context.trusted(), role, {("timebank.portal", "read")})
