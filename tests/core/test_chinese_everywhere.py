@@ -23,6 +23,9 @@ import pytest
 from core.testing import ADMIN_PASSWORD, DISTRICT, USER_PASSWORD, login
 from tests.core.test_escaping import Page, Walk, walk_app
 
+# the words on the pages do not depend on the database: SQLite only (tests/run_both.sh)
+pytestmark = pytest.mark.words
+
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[A-Za-z]{2,}")
 # abbreviations and units a Chinese label may well be written with

@@ -25,6 +25,9 @@ import pytest
 
 from tests.core.test_escaping import close_site, walk_site
 
+# the words on the pages do not depend on the database: SQLite only (tests/run_both.sh)
+pytestmark = pytest.mark.words
+
 HIDDEN = {"script", "style", "pre", "code", "textarea", "template"}
 CELLS = {"td", "dd"}
 VOID = {"br", "img", "input", "hr", "meta", "link", "area", "base", "col", "source", "wbr"}
